@@ -1,0 +1,167 @@
+"""Normalization shared by the parser and the index, with a map back to the original text.
+
+Every step only deletes characters or replaces one character by one character, so a span of
+normalized text maps back to the original through the deletions each step made.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Chinese punctuation that never takes a space beside it in running text.
+CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·"
+
+# One-to-one replacements: full-width digits/letters/number signs to ASCII, odd spaces to a space.
+_ONE_TO_ONE = str.maketrans(
+    {
+        **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "\uff05": "%",
+        "\uff0b": "+",
+        "\u3000": " ",
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\r": "\n",
+    }
+)
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_FULLWIDTH_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")
+_MARKDOWN = re.compile(r"\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*[-*][ \t]+(?=\S)", re.M)
+# "- 11 -", "— 3 —" inside a sentence or on their own line, and "第 3 页 共 10 页" lines.
+_PAGE_NUMBER = re.compile(
+    r"[ \t]*[-—–－][ \t]+\d{1,3}[ \t]+[-—–－][ \t]*"
+    r"|^[ \t]*[-—–－][ \t]*\d{1,3}[ \t]*[-—–－][ \t]*$"
+    r"|^[ \t]*第[ \t]*\d{1,3}[ \t]*页([ \t]*[/,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?[ \t]*$",
+    re.M,
+)
+_WORDISH = rf"[{CJK}{re.escape(CJK_PUNCT)}]"
+# Spaces PDF extraction leaves inside CJK words and between CJK and numbers ("2020 年", "政 务").
+_STRAY_SPACE = re.compile(
+    rf"(?<={_WORDISH})[ ]+(?=[{CJK}{re.escape(CJK_PUNCT)}0-9A-Za-z%(),.:;])"
+    rf"|(?<=[0-9A-Za-z%(),.:;])[ ]+(?={_WORDISH})"
+    r"|^[ ]+|[ ]+$",
+    re.M,
+)
+_SENTENCE_END = "。！？；：!?;:…”」』）)"
+_ENUMERATOR = re.compile(
+    r"^[ \t]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+|[一二三四五六七八九十]是)"
+)
+
+
+@dataclass
+class _Deletions:
+    """Where one step deleted characters: positions in its output, cumulative deleted lengths."""
+
+    at: list[int] = field(default_factory=list)
+    shift: list[int] = field(default_factory=list)
+
+    def to_input(self, pos: int) -> int:
+        k = bisect_right(self.at, pos)
+        return pos + (self.shift[k - 1] if k else 0)
+
+
+@dataclass
+class NormalizedText:
+    """Normalized text plus what is needed to show any of its spans in the original."""
+
+    text: str
+    original: str
+    _steps: list[_Deletions] = field(default_factory=list, repr=False)
+
+    def original_offset(self, pos: int) -> int:
+        """Offset in the original text of the character at normalized offset ``pos``."""
+        for step in reversed(self._steps):
+            pos = step.to_input(pos)
+        return pos
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span covering normalized ``text[start:end]``."""
+        if end <= start:
+            at = self.original_offset(start)
+            return at, at
+        return self.original_offset(start), self.original_offset(end - 1) + 1
+
+    def original_text(self, start: int, end: int) -> str:
+        a, b = self.original_span(start, end)
+        return self.original[a:b]
+
+
+def _delete(
+    text: str, pattern: re.Pattern[str], accept: Callable[[str, re.Match[str]], bool] | None = None
+) -> tuple[str, _Deletions]:
+    pieces: list[str] = []
+    at: list[int] = []
+    lengths: list[int] = []
+    last = 0
+    out_len = 0
+    for m in pattern.finditer(text):
+        if m.start() == m.end() or (accept is not None and not accept(text, m)):
+            continue
+        pieces.append(text[last : m.start()])
+        out_len += m.start() - last
+        at.append(out_len)
+        lengths.append(m.end() - m.start())
+        last = m.end()
+    if not at:
+        return text, _Deletions()
+    pieces.append(text[last:])
+    return "".join(pieces), _Deletions(at, list(accumulate(lengths)))
+
+
+# A long prose line not ending a sentence, then blank lines, then the line that continues it.
+_BROKEN_LINE = re.compile(
+    rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])"
+)
+_CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9]")
+
+
+def _is_broken_line(text: str, m: re.Match[str]) -> bool:
+    """A page or column break inside a sentence, not a heading, title or table row."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    if "\t" in text[line_start : m.start()]:
+        return False
+    next_end = text.find("\n", m.end())
+    following = text[m.end() : next_end if next_end >= 0 else len(text)]
+    return (
+        "\t" not in following
+        and not _ENUMERATOR.match(following)
+        and _CONTINUATION_START.match(following) is not None
+    )
+
+
+def normalize(original: str) -> NormalizedText:
+    """Normalize report text for parsing and indexing, keeping a map back to ``original``."""
+    text = original.replace("\r\n", "\n") if "\r\n" in original else original
+    steps: list[_Deletions] = []
+    if text is not original:
+        steps.append(_crlf_deletions(original))
+    text = text.translate(_ONE_TO_ONE)
+    text = _FULLWIDTH_DOT.sub(".", text)
+    for pattern in (_ZERO_WIDTH, _MARKDOWN, _PAGE_NUMBER, _STRAY_SPACE):
+        text, step = _delete(text, pattern)
+        steps.append(step)
+    text, step = _delete(text, _BROKEN_LINE, _is_broken_line)
+    steps.append(step)
+    return NormalizedText(text, original, steps)
+
+
+def _crlf_deletions(original: str) -> _Deletions:
+    _, step = _delete(original, re.compile(r"\r(?=\n)"))
+    return step
+
+
+def normalize_query(query: str) -> str:
+    """The same character-level normalization for a search query (no line joining)."""
+    text = _FULLWIDTH_DOT.sub(".", query.translate(_ONE_TO_ONE))
+    for pattern in (_ZERO_WIDTH, _MARKDOWN, _STRAY_SPACE):
+        text, _ = _delete(text, pattern)
+    return text

@@ -1,0 +1,185 @@
+"""Parse normalized report text into the structured model."""
+
+from __future__ import annotations
+
+import re
+
+from indexer.errors import NianbaoError
+from indexer.model import RegionInfo, Report, Section
+from indexer.normalize import NormalizedText, normalize
+from indexer.parse import checks, metadata, narrative, tables
+try:
+    from indexer.parse.region import resolve_region
+except ImportError:  # TEMP
+    resolve_region = lambda *a: None
+from indexer.parse.sections import parse_sections, preamble
+try:
+    from indexer.read import read_report
+except ImportError:  # TEMP
+    read_report = None
+from indexer.read.document import RawDocument
+
+_REPORT_MARKERS = re.compile(
+    r"政府信息公开|政务公开|信息公开工作|主动公开|依申请公开|政府信息公开条例|收到和处理政府信息公开申请"
+)
+_PROACTIVE_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额")
+_PROACTIVE_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")
+_PROACTIVE_START = re.compile(r"第二十条第|信息内容")
+_REQUESTS_START = re.compile(r"申请人情况|勾稽关系|本年新收")
+_REVIEW_START = re.compile(r"行政复议")
+_PROBLEMS_START = re.compile(r"存在的主要问题|其他需要报告")
+
+
+def parse_file(path: str) -> Report:
+    """Read, normalize and parse one report file."""
+    return parse_document(read_report(path))
+
+
+def parse_document(raw: RawDocument) -> Report:
+    norm = normalize(raw.text)
+    return parse_text(norm, path=raw.path, fmt=raw.format)
+
+
+def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt") -> Report:
+    """Parse normalized text; a text that is not an annual report raises NianbaoError."""
+    if isinstance(norm, str):
+        norm = normalize(norm)
+    text = norm.text
+    sections = parse_sections(text)
+    if len(_REPORT_MARKERS.findall(text)) < 2 and len(sections) < 2:
+        raise NianbaoError(
+            "not a government information disclosure annual report (政府信息公开工作年度报告): "
+            "no report title, sections or disclosure terms found",
+            path,
+        )
+    warnings: list[str] = []
+    head = preamble(text, sections)
+    title = metadata.parse_title(head)
+    year = metadata.parse_year(title, text)
+    publisher = metadata.parse_publisher(title, head)
+    found = resolve_region(title or "", publisher, text)
+    region = (
+        RegionInfo(found.province, found.city, found.county, found.code, found.evidence) if found else None
+    )
+    level = metadata.publisher_level(publisher, _region_level(region))
+    template = _template(text, year)
+
+    proactive = requests = review = None
+    derived = []
+    absent: list[str] = []
+    request_outcomes = tables.OUTCOME_ROWS_2019
+    if template != "other":
+        region_text = _section_text(text, sections, "proactive") or _between(text, _PROACTIVE_START, _REQUESTS_START)
+        if region_text and _PROACTIVE_START.search(region_text):
+            proactive, w = tables.parse_proactive(region_text, template)
+            warnings += w
+        else:
+            absent.append("第二十条 (主动公开)")
+        region_text = _requests_region(text, sections)
+        if region_text:
+            request_template = tables.requests_template(region_text) or template
+            request_outcomes = (
+                tables.OUTCOME_ROWS_2021 if request_template == "2021" else tables.OUTCOME_ROWS_2019
+            )
+            requests, derived, w = tables.parse_requests(region_text, request_template)
+            warnings += w
+            requests = requests or None
+        if requests is None:
+            absent.append("收到和处理政府信息公开申请")
+        region_text = _section_text(text, sections, "review_litigation") or _between(
+            text, _REVIEW_START, _PROBLEMS_START, after=_REQUESTS_START
+        )
+        if region_text:
+            review, w = tables.parse_review(region_text)
+            warnings += w
+        else:
+            absent.append("行政复议、行政诉讼")
+
+    figures = narrative.find_figures(text)
+    figure_dict = narrative.figures_as_dict(figures)
+    stated = narrative.stated_applications(text)
+    if stated is not None:
+        figure_dict = {"收到申请": stated[0], **figure_dict}
+
+    consistency = [
+        *checks.requests_checks(requests, request_outcomes),
+        *checks.review_checks(review),
+        checks.narrative_requests_check(stated, requests),
+        *narrative.breakdown_checks(text),
+        *narrative.rate_checks(text),
+        checks.sections_check(sections),
+        checks.tables_check(template, absent),
+    ]
+    if absent and template != "other":
+        warnings.append("表格缺失: " + ", ".join(absent))
+    if any(c.check == "sections.missing" and c.ok is False for c in consistency):
+        warnings.append("章节不完整: " + next(c.detail for c in consistency if c.check == "sections.missing"))
+    return Report(
+        path=path,
+        format=fmt,
+        title=title,
+        publisher=publisher,
+        level=level,
+        year=year,
+        region=region,
+        template=template,
+        sections=sections,
+        proactive=proactive,
+        requests=requests,
+        review_litigation=review,
+        narrative_figures=figure_dict,
+        consistency=consistency,
+        derived_cells=derived,
+        warnings=warnings,
+        text=text,
+    )
+
+
+def _region_level(region: RegionInfo | None) -> str | None:
+    if region is None:
+        return None
+    if region.county:
+        return "county"
+    if region.city:
+        return "city"
+    return "province" if region.province else None
+
+
+def _template(text: str, year: int | None) -> str:
+    """Which national template the tables follow: '2019', '2021' or 'other' (free-form, before 2019)."""
+    if year is not None and year < 2019:
+        return "other"
+    if _PROACTIVE_2021.search(text) or re.search(r"逾期不补正|逾期未按收费", text):
+        return "2021"
+    if _PROACTIVE_2019.search(text):
+        return "2019"
+    if year is None:
+        return "other"
+    return "2021" if year >= 2021 else "2019"
+
+
+def _section_text(text: str, sections: list[Section], kind: str) -> str | None:
+    s = next((s for s in sections if s.kind == kind), None)
+    return text[s.start : s.end] if s else None
+
+
+def _between(
+    text: str, start: re.Pattern[str], end: re.Pattern[str], after: re.Pattern[str] | None = None
+) -> str | None:
+    """Text from the first ``start`` match (after ``after``, if given) to the next ``end`` match."""
+    pos = 0
+    if after is not None:
+        a = after.search(text)
+        pos = a.end() if a else 0
+    m = start.search(text, pos)
+    if m is None:
+        return None
+    e = end.search(text, m.end())
+    return text[m.start() : e.start() if e else len(text)]
+
+
+def _requests_region(text: str, sections: list[Section]) -> str | None:
+    region = _section_text(text, sections, "applications")
+    if region and _REQUESTS_START.search(region):
+        return region[_REQUESTS_START.search(region).start() :]  # type: ignore[union-attr]
+    return _between(text, _REQUESTS_START, re.compile(r"^[^\t\n]*行政复议", re.M))

@@ -1,0 +1,70 @@
+"""Table cells as extracted text gives them: numbers with signs and units, labels, blanks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "减 45" / "减少45" / "-39" / "+118" / "增3" / "45996.82万元" / "10518.1531 万元"
+_NUMBER = re.compile(
+    r"^(?P<word>减少|减|增加|增|下降|新增)?\s*(?P<sign>[+\-−－])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|个|项|条|次)?$"
+)
+_NEGATIVE_WORDS = {"减少", "减", "下降"}
+
+
+@dataclass(frozen=True)
+class Token:
+    """One non-empty table cell: where it stands and what it says."""
+
+    text: str
+    line: int  # index of the line in the table region
+    field: int  # index of the tab-separated field in that line
+    number: int | float | None
+    unit: str | None
+    blank_lines_before: int  # empty lines between this token's line and the previous token's
+
+
+def parse_number(cell: str) -> tuple[int | float, str | None] | None:
+    """The signed value and unit a table cell prints, or None when it is not a number."""
+    m = _NUMBER.match(cell.strip())
+    if m is None:
+        return None
+    raw = m.group("num")
+    value: int | float = float(raw) if "." in raw else int(raw)
+    negative = m.group("word") in _NEGATIVE_WORDS or m.group("sign") in ("-", "−", "－")
+    return (-value if negative else value), m.group("unit")
+
+
+def tokenize(region: str) -> list[Token]:
+    """Every non-empty cell of a table region, in reading order."""
+    tokens: list[Token] = []
+    blank = 0
+    for line_no, line in enumerate(region.split("\n")):
+        fields = line.split("\t")
+        if not any(f.strip() for f in fields):
+            blank += 1
+            continue
+        for field_no, cell in enumerate(fields):
+            cell = cell.strip()
+            if not cell:
+                continue
+            parsed = parse_number(cell)
+            tokens.append(
+                Token(
+                    text=cell,
+                    line=line_no,
+                    field=field_no,
+                    number=parsed[0] if parsed else None,
+                    unit=parsed[1] if parsed else None,
+                    blank_lines_before=blank,
+                )
+            )
+            blank = 0
+    return tokens
+
+
+def is_tab_layout(region: str) -> bool:
+    """True when rows are printed one per line with tab-separated cells (not one cell per line)."""
+    lines = [ln for ln in region.split("\n") if ln.strip()]
+    rows = [ln for ln in lines if sum(1 for f in ln.split("\t") if parse_number(f) is not None) >= 2]
+    return len(rows) >= 2 and len(rows) * 4 >= len([ln for ln in lines if parse_number(ln) is not None])

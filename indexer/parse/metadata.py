@@ -1,0 +1,85 @@
+"""Title, publisher, reporting year and publisher level, from the title block and introduction."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_REPORT_WORDS = re.compile(r"年度报告|年报|工作报告|情况报告|年度工作")
+_DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
+_INTRO_START = re.compile(r"^(根据|依据|按照|本报告|为|现|特|《)")
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日[至到—\-－~]+(?:(?:19|20)\d{2})年12月31日")
+_ANY_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_AGENCY_SUFFIX = re.compile(
+    r"(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|院|所|站|队|处|会|馆|署|总局|集团|公司)$"
+)
+_TOWNSHIP = re.compile(r"(乡|镇|街道|街道办事处|苏木)(人民政府)?$")
+_GOVERNMENT = re.compile(r"人民政府(办公室|办公厅)?$")
+
+
+def title_lines(preamble: str) -> list[str]:
+    """The lines of the title block: short lines at the top, up to the one naming the report."""
+    lines = [ln.strip() for ln in preamble.split("\n") if ln.strip()]
+    block: list[str] = []
+    for line in lines[:6]:
+        if "\t" in line or _INTRO_START.match(line) or line.endswith("。") or len(line) > 60:
+            break
+        block.append(line)
+        if _REPORT_WORDS.search(line):
+            return block
+    return block if any(_DISCLOSURE.search(b) for b in block) else block[:1]
+
+
+def parse_title(preamble: str) -> str | None:
+    block = title_lines(preamble)
+    return re.sub(r"\s+", "", "".join(block)) or None
+
+
+def parse_year(title: str | None, text: str) -> int | None:
+    """The reporting year: from the title, else the statistics period, else the commonest year."""
+    if title:
+        m = _YEAR_IN_TITLE.search(title)
+        if m:
+            return int(m.group(1))
+    m = _STAT_PERIOD.search(text)
+    if m:
+        return int(m.group(1))
+    years = Counter(int(y) for y in _ANY_YEAR.findall(text[:5000]) if 1990 <= int(y) <= 2100)
+    return years.most_common(1)[0][0] if years else None
+
+
+def parse_publisher(title: str | None, preamble: str) -> str | None:
+    """The issuing body: the name before the year in the title, or the region's 人民政府."""
+    if not title:
+        return None
+    m = _YEAR_IN_TITLE.search(title)
+    head = title[: m.start()] if m else re.split(r"政府信息公开|政务公开", title)[0]
+    head = head.strip("：: ")
+    if not head:
+        return _publisher_from_intro(preamble)
+    if _AGENCY_SUFFIX.search(head):
+        return head
+    if re.search(r"(省|自治区|市|县|区|旗|州|盟)$", head):
+        return head + "人民政府"
+    return head
+
+
+_COMPILED_BY = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|局|委员会|厅))(?:编制|汇总|制作|发布)")
+
+
+def _publisher_from_intro(preamble: str) -> str | None:
+    m = _COMPILED_BY.search(preamble)
+    return m.group(1) if m else None
+
+
+def publisher_level(publisher: str | None, region_level: str | None) -> str | None:
+    """province / city / county for a government or its general office, department, or township."""
+    if not publisher:
+        return region_level
+    name = re.sub(r"人民政府(办公室|办公厅)$", "人民政府", publisher)
+    if _TOWNSHIP.search(name.removesuffix("人民政府") if name.endswith("人民政府") else name):
+        return "township"
+    if _GOVERNMENT.search(publisher):
+        return region_level
+    return "department"

@@ -1,0 +1,161 @@
+"""Figures stated in the prose, and the prose's own arithmetic (breakdowns, rates)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from indexer.model import Check
+
+_UNITS = "万件|万条|万元|万人次|万份|人次|件|条|个|次|项|期|份|册|人|名|家|篇|卷|盒|页|起|批|场|所|台|户|栏|%"
+_FIGURE = re.compile(
+    rf"(?P<label>[^，。；：、,;:\n\t（）()“”\d]{{0,24}}?)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>{_UNITS})"
+)
+_SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
+_CLAUSE = re.compile(r"[^。；;！？\n]+")
+_LEADING_FILLER = re.compile(r"^(?:其中|同时|共|全年|累计|年内|今年|目前|截至目前|此外|另外|以及|和|及|并|已|均|共计|合计)+")
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int | float
+    unit: str
+    approximate: str | None
+    start: int
+    end: int
+
+
+def find_figures(text: str, offset: int = 0) -> list[Figure]:
+    """Every number with a measure word in the prose (table rows are skipped)."""
+    figures: list[Figure] = []
+    line_start = 0
+    for line in text.split("\n"):
+        if "\t" not in line:
+            for m in _FIGURE.finditer(line):
+                raw = m.group("num")
+                after = line[m.end() : m.end() + 1]
+                if after in "年月日" and after:
+                    continue
+                value: int | float = float(raw) if "." in raw else int(raw)
+                label = _LEADING_FILLER.sub("", m.group("label").strip())
+                figures.append(
+                    Figure(label, value, m.group("unit"), m.group("approx"), offset + line_start + m.start(), offset + line_start + m.end())
+                )
+        line_start += len(line) + 1
+    return figures
+
+
+def figures_as_dict(figures: list[Figure]) -> dict[str, int | float]:
+    """Figures keyed by their label and unit, as the gold annotations record them."""
+    out: dict[str, int | float] = {}
+    for f in figures:
+        key = f"{f.label or '数值'}({f.unit})" + (f"（{f.approximate}）" if f.approximate else "")
+        base, n = key, 2
+        while key in out:
+            key, n = f"{base}#{n}", n + 1
+        out[key] = f.value
+    return out
+
+
+_APPLICATIONS = re.compile(
+    r"(?P<verb>收到和处理|收到并处理|受理和处理|收到|受理|接收|办理|处理)[^。；，,]{0,14}?(?:政府信息公开|信息公开|依申请公开)[^。；，,\d]{0,8}?申请[^。；，,\d]{0,6}?(?P<num>\d+)\s*件"
+    r"|(?:政府信息公开|依申请公开)申请[^。；，,\d]{0,6}?(?P<num2>\d+)\s*件"
+)
+_NO_APPLICATIONS = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；，,]{0,8}(?:政府信息公开|依申请公开)[^。；，,]{0,4}申请")
+
+
+def stated_applications(text: str) -> tuple[int, bool] | None:
+    """The number of applications the prose states, and whether it says they were all handled."""
+    m = _APPLICATIONS.search(text)
+    if m:
+        handled = "处理" in (m.group("verb") or "")
+        return int(m.group("num") or m.group("num2")), handled
+    if _NO_APPLICATIONS.search(text):
+        return 0, False
+    return None
+
+
+_TOTAL_THEN_PARTS = re.compile(
+    rf"(?P<total>\d+(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>{_UNITS})[，,。]?\s*(?:其中|：|:)"
+)
+
+
+def breakdown_checks(text: str) -> list[Check]:
+    """A total followed by 其中/： and its parts: the parts may not add up to more than the total."""
+    checks: list[Check] = []
+    for sentence in _sentences_with_followers(text):
+        m = _TOTAL_THEN_PARTS.search(sentence)
+        if m is None:
+            continue
+        total = float(m.group("total"))
+        unit = m.group("unit")
+        parts = [f for f in find_figures(sentence[m.end() :]) if f.unit == unit]
+        if len(parts) < 2:
+            continue
+        total_parts = sum(f.value for f in parts)
+        listed = " + ".join(f"{f.value:g}{f.approximate or ''}" for f in parts)
+        if total_parts > total + 1e-9:
+            checks.append(
+                Check(
+                    "narrative.breakdown",
+                    False,
+                    f"共{m.group('total')}{m.group('approx') or ''}{unit}, but its parts {listed} = {total_parts:g} exceed it: "
+                    f"“{sentence.strip()[:120]}”",
+                )
+            )
+        else:
+            checks.append(Check("narrative.breakdown", True, f"{listed} ≤ {m.group('total')}{unit}"))
+    return checks
+
+
+def _sentences_with_followers(text: str) -> list[str]:
+    """Sentences, with a following sentence that begins 其中 joined to the one it breaks down."""
+    out: list[str] = []
+    for m in _SENTENCE.finditer(text):
+        s = m.group(0)
+        if out and s.lstrip().startswith("其中"):
+            out[-1] += s
+        else:
+            out.append(s)
+    return out
+
+
+_RATE = re.compile(r"(?P<verb>办结|办复|答复|回复|解读|完成|公开|处理)率(?:均)?(?:达到|达|为)?\s*(?P<pct>\d+(?:\.\d+)?)%")
+# Which verbs count the numerator of each rate (办复率 is often computed over 办结 items).
+_NUMERATOR_VERBS = {"办结": "办结|办复", "办复": "办复|办结|答复", "答复": "答复|办复|回复", "回复": "回复|答复"}
+_COUNT = re.compile(r"(?P<num>\d+)\s*(?:件|条|个|项)")
+
+
+def rate_checks(text: str) -> list[Check]:
+    """“N件, 办结M件, 办结率P%”: P must be M/N rounded to the printed precision."""
+    checks: list[Check] = []
+    for clause in _CLAUSE.finditer(text):
+        c = clause.group(0)
+        for m in _RATE.finditer(c):
+            before = c[: m.start()]
+            counts = list(_COUNT.finditer(before))
+            verb = m.group("verb")
+            numerator = next(
+                (
+                    n
+                    for n in reversed(counts)
+                    if re.search(
+                        rf"(?:{_NUMERATOR_VERBS.get(verb, verb)})[^\d，,]{{0,4}}$", before[max(0, n.start() - 8) : n.start()]
+                    )
+                ),
+                None,
+            )
+            if numerator is None or counts[0] is numerator:
+                continue
+            num, den = int(numerator.group("num")), int(counts[0].group("num"))
+            if den == 0:
+                continue
+            printed = Decimal(m.group("pct"))
+            exact = Decimal(num) * 100 / Decimal(den)
+            rounded = exact.quantize(printed, rounding=ROUND_HALF_UP)
+            ok = rounded == printed
+            detail = f"{verb} {num}/{den} = {exact:.4f}% rounds to {rounded}%, printed {printed}%"
+            checks.append(Check("narrative.rate", ok, detail))
+    return checks

@@ -1,0 +1,122 @@
+"""The six standard top-level sections, their subsections （一）… and paragraphs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from indexer.model import SECTION_KINDS, Paragraph, Section, Subsection
+
+# Keywords that tell a heading's kind, tried in this order (行政复议 before 申请, 申请 before 公开).
+_KIND_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("review_litigation", re.compile(r"行政复议|行政诉讼|复议.{0,3}诉讼")),
+    ("other", re.compile(r"其他需要报告|其他需报告|其他事项|需要报告的")),
+    ("problems", re.compile(r"存在的.{0,4}问题|主要问题|问题[和及与].{0,2}改进|改进情况|不足")),
+    ("applications", re.compile(r"收到和处理|依申请公开|申请公开|公开申请|申请情况")),
+    ("proactive", re.compile(r"主动公开")),
+    ("overview", re.compile(r"总体情况|基本情况|概述|概况|总体要求")),
+)
+# Phrases an unnumbered line must carry to count as a top-level heading.
+_CANONICAL = re.compile(
+    r"^(?:总体情况|主动公开政府信息(?:的)?情况|收到和处理政府信息公开申请(?:的)?情况|依申请公开政府信息(?:的)?情况"
+    r"|(?:因)?政府信息公开(?:工作)?(?:的)?行政复议[、和与及]?行政诉讼(?:的)?情况"
+    r"|存在的主要问题及改进情况|其他需要报告的事项|其他需要报告的情况)$"
+)
+_NUMBERED = re.compile(
+    r"^(?P<num>第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,2}|[1-9])\s*(?:[、.．，,:：]|\s)\s*(?P<text>.+)$"
+)
+_SUBSECTION = re.compile(r"^[ \t]*[（(](?P<num>[一二三四五六七八九十]{1,3})[）)]\s*(?P<rest>.*)$", re.M)
+_HEADING_MAX = 40
+
+
+def section_kind(heading: str) -> str | None:
+    for kind, pattern in _KIND_KEYWORDS:
+        if pattern.search(heading):
+            return kind
+    return None
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line), line
+        pos += len(line) + 1
+
+
+def _heading(line: str) -> tuple[str | None, str, str | None] | None:
+    """(numeral, heading text, kind) when ``line`` can be a top-level heading."""
+    if "\t" in line:
+        return None
+    stripped = line.strip()
+    if not stripped or len(stripped) > _HEADING_MAX or stripped.endswith(("。", "；", "，")):
+        return None
+    m = _NUMBERED.match(stripped)
+    if m:
+        text = m.group("text").strip().rstrip("：:")
+        if "。" in text or len(text) > 30:
+            return None
+        return m.group("num"), text, section_kind(text)
+    text = stripped.rstrip("：:")
+    if _CANONICAL.match(text):
+        return None, text, section_kind(text)
+    return None
+
+
+def parse_sections(text: str) -> list[Section]:
+    """Find the top-level sections in normalized report text, in printed order."""
+    found: list[tuple[int, int, str | None, str, str]] = []
+    last_rank = -1
+    for start, end, line in _lines(text):
+        head = _heading(line)
+        if head is None:
+            continue
+        number, heading, kind = head
+        if kind is None:
+            continue
+        rank = SECTION_KINDS.index(kind)
+        if rank <= last_rank:
+            continue
+        found.append((start, end, number, heading, kind))
+        last_rank = rank
+    sections: list[Section] = []
+    for i, (start, head_end, number, heading, kind) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        body_start = min(head_end + 1, end)
+        sections.append(
+            Section(
+                kind=kind,
+                heading=heading,
+                number=number,
+                start=start,
+                end=end,
+                subsections=_subsections(text, body_start, end),
+                paragraphs=_paragraphs(text, body_start, end),
+            )
+        )
+    return sections
+
+
+def _subsections(text: str, start: int, end: int) -> list[Subsection]:
+    marks = [m for m in _SUBSECTION.finditer(text, start, end) if "\t" not in m.group(0)]
+    out: list[Subsection] = []
+    for i, m in enumerate(marks):
+        rest = m.group("rest")
+        heading = re.split(r"[。：:]", rest, maxsplit=1)[0][:40]
+        sub_end = marks[i + 1].start() if i + 1 < len(marks) else end
+        out.append(Subsection(number=m.group("num"), heading=heading.strip(), start=m.start(), end=sub_end))
+    return out
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    for line_start, line_end, line in _lines(text[start:end]):
+        if line.strip():
+            lead = len(line) - len(line.lstrip())
+            trail = len(line.rstrip())
+            out.append(Paragraph(start + line_start + lead, start + line_start + trail, line.strip()))
+    return out
+
+
+def preamble(text: str, sections: list[Section]) -> str:
+    """The text before the first section: title block and introduction."""
+    return text[: sections[0].start] if sections else text[:2000]

@@ -1,0 +1,482 @@
+"""The three statistics tables: 第二十条 proactive disclosure, applications, review and litigation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from collections import Counter
+from itertools import combinations
+
+from indexer.model import (
+    APPLICANT_COLUMNS,
+    REVIEW_BLOCKS,
+    REVIEW_FIELDS,
+    DerivedCell,
+    Value,
+)
+from indexer.parse.cells import Token, is_tab_layout, parse_number, tokenize
+
+# ---------------------------------------------------------------- 第二十条 proactive table
+
+PROACTIVE_2019: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("规章", ("规章",), ("new_made", "new_published", "total")),
+    ("规范性文件", ("规范性文件", "行政规范性文件"), ("new_made", "new_published", "total")),
+    ("行政许可", ("行政许可",), ("prev_items", "change", "decisions")),
+    ("其他对外管理服务事项", ("其他对外管理服务事项",), ("prev_items", "change", "decisions")),
+    ("行政处罚", ("行政处罚",), ("prev_items", "change", "decisions")),
+    ("行政强制", ("行政强制",), ("prev_items", "change", "decisions")),
+    ("行政事业性收费", ("行政事业性收费",), ("prev_items", "change")),
+    ("政府集中采购", ("政府集中采购",), ("items", "amount_wan_yuan")),
+)
+PROACTIVE_2021: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("规章", ("规章",), ("issued", "repealed", "in_force")),
+    ("行政规范性文件", ("行政规范性文件", "规范性文件"), ("issued", "repealed", "in_force")),
+    ("行政许可", ("行政许可",), ("decisions",)),
+    ("其他对外管理服务事项", ("其他对外管理服务事项",), ("decisions",)),
+    ("行政处罚", ("行政处罚",), ("decisions",)),
+    ("行政强制", ("行政强制",), ("decisions",)),
+    ("行政事业性收费", ("行政事业性收费",), ("amount_wan_yuan",)),
+    ("政府集中采购", ("政府集中采购",), ("items", "amount_wan_yuan")),
+)
+# Rows the 2021 template does not print; absent means absent, not missing.
+_OPTIONAL_2021 = {"其他对外管理服务事项", "政府集中采购"}
+
+_COMPACT = re.compile(r"\s+")
+# Space-separated numbers glued to a label: "行政许可447 32 2705".
+_GLUED = re.compile(r"^(?P<label>.*?[^\d\s.+\-−])?\s*(?P<nums>[+\-−]?\d+(?:\.\d+)?(?:\s+[+\-−]?\d+(?:\.\d+)?)+)$")
+
+
+def _split_glued(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in tokens:
+        m = _GLUED.match(t.text) if t.number is None else None
+        if m is None:
+            out.append(t)
+            continue
+        if m.group("label"):
+            out.append(Token(m.group("label").strip(), t.line, t.field, None, None, t.blank_lines_before))
+        for i, num in enumerate(m.group("nums").split()):
+            value, unit = parse_number(num) or (None, None)
+            out.append(Token(num, t.line, t.field + i + 1, value, unit, 0))
+    return out
+
+
+def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
+    """The 第二十条 table from its region of text: every field a value or None with a reason."""
+    spec = PROACTIVE_2021 if template == "2021" else PROACTIVE_2019
+    tokens = _split_glued(tokenize(region))
+    labels = {alias: key for key, aliases, _ in spec for alias in aliases}
+    rows: dict[str, dict[str, Value]] = {}
+    warnings: list[str] = []
+    i = 0
+    for key, aliases, fields in spec:
+        at = next(
+            (j for j in range(i, len(tokens)) if _COMPACT.sub("", tokens[j].text) in aliases),
+            None,
+        )
+        if at is None:
+            if not (template == "2021" and key in _OPTIONAL_2021):
+                rows[key] = {f: Value(None, reason=f"row '{key}' not found in the table") for f in fields}
+            continue
+        i = at + 1
+        numbers: list[Token] = []
+        while i < len(tokens) and tokens[i].number is not None:
+            numbers.append(tokens[i])
+            i += 1
+        if i < len(tokens) and _COMPACT.sub("", tokens[i].text) not in labels and not numbers:
+            warnings.append(f"第二十条表 '{key}' 行没有数字")
+        rows[key] = _place_proactive(key, fields, numbers)
+    return rows, warnings
+
+
+def _place_proactive(key: str, fields: tuple[str, ...], numbers: list[Token]) -> dict[str, Value]:
+    if len(numbers) == len(fields):
+        return {f: Value(_in_wan_yuan(f, t)) for f, t in zip(fields, numbers, strict=True)}
+    if "amount_wan_yuan" in fields and len(numbers) == 1 and numbers[0].unit in ("万元", "元"):
+        # The one printed number carries a money unit, so it can only be the amount.
+        out = {f: Value(None, reason=f"'{key}' row prints only the amount '{numbers[0].text}'") for f in fields}
+        out["amount_wan_yuan"] = Value(_in_wan_yuan("amount_wan_yuan", numbers[0]))
+        return out
+    printed = " ".join(t.text for t in numbers) or "nothing"
+    reason = f"'{key}' row prints {len(numbers)} numbers ({printed}) for {len(fields)} columns"
+    return {f: Value(None, reason=reason) for f in fields}
+
+
+def _in_wan_yuan(field_name: str, token: Token) -> int | float:
+    assert token.number is not None
+    if field_name == "amount_wan_yuan" and token.unit == "元":
+        return round(token.number / 10000, 6)
+    return token.number
+
+
+# ---------------------------------------------------------------- applications table
+
+_REQUEST_HEAD: tuple[tuple[str, str], ...] = (
+    ("新收", r"新收|本年新"),
+    ("上年结转", r"上年结转|上年结"),
+    ("予以公开", r"予以公开"),
+    ("部分公开", r"部分公开"),
+    ("不予公开.国家秘密", r"国家秘密"),
+    ("不予公开.法律法规禁止", r"法律行政法规|法规禁止"),
+    ("不予公开.三安全一稳定", r"三安全"),
+    ("不予公开.第三方合法权益", r"第三方"),
+    ("不予公开.内部事务", r"内部事务"),
+    ("不予公开.过程性信息", r"过程性"),
+    ("不予公开.行政执法案卷", r"执法案卷"),
+    ("不予公开.行政查询事项", r"行政查询|查询事项"),
+    ("无法提供.不掌握", r"不掌握"),
+    ("无法提供.需另行制作", r"另行制作|没有现成"),
+    ("无法提供.补正后仍不明确", r"补正后|仍不明确"),
+    ("不予处理.信访举报投诉", r"信访|举报投诉"),
+    ("不予处理.重复申请", r"重复申请"),
+    ("不予处理.公开出版物", r"出版物"),
+    ("不予处理.大量反复申请", r"大量反复|反复申请"),
+    ("不予处理.确认或重新出具", r"重新出具|确认或"),
+)
+_REQUEST_2019_TAIL = (("其他处理", r"其他处理"),)
+_REQUEST_2021_TAIL = (
+    ("其他处理.逾期不补正", r"逾期不补正|不补正"),
+    ("其他处理.逾期未缴费", r"逾期未按|缴纳费用|未缴费|逾期未缴"),
+    ("其他处理.其他", r"(?:^|[\s\d.、．)）])其他\s*$"),
+)
+_REQUEST_END = (("总计", r"总计|合计"), ("结转下年度", r"结转下年|下年度"))
+REQUEST_ROWS_2019 = tuple(k for k, _ in _REQUEST_HEAD + _REQUEST_2019_TAIL + _REQUEST_END)
+REQUEST_ROWS_2021 = tuple(k for k, _ in _REQUEST_HEAD + _REQUEST_2021_TAIL + _REQUEST_END)
+OUTCOME_ROWS_2019 = REQUEST_ROWS_2019[2:-2]
+OUTCOME_ROWS_2021 = REQUEST_ROWS_2021[2:-2]
+_NCOL = len(APPLICANT_COLUMNS)
+_MARKS_2021 = re.compile(r"逾期不补正|逾期未按收费|缴纳费用")
+
+
+def requests_template(region: str) -> str | None:
+    """'2021' when the table splits （六）其他处理, '2019' when it prints it as one row."""
+    if _MARKS_2021.search(region):
+        return "2021"
+    if re.search(r"其他处理", region):
+        return "2019"
+    return None
+
+
+@dataclass
+class _Unit:
+    """A printed row: the label text before it and the numbers it carries."""
+
+    label: str
+    numbers: list[Token] = field(default_factory=list)
+    row: str | None = None
+
+
+def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list[_Unit]:
+    units: list[_Unit] = []
+    label: list[str] = []
+    current: _Unit | None = None
+    for k, t in enumerate(tokens):
+        if t.number is None:
+            if current is not None:
+                units.append(current)
+                current = None
+            label.append(t.text)
+            continue
+        if row_per_line:
+            later_text = any(u.line == t.line and u.number is None for u in tokens[k + 1 : k + 12])
+            if later_text:
+                warnings.append(f"申请表: 标签前的数字 '{t.text}' 不是单元格, 已忽略")
+                continue
+            if current is not None and current.numbers[-1].line != t.line:
+                units.append(current)
+                current = None
+        elif current is not None and t.blank_lines_before and len(current.numbers) >= _NCOL:
+            units.append(current)
+            current = None
+        if current is None:
+            current = _Unit(" ".join(label))
+            label = []
+        current.numbers.append(t)
+    if current is not None:
+        units.append(current)
+    return _merge_wrapped(units)
+
+
+def _merge_wrapped(units: list[_Unit]) -> list[_Unit]:
+    """A row whose numbers wrapped onto an unlabelled next line is one row."""
+    out: list[_Unit] = []
+    for u in units:
+        if out and not u.label.strip() and len(out[-1].numbers) + len(u.numbers) == _NCOL:
+            out[-1].numbers += u.numbers
+        else:
+            out.append(u)
+    return out
+
+
+def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warnings: list[str]) -> None:
+    order = [k for k, _ in specs]
+    patterns = [(k, re.compile(p)) for k, p in specs]
+    last = -1
+    for u in units:
+        best: tuple[int, int] | None = None  # (match start, row index)
+        for idx, (_, pat) in enumerate(patterns):
+            for m in pat.finditer(u.label):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), idx)
+        if best is not None and best[1] > last:
+            u.row = order[best[1]]
+            last = best[1]
+    # Rows whose label was lost (OCR) take their place between two recognised rows.
+    anchors = [(-1, -1)] + [(i, order.index(u.row)) for i, u in enumerate(units) if u.row] + [
+        (len(units), len(order))
+    ]
+    for (ui, ri), (uj, rj) in zip(anchors, anchors[1:], strict=False):
+        gap_units = [u for u in units[ui + 1 : uj] if u.row is None]
+        if gap_units and len(gap_units) == rj - ri - 1:
+            for u, r in zip(gap_units, order[ri + 1 : rj], strict=True):
+                u.row = r
+        elif gap_units:
+            texts = "; ".join(f"'{u.label[-20:]}' {[t.text for t in u.numbers]}" for u in gap_units)
+            warnings.append(f"申请表: 无法确定所属行的数字行: {texts}")
+
+
+def parse_requests(
+    region: str, template: str
+) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
+    """The applications table: 7 applicant columns per row, None where a cell cannot be proven."""
+    warnings: list[str] = []
+    specs = _REQUEST_HEAD + (_REQUEST_2021_TAIL if template == "2021" else _REQUEST_2019_TAIL) + _REQUEST_END
+    tab = is_tab_layout(region)
+    tokens = _split_glued(tokenize(region))
+    units = _units(tokens, tab, warnings)
+    _assign_rows(units, specs, warnings)
+    outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
+    span = _full_row_span(units) if tab else None
+    grid: dict[str, list[Value]] = {}
+    derived: list[DerivedCell] = []
+    pending: list[_Unit] = []
+    for u in units:
+        if u.row is None or u.row in grid:
+            continue
+        if len(u.numbers) == _NCOL:
+            grid[u.row] = [Value(t.number) for t in u.numbers]
+        elif len(u.numbers) > _NCOL:
+            printed = " ".join(t.text for t in u.numbers)
+            reason = f"'{u.row}' row prints {len(u.numbers)} numbers ({printed}) for {_NCOL} columns"
+            grid[u.row] = [Value(None, reason=reason) for _ in range(_NCOL)]
+        else:
+            pending.append(u)
+    for u in pending:
+        assert u.row is not None
+        limit = _available(grid) if u.row in outcome_rows else None
+        placed = _place_by_field(u, span, limit, derived) if span is not None else None
+        grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
+    _derive_from_identities(grid, outcome_rows, derived)
+    order = [k for k, _ in specs]
+    return {k: grid[k] for k in order if k in grid}, derived, warnings
+
+
+def _full_row_span(units: list[_Unit]) -> tuple[int, int] | None:
+    """The tab fields most complete rows' numbers occupy (page breaks can shift a few rows)."""
+    spans = Counter((u.numbers[0].field, u.numbers[-1].field) for u in units if len(u.numbers) == _NCOL)
+    if not spans:
+        return None
+    (first, last), count = spans.most_common(1)[0]
+    if last - first != _NCOL - 1 or count * 5 < sum(spans.values()) * 3:
+        return None
+    return first, last
+
+
+def _place_by_field(
+    u: _Unit, span: tuple[int, int], limit: list[int | float] | None, derived: list[DerivedCell]
+) -> list[Value] | None:
+    """Cells placed by their tab field, when that placement passes the row's own arithmetic."""
+    if not all(span[0] <= t.field <= span[1] for t in u.numbers):
+        return None
+    row: list[int | float | None] = [None] * _NCOL
+    for t in u.numbers:
+        row[t.field - span[0]] = t.number
+    gaps = tuple(i for i, v in enumerate(row) if v is None)
+    filled = _fill_row([v for v in row if v is not None], gaps)
+    if filled is None:
+        known_parts = sum(v for v in row[:-1] if v is not None)
+        if row[-1] is not None and known_parts > row[-1]:
+            return None
+        return [
+            Value(v) if v is not None else Value(None, reason=f"cell of '{u.row}' is blank in the printed table")
+            for v in row
+        ]
+    if limit is not None and any(v > cap for v, cap in zip(filled, limit, strict=True)):
+        return None
+    for g in gaps:
+        basis = f"blank in the printed table; forced by the row total of '{u.row}'"
+        derived.append(DerivedCell("requests", u.row or "", APPLICANT_COLUMNS[g], filled[g], basis))
+    return [Value(v, derived=i in gaps) for i, v in enumerate(filled)]
+
+
+def _available(grid: dict[str, list[Value]]) -> list[int | float] | None:
+    """Per column, 新收 + 上年结转: no outcome can exceed what there was to handle."""
+    new, carried = grid.get("新收"), grid.get("上年结转")
+    if not new or not carried or any(v.value is None for v in new + carried):
+        return None
+    return [a.value + b.value for a, b in zip(new, carried, strict=True)]  # type: ignore[operator]
+
+
+def _place_by_arithmetic(u: _Unit, limit: list[int | float] | None, derived: list[DerivedCell]) -> list[Value]:
+    """Place a row that lost cells: keep only what every admissible placement agrees on."""
+    assert u.row is not None
+    printed = [t.number for t in u.numbers]
+    missing = _NCOL - len(printed)
+    solutions: list[tuple[list[int | float], tuple[int, ...]]] = []
+    if missing <= 3:
+        for gaps in combinations(range(_NCOL), missing):
+            vector = _fill_row(printed, gaps)
+            if vector is None:
+                continue
+            if limit is not None and any(v > cap for v, cap in zip(vector, limit, strict=True)):
+                continue
+            solutions.append((vector, gaps))
+    text = " ".join(t.text for t in u.numbers) or "nothing"
+    reason = f"'{u.row}' row prints {len(printed)} numbers ({text}) for {_NCOL} columns"
+    if not solutions:
+        return [Value(None, reason=reason + "; no placement satisfies the row total") for _ in range(_NCOL)]
+    agreed = [{vec[col] for vec, _ in solutions} for col in range(_NCOL)]
+    cells = [
+        Value(next(iter(values))) if len(values) == 1
+        else Value(None, reason=reason + "; the dropped cell's position cannot be proven")
+        for values in agreed
+    ]
+    positions = {gaps for _, gaps in solutions}
+    gap_values = {vec[g] for vec, gaps in solutions for g in gaps}
+    if all(c.value is not None for c in cells) and len(gap_values) == 1:
+        column: str | None = None
+        if len(positions) == 1 and missing == 1:
+            col = next(iter(positions))[0]
+            column = APPLICANT_COLUMNS[col]
+            cells[col].derived = True
+        basis = reason + "; every placement consistent with the row total"
+        basis += (" and with 新收 + 上年结转" if limit is not None else "") + " gives this row"
+        derived.append(DerivedCell("requests", u.row, column, gap_values.pop(), basis))
+    return cells
+
+
+def _fill_row(printed: list[int | float | None], gaps: tuple[int, ...]) -> list[int | float] | None:
+    """The row with ``gaps`` filled from its own total, or None when that is not forced or impossible."""
+    row: list[int | float | None] = []
+    it = iter(printed)
+    for col in range(_NCOL):
+        row.append(None if col in gaps else next(it))
+    parts, total = row[:-1], row[-1]
+    unknown = [i for i, v in enumerate(row) if v is None]
+    known_parts = sum(v for v in parts if v is not None)
+    if total is None:
+        if len(unknown) != 1:
+            return None
+        row[-1] = known_parts
+    elif len(unknown) == 1:
+        row[unknown[0]] = total - known_parts
+    elif known_parts == total:
+        for i in unknown:
+            row[i] = 0  # counts are never negative, so the missing parts are all 0
+    else:
+        return None
+    if any(v is None or v < 0 or v != int(v) for v in row):
+        return None
+    return row  # type: ignore[return-value]
+
+
+def _identities(rows: set[str], outcome_rows: tuple[str, ...]) -> list[list[tuple[str, int, int]]]:
+    """The table's own arithmetic, each identity as (row, column, coefficient) summing to 0."""
+    out: list[list[tuple[str, int, int]]] = []
+    for row in rows:
+        out.append([(row, c, 1) for c in range(_NCOL - 1)] + [(row, _NCOL - 1, -1)])
+    present = [r for r in outcome_rows if r in rows]
+    for c in range(_NCOL):
+        if "总计" in rows and len(present) == len(outcome_rows):
+            out.append([(r, c, 1) for r in present] + [("总计", c, -1)])
+        if {"新收", "上年结转", "总计", "结转下年度"} <= rows:
+            out.append([("新收", c, 1), ("上年结转", c, 1), ("总计", c, -1), ("结转下年度", c, -1)])
+    return out
+
+
+def _derive_from_identities(
+    grid: dict[str, list[Value]], outcome_rows: tuple[str, ...], derived: list[DerivedCell]
+) -> None:
+    """Fill blank cells that an identity forces, keeping a value only if no identity contradicts it."""
+    identities = _identities(set(grid), outcome_rows)
+    changed = True
+    new_cells: list[tuple[str, int, str]] = []
+    while changed:
+        changed = False
+        for identity in identities:
+            unknown = [(r, c, k) for r, c, k in identity if grid[r][c].value is None]
+            if len(unknown) != 1:
+                continue
+            r, c, k = unknown[0]
+            rest = sum(k2 * grid[r2][c2].value for r2, c2, k2 in identity if (r2, c2) != (r, c))  # type: ignore[operator]
+            value = -rest * k
+            if value < 0 or value != int(value):
+                continue
+            grid[r][c] = Value(int(value), derived=True)
+            new_cells.append((r, c, _describe_identity(identity)))
+            changed = True
+    for r, c, basis in new_cells:
+        if any(
+            all(grid[r2][c2].value is not None for r2, c2, _ in identity)
+            and sum(k * grid[r2][c2].value for r2, c2, k in identity) != 0  # type: ignore[misc]
+            for identity in identities
+            if (r, c) in {(r2, c2) for r2, c2, _ in identity}
+        ):
+            grid[r][c] = Value(None, reason=f"cell of '{r}' is blank and the table's identities disagree on it")
+            continue
+        derived.append(DerivedCell("requests", r, APPLICANT_COLUMNS[c], grid[r][c].value, basis))  # type: ignore[arg-type]
+
+
+def _describe_identity(identity: list[tuple[str, int, int]]) -> str:
+    rows = {r for r, _, _ in identity}
+    if len(rows) == 1:
+        return f"blank in the printed table; forced by the row total of '{next(iter(rows))}'"
+    if "新收" in rows:
+        return "blank in the printed table; forced by 新收 + 上年结转 = 总计 + 结转下年度"
+    return "blank in the printed table; forced by （七）总计 = sum of the outcome rows"
+
+
+# ---------------------------------------------------------------- 行政复议 / 行政诉讼 table
+
+_REVIEW_CELLS = len(REVIEW_BLOCKS) * len(REVIEW_FIELDS)
+
+
+def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
+    """The 15 numbers of the review/litigation table, blank cells None."""
+    tokens = _split_glued(tokenize(region))
+    numbers = [t for t in tokens if t.number is not None]
+    values: list[Value]
+    warnings: list[str] = []
+    if len(numbers) == _REVIEW_CELLS:
+        values = [Value(t.number) for t in numbers]
+    else:
+        values = _review_by_field(region) or [
+            Value(
+                None,
+                reason=f"复议/诉讼表 prints {len(numbers)} numbers for {_REVIEW_CELLS} cells"
+                + ("; which cells are blank cannot be told" if numbers else ""),
+            )
+            for _ in range(_REVIEW_CELLS)
+        ]
+        if numbers and all(v.value is None for v in values):
+            warnings.append(f"复议/诉讼表: {len(numbers)} 个数字无法对应到 {_REVIEW_CELLS} 个单元格")
+    table: dict[str, dict[str, Value]] = {}
+    for b, block in enumerate(REVIEW_BLOCKS):
+        table[block] = {f: values[b * len(REVIEW_FIELDS) + i] for i, f in enumerate(REVIEW_FIELDS)}
+    return table, warnings
+
+
+def _review_by_field(region: str) -> list[Value] | None:
+    """A single data line of exactly 15 tab fields places its numbers, blank fields stay None."""
+    data_lines = [
+        ln for ln in region.split("\n") if any(parse_number(f) is not None for f in ln.split("\t"))
+    ]
+    if len(data_lines) != 1:
+        return None
+    fields = data_lines[0].rstrip("\t ").split("\t")
+    if len(fields) != _REVIEW_CELLS or any(f.strip() and parse_number(f) is None for f in fields):
+        return None
+    return [
+        Value(parse_number(f)[0]) if f.strip() else Value(None, reason="cell is blank in the printed table")  # type: ignore[index]
+        for f in fields
+    ]
