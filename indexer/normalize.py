@@ -121,6 +121,9 @@ def _delete(
 _BROKEN_LINE = re.compile(
     rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])"
 )
+# A title or heading line ends with these words; an introduction starts with these.
+_TITLE_END = re.compile(r"(?:报告|情况|事项|年报)$")
+_INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
 _CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9]")
 
 
@@ -131,6 +134,8 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
         return False
     next_end = text.find("\n", m.end())
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
+    if _TITLE_END.search(text, line_start, m.start()) or _INTRO_START.match(following):
+        return False
     return (
         "\t" not in following
         and not _ENUMERATOR.match(following)

@@ -107,6 +107,7 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
         checks.narrative_requests_check(stated, requests),
         *narrative.breakdown_checks(text),
         *narrative.rate_checks(text),
+        *narrative.conflict_checks(text, figures),
         checks.sections_check(sections),
         checks.tables_check(template, absent),
     ]

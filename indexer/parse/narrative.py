@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+import yaml
 
 from indexer.model import Check
+from indexer.paths import data_dir
 
 _UNITS = "万件|万条|万元|万人次|万份|人次|件|条|个|次|项|期|份|册|人|名|家|篇|卷|盒|页|起|批|场|所|台|户|栏|%"
 _FIGURE = re.compile(
@@ -135,6 +139,8 @@ def rate_checks(text: str) -> list[Check]:
         c = clause.group(0)
         for m in _RATE.finditer(c):
             before = c[: m.start()]
+            if before and re.match(r"[\u4e00-\u9fff]", before[-1]):
+                continue  # a compound rate (图文解读率) names no single count to check it against
             counts = list(_COUNT.finditer(before))
             verb = m.group("verb")
             numerator = next(
@@ -158,4 +164,31 @@ def rate_checks(text: str) -> list[Check]:
             ok = rounded == printed
             detail = f"{verb} {num}/{den} = {exact:.4f}% rounds to {rounded}%, printed {printed}%"
             checks.append(Check("narrative.rate", ok, detail))
+    return checks
+
+
+@cache
+def _counted_subjects() -> re.Pattern[str]:
+    path = data_dir() / "lexicons" / "counted_subjects.yml"
+    subjects = yaml.safe_load(path.read_text(encoding="utf-8"))["subjects"]
+    return re.compile("|".join(sorted(map(re.escape, subjects), key=len, reverse=True)))
+
+
+def conflict_checks(text: str, figures: list[Figure]) -> list[Check]:
+    """The same countable subject given two different counts (网络舆情 28个 vs 120起网络舆情)."""
+    subjects = _counted_subjects()
+    counts: dict[str, list[Figure]] = {}
+    for f in figures:
+        found = {m.group(0) for m in subjects.finditer(f.label[-8:]) if f.label.endswith(m.group(0))}
+        after = subjects.match(text, f.end)
+        if after:
+            found.add(after.group(0))
+        for subject in found:
+            counts.setdefault(subject, []).append(f)
+    checks = []
+    for subject, figs in counts.items():
+        if len({f.value for f in figs}) > 1:
+            listed = ", ".join(f"{f.value:g}{f.unit}" for f in figs)
+            detail = f"{subject}: the prose gives different counts ({listed}) and does not say how their scopes differ"
+            checks.append(Check("narrative.conflict", False, detail))
     return checks

@@ -23,7 +23,8 @@ _CANONICAL = re.compile(
     r"|存在的主要问题及改进情况|其他需要报告的事项|其他需要报告的情况)$"
 )
 _NUMBERED = re.compile(
-    r"^(?P<num>第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,2}|[1-9])\s*(?:[、.．，,:：]|\s)\s*(?P<text>.+)$"
+    r"^(?:(?P<part>第[一二三四五六七八九十]+部分)[、.．，,:：\s]*|(?P<num>[一二三四五六七八九十]{1,2}|[1-9])\s*(?:[、.．，,:：]|\s)\s*)"
+    r"(?P<text>.+)$"
 )
 _SUBSECTION = re.compile(r"^[ \t]*[（(](?P<num>[一二三四五六七八九十]{1,3})[）)]\s*(?P<rest>.*)$", re.M)
 _HEADING_MAX = 40
@@ -55,7 +56,7 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
         text = m.group("text").strip().rstrip("：:")
         if "。" in text or len(text) > 30:
             return None
-        return m.group("num"), text, section_kind(text)
+        return m.group("part") or m.group("num"), text, section_kind(text)
     text = stripped.rstrip("：:")
     if _CANONICAL.match(text):
         return None, text, section_kind(text)

@@ -164,6 +164,7 @@ class _Unit:
     label: str
     numbers: list[Token] = field(default_factory=list)
     row: str | None = None
+    padded: bool = False  # its line has empty fields before its last number (a grid with blanks)
 
 
 def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list[_Unit]:
@@ -194,6 +195,10 @@ def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list
         current.numbers.append(t)
     if current is not None:
         units.append(current)
+    if row_per_line:
+        for u in units:
+            on_line = [t for t in tokens if t.line == u.numbers[-1].line and t.field <= u.numbers[-1].field]
+            u.padded = u.numbers[-1].field - on_line[0].field + 1 > len(on_line)
     return _merge_wrapped(units)
 
 
@@ -272,12 +277,12 @@ def parse_requests(
 
 
 def _full_row_span(units: list[_Unit]) -> tuple[int, int] | None:
-    """The tab fields most complete rows' numbers occupy (page breaks can shift a few rows)."""
+    """The tab fields complete rows' numbers occupy, when nine in ten agree (a true grid)."""
     spans = Counter((u.numbers[0].field, u.numbers[-1].field) for u in units if len(u.numbers) == _NCOL)
     if not spans:
         return None
     (first, last), count = spans.most_common(1)[0]
-    if last - first != _NCOL - 1 or count * 5 < sum(spans.values()) * 3:
+    if last - first != _NCOL - 1 or count * 10 < sum(spans.values()) * 9:
         return None
     return first, last
 
@@ -286,7 +291,9 @@ def _place_by_field(
     u: _Unit, span: tuple[int, int], limit: list[int | float] | None, derived: list[DerivedCell]
 ) -> list[Value] | None:
     """Cells placed by their tab field, when that placement passes the row's own arithmetic."""
-    if not all(span[0] <= t.field <= span[1] for t in u.numbers):
+    if not u.padded or not all(span[0] <= t.field <= span[1] for t in u.numbers):
+        return None
+    if u.numbers[0].field != span[0] and u.numbers[-1].field != span[1]:
         return None
     row: list[int | float | None] = [None] * _NCOL
     for t in u.numbers:
