@@ -1,0 +1,209 @@
+"""Build report files in every supported format from a plain-text report, for reader and parser tests.
+
+A plain-text report (the shape of ``data/reports/*.txt``) is a list of lines: a line holding a tab is a
+table row whose cells are separated by tabs, any other non-blank line is a paragraph. Consecutive row
+lines form one table; blank lines between them do not end it (the samples put blank lines inside
+tables). The first paragraph is the report's title.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zlib
+from html import escape
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+Row = list[str]
+Block = str | list[Row]  # a paragraph, or a table as padded rows of cells
+
+PDF_FONT = "STSong-Light"  # reportlab's built-in Adobe-GB1 CID font: Chinese without a font file
+pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+
+
+def report_blocks(text: str) -> list[Block]:
+    """Split a plain-text report into paragraphs and tables; table rows are padded to the widest row."""
+    blocks: list[Block] = []
+    rows: list[Row] = []
+    for line in text.splitlines():
+        if "\t" in line:
+            rows.append([cell.strip() for cell in line.split("\t")])
+            continue
+        if not line.strip():
+            continue
+        if rows:
+            blocks.append(_padded(rows))
+            rows = []
+        blocks.append(line.strip())
+    if rows:
+        blocks.append(_padded(rows))
+    return blocks
+
+
+def _padded(rows: list[Row]) -> list[Row]:
+    width = max(len(row) for row in rows)
+    return [row + [""] * (width - len(row)) for row in rows]
+
+
+def build_docx(text: str, path: Path) -> Path:
+    """Write ``text`` as a Word document: paragraphs, and real Word tables with grid lines."""
+    document = Document()
+    for index, block in enumerate(report_blocks(text)):
+        if isinstance(block, str):
+            paragraph = document.add_paragraph(block)
+            if index == 0:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                paragraph.runs[0].font.size = Pt(18)
+                paragraph.runs[0].bold = True
+            continue
+        table = document.add_table(rows=len(block), cols=len(block[0]))
+        table.style = "Table Grid"
+        for row, values in zip(table.rows, block, strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+        # Word joins two tables that touch; a paragraph between them keeps them apart, as in real files.
+        document.add_paragraph("")
+    document.save(path)
+    return path
+
+
+def build_pdf(text: str, path: Path) -> Path:
+    """Write ``text`` as a multi-page A4 PDF with wrapped CJK paragraphs, ruled tables and page numbers."""
+    title_style = ParagraphStyle(
+        "title", fontName=PDF_FONT, fontSize=16, leading=24, alignment=TA_CENTER, wordWrap="CJK"
+    )
+    body_style = ParagraphStyle(
+        "body", fontName=PDF_FONT, fontSize=10.5, leading=18, firstLineIndent=21, wordWrap="CJK"
+    )
+    cell_style = ParagraphStyle("cell", fontName=PDF_FONT, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    document = SimpleDocTemplate(
+        str(path), pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=2 * cm, bottomMargin=2 * cm
+    )
+    story: list = []
+    for index, block in enumerate(report_blocks(text)):
+        if isinstance(block, str):
+            story.append(Paragraph(escape(block), title_style if index == 0 else body_style))
+            continue
+        column_width = document.width / len(block[0])
+        cells = [[Paragraph(escape(value), cell_style) for value in row] for row in block]
+        table = Table(cells, colWidths=[column_width] * len(block[0]))
+        table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story += [Spacer(1, 6), table, Spacer(1, 6)]
+    document.build(story, onFirstPage=_page_number, onLaterPages=_page_number)
+    return path
+
+
+def _page_number(canvas: Canvas, document: SimpleDocTemplate) -> None:
+    canvas.setFont(PDF_FONT, 9)
+    canvas.drawCentredString(A4[0] / 2, 1.2 * cm, f"- {document.page} -")
+
+
+def build_scanned_pdf(path: Path) -> Path:
+    """Write a two-page PDF whose pages are only raster images, like a scanned report: no text layer."""
+    canvas = Canvas(str(path), pagesize=A4)
+    for page in range(2):
+        canvas.drawImage(ImageReader(io.BytesIO(_grey_png(170, 240, seed=page))), 50, 80, 495, 700)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def _grey_png(width: int, height: int, seed: int) -> bytes:
+    """A greyscale PNG with a striped pattern, encoded by hand so no imaging library is needed."""
+    scanlines = b"".join(
+        b"\x00" + bytes(((x * 7) ^ (y * 3 + seed)) & 0xFF for x in range(width)) for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(scanlines))
+        + chunk(b"IEND", b"")
+    )
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="{charset}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}_合水县人民政府</title>
+<link rel="stylesheet" href="/css/style.css">
+<style>body {{ font-family: "微软雅黑"; }} #zoom p {{ text-indent: 2em; }}</style>
+<script>var _hmt = _hmt || []; document.write("<span>统计代码</span>");</script>
+</head>
+<body>
+<div class="top"><a href="/">无障碍浏览</a> | <a href="/old">长者模式</a> | 今天是2021年1月20日</div>
+<div class="header">
+  <div class="logo"><a href="/"><img src="/images/logo.png" alt="合水县人民政府"></a></div>
+  <ul class="nav">
+    <li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
+    <li><a href="/zwfw/">政务服务</a></li><li><a href="/hdjl/">互动交流</a></li>
+    <li><a href="/zjhs/">走进合水</a></li>
+  </ul>
+</div>
+<div class="main">
+  <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt;
+    <a href="/zwgk/ndbg/">政府信息公开年度报告</a></div>
+  <div class="article">
+    <h1 class="article-title">{title}</h1>
+    <div class="info">发布时间：2021-01-20 来源：县政府办 浏览次数：<span id="hits">1024</span>
+      字号：[<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>]</div>
+    <div id="zoom" class="TRS_Editor">
+{body}
+    </div>
+    <div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>
+    <div class="print"><a href="javascript:window.print()">【打印本页】</a>
+      <a href="javascript:window.close()">【关闭窗口】</a></div>
+  </div>
+  <div class="sidebar"><h3>相关文章</h3><ul>
+    <li><a href="/a/1.html">合水县2019年政府信息公开工作年度报告</a></li>
+    <li><a href="/a/2.html">合水县2018年政府信息公开工作年度报告</a></li></ul></div>
+</div>
+<div class="footer">
+  <p><a href="/about">关于我们</a> | <a href="/map">网站地图</a> | <a href="/contact">联系我们</a></p>
+  <p>主办单位：合水县人民政府办公室　承办单位：合水县融媒体中心</p>
+  <p>备案号：陇ICP备05000123号　网站标识码：6210240001　甘公网安备 62102402000123号</p>
+</div>
+<script src="/js/jquery.min.js"></script>
+<script>$(function () {{ $("#hits").load("/hits"); }});</script>
+</body>
+</html>
+"""
+
+
+def build_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
+    """Write ``text`` as a government CMS article page: the title in an h1, the report in div#zoom."""
+    blocks = report_blocks(text)
+    title, body = blocks[0], blocks[1:]
+    parts = []
+    for block in body:
+        if isinstance(block, str):
+            parts.append(f'<p style="text-indent:2em;">&nbsp;{escape(block)}</p>')
+            continue
+        rows = "".join(
+            "<tr>" + "".join(f"<td><span>{escape(value)}</span></td>" for value in row) + "</tr>\n"
+            for row in block
+        )
+        parts.append(f'<table border="1" cellspacing="0" cellpadding="0">\n<tbody>\n{rows}</tbody></table>')
+    page = _PAGE.format(charset=encoding, title=escape(str(title)), body="\n".join(parts))
+    path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
+    return path
