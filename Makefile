@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	$(BIN)/ruff check indexer graph ui tests tools
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -85,7 +85,9 @@ def render_summary(report: Report) -> str:
     lines += [f"  ✗ {c.check}: {c.detail}" for c in failing]
     lines += [f"  ? {c.check}: {c.detail}" for c in unevaluated]
     if report.derived_cells:
-        lines.append("推算的单元格 (*): " + "; ".join(f"{d.row}/{d.column or '?'}={d.value:g}" for d in report.derived_cells))
+        lines.append(
+            "推算的单元格 (*): " + "; ".join(f"{d.row}/{d.column or '?'}={d.value:g}" for d in report.derived_cells)
+        )
     lines += [f"警告: {w}" for w in report.warnings]
     return "\n".join(lines)
 

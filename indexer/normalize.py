@@ -53,7 +53,8 @@ _STRAY_SPACE = re.compile(
 )
 _SENTENCE_END = "。！？；：!?;:…”」』）)"
 _ENUMERATOR = re.compile(
-    r"^[ \t]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|第[一二三四五六七八九十]+|[一二三四五六七八九十]是)"
+    r"^[ \t]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]"
+    r"|第[一二三四五六七八九十]+|[一二三四五六七八九十]是)"
 )
 
 
@@ -118,9 +119,7 @@ def _delete(
 
 
 # A long prose line not ending a sentence, then blank lines, then the line that continues it.
-_BROKEN_LINE = re.compile(
-    rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])"
-)
+_BROKEN_LINE = re.compile(rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])")
 # A title or heading line ends with these words; an introduction starts with these.
 _TITLE_END = re.compile(r"(?:报告|情况|事项|年报)$")
 _INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
@@ -137,9 +136,7 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     if _TITLE_END.search(text, line_start, m.start()) or _INTRO_START.match(following):
         return False
     return (
-        "\t" not in following
-        and not _ENUMERATOR.match(following)
-        and _CONTINUATION_START.match(following) is not None
+        "\t" not in following and not _ENUMERATOR.match(following) and _CONTINUATION_START.match(following) is not None
     )
 
 

@@ -133,10 +133,7 @@ def _grey_png(width: int, height: int, seed: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(scanlines))
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines)) + chunk(b"IEND", b"")
     )
 
 
@@ -193,15 +190,17 @@ _PAGE = """<!DOCTYPE html>
 def build_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     """Write ``text`` as a government CMS article page: the title in an h1, the report in div#zoom."""
     blocks = report_blocks(text)
-    title, body = blocks[0], blocks[1:]
+    # A page's heading holds the whole title block, which a report may print on two lines.
+    ends = [i for i, b in enumerate(blocks[:3]) if isinstance(b, str) and "报告" in b]
+    split = ends[0] + 1 if ends else 1
+    title, body = "".join(str(b) for b in blocks[:split]), blocks[split:]
     parts = []
     for block in body:
         if isinstance(block, str):
             parts.append(f'<p style="text-indent:2em;">&nbsp;{escape(block)}</p>')
             continue
         rows = "".join(
-            "<tr>" + "".join(f"<td><span>{escape(value)}</span></td>" for value in row) + "</tr>\n"
-            for row in block
+            "<tr>" + "".join(f"<td><span>{escape(value)}</span></td>" for value in row) + "</tr>\n" for row in block
         )
         parts.append(f'<table border="1" cellspacing="0" cellpadding="0">\n<tbody>\n{rows}</tbody></table>')
     page = _PAGE.format(charset=encoding, title=escape(str(title)), body="\n".join(parts))

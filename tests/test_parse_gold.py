@@ -119,8 +119,10 @@ def test_derived_values_are_flagged(pair: tuple[dict, Report]) -> None:
     gold, report = pair
     for d in report.derived_cells:
         assert d.basis
-        assert _derivable(gold, d.row, d.column) or d.column is None and any(
-            g["row"] == d.row for g in gold["derived_cells"]
+        assert (
+            _derivable(gold, d.row, d.column)
+            or d.column is None
+            and any(g["row"] == d.row for g in gold["derived_cells"])
         ), d
 
 

@@ -145,7 +145,9 @@ def test_2021_template_one_cell_per_line() -> None:
     head, rest = text.split("三、收到和处理政府信息公开申请情况\n", 1)
     table, tail = rest.split("四、政府信息公开行政复议", 1)
     one_per_line = "\n".join("\t" + cell for line in table.split("\n") for cell in line.split("\t") if cell)
-    report = parse_text(head + "三、收到和处理政府信息公开申请情况\n" + one_per_line + "\n四、政府信息公开行政复议" + tail)
+    report = parse_text(
+        head + "三、收到和处理政府信息公开申请情况\n" + one_per_line + "\n四、政府信息公开行政复议" + tail
+    )
     for key, (_, values) in zip(KEYS_2021, OUTCOMES_2021, strict=True):
         assert [c.value for c in report.requests[key]] == values, key
     assert [c.value for c in report.requests["结转下年度"]] == [1, 1, 0, 0, 0, 0, 2]

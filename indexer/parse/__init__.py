@@ -8,15 +8,9 @@ from indexer.errors import NianbaoError
 from indexer.model import RegionInfo, Report, Section
 from indexer.normalize import NormalizedText, normalize
 from indexer.parse import checks, metadata, narrative, tables
-try:
-    from indexer.parse.region import resolve_region
-except ImportError:  # TEMP
-    resolve_region = lambda *a: None
+from indexer.parse.region import resolve_region
 from indexer.parse.sections import parse_sections, preamble
-try:
-    from indexer.read import read_report
-except ImportError:  # TEMP
-    read_report = None
+from indexer.read import read_report
 from indexer.read.document import RawDocument
 
 _REPORT_MARKERS = re.compile(
@@ -58,9 +52,7 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
     year = metadata.parse_year(title, text)
     publisher = metadata.parse_publisher(title, head)
     found = resolve_region(title or "", publisher, text)
-    region = (
-        RegionInfo(found.province, found.city, found.county, found.code, found.evidence) if found else None
-    )
+    region = RegionInfo(found.province, found.city, found.county, found.code, found.evidence) if found else None
     level = metadata.publisher_level(publisher, _region_level(region))
     template = _template(text, year)
 
@@ -78,9 +70,7 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
         region_text = _requests_region(text, sections)
         if region_text:
             request_template = tables.requests_template(region_text) or template
-            request_outcomes = (
-                tables.OUTCOME_ROWS_2021 if request_template == "2021" else tables.OUTCOME_ROWS_2019
-            )
+            request_outcomes = tables.OUTCOME_ROWS_2021 if request_template == "2021" else tables.OUTCOME_ROWS_2019
             requests, derived, w = tables.parse_requests(region_text, request_template)
             warnings += w
             requests = requests or None

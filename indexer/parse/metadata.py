@@ -65,7 +65,9 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     return head
 
 
-_COMPILED_BY = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|局|委员会|厅))(?:编制|汇总|制作|发布)")
+_COMPILED_BY = re.compile(
+    r"([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|局|委员会|厅))(?:编制|汇总|制作|发布)"
+)
 
 
 def _publisher_from_intro(preamble: str) -> str | None:

@@ -18,7 +18,9 @@ _FIGURE = re.compile(
 )
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 _CLAUSE = re.compile(r"[^。；;！？\n]+")
-_LEADING_FILLER = re.compile(r"^(?:其中|同时|共|全年|累计|年内|今年|目前|截至目前|此外|另外|以及|和|及|并|已|均|共计|合计)+")
+_LEADING_FILLER = re.compile(
+    r"^(?:其中|同时|共|全年|累计|年内|今年|目前|截至目前|此外|另外|以及|和|及|并|已|均|共计|合计)+"
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,14 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
                 value: int | float = float(raw) if "." in raw else int(raw)
                 label = _LEADING_FILLER.sub("", m.group("label").strip())
                 figures.append(
-                    Figure(label, value, m.group("unit"), m.group("approx"), offset + line_start + m.start(), offset + line_start + m.end())
+                    Figure(
+                        label,
+                        value,
+                        m.group("unit"),
+                        m.group("approx"),
+                        offset + line_start + m.start(),
+                        offset + line_start + m.end(),
+                    )
                 )
         line_start += len(line) + 1
     return figures
@@ -67,7 +76,9 @@ _APPLICATIONS = re.compile(
     r"(?P<verb>收到和处理|收到并处理|受理和处理|收到|受理|接收|办理|处理)[^。；，,]{0,14}?(?:政府信息公开|信息公开|依申请公开)[^。；，,\d]{0,8}?申请[^。；，,\d]{0,6}?(?P<num>\d+)\s*件"
     r"|(?:政府信息公开|依申请公开)申请[^。；，,\d]{0,6}?(?P<num2>\d+)\s*件"
 )
-_NO_APPLICATIONS = re.compile(r"(?:未|没有)(?:收到|受理|接到|发生)[^。；，,]{0,8}(?:政府信息公开|依申请公开)[^。；，,]{0,4}申请")
+_NO_APPLICATIONS = re.compile(
+    r"(?:未|没有)(?:收到|受理|接到|发生)[^。；，,]{0,8}(?:政府信息公开|依申请公开)[^。；，,]{0,4}申请"
+)
 
 
 def stated_applications(text: str) -> tuple[int, bool] | None:
@@ -105,7 +116,8 @@ def breakdown_checks(text: str) -> list[Check]:
                 Check(
                     "narrative.breakdown",
                     False,
-                    f"共{m.group('total')}{m.group('approx') or ''}{unit}, but its parts {listed} = {total_parts:g} exceed it: "
+                    f"共{m.group('total')}{m.group('approx') or ''}{unit}, "
+                    f"but its parts {listed} = {total_parts:g} exceed it: "
                     f"“{sentence.strip()[:120]}”",
                 )
             )
@@ -126,7 +138,9 @@ def _sentences_with_followers(text: str) -> list[str]:
     return out
 
 
-_RATE = re.compile(r"(?P<verb>办结|办复|答复|回复|解读|完成|公开|处理)率(?:均)?(?:达到|达|为)?\s*(?P<pct>\d+(?:\.\d+)?)%")
+_RATE = re.compile(
+    r"(?P<verb>办结|办复|答复|回复|解读|完成|公开|处理)率(?:均)?(?:达到|达|为)?\s*(?P<pct>\d+(?:\.\d+)?)%"
+)
 # Which verbs count the numerator of each rate (办复率 is often computed over 办结 items).
 _NUMERATOR_VERBS = {"办结": "办结|办复", "办复": "办复|办结|答复", "答复": "答复|办复|回复", "回复": "回复|答复"}
 _COUNT = re.compile(r"(?P<num>\d+)\s*(?:件|条|个|项)")
@@ -148,7 +162,8 @@ def rate_checks(text: str) -> list[Check]:
                     n
                     for n in reversed(counts)
                     if re.search(
-                        rf"(?:{_NUMERATOR_VERBS.get(verb, verb)})[^\d，,]{{0,4}}$", before[max(0, n.start() - 8) : n.start()]
+                        rf"(?:{_NUMERATOR_VERBS.get(verb, verb)})[^\d，,]{{0,4}}$",
+                        before[max(0, n.start() - 8) : n.start()],
                     )
                 ),
                 None,

@@ -1,14 +1,13 @@
 """Which province, city and county a report is about, from the division names in its title and text.
 
-The gazetteer is ``data/gazetteer/divisions.csv`` (current names, with short forms) plus
-``data/gazetteer/renamed.csv`` (names that 2015-2025 reports may use for units renamed since); see
-``data/gazetteer/README.md``. ``NIANBAO_DATA`` points at another ``data`` folder.
+The gazetteer is ``data/gazetteer/divisions.csv`` (current names and short forms) plus
+``data/gazetteer/renamed.csv`` (former names of units renamed since 2016, which older reports use);
+``data/gazetteer/README.md`` says where they come from. ``NIANBAO_DATA`` points at another ``data`` folder.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -17,48 +16,38 @@ from functools import cache
 from pathlib import Path
 
 from indexer.errors import NianbaoError
+from indexer.paths import data_dir
 
-LEVELS = ("province", "city", "county")
-# Every full name ends in one of these, so names are matched right to left from them:
-# the longest name ending at a 县 is 中宁县, never the 宁县 inside it.
-NAME_ENDINGS = "省市区县旗州盟"
-# A weak name followed by one of these is part of a word (县城, 区域, 县级, 市场), not a name.
-WORD_CONTINUATIONS = set("城域级划场")
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# PDF text puts spaces inside names (盐池 县); only spaces between two CJK characters are dropped.
+LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
+# A weak name followed by one of these is the start of a word (县城, 区域, 县级, 区划, 市场), not a name.
+WORD_CONTINUATIONS = frozenset("城域级划场")
+# A weak name may follow a year: 2020年城关区.
+WORD_STARTS = frozenset("年")
+CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# PDF text puts spaces inside names (盐池 县); spaces between two CJK characters carry nothing.
 CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])[ \t\u3000\xa0]+(?=[\u3400-\u9fff])")
-# Words outside any name that say what kind of province the report's region sits in.
+# Words outside any name that tell which kind of province a report's region lies in.
 PROVINCE_HINTS = (
-    (re.compile("自治区"), "自治区"),
-    (re.compile("全省|省委|省政府|省人民政府"), "省"),
+    ("自治区", re.compile("自治区")),
+    ("省", re.compile("全省|省委|省政府|省人民政府")),
 )
 
 
 @dataclass(frozen=True)
 class Division:
-    """One unit of the gazetteer; ``city`` is None for 直辖市 districts and 省直辖 county-level units."""
+    """One unit of the gazetteer; ``city`` is None for provinces, 直辖市 districts and 省直辖 units."""
 
     code: str
     name: str
     level: str
     province: str
     city: str | None
-    province_code: str
-    city_code: str | None
-
-    @property
-    def ancestors(self) -> tuple[str, ...]:
-        """Codes of the province and city containing this unit (not the unit itself)."""
-        if self.level == "province":
-            return ()
-        if self.level == "city" or self.city_code is None:
-            return (self.province_code,)
-        return (self.province_code, self.city_code)
+    ancestors: tuple[str, ...]  # codes of the province and city containing the unit
 
 
 @dataclass(frozen=True)
 class Region:
-    """The most specific region a report is about; names are official full names (甘肃省, 庆阳市, 合水县)."""
+    """The most specific region a report is about, in official full names (甘肃省, 庆阳市, 合水县)."""
 
     province: str | None
     city: str | None
@@ -68,7 +57,7 @@ class Region:
 
     @property
     def level(self) -> str | None:
-        """"county", "city" or "province": the most specific unit that is known."""
+        """The most specific unit known: "county", "city" or "province"."""
         for level, name in (("county", self.county), ("city", self.city), ("province", self.province)):
             if name:
                 return level
@@ -77,7 +66,7 @@ class Region:
 
 @dataclass(frozen=True)
 class Mention:
-    """A division name found in a text: ``kind`` is "full", "old" (a former name) or "short"."""
+    """A division name found in a text; ``kind`` is "full", "old" (a former name) or "short"."""
 
     start: int
     end: int
@@ -86,12 +75,8 @@ class Mention:
     kind: str
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("NIANBAO_DATA") or Path(__file__).resolve().parents[2] / "data")
-
-
 def trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """One regex for many literals, factored as a trie so that each position costs one branch."""
+    """One regex for many literals, factored as a trie so that a position costs one branch, not thousands."""
     trie: dict = {}
     for word in words:
         node = trie
@@ -104,106 +89,268 @@ def trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy "?" tries the longer names before the word that ends here.
+        # The greedy "?" tries the longer names before settling for the word that ends here.
         return f"(?:{body})?" if "" in node else body
 
     return re.compile(alternation(trie))
 
 
+def index_names(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """Name -> codes of every unit bearing it, from (name, code) pairs."""
+    index: dict[str, tuple[str, ...]] = {}
+    for name, code in pairs:
+        index[name] = index.get(name, ()) + (code,)
+    return index
+
+
 class Gazetteer:
-    """Divisions by code, and matchers for their full, former and short names."""
+    """Divisions by code; matchers for full and former names and province and city short forms."""
 
-    def __init__(self, divisions: Iterable[Division], shorts: dict[str, str], old_names: dict[str, str]):
+    def __init__(
+        self,
+        divisions: Iterable[Division],
+        shorts: Iterable[tuple[str, str]],
+        old_names: Iterable[tuple[str, str]],
+    ) -> None:
         self.divisions = {d.code: d for d in divisions}
-        self.current_names = {code: d.name for code, d in self.divisions.items()}
-        self.full: dict[str, tuple[str, ...]] = group_codes(self.current_names)
-        self.old: dict[str, tuple[str, ...]] = group_codes(old_names)
-        self.short: dict[str, tuple[str, ...]] = group_codes(shorts)
-        # A name without a short form is generic (城关区, 和平区) or one character plus suffix (宁县):
-        # it counts only where a word can start and end.
-        self.strong = {self.current_names[code] for code in shorts}
-        self._reversed_full = trie_pattern(name[::-1] for name in self.full.keys() | self.old.keys())
-        self._all_shorts = trie_pattern(self.short)
-        self._ancestor_shorts = trie_pattern(
-            name for name, codes in self.short.items()
-            if any(self.divisions[code].level != "county" for code in codes)
-        )
+        shorts = list(shorts)
+        self.full = index_names((d.name, d.code) for d in self.divisions.values())
+        self.old = index_names(old_names)
+        # A county's short form in a report is too often part of a word (开平 in 公开平台, 和政 in
+        # 和政府, 大通 in 加大通报): only province and city short forms are looked for.
+        self.short = index_names((name, code) for name, code in shorts if self.divisions[code].level != "county")
+        # A unit without a short form has a generic name (城关区, 和平区) or a one-character one (宁县):
+        # its full name counts only where a word can start and end.
+        self.strong = {self.divisions[code].name for _, code in shorts}
+        self.longest = max(map(len, self.full.keys() | self.old.keys() | self.short.keys()))
+        # Full names all end in 省市区县旗州盟, so matching the reversed text finds, at each ending,
+        # the longest name: 中宁县 and never the 宁县 inside it.
+        self._reversed_names = trie_pattern(name[::-1] for name in self.full.keys() | self.old.keys())
+        self._shorts = trie_pattern(self.short)
 
-    def mentions(self, text: str, county_shorts: bool = True) -> list[Mention]:
-        """Division names in ``text``, left to right, without overlaps; former names count as full names.
+    def mentions(self, text: str) -> list[Mention]:
+        """Division names in ``text``, left to right, not overlapping; former names count as full names.
 
-        Short forms are looked for only between full names; with ``county_shorts`` False only
-        province and city short forms are (a county's short form in running text is too often a word).
+        Short forms (of provinces and cities only) are looked for between the full names.
         """
-        found = list(self._full_mentions(text))
-        short_pattern = self._all_shorts if county_shorts else self._ancestor_shorts
+        found = [self._split_off_parent(text, m) for m in self._full_mentions(text)]
         gaps = zip([0] + [m.end for m in found], [m.start for m in found] + [len(text)], strict=True)
-        for start, end in gaps:
-            for match in short_pattern.finditer(text, start, end):
+        for gap_start, gap_end in gaps:
+            for match in self._shorts.finditer(text, gap_start, gap_end):
                 name = match.group()
                 found.append(Mention(match.start(), match.end(), name, self.short[name], "short"))
         found.sort(key=lambda m: m.start)
         return self._at_word_edges(text, found)
 
     def _full_mentions(self, text: str) -> Iterator[Mention]:
-        reversed_text = text[::-1]
         size = len(text)
-        for match in self._reversed_full.finditer(reversed_text):
+        for match in reversed(list(self._reversed_names.finditer(text[::-1]))):
             name = match.group()[::-1]
-            codes = self.full.get(name, ()) + self.old.get(name, ())
             kind = "full" if name in self.full else "old"
+            codes = self.full.get(name, ()) + self.old.get(name, ())
             yield Mention(size - match.end(), size - match.start(), name, codes, kind)
 
+    def _split_off_parent(self, text: str, mention: Mention) -> Mention:
+        """Read 甘肃宁县 as 甘肃 + 宁县, not 甘 + 肃宁县: a split whose left part names a parent wins."""
+        for cut in range(mention.start + 1, mention.end - 1):
+            rest = text[cut : mention.end]
+            codes = self.full.get(rest, ()) + self.old.get(rest, ())
+            if not codes:
+                continue
+            parents = {d for code in codes for d in self.divisions[code].ancestors}
+            for start in range(mention.start - 1, max(cut - self.longest, 0) - 1, -1):
+                left = text[start:cut]
+                if parents.intersection(self.full.get(left, ()) + self.short.get(left, ()) + self.old.get(left, ())):
+                    return Mention(cut, mention.end, rest, codes, "full" if rest in self.full else "old")
+        return mention
+
     def _at_word_edges(self, text: str, mentions: list[Mention]) -> list[Mention]:
-        """Drop weak full names that sit inside words (信息县, 和县委, 老城区改造, 区域)."""
+        """Drop weak names inside words: 信息县 (息县), 和县委 (和县), 老城区改造, 河西区域."""
         kept: list[Mention] = []
-        for mention in sorted(mentions, key=lambda m: m.start):
+        for mention in mentions:
             if mention.kind == "short" or mention.name in self.strong:
                 kept.append(mention)
                 continue
             before = text[mention.start - 1] if mention.start else ""
             after = text[mention.end] if mention.end < len(text) else ""
-            after_ancestor = bool(kept) and kept[-1].end == mention.start and self._contains(kept[-1], mention)
-            starts_word = not before or not CJK.match(before) or after_ancestor
+            after_parent = bool(kept) and kept[-1].end == mention.start and self._encloses(kept[-1], mention)
+            starts_word = not CJK_CHAR.match(before) or before in WORD_STARTS or after_parent
             if starts_word and after not in WORD_CONTINUATIONS:
                 kept.append(mention)
         return kept
 
-    def _contains(self, outer: Mention, inner: Mention) -> bool:
+    def _encloses(self, outer: Mention, inner: Mention) -> bool:
         return any(code in self.divisions[unit].ancestors for unit in inner.codes for code in outer.codes)
-
-
-def group_codes(names: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    grouped: dict[str, list[str]] = {}
-    for code, name in names.items():
-        grouped.setdefault(name, []).append(code)
-    return {name: tuple(codes) for name, codes in grouped.items()}
 
 
 @cache
 def load_gazetteer() -> Gazetteer:
-    """Read the gazetteer once per process."""
+    """The gazetteer, read once per process from ``data/gazetteer``."""
     folder = data_dir() / "gazetteer"
-    divisions_csv, renamed_csv = folder / "divisions.csv", folder / "renamed.csv"
+    divisions_csv = folder / "divisions.csv"
     if not divisions_csv.is_file():
         raise NianbaoError("找不到行政区划表; 请运行 tools/build_gazetteer.py 或设置 NIANBAO_DATA", divisions_csv)
-    with divisions_csv.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    codes = {row["name"] for row in rows if row["level"] != "county"}
+    rows = read_csv(divisions_csv)
     code_of = {(row["level"], row["name"], row["province"]): row["code"] for row in rows}
-    divisions, shorts = [], {}
+    divisions = []
     for row in rows:
         province_code = code_of[("province", row["province"], row["province"])]
-        city_code = code_of.get(("city", row["city"], row["province"])) if row["level"] == "county" else None
-        city = row["city"] or None
+        city_code = code_of.get(("city", row["city"], row["province"]))
+        ancestors = tuple(code for code in (province_code, city_code) if code and code != row["code"])
         divisions.append(
-            Division(row["code"], row["name"], row["level"], row["province"], city, province_code, city_code)
+            Division(row["code"], row["name"], row["level"], row["province"], row["city"] or None, ancestors)
         )
-        for short in filter(None, row["short"].split(";")):
-            shorts[row["code"]] = short
-    del codes
-    old_names = {}
-    if renamed_csv.is_file():
-        with renamed_csv.open(encoding="utf-8", newline="") as handle:
-            old_names = {row["code"] + ":" + row["old_name"]: row["old_name"] for row in csv.DictReader(handle)}
+    shorts = [(short, row["code"]) for row in rows for short in row["short"].split(";") if short]
+    renamed_csv = folder / "renamed.csv"
+    old_names = [(row["old_name"], row["code"]) for row in read_csv(renamed_csv)] if renamed_csv.is_file() else []
     return Gazetteer(divisions, shorts, old_names)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def resolve_region(title: str, publisher: str | None, text: str) -> Region | None:
+    """The most specific region a report is about, or None when no division is named.
+
+    Names in the publisher and title decide; the body decides only when they name none (its most
+    frequent full name, if named at least twice). A name borne by several units (鼓楼区) goes to the
+    unit whose province and city are named most, in the heading first, then the body, then by the
+    words 自治区 or 省; a tie keeps only what all tied units share, with code None.
+    """
+    gazetteer = load_gazetteer()
+    heading = [
+        (source, CJK_GAP.sub("", value)) for source, value in (("publisher", publisher), ("title", title)) if value
+    ]
+    heading_mentions = [(source, value, m) for source, value in heading for m in gazetteer.mentions(value)]
+    context = Context(gazetteer, [m for _, _, m in heading_mentions], text)
+    found = heading_name(gazetteer, heading_mentions) or context.most_named()
+    if found is None:
+        return None
+    primary, evidence = found
+    deepest = max(LEVEL_RANK[gazetteer.divisions[code].level] for code in primary.codes)
+    candidates = [
+        gazetteer.divisions[code]
+        for code in dict.fromkeys(primary.codes)
+        if LEVEL_RANK[gazetteer.divisions[code].level] == deepest
+    ]
+    if len(candidates) > 1:
+        candidates, reasons = context.pick(candidates)
+        evidence += reasons
+    if len(candidates) > 1:
+        return shared_part(primary.name, candidates, evidence)
+    division = candidates[0]
+    if division.name != primary.name and primary.kind != "short":
+        evidence += f"; {primary.name} is the former name of {division.name}"
+    return region_of(division, evidence)
+
+
+def heading_name(gazetteer: Gazetteer, mentions: list[tuple[str, str, Mention]]) -> tuple[Mention, str] | None:
+    """The first most specific name in the publisher, else the title; short forms only if no full name."""
+    named = [item for item in mentions if item[2].kind != "short"] or mentions
+    if not named:
+        return None
+    depths = [max(LEVEL_RANK[gazetteer.divisions[code].level] for code in m.codes) for _, _, m in named]
+    source, value, primary = named[depths.index(max(depths))]
+    same_source = [m for s, _, m in mentions if s == source]
+    return primary, f"{source}: {surface(value, primary, same_source)}"
+
+
+def surface(value: str, primary: Mention, mentions: list[Mention]) -> str:
+    """The primary name with the names written right before it: 银川市西夏区, not just 西夏区."""
+    start = primary.start
+    for mention in reversed([m for m in mentions if m.end <= primary.start]):
+        if mention.end != start:
+            break
+        start = mention.start
+    return value[start : primary.end]
+
+
+def region_of(division: Division, evidence: str) -> Region:
+    if division.level == "province":
+        return Region(division.name, None, None, division.code, evidence)
+    if division.level == "city":
+        return Region(division.province, division.name, None, division.code, evidence)
+    return Region(division.province, division.city, division.name, division.code, evidence)
+
+
+def shared_part(name: str, tied: list[Division], evidence: str) -> Region:
+    """What the units a text cannot tell apart have in common: the name as written, maybe a province."""
+    places = ", ".join(f"{d.province}{d.city or ''}{d.name if d.level == 'county' else ''}" for d in tied)
+    evidence = f"{evidence}; ambiguous: {places}"
+    province = tied[0].province if len({d.province for d in tied}) == 1 else None
+    if tied[0].level == "city":
+        return Region(province, name, None, None, evidence)
+    city = tied[0].city if province and len({d.city for d in tied}) == 1 else None
+    return Region(province, city, name, None, evidence)
+
+
+class Context:
+    """What the heading and body say about a report's province and city; the body is scanned on demand."""
+
+    def __init__(self, gazetteer: Gazetteer, heading_mentions: list[Mention], body: str) -> None:
+        self.gazetteer = gazetteer
+        self.heading_codes = {code for m in heading_mentions for code in m.codes}
+        self.raw_body = body
+        self._body: str | None = None
+        self._body_mentions: list[Mention] | None = None
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._body = CJK_GAP.sub("", self.raw_body)
+        return self._body
+
+    @property
+    def body_mentions(self) -> list[Mention]:
+        if self._body_mentions is None:
+            self._body_mentions = self.gazetteer.mentions(self.body)
+        return self._body_mentions
+
+    def most_named(self) -> tuple[Mention, str] | None:
+        """The body's most frequent full name (the earliest among equals), if it occurs twice or more."""
+        counts = Counter(m.name for m in self.body_mentions if m.kind != "short")
+        if not counts:
+            return None
+        name, count = counts.most_common(1)[0]
+        if count < 2:
+            return None
+        return next(m for m in self.body_mentions if m.name == name), f"text: {name} ×{count}"
+
+    def pick(self, candidates: list[Division]) -> tuple[list[Division], str]:
+        """The candidates whose province and city the report names most, and why."""
+        body_counts = Counter(code for m in self.body_mentions for code in m.codes)
+        hints = self.province_hints()
+        divisions = self.gazetteer.divisions
+
+        def score(division: Division) -> tuple[int, int, int, int]:
+            province = divisions[division.ancestors[0]].name if division.ancestors else division.name
+            return (
+                sum(a in self.heading_codes for a in division.ancestors),
+                sum(body_counts[a] > 0 for a in division.ancestors),
+                sum(province.endswith(kind) for kind in hints),
+                sum(body_counts[a] for a in division.ancestors),
+            )
+
+        scores = [score(d) for d in candidates]
+        best = max(scores)
+        winners = [d for d, value in zip(candidates, scores, strict=True) if value == best]
+        if len(winners) > 1:
+            return winners, ""
+        winner = winners[0]
+        in_heading = "、".join(divisions[a].name for a in winner.ancestors if a in self.heading_codes)
+        reasons = [f"heading names {in_heading}"] if in_heading else []
+        reasons += [f"text names {divisions[a].name} ×{body_counts[a]}" for a in winner.ancestors if body_counts[a]]
+        province = divisions[winner.ancestors[0]].name if winner.ancestors else winner.name
+        reasons += [f"text says {kind}" for kind in hints if province.endswith(kind)]
+        return winners, "".join(f"; {reason}" for reason in reasons)
+
+    def province_hints(self) -> list[str]:
+        """The hint words that occur in the body outside every division name."""
+        covered = [(m.start, m.end) for m in self.body_mentions]
+        return [
+            kind
+            for kind, pattern in PROVINCE_HINTS
+            if any(not any(s <= match.start() < e for s, e in covered) for match in pattern.finditer(self.body))
+        ]

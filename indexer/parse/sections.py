@@ -110,7 +110,7 @@ def _subsections(text: str, start: int, end: int) -> list[Subsection]:
 
 def _paragraphs(text: str, start: int, end: int) -> list[Paragraph]:
     out: list[Paragraph] = []
-    for line_start, line_end, line in _lines(text[start:end]):
+    for line_start, _, line in _lines(text[start:end]):
         if line.strip():
             lead = len(line) - len(line.lstrip())
             trail = len(line.rstrip())

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections import Counter
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from indexer.model import (
@@ -227,9 +227,7 @@ def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warning
             u.row = order[best[1]]
             last = best[1]
     # Rows whose label was lost (OCR) take their place between two recognised rows.
-    anchors = [(-1, -1)] + [(i, order.index(u.row)) for i, u in enumerate(units) if u.row] + [
-        (len(units), len(order))
-    ]
+    anchors = [(-1, -1)] + [(i, order.index(u.row)) for i, u in enumerate(units) if u.row] + [(len(units), len(order))]
     for (ui, ri), (uj, rj) in zip(anchors, anchors[1:], strict=False):
         gap_units = [u for u in units[ui + 1 : uj] if u.row is None]
         if gap_units and len(gap_units) == rj - ri - 1:
@@ -240,9 +238,7 @@ def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warning
             warnings.append(f"申请表: 无法确定所属行的数字行: {texts}")
 
 
-def parse_requests(
-    region: str, template: str
-) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
+def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
     """The applications table: 7 applicant columns per row, None where a cell cannot be proven."""
     warnings: list[str] = []
     specs = _REQUEST_HEAD + (_REQUEST_2021_TAIL if template == "2021" else _REQUEST_2019_TAIL) + _REQUEST_END
@@ -344,7 +340,8 @@ def _place_by_arithmetic(u: _Unit, limit: list[int | float] | None, derived: lis
         return [Value(None, reason=reason + "; no placement satisfies the row total") for _ in range(_NCOL)]
     agreed = [{vec[col] for vec, _ in solutions} for col in range(_NCOL)]
     cells = [
-        Value(next(iter(values))) if len(values) == 1
+        Value(next(iter(values)))
+        if len(values) == 1
         else Value(None, reason=reason + "; the dropped cell's position cannot be proven")
         for values in agreed
     ]
@@ -475,9 +472,7 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
 
 def _review_by_field(region: str) -> list[Value] | None:
     """A single data line of exactly 15 tab fields places its numbers, blank fields stay None."""
-    data_lines = [
-        ln for ln in region.split("\n") if any(parse_number(f) is not None for f in ln.split("\t"))
-    ]
+    data_lines = [ln for ln in region.split("\n") if any(parse_number(f) is not None for f in ln.split("\t"))]
     if len(data_lines) != 1:
         return None
     fields = data_lines[0].rstrip("\t ").split("\t")

@@ -33,8 +33,7 @@ def read(data: bytes, path: str) -> RawDocument:
     """Read the document body; headers and footers (page numbers, letterheads) are left out."""
     if data.startswith(_OLE_SIGNATURE):
         raise NianbaoError(
-            "this is a legacy Word .doc file named .docx; open it in Word, WPS or LibreOffice and "
-            "save it as .docx",
+            "this is a legacy Word .doc file named .docx; open it in Word, WPS or LibreOffice and save it as .docx",
             path,
         )
     try:

@@ -81,8 +81,8 @@ def read(data: bytes, path: str) -> RawDocument:
     writer = _LineWriter()
     _render(page.report_body(), writer)
     lines = writer.lines
-    if title and _squeezed(title) not in _squeezed("".join(lines[:3])):
-        lines.insert(0, title)
+    if title and not _squeezed("".join(lines[:2])).startswith(_squeezed(title)):
+        lines.insert(0, title)  # unless the body already opens with its title (on one or two lines)
     return RawDocument(path=path, format="html", text="\n".join(lines), encoding=encoding)
 
 

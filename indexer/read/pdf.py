@@ -96,10 +96,7 @@ def _page_lines(page: Page) -> list[_Line]:
     lines = [
         _Line(line["text"], line["top"], line["x0"], line["x1"], line["bottom"] - line["top"])
         for line in text_page.extract_text_lines(return_chars=False)
-        if not (
-            _PAGE_NUMBER.fullmatch(line["text"])
-            and (line["bottom"] < top_margin or line["top"] > bottom_margin)
-        )
+        if not (_PAGE_NUMBER.fullmatch(line["text"]) and (line["bottom"] < top_margin or line["top"] > bottom_margin))
     ]
     for table in tables:
         lines += [_Line(text, top, is_row=True) for top, text in _table_rows(table)]
@@ -134,9 +131,7 @@ def _ruled_tables(page: Page) -> list[Table]:
     if not (page.lines or page.rects or page.curves):
         return []  # nothing to find: skip pdfplumber's costly table search
     return [
-        table
-        for table in page.find_tables()
-        if len(table.rows) >= 2 and len({cell[0] for cell in table.cells}) >= 2
+        table for table in page.find_tables() if len(table.rows) >= 2 and len({cell[0] for cell in table.cells}) >= 2
     ]
 
 
