@@ -148,7 +148,7 @@ def normalize(original: str) -> NormalizedText:
         steps.append(_crlf_deletions(original))
     text = text.translate(_ONE_TO_ONE)
     text = _FULLWIDTH_DOT.sub(".", text)
-    for pattern in (_ZERO_WIDTH, _MARKDOWN, _PAGE_NUMBER, _STRAY_SPACE):
+    for pattern in (_ZERO_WIDTH, _PAGE_NUMBER, _MARKDOWN, _STRAY_SPACE):
         text, step = _delete(text, pattern)
         steps.append(step)
     text, step = _delete(text, _BROKEN_LINE, _is_broken_line)

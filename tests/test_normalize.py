@@ -1,0 +1,72 @@
+"""Normalization shared by parser and index, and its map back to the original text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.normalize import normalize
+
+FULLWIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
+
+
+def test_fullwidth_digits_become_ascii() -> None:
+    assert normalize("共受理申请１３件，占比９６．４％").text == "共受理申请13件，占比96.4%"
+
+
+def test_stray_spaces_inside_words_and_numbers_go() -> None:
+    assert normalize("2020 年，政 务新媒体发布 4700 余 条").text == "2020年，政务新媒体发布4700余条"
+
+
+def test_spaces_between_table_numbers_stay() -> None:
+    assert normalize("规章\t0\t0\t0\n行政许可 447 32 2705").text == "规章\t0\t0\t0\n行政许可447 32 2705"
+
+
+def test_page_number_inside_a_sentence_goes() -> None:
+    assert normalize("明确办公室各工作人员与政务公开- 11 - 工作同部署").text == "明确办公室各工作人员与政务公开工作同部署"
+
+
+def test_page_number_line_goes() -> None:
+    assert normalize("上文\n- 3 -\n下文").text == "上文\n\n下文"
+
+
+def test_markdown_emphasis_goes() -> None:
+    assert normalize("一是**加强组织领导**。").text == "一是加强组织领导。"
+
+
+def test_sentence_broken_by_a_page_break_is_joined() -> None:
+    text = "依法保障人民群众知情权、参与权、表达权、监督权，不断增强人民群众满意度和获得感参\n\n与权"
+    assert "获得感参与权" in normalize(text).text
+
+
+def test_heading_and_title_lines_are_not_joined() -> None:
+    text = "中宁县2019年政府信息公开工作年度报告\n\n按照《条例》规定，现予发布。\n（四）平台建设情况\n\n我办紧密围绕要求"
+    out = normalize(text).text
+    assert "年度报告\n" in out and "平台建设情况\n" in out
+
+
+def test_span_maps_back_to_the_original() -> None:
+    original = "2020 年，盐池县**政 务新媒体**发布信息 4700 余 条。"
+    norm = normalize(original)
+    start = norm.text.index("政务新媒体")
+    assert norm.original_text(start, start + 5) == "政 务新媒体"
+    start = norm.text.index("4700余条")
+    assert norm.original_text(start, start + 6) == "4700 余 条"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(list("政务公开年报告一二三，。（）《》 \t\n-*0123456789１２") + ["- 11 -", "**", "\r\n"]),
+        max_size=120,
+    ).map("".join)
+)
+def test_every_normalized_character_comes_from_the_original(original: str) -> None:
+    norm = normalize(original)
+    last = -1
+    for i, ch in enumerate(norm.text):
+        j = norm.original_offset(i)
+        assert j > last  # order is kept
+        last = j
+        source = original[j]
+        assert source == ch or FULLWIDTH.get(source) == ch or (source in "\u3000\xa0\r" and ch in " \n")
