@@ -23,7 +23,9 @@ def test_spaces_between_table_numbers_stay() -> None:
 
 
 def test_page_number_inside_a_sentence_goes() -> None:
-    assert normalize("明确办公室各工作人员与政务公开- 11 - 工作同部署").text == "明确办公室各工作人员与政务公开工作同部署"
+    assert (
+        normalize("明确办公室各工作人员与政务公开- 11 - 工作同部署").text == "明确办公室各工作人员与政务公开工作同部署"
+    )
 
 
 def test_page_number_line_goes() -> None:
@@ -40,7 +42,9 @@ def test_sentence_broken_by_a_page_break_is_joined() -> None:
 
 
 def test_heading_and_title_lines_are_not_joined() -> None:
-    text = "中宁县2019年政府信息公开工作年度报告\n\n按照《条例》规定，现予发布。\n（四）平台建设情况\n\n我办紧密围绕要求"
+    text = (
+        "中宁县2019年政府信息公开工作年度报告\n\n按照《条例》规定，现予发布。\n（四）平台建设情况\n\n我办紧密围绕要求"
+    )
     out = normalize(text).text
     assert "年度报告\n" in out and "平台建设情况\n" in out
 
