@@ -146,8 +146,7 @@ def normalize(original: str) -> NormalizedText:
     steps: list[_Deletions] = []
     if text is not original:
         steps.append(_crlf_deletions(original))
-    text = text.translate(_ONE_TO_ONE)
-    text = _FULLWIDTH_DOT.sub(".", text)
+    text = map_characters(text)
     for pattern in (_ZERO_WIDTH, _PAGE_NUMBER, _MARKDOWN, _STRAY_SPACE):
         text, step = _delete(text, pattern)
         steps.append(step)
@@ -161,9 +160,18 @@ def _crlf_deletions(original: str) -> _Deletions:
     return step
 
 
+def map_characters(text: str) -> str:
+    """The one-to-one character mapping of ``normalize`` (full-width digits, odd spaces)."""
+    return _FULLWIDTH_DOT.sub(".", text.translate(_ONE_TO_ONE))
+
+
+# Inside a query only spaces between CJK/numbers go; a query of spaces stays a query of spaces.
+_QUERY_SPACE = re.compile(_STRAY_SPACE.pattern.rsplit("|^", 1)[0], re.M)
+
+
 def normalize_query(query: str) -> str:
-    """The same character-level normalization for a search query (no line joining)."""
-    text = _FULLWIDTH_DOT.sub(".", query.translate(_ONE_TO_ONE))
-    for pattern in (_ZERO_WIDTH, _MARKDOWN, _STRAY_SPACE):
+    """A search query normalized as report text is, so it matches what the index holds."""
+    text = map_characters(query).replace("\n", " ")
+    for pattern in (_ZERO_WIDTH, _MARKDOWN, _QUERY_SPACE):
         text, _ = _delete(text, pattern)
     return text

@@ -1,0 +1,161 @@
+"""Ingest: read → normalize → parse → segment in worker processes, write to the store in one process.
+
+A file whose content hash is already stored is skipped; a changed file replaces its old version in
+one transaction; a file that fails is recorded with its reason and never stops the batch. Reports
+are committed in small batches, so a run that is killed leaves every committed report whole and the
+next run completes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.errors import NianbaoError
+from indexer.normalize import normalize
+from indexer.parse import parse_text
+from indexer.read import SUPPORTED_EXTENSIONS, read_report
+from indexer.store import PreparedReport, connect, known_hashes, prepare, record_failure, transaction, write_report
+
+_BATCH = 64
+
+
+@dataclass
+class Failure:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestSummary:
+    ingested: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    failed: list[Failure] = field(default_factory=list)
+    seconds: float = 0.0
+    bytes: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.ingested + self.replaced
+
+    @property
+    def mb_per_second(self) -> float:
+        return self.bytes / 1e6 / self.seconds if self.seconds else 0.0
+
+    @property
+    def reports_per_second(self) -> float:
+        return self.processed / self.seconds if self.seconds else 0.0
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Report files under the given files and folders (recursively), in a stable order."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS)
+        else:
+            found.append(p)  # named explicitly: read_report reports why it cannot be read
+    return found
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def prepare_file(job: tuple[str, str]) -> PreparedReport | Failure:
+    """Read, parse and segment one file (runs in a worker); every error becomes a Failure."""
+    path, sha = job
+    try:
+        raw = read_report(path)
+        norm = normalize(raw.text)
+        report = parse_text(norm, path=path, fmt=raw.format)
+        return prepare(report, sha, norm.original, norm.original_span)
+    except NianbaoError as exc:
+        return Failure(path, exc.reason)
+    except Exception as exc:  # a parser bug must not stop the batch; the file is reported instead
+        return Failure(path, f"internal error ({type(exc).__name__}: {exc}); please report this file")
+
+
+def _prepared(jobs: list[tuple[str, str]], workers: int) -> Iterator[PreparedReport | Failure]:
+    if workers <= 1 or len(jobs) < 4:
+        yield from map(prepare_file, jobs)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap_unordered(prepare_file, jobs, chunksize=4)
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db: str | Path | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestSummary:
+    """Ingest report files and folders into the store; returns what happened to each file."""
+    start = time.perf_counter()
+    conn = connect(db)
+    summary = IngestSummary()
+    known = known_hashes(conn)
+    jobs: list[tuple[str, str]] = []
+    sizes: dict[str, int] = {}
+    for f in discover(paths):
+        path = str(f.resolve())
+        sha = _sha256(f)
+        if sha is None:
+            summary.failed.append(Failure(path, "file not found or not readable"))
+            continue
+        if known.get(path) == sha:
+            summary.unchanged += 1
+            continue
+        jobs.append((path, sha))
+        sizes[path] = f.stat().st_size
+    done = 0
+    batch: list[PreparedReport | Failure] = []
+    for item in _prepared(jobs, workers or os.cpu_count() or 1):
+        batch.append(item)
+        done += 1
+        if len(batch) >= _BATCH:
+            _write_batch(conn, batch, summary, sizes)
+            batch = []
+        if progress:
+            progress(done, len(jobs))
+    _write_batch(conn, batch, summary, sizes)
+    conn.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _write_batch(
+    conn: sqlite3.Connection, batch: list[PreparedReport | Failure], summary: IngestSummary, sizes: dict[str, int]
+) -> None:
+    if not batch:
+        return
+    with transaction(conn):
+        for item in batch:
+            if isinstance(item, Failure):
+                summary.failed.append(item)
+                record_failure(conn, item.path, None, item.reason)
+                continue
+            conn.execute("SAVEPOINT one_report")
+            try:
+                status = write_report(conn, item)
+            except sqlite3.Error as exc:
+                conn.execute("ROLLBACK TO one_report")
+                summary.failed.append(Failure(item.path, f"could not be stored: {exc}"))
+                continue
+            finally:
+                conn.execute("RELEASE one_report")
+            if status == "replaced":
+                summary.replaced += 1
+            else:
+                summary.ingested += 1
+            summary.bytes += sizes.get(item.path, 0)

@@ -1,0 +1,225 @@
+"""The search interface on the embedded store's FTS5 indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections import Counter
+from pathlib import Path
+
+from indexer.normalize import normalize
+from indexer.search.base import (
+    LOOKUP_CHARS,
+    SNIPPET_CHARS,
+    PassageHit,
+    ReportHit,
+    SearchQuery,
+    SearchResult,
+)
+from indexer.segment import query_terms
+from indexer.store import COLUMNS, connect, original_text, pair_key
+
+# Title and introduction weigh more than the body when ranking reports.
+_BM25 = "bm25(fts_words, 4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)"
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _in_section(expr: str, section: str | None) -> str:
+    return f"{{{section}}} : ({expr})" if section else expr
+
+
+class SqliteBackend:
+    """Ranked (jieba words, BM25) and exact (substring) search over one SQLite store."""
+
+    def __init__(self, db: str | Path | None = None) -> None:
+        self.conn = connect(db, readonly=True)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def report_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        needle = query.cleaned()
+        notice = None
+        if query.section and query.section not in COLUMNS:
+            notice = f"未知的章节类型 {query.section}"
+            query = SearchQuery(**{**query.__dict__, "section": None})
+        if not needle.strip() and query.mode == "ranked" or not needle:
+            matched = self._all_reports()
+            terms: list[str] = []
+            notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
+        elif query.mode == "exact":
+            terms = []
+            matched = dict.fromkeys(self._exact_ids(needle, query.section), 0.0)
+        else:
+            terms = query_terms(needle)
+            matched = self._ranked_ids(terms, query.section)
+            # Ranked never loses what exact finds: reports holding the query verbatim join the ranking.
+            worst = max(matched.values(), default=0.0)
+            for rid in self._exact_ids(needle, query.section):
+                matched.setdefault(rid, worst + 1.0)
+        rows = self._filtered(matched, query)
+        facets = self._facets(rows, needle, terms, query)
+        if query.sort == "year":
+            rows.sort(key=lambda r: (-(r["year"] or 0), matched[r["id"]]))
+        else:
+            rows.sort(key=lambda r: (matched[r["id"]], -(r["year"] or 0)))
+        first = (max(query.page, 1) - 1) * query.per_page
+        page = rows[first : first + query.per_page]
+        hits = [self._report_hit(r, matched[r["id"]], needle, terms, query) for r in page]
+        return SearchResult(
+            query=query,
+            total_reports=len(rows),
+            hits=hits,
+            facets=facets,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            notice=notice,
+        )
+
+    # ------------------------------------------------------------ matching report ids
+
+    def _all_reports(self) -> dict[int, float]:
+        return {r[0]: 0.0 for r in self.conn.execute("SELECT id FROM reports")}
+
+    def _ranked_ids(self, terms: list[str], section: str | None) -> dict[int, float]:
+        if not terms:
+            return {}
+        expr = _in_section(" ".join(_quoted(t) for t in terms), section)
+        sql = f"SELECT rowid, {_BM25} FROM fts_words WHERE fts_words MATCH ?"
+        return {rid: score for rid, score in self.conn.execute(sql, (expr,))}
+
+    def _exact_ids(self, needle: str, section: str | None) -> set[int]:
+        """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
+        lookup = needle[:LOOKUP_CHARS]
+        if len(lookup) >= 3:
+            sql, expr = "SELECT rowid FROM fts_trigram WHERE fts_trigram MATCH ?", _quoted(lookup)
+        elif len(lookup) == 2:
+            sql, expr = "SELECT rowid FROM fts_bigram WHERE fts_bigram MATCH ?", _quoted(pair_key(lookup))
+        else:
+            sql, expr = "SELECT rowid FROM fts_bigram WHERE fts_bigram MATCH ?", _quoted(pair_key(lookup)) + "*"
+        ids = {r[0] for r in self.conn.execute(sql, (_in_section(expr, section),))}
+        if len(needle) > LOOKUP_CHARS:
+            ids = {rid for rid in ids if self._contains(rid, needle, section)}
+        return ids
+
+    def _contains(self, report_id: int, needle: str, section: str | None) -> bool:
+        return any(needle in text for text in self._passage_texts(report_id, section).values())
+
+    # ------------------------------------------------------------ filters and facets
+
+    def _filtered(self, matched: dict[int, float], query: SearchQuery) -> list[sqlite3.Row]:
+        if not matched:
+            return []
+        where, params = [], []
+        for name in ("province", "city", "county", "level"):
+            value = getattr(query, name)
+            if value:
+                where.append(f"{name} = ?")
+                params.append(value)
+        if query.year_from is not None:
+            where.append("year >= ?")
+            params.append(query.year_from)
+        if query.year_to is not None:
+            where.append("year <= ?")
+            params.append(query.year_to)
+        sql = "SELECT id, province, city, county, level, year FROM reports"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [r for r in self.conn.execute(sql, params) if r["id"] in matched]
+
+    def _facets(self, rows: list[sqlite3.Row], needle: str, terms: list[str], query: SearchQuery) -> dict:
+        facets = {}
+        for name in ("province", "city", "county", "level", "year"):
+            counts = Counter(r[name] for r in rows if r[name] is not None)
+            facets[name] = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
+        ids = {r["id"] for r in rows}
+        sections = []
+        if ids and needle.strip():
+            for column in COLUMNS:
+                if query.mode == "exact":
+                    found = self._exact_ids(needle, column)
+                else:
+                    found = set(self._ranked_ids(terms, column)) | self._exact_ids(needle, column)
+                count = len(found & ids)
+                if count:
+                    sections.append((column, count))
+        facets["section"] = sorted(sections, key=lambda kv: -kv[1])
+        return facets
+
+    # ------------------------------------------------------------ passages and snippets
+
+    def _passage_texts(self, report_id: int, section: str | None) -> dict[sqlite3.Row, str]:
+        text = self.conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        sql = "SELECT id, kind, start, end, orig_start, orig_end FROM passages WHERE report_id = ?"
+        params: list = [report_id]
+        if section:
+            sql += " AND kind = ?"
+            params.append(section)
+        return {p: text[p["start"] : p["end"]] for p in self.conn.execute(sql + " ORDER BY id", params)}
+
+    def _report_hit(
+        self, row: sqlite3.Row, score: float, needle: str, terms: list[str], query: SearchQuery
+    ) -> ReportHit:
+        meta = self.conn.execute(
+            "SELECT path, title, publisher, level, year, province, city, county FROM reports WHERE id = ?",
+            (row["id"],),
+        ).fetchone()
+        hit = ReportHit(report_id=row["id"], score=score, **dict(meta))
+        if not needle.strip() and query.mode == "ranked" or not needle:
+            return hit
+        needles = [needle] if query.mode == "exact" else [needle, *terms]
+        scored = []
+        for passage, text in self._passage_texts(row["id"], query.section).items():
+            if query.mode == "exact":
+                weight = float(text.count(needle))
+            else:
+                weight = (100.0 if needle in text else 0.0) + sum(len(t) for t in terms if t in text)
+            if weight:
+                scored.append((weight, passage))
+        scored.sort(key=lambda wp: (-wp[0], wp[1]["id"]))
+        best = sorted((p for _, p in scored[: query.passages_per_report]), key=lambda p: p["id"])
+        if best:
+            original = original_text(self.conn, row["id"])
+            hit.passages = [_passage_hit(p, original, needles) for p in best]
+        return hit
+
+
+def _passage_hit(passage: sqlite3.Row, original: str, needles: list[str]) -> PassageHit:
+    """The passage in its original text, cut around the first match, with every match highlighted."""
+    o_start, o_end = passage["orig_start"], passage["orig_end"]
+    source = original[o_start:o_end]
+    norm = normalize(source)
+    spans: list[tuple[int, int]] = []
+    for needle in needles:
+        if not needle.strip():
+            continue
+        at = norm.text.find(needle)
+        while at >= 0:
+            spans.append(norm.original_span(at, at + len(needle)))
+            at = norm.text.find(needle, at + max(len(needle), 1))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    first = merged[0][0] if merged else 0
+    cut = max(0, min(first - SNIPPET_CHARS // 3, len(source) - SNIPPET_CHARS))
+    snippet = source[cut : cut + SNIPPET_CHARS]
+    highlights = [(max(a - cut, 0), min(b - cut, len(snippet))) for a, b in merged if a < cut + SNIPPET_CHARS and b > cut]
+    return PassageHit(
+        passage_id=passage["id"],
+        section=passage["kind"],
+        start=passage["start"],
+        end=passage["end"],
+        orig_start=o_start,
+        orig_end=o_end,
+        snippet=snippet,
+        highlights=highlights,
+    )

@@ -1,0 +1,319 @@
+"""The embedded store: one SQLite file holding the reports, their parts, and three FTS5 indexes.
+
+The store is the system of record. Full-text indexes are contentless FTS5 tables (rowid = report id,
+one column per section kind); what they hold is recomputed from the stored normalized text, so a
+report can be removed from them exactly (the 'delete' command needs the indexed values).
+
+- ``fts_words``: jieba words and sub-words, BM25 ranking (ranked mode).
+- ``fts_trigram``: the normalized text, trigram tokenizer (exact mode, queries of 3+ characters).
+- ``fts_bigram``: each distinct character pair (exact mode, queries of 1–2 characters).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import NianbaoError
+from indexer.model import APPLICANT_COLUMNS, Report
+from indexer.paths import data_dir
+from indexer.segment import domain_terms, index_terms
+
+SCHEMA_VERSION = "1"
+# Index columns: the text before the first section, then the six section kinds.
+COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    title TEXT, publisher TEXT, level TEXT, year INTEGER,
+    province TEXT, city TEXT, county TEXT, region_code TEXT,
+    template TEXT NOT NULL,
+    text TEXT NOT NULL,          -- normalized text: what is searched and what offsets refer to
+    original BLOB NOT NULL,      -- zlib-compressed original text: what snippets show
+    model TEXT NOT NULL,         -- the parsed model as JSON
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS reports_region ON reports (province, city, county);
+CREATE INDEX IF NOT EXISTS reports_year ON reports (year);
+CREATE TABLE IF NOT EXISTS sections (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    idx INTEGER NOT NULL, kind TEXT, number TEXT, heading TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    PRIMARY KEY (report_id, idx)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,            -- in the normalized text
+    orig_start INTEGER NOT NULL, orig_end INTEGER NOT NULL   -- in the original text
+);
+CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
+CREATE TABLE IF NOT EXISTS table_cells (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL,
+    value REAL, derived INTEGER NOT NULL, reason TEXT
+);
+CREATE INDEX IF NOT EXISTS table_cells_report ON table_cells (report_id);
+CREATE TABLE IF NOT EXISTS checks (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checks_report ON checks (report_id);
+CREATE TABLE IF NOT EXISTS failures (
+    path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL,
+    failed_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5({", ".join(COLUMNS)}, content='', tokenize='unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_trigram USING fts5(
+    {", ".join(COLUMNS)}, content='', tokenize='trigram case_sensitive 1');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_bigram USING fts5(
+    {", ".join(COLUMNS)}, content='', tokenize='ascii', detail=column);
+"""
+
+# ASCII is folded by FTS5's ascii tokenizer and splits tokens; map it out of ASCII for character pairs.
+_PAIR_MAP = str.maketrans({chr(c): chr(0xE000 + c) for c in range(0x20, 0x7F)} | {"\t": "\ue009"})
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("NIANBAO_DB") or data_dir() / "nianbao.db")
+
+
+def pair_key(text: str) -> str:
+    """A 1–2 character string as the fts_bigram token it is stored as."""
+    return text.translate(_PAIR_MAP)
+
+
+def character_pairs(text: str) -> str:
+    """Every distinct pair of adjacent characters on a line, plus each line's last character."""
+    pairs: set[str] = set()
+    for line in text.translate(_PAIR_MAP).split("\n"):
+        if line:
+            pairs.update(line[i : i + 2] for i in range(len(line) - 1))
+            pairs.add(line[-1])
+    return " ".join(pairs)
+
+
+def segmentation_version() -> str:
+    """Changes whenever the words indexed for a text could change (dictionary or code)."""
+    import hashlib
+
+    import rjieba
+
+    digest = hashlib.sha256("\n".join(domain_terms()).encode())
+    digest.update(Path(__file__).with_name("segment.py").read_bytes())
+    return f"{rjieba.__name__}:{digest.hexdigest()[:16]}"
+
+
+def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.Connection:
+    """Open (and create) the store; WAL lets readers query while an ingest writes."""
+    db = Path(path) if path else default_db_path()
+    if readonly:
+        if not db.exists():
+            raise NianbaoError("no store here yet; run `nianbao ingest` first", db)
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+    else:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+        _check_versions(conn, db)
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
+    current = {"schema": SCHEMA_VERSION, "segmentation": segmentation_version()}
+    stored = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if not stored:
+        conn.executemany("INSERT INTO meta VALUES (?, ?)", current.items())
+        return
+    if stored.get("schema") != SCHEMA_VERSION:
+        raise NianbaoError(f"store schema {stored.get('schema')} is not {SCHEMA_VERSION}; delete it and ingest again", db)
+    if stored.get("segmentation") != current["segmentation"]:
+        raise NianbaoError(
+            "the segmentation dictionary changed since this store was built; run `nianbao reindex`", db
+        )
+
+
+@dataclass
+class PreparedReport:
+    """Everything the writer inserts for one report, computed away from the database (in a worker)."""
+
+    path: str
+    sha256: str
+    row: dict[str, Any]
+    columns: list[str]  # normalized text per index column
+    words: list[str]  # fts_words values per column
+    pairs: list[str]  # fts_bigram values per column
+    sections: list[tuple]
+    passages: list[tuple]
+    cells: list[tuple]
+    checks: list[tuple]
+
+
+def column_texts(text: str, sections: list[tuple[str | None, int, int]]) -> list[str]:
+    """The normalized text split into the index columns (lines of each section kind)."""
+    parts: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    first = sections[0][1] if sections else len(text)
+    parts["preamble"].append(text[:first])
+    for kind, start, end in sections:
+        parts[kind if kind in parts else "other"].append(text[start:end])
+    return ["\n".join(parts[c]) for c in COLUMNS]
+
+
+def prepare(report: Report, sha256: str, original: str, original_span: Any) -> PreparedReport:
+    """Turn a parsed report into rows and index values."""
+    text = report.text
+    bounds = [(s.kind, s.start, s.end) for s in report.sections]
+    columns = column_texts(text, bounds)
+    region = report.region
+    row = {
+        "path": report.path,
+        "sha256": sha256,
+        "format": report.format,
+        "title": report.title,
+        "publisher": report.publisher,
+        "level": report.level,
+        "year": report.year,
+        "province": region.province if region else None,
+        "city": region.city if region else None,
+        "county": region.county if region else None,
+        "region_code": region.code if region else None,
+        "template": report.template,
+        "text": text,
+        "original": zlib.compress(original.encode("utf-8"), 6),
+        "model": json.dumps(report.to_json(), ensure_ascii=False),
+    }
+    passages = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            kind = _kind_at(bounds, pos)
+            o_start, o_end = original_span(pos, end)
+            passages.append((kind, pos, end, o_start, o_end))
+        pos = end + 1
+    return PreparedReport(
+        path=report.path,
+        sha256=sha256,
+        row=row,
+        columns=columns,
+        words=[" ".join(index_terms(c)) for c in columns],
+        pairs=[character_pairs(c) for c in columns],
+        sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
+        passages=passages,
+        cells=list(_cells(report)),
+        checks=[(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency],
+    )
+
+
+def _kind_at(bounds: list[tuple[str | None, int, int]], pos: int) -> str:
+    for kind, start, end in bounds:
+        if start <= pos < end:
+            return kind or "other"
+    return "preamble"
+
+
+def _cells(report: Report) -> Iterator[tuple]:
+    for tbl, rows in (("proactive", report.proactive), ("review_litigation", report.review_litigation)):
+        for row, fields in (rows or {}).items():
+            for col, v in fields.items():
+                yield tbl, row, col, v.value, int(v.derived), v.reason
+    for row, values in (report.requests or {}).items():
+        for col, v in zip(APPLICANT_COLUMNS, values, strict=True):
+            yield "requests", row, col, v.value, int(v.derived), v.reason
+
+
+_COLS = ", ".join(COLUMNS)
+_MARKS = ", ".join("?" * len(COLUMNS))
+
+
+def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
+    """Remove one report from the contentless indexes, giving them the values they hold."""
+    text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+    bounds = [tuple(r) for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))]
+    columns = column_texts(text, bounds)  # type: ignore[arg-type]
+    words = [" ".join(index_terms(c)) for c in columns]
+    pairs = [character_pairs(c) for c in columns]
+    for table, values in (("fts_words", words), ("fts_trigram", columns), ("fts_bigram", pairs)):
+        conn.execute(f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values))
+    for table in ("sections", "passages", "table_cells", "checks"):
+        conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+
+
+def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
+    """Insert or replace one report; the caller holds the transaction. Returns 'ingested' or 'replaced'."""
+    old = conn.execute("SELECT id FROM reports WHERE path = ?", (prepared.path,)).fetchone()
+    row = prepared.row
+    names = list(row)
+    if old:
+        report_id = old[0]
+        _unindex(conn, report_id)
+        conn.execute(
+            f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
+            (*row.values(), report_id),
+        )
+        status = "replaced"
+    else:
+        cur = conn.execute(f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values()))
+        report_id = cur.lastrowid
+        status = "ingested"
+    conn.executemany(
+        "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *s) for s in prepared.sections]
+    )
+    conn.executemany(
+        "INSERT INTO passages (report_id, kind, start, end, orig_start, orig_end) VALUES (?, ?, ?, ?, ?, ?)",
+        [(report_id, *p) for p in prepared.passages],
+    )
+    conn.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *c) for c in prepared.cells])
+    conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", [(report_id, *c) for c in prepared.checks])
+    for table, values in (("fts_words", prepared.words), ("fts_trigram", prepared.columns), ("fts_bigram", prepared.pairs)):
+        conn.execute(f"INSERT INTO {table} (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *values))
+    conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
+    return status
+
+
+def record_failure(conn: sqlite3.Connection, path: str, sha256: str | None, reason: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO failures (path, sha256, reason) VALUES (?, ?, ?)", (path, sha256, reason))
+
+
+def known_hashes(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT path, sha256 FROM reports").fetchall())
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT model FROM reports WHERE id = ?", (report_id,)).fetchone()
+    if row is None:
+        raise NianbaoError(f"no report with id {report_id}")
+    return json.loads(row[0])
+
+
+def original_text(conn: sqlite3.Connection, report_id: int) -> str:
+    row = conn.execute("SELECT original FROM reports WHERE id = ?", (report_id,)).fetchone()
+    return zlib.decompress(row[0]).decode("utf-8")
