@@ -3,13 +3,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint clean
+.PHONY: run test lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/nianbao ingest data/reports
+	$(BIN)/nianbao ui
 
 test: $(STAMP)
 	$(BIN)/ruff check indexer graph ui tests tools

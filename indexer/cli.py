@@ -12,6 +12,7 @@ import click
 
 from indexer.errors import NianbaoError
 from indexer.model import APPLICANT_COLUMNS, Report, Value
+from indexer.search.base import SECTION_KINDS as SEARCH_SECTIONS
 
 
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -55,6 +56,40 @@ def _cell(v: Value) -> str:
     return f"{v.value:g}" + ("*" if v.derived else "")
 
 
+def render_model(model: dict[str, Any]) -> str:
+    """A readable view of a stored report model (the JSON ``parse --json`` prints)."""
+    r = model.get("region") or {}
+    lines = [
+        f"标题: {model['title'] or '未识别'}",
+        f"文件: {model['path']}",
+        f"发布机关: {model['publisher'] or '未识别'}  (层级: {model['level'] or '未知'})",
+        "地区: " + (" / ".join(x for x in (r.get("province"), r.get("city"), r.get("county")) if x) or "未识别"),
+        f"年度: {model['year'] or '未识别'}   模板: {model['template']}",
+        "章节: " + " | ".join(f"{d['number'] or '-'} {d['heading']} [{d['kind']}]" for d in model["section_details"]),
+    ]
+    for name, table in (("第二十条表", model["proactive"]), ("复议/诉讼表", model["review_litigation"])):
+        if table:
+            lines.append(name + ":")
+            lines += [
+                f"  {row}: " + ", ".join(f"{k}={_num(v)}" for k, v in cells.items()) for row, cells in table.items()
+            ]
+    if model["requests"]:
+        lines.append("申请表 (" + " ".join(model["requests"]["columns"]) + "):")
+        width = max(len(k) for k in model["requests"]["rows"])
+        lines += [
+            f"  {row:<{width}} " + " ".join(f"{_num(v):>4}" for v in values)
+            for row, values in model["requests"]["rows"].items()
+        ]
+    failing = [c for c in model["consistency"] if c["ok"] is False]
+    lines.append(f"一致性检查: {len(failing)} 项不通过")
+    lines += [f"  ✗ {c['check']}: {c['detail']}" for c in failing]
+    return "\n".join(lines)
+
+
+def _num(v: int | float | None) -> str:
+    return "—" if v is None else f"{v:g}"
+
+
 def render_summary(report: Report) -> str:
     """A readable summary of a parsed report: metadata, sections, tables, failing checks."""
     r = report.region
@@ -90,6 +125,167 @@ def render_summary(report: Report) -> str:
         )
     lines += [f"警告: {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+_DB = click.option(
+    "--db", type=click.Path(dir_okay=False), envvar="NIANBAO_DB", help="The store (default data/nianbao.db)."
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_DB
+@click.option("--workers", type=int, default=None, help="Parser processes (default: one per core).")
+@_user_errors
+def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
+    """Ingest report files and folders (recursively) into the store."""
+    from tqdm import tqdm
+
+    from indexer.ingest import ingest as run_ingest
+
+    bar = tqdm(total=0, unit="份", desc="导入", disable=None, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    summary = run_ingest(paths, db=db, workers=workers, progress=progress)
+    bar.close()
+    click.echo(
+        f"新导入 {summary.ingested}, 未变 {summary.unchanged}, 已替换 {summary.replaced}, 失败 {len(summary.failed)}"
+        f"  ({summary.seconds:.1f} s, {summary.reports_per_second:.1f} 份/s, {summary.mb_per_second:.2f} MB/s)"
+    )
+    for failure in summary.failed:
+        click.echo(f"失败: {failure.path}: {failure.reason}", err=True)
+    if summary.failed:
+        sys.exit(2)
+
+
+def _years(value: str | None) -> tuple[int | None, int | None]:
+    if not value:
+        return None, None
+    first, _, last = value.partition("-")
+    try:
+        return int(first), int(last or first)
+    except ValueError:
+        raise NianbaoError(f"--year takes a year or a range such as 2019-2021, not '{value}'") from None
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--exact", is_flag=True, help="Exact substring match instead of ranked words.")
+@click.option("--province")
+@click.option("--city")
+@click.option("--county")
+@click.option("--level", type=click.Choice(["province", "city", "county", "department", "township"]))
+@click.option("--year", "years", help="A year (2020) or a range (2019-2021).")
+@click.option("--section", type=click.Choice(list(SEARCH_SECTIONS)))
+@click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
+@click.option("--limit", type=int, default=10, show_default=True, help="Reports per page.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print every hit and the facet counts as JSON.")
+@_DB
+@_user_errors
+def search(
+    query: str, exact: bool, years: str | None, limit: int, page: int, as_json: bool, db: str | None, **filters: Any
+) -> None:
+    """Search the ingested reports (ranked by default, --exact for substring matches)."""
+    from indexer.search import SearchQuery, open_backend
+
+    year_from, year_to = _years(years)
+    q = SearchQuery(
+        text=query,
+        mode="exact" if exact else "ranked",
+        year_from=year_from,
+        year_to=year_to,
+        per_page=max(limit, 1),
+        page=max(page, 1),
+        **filters,
+    )
+    result = open_backend(db).search(q)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{result.total_reports} 份报告 ({result.elapsed_ms:.0f} ms)" + (f" — {result.notice}" if result.notice else "")
+    )
+    for hit in result.hits:
+        region = "/".join(x for x in (hit.province, hit.city, hit.county) if x)
+        click.echo(f"\n[{hit.report_id}] {hit.title}  {region}  {hit.year or ''}")
+        for p in hit.passages:
+            click.echo(f"    ({p.section}) " + p.marked().replace("\n", ""))
+    facets = "; ".join(
+        f"{name}: " + ", ".join(f"{v}({c})" for v, c in pairs[:6]) for name, pairs in result.facets.items() if pairs
+    )
+    if facets:
+        click.echo("\n" + facets)
+
+
+@main.command()
+@click.argument("report_id", type=int)
+@_DB
+@click.option("--json", "as_json", is_flag=True, help="Print the stored model as JSON.")
+@_user_errors
+def show(report_id: int, db: str | None, as_json: bool) -> None:
+    """Show one ingested report: metadata, sections, tables with failing checks marked."""
+    from indexer.store import connect, load_model
+
+    model = load_model(connect(db, readonly=True), report_id)
+    if as_json:
+        click.echo(json.dumps(model, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_model(model))
+
+
+@main.command()
+@_DB
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")
+@_user_errors
+def stats(db: str | None, csv_path: str | None) -> None:
+    """Every report's table cells in long form, plus the checks, as CSV."""
+    from indexer.store import connect
+    from indexer.tables_export import write_long_csv
+
+    conn = connect(db, readonly=True)
+    if csv_path:
+        with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
+            rows = write_long_csv(conn, f)
+        click.echo(f"{rows} 行写入 {csv_path}")
+    else:
+        write_long_csv(conn, sys.stdout)
+
+
+@main.command()
+@_DB
+@click.option("--port", type=int, default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@_user_errors
+def ui(db: str | None, port: int, host: str) -> None:
+    """Start the Streamlit app on the store."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from indexer.store import default_db_path
+
+    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+    env = {**os.environ, "NIANBAO_DB": str(Path(db) if db else default_db_path())}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port),
+        "--server.address",
+        host,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    sys.exit(subprocess.call(cmd, env=env))
 
 
 if __name__ == "__main__":

@@ -143,11 +143,11 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
         conn.executemany("INSERT INTO meta VALUES (?, ?)", current.items())
         return
     if stored.get("schema") != SCHEMA_VERSION:
-        raise NianbaoError(f"store schema {stored.get('schema')} is not {SCHEMA_VERSION}; delete it and ingest again", db)
-    if stored.get("segmentation") != current["segmentation"]:
         raise NianbaoError(
-            "the segmentation dictionary changed since this store was built; run `nianbao reindex`", db
+            f"store schema {stored.get('schema')} is not {SCHEMA_VERSION}; delete it and ingest again", db
         )
+    if stored.get("segmentation") != current["segmentation"]:
+        raise NianbaoError("the segmentation dictionary changed since this store was built; run `nianbao reindex`", db)
 
 
 @dataclass
@@ -246,12 +246,17 @@ _MARKS = ", ".join("?" * len(COLUMNS))
 def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
     """Remove one report from the contentless indexes, giving them the values they hold."""
     text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
-    bounds = [tuple(r) for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))]
+    bounds = [
+        tuple(r)
+        for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
+    ]
     columns = column_texts(text, bounds)  # type: ignore[arg-type]
     words = [" ".join(index_terms(c)) for c in columns]
     pairs = [character_pairs(c) for c in columns]
     for table, values in (("fts_words", words), ("fts_trigram", columns), ("fts_bigram", pairs)):
-        conn.execute(f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values))
+        conn.execute(
+            f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
+        )
     for table in ("sections", "passages", "table_cells", "checks"):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
 
@@ -270,19 +275,23 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
         )
         status = "replaced"
     else:
-        cur = conn.execute(f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values()))
+        cur = conn.execute(
+            f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values())
+        )
         report_id = cur.lastrowid
         status = "ingested"
-    conn.executemany(
-        "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *s) for s in prepared.sections]
-    )
+    conn.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *s) for s in prepared.sections])
     conn.executemany(
         "INSERT INTO passages (report_id, kind, start, end, orig_start, orig_end) VALUES (?, ?, ?, ?, ?, ?)",
         [(report_id, *p) for p in prepared.passages],
     )
     conn.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *c) for c in prepared.cells])
     conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", [(report_id, *c) for c in prepared.checks])
-    for table, values in (("fts_words", prepared.words), ("fts_trigram", prepared.columns), ("fts_bigram", prepared.pairs)):
+    for table, values in (
+        ("fts_words", prepared.words),
+        ("fts_trigram", prepared.columns),
+        ("fts_bigram", prepared.pairs),
+    ):
         conn.execute(f"INSERT INTO {table} (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *values))
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
     return status

@@ -212,7 +212,9 @@ def _passage_hit(passage: sqlite3.Row, original: str, needles: list[str]) -> Pas
     first = merged[0][0] if merged else 0
     cut = max(0, min(first - SNIPPET_CHARS // 3, len(source) - SNIPPET_CHARS))
     snippet = source[cut : cut + SNIPPET_CHARS]
-    highlights = [(max(a - cut, 0), min(b - cut, len(snippet))) for a, b in merged if a < cut + SNIPPET_CHARS and b > cut]
+    highlights = [
+        (max(a - cut, 0), min(b - cut, len(snippet))) for a, b in merged if a < cut + SNIPPET_CHARS and b > cut
+    ]
     return PassageHit(
         passage_id=passage["id"],
         section=passage["kind"],

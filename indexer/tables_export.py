@@ -1,0 +1,52 @@
+"""The statistics tables of every stored report in long form, for spreadsheets and R/pandas."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from typing import TextIO
+
+LONG_COLUMNS = (
+    "report_id",
+    "path",
+    "title",
+    "publisher",
+    "province",
+    "city",
+    "county",
+    "level",
+    "year",
+    "template",
+    "kind",
+    "table",
+    "row",
+    "column",
+    "value",
+    "derived",
+    "ok",
+    "detail",
+)
+
+
+def write_long_csv(conn: sqlite3.Connection, out: TextIO) -> int:
+    """One line per table cell (kind=cell) and per check (kind=check); returns the number of lines."""
+    writer = csv.writer(out)
+    writer.writerow(LONG_COLUMNS)
+    meta = "r.id, r.path, r.title, r.publisher, r.province, r.city, r.county, r.level, r.year, r.template"
+    count = 0
+    cells = conn.execute(
+        f"SELECT {meta}, 'cell', c.tbl, c.row, c.col, c.value, c.derived, NULL, c.reason "
+        "FROM table_cells c JOIN reports r ON r.id = c.report_id ORDER BY r.id, c.rowid"
+    )
+    checks = conn.execute(
+        f"SELECT {meta}, 'check', NULL, NULL, k.check_id, NULL, NULL, k.ok, k.detail "
+        "FROM checks k JOIN reports r ON r.id = k.report_id ORDER BY r.id, k.rowid"
+    )
+    for source in (cells, checks):
+        for row in source:
+            values = list(row)
+            if values[14] is not None and float(values[14]).is_integer():
+                values[14] = int(values[14])
+            writer.writerow(values)
+            count += 1
+    return count
