@@ -107,13 +107,12 @@ def main() -> None:
         region = " / ".join(x for x in (hit.province, hit.city, hit.county) if x)
         with st.container(border=True):
             st.markdown(f"**{html.escape(hit.title or '（无标题）')}**", unsafe_allow_html=True)
-            st.caption(
-                f"{region} · {hit.year or '年度未知'} · {LEVEL_LABELS.get(hit.level, hit.level or '')} · 编号 {hit.report_id}"
-            )
+            level = LEVEL_LABELS.get(hit.level, hit.level or "")
+            st.caption(f"{region} · {hit.year or '年度未知'} · {level} · 编号 {hit.report_id}")
             for p in hit.passages:
+                label = SECTION_LABELS.get(p.section, p.section)
                 st.markdown(
-                    f"<div class='nb-passage'><span class='nb-section'>{SECTION_LABELS.get(p.section, p.section)}</span> "
-                    f"{highlighted(p)}</div>",
+                    f"<div class='nb-passage'><span class='nb-section'>{label}</span> {highlighted(p)}</div>",
                     unsafe_allow_html=True,
                 )
     left, _, right = st.columns([1, 4, 1])
