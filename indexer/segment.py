@@ -28,7 +28,7 @@ def domain_terms() -> tuple[str, ...]:
         term = line.split("#", 1)[0].strip()
         if term:
             terms.append(term)
-    return tuple(sorted(set(terms), key=len, reverse=True))
+    return tuple(sorted(set(terms), key=lambda t: (-len(t), t)))  # a stable order: it feeds the version hash
 
 
 @cache

@@ -1,0 +1,174 @@
+"""Ingest into the embedded store: idempotent, atomic replace, failures isolated, kill -9 safe, WAL readers."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.ingest import ingest
+from indexer.search import SearchQuery, SqliteBackend
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
+NIANBAO = Path(sys.executable).with_name("nianbao")
+
+
+def _counts(db: Path) -> dict[str, int]:
+    conn = sqlite3.connect(db)
+    out = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("reports", "sections", "passages", "table_cells", "checks")
+    }
+    conn.close()
+    return out
+
+
+def _exact_ids(db: Path, needle: str) -> set[str]:
+    backend = SqliteBackend(db)
+    result = backend.search(SearchQuery(needle, mode="exact", per_page=10_000))
+    backend.close()
+    return {h.path for h in result.hits}
+
+
+def _copy_samples(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copy(s, folder / s.name)) for s in SAMPLES]
+
+
+def test_reingest_is_idempotent(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    first = ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    assert (first.ingested, first.unchanged, first.replaced, first.failed) == (5, 0, 0, [])
+    before = _counts(db)
+    second = ingest([ROOT / "data" / "reports"], db=db)
+    assert (second.ingested, second.unchanged, second.replaced, second.failed) == (0, 5, 0, [])
+    assert _counts(db) == before
+
+
+def test_changed_file_replaces_its_old_version(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    files = _copy_samples(tmp_path / "in")
+    ingest([tmp_path / "in"], db=db, workers=1)
+    before = _counts(db)
+    target = files[3]
+    text = target.read_text(encoding="utf-8")
+    assert "贺兰山西路" in text
+    target.write_text(text.replace("贺兰山西路", "黄河东路"), encoding="utf-8")
+    summary = ingest([tmp_path / "in"], db=db, workers=1)
+    assert (summary.ingested, summary.unchanged, summary.replaced) == (0, 4, 1)
+    assert _counts(db) == before
+    assert _exact_ids(db, "贺兰山西路") == set()
+    assert _exact_ids(db, "黄河东路") == {str(target.resolve())}
+    # The replaced report left nothing behind in the ranked index either.
+    ranked = SqliteBackend(db).search(SearchQuery("贺兰山"))
+    assert ranked.total_reports == 0
+
+
+def test_broken_files_are_reported_and_the_rest_ingested(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    _copy_samples(folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "garbage.txt").write_bytes(bytes(range(256)) * 50)
+    (folder / "story.txt").write_text("今天天气很好，我们去公园散步。" * 40, encoding="utf-8")
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    db = tmp_path / "s.db"
+    summary = ingest([folder], db=db, workers=2)
+    assert summary.ingested == 5
+    reasons = {Path(f.path).name: f.reason for f in summary.failed}
+    assert set(reasons) == {"empty.txt", "garbage.txt", "story.txt", "broken.docx"}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["garbage.txt"]
+    assert "not a government information disclosure annual report" in reasons["story.txt"]
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM failures").fetchone()[0] == 4
+
+
+def _many_reports(folder: Path, n: int) -> None:
+    folder.mkdir(parents=True)
+    texts = [s.read_text(encoding="utf-8") for s in SAMPLES]
+    for i in range(n):
+        (folder / f"r{i:04d}.txt").write_text(texts[i % 5] + f"\n附：编号{i:04d}号。\n", encoding="utf-8")
+
+
+def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    _many_reports(folder, 400)
+    proc = subprocess.Popen(
+        [str(NIANBAO), "ingest", str(folder), "--db", str(db), "--workers", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        time.sleep(0.2)
+        try:
+            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            done = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+            conn.close()
+        except sqlite3.OperationalError:
+            continue
+        if done >= 64:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = _counts(db)["reports"]
+    assert 0 < partial < 400, "the ingest should have been killed half way"
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    summary = ingest([folder], db=db)
+    assert summary.ingested == 400 - partial and summary.unchanged == partial and not summary.failed
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (400, 400)
+    for table in ("fts_words", "fts_trigram", "fts_bigram"):
+        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+    conn.close()
+    assert len(_exact_ids(db, "附：编号")) == 400
+    assert _exact_ids(db, "编号0123号") == {str((folder / "r0123.txt").resolve())}
+
+
+def test_readers_query_while_an_ingest_writes(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    _many_reports(folder, 120)
+    ingest([SAMPLES[0]], db=db, workers=1)
+    errors: list[Exception] = []
+    worker = threading.Thread(target=lambda: ingest([folder], db=db, workers=1))
+    worker.start()
+    queries = 0
+    while worker.is_alive():
+        try:
+            backend = SqliteBackend(db)
+            backend.search(SearchQuery("政务公开"))
+            backend.close()
+            queries += 1
+        except Exception as exc:  # any locking error fails the test below
+            errors.append(exc)
+        time.sleep(0.05)
+    worker.join()
+    assert errors == [] and queries > 0
+
+
+def test_unsupported_file_named_explicitly_is_a_failure(tmp_path: Path) -> None:
+    odd = tmp_path / "report.xyz"
+    odd.write_text("x", encoding="utf-8")
+    summary = ingest([odd], db=tmp_path / "s.db")
+    assert summary.ingested == 0
+    assert "unsupported file type" in summary.failed[0].reason
+
+
+@pytest.mark.parametrize("args", [["--year", "20x9"]])
+def test_cli_rejects_bad_year(args: list[str], tmp_path: Path) -> None:
+    ingest([SAMPLES[0]], db=tmp_path / "s.db")
+    result = subprocess.run(
+        [str(NIANBAO), "search", "公开", "--db", str(tmp_path / "s.db"), *args], capture_output=True, text=True
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "--year" in result.stderr
