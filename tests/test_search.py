@@ -1,0 +1,218 @@
+"""Search: exact mode is exactly a substring scan, ranked mode never loses what exact finds,
+recall does not depend on how jieba cut a word, filters and facets, and any input is safe."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.ingest import ingest
+from indexer.search import SearchQuery, SqliteBackend
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL = 100_000
+
+QUERIES = [
+    "县",
+    "公",
+    "0",
+    "1",
+    "。",
+    "《",
+    " ",
+    "政务",
+    "复议",
+    "申请",
+    "13",
+    "减4",
+    "开放日",
+    "政府开放日",
+    "政策解读",
+    "新媒体",
+    "政务新媒体",
+    "政府信息公开条例",
+    "《中华人民共和国政府信息公开条例》",
+    "盐政办发〔2020〕43号",
+    "国务院令第711号",
+    "三级审核",
+    "0\t0",
+    "不存在的词语组合",
+    "www.ycxixia.gov.cn",
+    "12345",
+    "H5",
+    "2020年",
+    "（一）",
+    "- 11 -",
+]
+
+
+class Texts(dict):
+    """The stored normalized texts by path (short repr: hypothesis prints its arguments)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} texts>"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteBackend, Texts]:
+    db = tmp_path_factory.mktemp("search") / "s.db"
+    summary = ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    assert summary.ingested == 5
+    conn = sqlite3.connect(db)
+    texts = Texts(conn.execute("SELECT path, text FROM reports"))
+    conn.close()
+    return SqliteBackend(db), texts
+
+
+def _paths(backend: SqliteBackend, query: SearchQuery) -> set[str]:
+    return {h.path for h in backend.search(query).hits}
+
+
+def _scan(texts: dict[str, str], query: SearchQuery) -> set[str]:
+    needle = query.cleaned()
+    return {path for path, text in texts.items() if any(needle in line for line in text.split("\n"))}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_exact_mode_equals_a_substring_scan(store, text: str) -> None:
+    backend, texts = store
+    query = SearchQuery(text, mode="exact", per_page=ALL)
+    assert _paths(backend, query) == _scan(texts, query)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_ranked_mode_returns_every_report_exact_mode_finds(store, text: str) -> None:
+    backend, _ = store
+    exact = _paths(backend, SearchQuery(text, mode="exact", per_page=ALL))
+    ranked = _paths(backend, SearchQuery(text, mode="ranked", per_page=ALL))
+    assert exact <= ranked
+
+
+@pytest.mark.parametrize(
+    ("query", "whole"),
+    [
+        ("开放日", "政府开放日"),
+        ("复议", "行政复议"),
+        ("政府信息公开条例", "中华人民共和国政府信息公开条例"),
+        ("新媒体", "政务新媒体"),
+    ],
+)
+def test_ranked_recall_does_not_depend_on_segmentation(store, query: str, whole: str) -> None:
+    backend, texts = store
+    holders = {p for p, t in texts.items() if whole in t}
+    assert holders
+    result = backend.search(SearchQuery(query, per_page=ALL))
+    assert holders <= {h.path for h in result.hits}
+    # The words index (not only the exact fallback) finds them: the sub-word is indexed.
+    assert holders <= {h.path for h in result.hits if h.score < 0}
+
+
+def test_ranked_hits_are_grouped_with_highlighted_original_text(store) -> None:
+    backend, _ = store
+    result = backend.search(SearchQuery("政府开放日"))
+    assert result.total_reports == 3
+    for hit in result.hits:
+        assert hit.passages
+        for p in hit.passages:
+            marked = [p.snippet[a:b] for a, b in p.highlights]
+            assert any("开放" in m for m in marked)
+    scores = [h.score for h in result.hits]
+    assert scores == sorted(scores)
+
+
+def test_snippets_show_the_original_unnormalized_text(store) -> None:
+    backend, _ = store
+    result = backend.search(SearchQuery("政务新媒体发布信息", mode="exact"))
+    passage = result.hits[0].passages[0]
+    highlighted = [passage.snippet[a:b] for a, b in passage.highlights]
+    assert "政务新媒体发布信息" in highlighted or any(" " in h for h in highlighted)
+    assert passage.orig_end > passage.orig_start
+
+
+def test_filters_and_facets(store) -> None:
+    backend, texts = store
+    everything = backend.search(SearchQuery("公开", per_page=ALL))
+    provinces = dict(everything.facets["province"])
+    assert provinces == {"宁夏回族自治区": 4, "甘肃省": 1}
+    assert dict(everything.facets["year"]) == {2020: 3, 2019: 2}
+    assert dict(everything.facets["level"]) == {"county": 5}
+    gansu = backend.search(SearchQuery("公开", province="甘肃省", per_page=ALL))
+    assert [h.county for h in gansu.hits] == ["合水县"]
+    years = backend.search(SearchQuery("公开", year_from=2020, year_to=2020, per_page=ALL))
+    assert {h.year for h in years.hits} == {2020}
+    assert Counter(h.province for h in years.hits) == Counter(dict(years.facets["province"]))
+    section = backend.search(SearchQuery("政策解读", mode="exact", section="problems", per_page=ALL))
+    assert section.total_reports == dict(everything.facets["section"]).get("problems", section.total_reports)
+    assert all(p.section == "problems" for h in section.hits for p in h.passages)
+
+
+def test_sort_by_year_and_pagination(store) -> None:
+    backend, _ = store
+    by_year = backend.search(SearchQuery("公开", sort="year", per_page=ALL))
+    years = [h.year for h in by_year.hits]
+    assert years == sorted(years, reverse=True)
+    pages = [backend.search(SearchQuery("公开", per_page=2, page=n)) for n in (1, 2, 3)]
+    ids = [h.report_id for p in pages for h in p.hits]
+    assert len(ids) == len(set(ids)) == 5
+    assert all(p.total_reports == 5 for p in pages)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"',
+        "'",
+        '"政务',
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(a b)",
+        "政务 AND 公开",
+        "*",
+        "^政务",
+        "col:政务",
+        "+-",
+        "(",
+        ")",
+        "{overview}",
+        "[",
+        "]",
+        "😀政务😀",
+        "\x00\x01\x1f",
+        "政" * 10_000,
+        "",
+        "   ",
+        "\n",
+        "a\tb",
+    ],
+)
+@pytest.mark.parametrize("mode", ["ranked", "exact"])
+def test_any_input_is_safe(store, text: str, mode: str) -> None:
+    backend, texts = store
+    result = backend.search(SearchQuery(text, mode=mode, per_page=ALL))
+    assert result.total_reports >= 0
+    if mode == "exact":
+        assert {h.path for h in result.hits} == _scan(texts, SearchQuery(text, mode="exact"))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.sampled_from(list('政务公开县区年报告条例复议，。（）《》0123 a"*:^-')), max_size=8))
+def test_property_exact_is_a_scan_and_ranked_contains_exact(store, text: str) -> None:
+    backend, texts = store
+    exact = backend.search(SearchQuery(text, mode="exact", per_page=ALL))
+    assert {h.path for h in exact.hits} == _scan(texts, SearchQuery(text, mode="exact"))
+    ranked = backend.search(SearchQuery(text, mode="ranked", per_page=ALL))
+    assert {h.path for h in exact.hits} <= {h.path for h in ranked.hits}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=30))
+def test_property_arbitrary_unicode_never_fails(store, text: str) -> None:
+    backend, _ = store
+    for mode in ("ranked", "exact"):
+        assert backend.search(SearchQuery(text, mode=mode)).total_reports >= 0
