@@ -30,7 +30,7 @@ def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 
 def _passages(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if "nb-passage" in m.value]
+    return [m.value for m in at.markdown if m.value.startswith("<div class='nb-passage'")]
 
 
 def test_empty_query_lists_every_report(app: AppTest) -> None:
