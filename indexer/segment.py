@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import accumulate
 
 import rjieba
 
@@ -18,6 +19,8 @@ from indexer.paths import data_dir
 _DOC_NUMBER = r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|国务院令第\d{1,4}号"
 _TITLE = r"《[^《》\n]{1,80}》"
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+# Cuts that are never words: the commonest punctuation and spaces, skipped before the regex check.
+_SKIP = frozenset("，。、；：？！“”‘’（）《》〔〕【】…—·,.;:?!()[]\"' \t\n\u3000")
 
 
 @cache
@@ -38,25 +41,35 @@ def _protected() -> re.Pattern[str]:
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
-    """Whole-word tokens with their offsets; punctuation and spaces are dropped."""
+    """Whole-word tokens with their offsets; punctuation and spaces are dropped.
+
+    The text is cut once; the cuts falling inside a protected span give way to the span itself.
+    """
+    spans = [(m.start(), m.end(), m.group(0)) for m in _protected().finditer(text)]
+    if not spans:
+        return _cut(text, 0)
     out: list[tuple[str, int, int]] = []
-    pos = 0
-    for m in _protected().finditer(text):
-        if m.start() > pos:
-            out += _cut(text[pos : m.start()], pos)
-        token = m.group(0)
-        if token.startswith("《"):
-            out.append((token[1:-1], m.start() + 1, m.end() - 1))
-        else:
-            out.append((token, m.start(), m.end()))
-        pos = m.end()
-    if pos < len(text):
-        out += _cut(text[pos:], pos)
+    k = 0
+    for word, a, b in _cut(text, 0):
+        while k < len(spans) and spans[k][1] <= a:
+            k += 1
+        if k < len(spans) and spans[k][0] < b:
+            start, end, token = spans[k]
+            if not out or out[-1][1] != start + (1 if token.startswith("《") else 0):
+                out.append(_span_token(start, end, token))
+            continue
+        out.append((word, a, b))
     return out
 
 
+def _span_token(start: int, end: int, token: str) -> tuple[str, int, int]:
+    return (token[1:-1], start + 1, end - 1) if token.startswith("《") else (token, start, end)
+
+
 def _cut(text: str, offset: int) -> list[tuple[str, int, int]]:
-    return [(w, offset + a, offset + b) for w, a, b in rjieba.tokenize(text) if _WORDLIKE.match(w)]
+    cuts = rjieba.cut(text)
+    ends = list(accumulate(map(len, cuts), initial=offset))
+    return [(w, ends[i], ends[i + 1]) for i, w in enumerate(cuts) if w not in _SKIP and _WORDLIKE.match(w)]
 
 
 @cache

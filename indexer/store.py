@@ -101,7 +101,7 @@ def character_pairs(text: str) -> str:
     pairs: set[str] = set()
     for line in text.translate(_PAIR_MAP).split("\n"):
         if line:
-            pairs.update(line[i : i + 2] for i in range(len(line) - 1))
+            pairs.update({line[i : i + 2] for i in range(len(line) - 1)})
             pairs.add(line[-1])
     return " ".join(pairs)
 

@@ -171,7 +171,16 @@ def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list
     units: list[_Unit] = []
     label: list[str] = []
     current: _Unit | None = None
-    for k, t in enumerate(tokens):
+    # The field of the last text cell on each line: a number before it is a stray, not a cell.
+    last_text_field: dict[int, int] = {}
+    first_field: dict[int, int] = {}
+    count_on_line: dict[int, list[int]] = {}
+    for t in tokens:
+        first_field.setdefault(t.line, t.field)
+        count_on_line.setdefault(t.line, []).append(t.field)
+        if t.number is None:
+            last_text_field[t.line] = t.field
+    for t in tokens:
         if t.number is None:
             if current is not None:
                 units.append(current)
@@ -179,8 +188,7 @@ def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list
             label.append(t.text)
             continue
         if row_per_line:
-            later_text = any(u.line == t.line and u.number is None for u in tokens[k + 1 : k + 12])
-            if later_text:
+            if last_text_field.get(t.line, -1) > t.field:
                 warnings.append(f"申请表: 标签前的数字 '{t.text}' 不是单元格, 已忽略")
                 continue
             if current is not None and current.numbers[-1].line != t.line:
@@ -197,8 +205,9 @@ def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list
         units.append(current)
     if row_per_line:
         for u in units:
-            on_line = [t for t in tokens if t.line == u.numbers[-1].line and t.field <= u.numbers[-1].field]
-            u.padded = u.numbers[-1].field - on_line[0].field + 1 > len(on_line)
+            last = u.numbers[-1]
+            used = sum(1 for f in count_on_line[last.line] if f <= last.field)
+            u.padded = last.field - first_field[last.line] + 1 > used
     return _merge_wrapped(units)
 
 
