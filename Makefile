@@ -16,7 +16,7 @@ run: $(STAMP)
 	$(BIN)/nianbao ui
 
 test: $(STAMP)
-	$(BIN)/ruff check indexer graph ui tests tools
+	$(BIN)/ruff check indexer graph ui tests tools bench
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

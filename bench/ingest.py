@@ -80,7 +80,9 @@ def main() -> None:
     size_mb = sum(Path(f"{db}{s}").stat().st_size for s in ("", "-wal") if Path(f"{db}{s}").exists()) / 1e6
 
     print()
-    print(f"ingested {summary.ingested}, failed {len(summary.failed)} in {summary.seconds:.1f} s; store {size_mb:.0f} MB")
+    print(
+        f"ingested {summary.ingested}, failed {len(summary.failed)} in {summary.seconds:.1f} s; store {size_mb:.0f} MB"
+    )
     print(f"{'figure':<38}{'measured':>12}{'target':>12}{'ratio':>10}")
     rows = [
         ("ingest MB/s (end to end)", mb_s, f">= {TARGET_MB_S}", mb_s / TARGET_MB_S),

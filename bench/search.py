@@ -25,11 +25,36 @@ from indexer.search import SearchQuery, SqliteBackend  # noqa: E402
 
 # 2-character terms, common and rare words, regulation titles, 文号.
 QUERIES = [
-    "公开", "政务", "复议", "诉讼", "申请", "解读", "县长", "热线",
-    "政府信息公开", "政务新媒体", "政府开放日", "三级审核", "政策解读", "重点领域", "基层政务公开标准目录",
-    "双随机一公开", "网络舆情", "人员更换频繁", "重建设轻管理", "图解", "短视频", "政务公开专区",
-    "中华人民共和国政府信息公开条例", "政府信息公开条例", "政务公开工作要点", "政府信息公开申请办理规范",
-    "国办公开办函〔2021〕30号", "国务院令第711号", "政办发〔2020〕", "盐政办发〔2020〕43号",
+    "公开",
+    "政务",
+    "复议",
+    "诉讼",
+    "申请",
+    "解读",
+    "县长",
+    "热线",
+    "政府信息公开",
+    "政务新媒体",
+    "政府开放日",
+    "三级审核",
+    "政策解读",
+    "重点领域",
+    "基层政务公开标准目录",
+    "双随机一公开",
+    "网络舆情",
+    "人员更换频繁",
+    "重建设轻管理",
+    "图解",
+    "短视频",
+    "政务公开专区",
+    "中华人民共和国政府信息公开条例",
+    "政府信息公开条例",
+    "政务公开工作要点",
+    "政府信息公开申请办理规范",
+    "国办公开办函〔2021〕30号",
+    "国务院令第711号",
+    "政办发〔2020〕",
+    "盐政办发〔2020〕43号",
 ]
 TARGET_P95_MS = 50.0
 TARGET_VS_RG = 20.0
@@ -89,9 +114,7 @@ def main() -> None:
                 result = backend.search(SearchQuery(q, mode=mode, per_page=10))
                 runs.append((time.perf_counter() - start) * 1000)
             latency[mode].append(statistics.median(runs))
-        exact_ids = {
-            h.path for h in backend.search(SearchQuery(q, mode="exact", per_page=reports + 1)).hits
-        }
+        exact_ids = {h.path for h in backend.search(SearchQuery(q, mode="exact", per_page=reports + 1)).hits}
         g_ms, g_files = timed_tool(["grep", "-l", "-F", "-r", "--", q, "."], folder)
         grep_ms.append(g_ms)
         if {names[f] for f in g_files} != exact_ids:
@@ -113,8 +136,10 @@ def main() -> None:
     if rg:
         median_ratio = statistics.median(ratios)
         print(f"{'rg -l -F median (ms)':<40}{statistics.median(rg_ms):>12.1f}")
-        print(f"{'exact vs rg, median speed-up':<40}{median_ratio:>11.1f}x{f'>= {TARGET_VS_RG:g}x':>12}"
-              f"{median_ratio / TARGET_VS_RG:>9.2f}x")
+        print(
+            f"{'exact vs rg, median speed-up':<40}{median_ratio:>11.1f}x{f'>= {TARGET_VS_RG:g}x':>12}"
+            f"{median_ratio / TARGET_VS_RG:>9.2f}x"
+        )
     else:
         print("rg not installed (Debian package ripgrep): ripgrep comparison skipped")
     print("exact result sets equal grep/rg for every query" if not mismatches else f"MISMATCHES: {mismatches}")

@@ -293,3 +293,42 @@ def test_narrative_requests_against_table() -> None:
     checks = {c.check: c for c in parse_text(text).consistency}
     assert checks["narrative.requests"].ok is False
     assert "30" in checks["narrative.requests"].detail
+
+
+def _grid(text: str) -> str:
+    """The applications table as a padded grid: three label fields on every row, as Word exports it."""
+    head, rest = text.split("三、收到和处理政府信息公开申请情况\n", 1)
+    table, tail = rest.split("四、政府信息公开行政复议", 1)
+    rows = []
+    for line in table.split("\n"):
+        cells = line.split("\t")
+        numbers = [c for c in cells if c.isdigit()]
+        labels = [c for c in cells if c and not c.isdigit()]
+        rows.append("\t".join((labels + ["", "", ""])[:3] + numbers) if numbers else line)
+    return head + "三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n四、政府信息公开行政复议" + tail
+
+
+def test_grid_row_that_lost_a_cell_is_not_summed_into_a_total() -> None:
+    text = _grid(report_2021())
+    lost = "（七）总计\t\t\t21\t2\t0\t0\t1\t0\t24"
+    assert lost in text
+    report = parse_text(text.replace(lost, "（七）总计\t\t\t21\t2\t0\t1\t0\t24"))
+    total = report.requests["总计"]
+    assert total[-1].value in (24, None)
+    assert all(v.value in (None, 21, 2, 0, 1, 24) for v in total)
+
+
+def test_numeral_glued_to_heading() -> None:
+    report = parse_text(report_2021().replace("一、总体情况", "一 总体情况"))
+    assert report.sections[0].kind == "overview" and report.sections[0].number == "一"
+
+
+def test_region_name_followed_by_a_word_starting_with_cheng() -> None:
+    report = parse_text(report_2021(publisher="东城区城关镇人民政府"))
+    assert report.region is not None and report.region.county == "东城区"
+
+
+def test_title_starting_with_te_is_a_title() -> None:
+    report = parse_text(report_2021(publisher="特克斯县人民政府"))
+    assert report.title == "特克斯县人民政府2022年政府信息公开工作年度报告"
+    assert report.region.county == "特克斯县"

@@ -7,7 +7,7 @@ from collections import Counter
 
 _REPORT_WORDS = re.compile(r"年度报告|年报|工作报告|情况报告|年度工作")
 _DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
-_INTRO_START = re.compile(r"^(根据|依据|按照|本报告|为|现|特|《)")
+_INTRO_START = re.compile(r"^(根据|依据|按照|本报告|为了|为贯彻|为进一步|现将|现就|现予|特向|特此|《)")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日[至到—\-－~]+(?:(?:19|20)\d{2})年12月31日")
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})年")

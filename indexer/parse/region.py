@@ -21,6 +21,8 @@ from indexer.paths import data_dir
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 # A weak name followed by one of these is the start of a word (县城, 区域, 县级, 区划, 市场), not a name.
 WORD_CONTINUATIONS = frozenset("城域级划场")
+# …but these words may follow a name: 东城区城关镇, 赵县城市管理局, 某县城乡建设局.
+NAME_FOLLOWERS = ("城关", "城市", "城乡", "城镇", "城区", "城管")
 # A weak name may follow a year: 2020年城关区.
 WORD_STARTS = frozenset("年")
 CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -175,7 +177,8 @@ class Gazetteer:
             after = text[mention.end] if mention.end < len(text) else ""
             after_parent = bool(kept) and kept[-1].end == mention.start and self._encloses(kept[-1], mention)
             starts_word = not CJK_CHAR.match(before) or before in WORD_STARTS or after_parent
-            if starts_word and after not in WORD_CONTINUATIONS:
+            follows = after not in WORD_CONTINUATIONS or text.startswith(NAME_FOLLOWERS, mention.end)
+            if starts_word and follows:
                 kept.append(mention)
         return kept
 

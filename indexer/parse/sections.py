@@ -26,6 +26,7 @@ _NUMBERED = re.compile(
     r"^(?:(?P<part>第[一二三四五六七八九十]+部分)[、.．，,:：\s]*|(?P<num>[一二三四五六七八九十]{1,2}|[1-9])\s*(?:[、.．，,:：]|\s)\s*)"
     r"(?P<text>.+)$"
 )
+_GLUED_NUMERAL = re.compile(r"^([一二三四五六七八九十]{1,2})(.+)$")
 _SUBSECTION = re.compile(r"^[ \t]*[（(](?P<num>[一二三四五六七八九十]{1,3})[）)]\s*(?P<rest>.*)$", re.M)
 _HEADING_MAX = 40
 
@@ -60,6 +61,10 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     text = stripped.rstrip("：:")
     if _CANONICAL.match(text):
         return None, text, section_kind(text)
+    # "一 总体情况": normalization removed the space between numeral and heading.
+    m = _GLUED_NUMERAL.match(text)
+    if m and _CANONICAL.match(m.group(2)):
+        return m.group(1), m.group(2), section_kind(m.group(2))
     return None
 
 

@@ -164,20 +164,16 @@ class _Unit:
     label: str
     numbers: list[Token] = field(default_factory=list)
     row: str | None = None
-    padded: bool = False  # its line has empty fields before its last number (a grid with blanks)
+    width: int = 0  # tab fields on the line of its last number, empty ones included
 
 
-def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list[_Unit]:
+def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings: list[str]) -> list[_Unit]:
     units: list[_Unit] = []
     label: list[str] = []
     current: _Unit | None = None
     # The field of the last text cell on each line: a number before it is a stray, not a cell.
     last_text_field: dict[int, int] = {}
-    first_field: dict[int, int] = {}
-    count_on_line: dict[int, list[int]] = {}
     for t in tokens:
-        first_field.setdefault(t.line, t.field)
-        count_on_line.setdefault(t.line, []).append(t.field)
         if t.number is None:
             last_text_field[t.line] = t.field
     for t in tokens:
@@ -203,11 +199,8 @@ def _units(tokens: list[Token], row_per_line: bool, warnings: list[str]) -> list
         current.numbers.append(t)
     if current is not None:
         units.append(current)
-    if row_per_line:
-        for u in units:
-            last = u.numbers[-1]
-            used = sum(1 for f in count_on_line[last.line] if f <= last.field)
-            u.padded = last.field - first_field[last.line] + 1 > used
+    for u in units:
+        u.width = widths[u.numbers[-1].line]
     return _merge_wrapped(units)
 
 
@@ -253,7 +246,8 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
     specs = _REQUEST_HEAD + (_REQUEST_2021_TAIL if template == "2021" else _REQUEST_2019_TAIL) + _REQUEST_END
     tab = is_tab_layout(region)
     tokens = _split_glued(tokenize(region))
-    units = _units(tokens, tab, warnings)
+    widths = [len(line.split("\t")) for line in region.split("\n")]
+    units = _units(tokens, widths, tab, warnings)
     _assign_rows(units, specs, warnings)
     outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
     span = _full_row_span(units) if tab else None
@@ -273,7 +267,7 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
             pending.append(u)
     for u in pending:
         assert u.row is not None
-        limit = _available(grid) if u.row in outcome_rows else None
+        limit = _available(grid) if u.row in (*outcome_rows, "总计", "结转下年度") else None
         placed = _place_by_field(u, span, limit, derived) if span is not None else None
         grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
     _derive_from_identities(grid, outcome_rows, derived)
@@ -296,9 +290,8 @@ def _place_by_field(
     u: _Unit, span: tuple[int, int], limit: list[int | float] | None, derived: list[DerivedCell]
 ) -> list[Value] | None:
     """Cells placed by their tab field, when that placement passes the row's own arithmetic."""
-    if not u.padded or not all(span[0] <= t.field <= span[1] for t in u.numbers):
-        return None
-    if u.numbers[0].field != span[0] and u.numbers[-1].field != span[1]:
+    # Only a row printed across the whole grid shows where its blank cells are; a shorter row lost cells.
+    if u.width <= span[1] or not all(span[0] <= t.field <= span[1] for t in u.numbers):
         return None
     row: list[int | float | None] = [None] * _NCOL
     for t in u.numbers:
