@@ -111,7 +111,7 @@ def main() -> None:
             runs = []
             for _ in range(RUNS):
                 start = time.perf_counter()
-                result = backend.search(SearchQuery(q, mode=mode, per_page=10))
+                backend.search(SearchQuery(q, mode=mode, per_page=10))
                 runs.append((time.perf_counter() - start) * 1000)
             latency[mode].append(statistics.median(runs))
         exact_ids = {h.path for h in backend.search(SearchQuery(q, mode="exact", per_page=reports + 1)).hits}
