@@ -15,6 +15,7 @@ from itertools import accumulate
 import rjieba
 
 from indexer.paths import data_dir
+from indexer.patterns import trie_pattern
 
 _DOC_NUMBER = r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|国务院令第\d{1,4}号"
 _TITLE = r"《[^《》\n]{1,80}》"
@@ -36,29 +37,31 @@ def domain_terms() -> tuple[str, ...]:
 
 @cache
 def _protected() -> re.Pattern[str]:
-    terms = "|".join(map(re.escape, domain_terms()))
-    return re.compile(f"{_TITLE}|{_DOC_NUMBER}|{terms}")
+    return re.compile(f"{_TITLE}|{_DOC_NUMBER}|{trie_pattern(domain_terms()).pattern}")
+
+
+def _pieces(text: str) -> list[tuple[str, int, bool]]:
+    """The text as (piece, offset, protected) between and at protected spans."""
+    out: list[tuple[str, int, bool]] = []
+    pos = 0
+    for m in _protected().finditer(text):
+        if m.start() > pos:
+            out.append((text[pos : m.start()], pos, False))
+        out.append((m.group(0), m.start(), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], pos, False))
+    return out
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
-    """Whole-word tokens with their offsets; punctuation and spaces are dropped.
-
-    The text is cut once; the cuts falling inside a protected span give way to the span itself.
-    """
-    spans = [(m.start(), m.end(), m.group(0)) for m in _protected().finditer(text)]
-    if not spans:
-        return _cut(text, 0)
+    """Whole-word tokens with their offsets; punctuation and spaces are dropped."""
     out: list[tuple[str, int, int]] = []
-    k = 0
-    for word, a, b in _cut(text, 0):
-        while k < len(spans) and spans[k][1] <= a:
-            k += 1
-        if k < len(spans) and spans[k][0] < b:
-            start, end, token = spans[k]
-            if not out or out[-1][1] != start + (1 if token.startswith("《") else 0):
-                out.append(_span_token(start, end, token))
-            continue
-        out.append((word, a, b))
+    for piece, offset, protected in _pieces(text):
+        if protected:
+            out.append(_span_token(offset, offset + len(piece), piece))
+        else:
+            out += _cut(piece, offset)
     return out
 
 
@@ -83,13 +86,19 @@ def sub_words(word: str) -> tuple[str, ...]:
     return tuple(sorted(pieces))
 
 
-def index_terms(text: str) -> list[str]:
-    """The terms the ranked index stores: every whole word followed by its sub-words."""
+def index_text(text: str) -> str:
+    """What the ranked index stores for a text: its words, each followed by its sub-words.
+
+    The same cuts as ``words`` (punctuation is left in: the FTS5 tokenizer drops it).
+    """
     out: list[str] = []
-    for word, _, _ in words(text):
-        out.append(word)
-        out += sub_words(word)
-    return out
+    for piece, _, protected in _pieces(text):
+        cuts = [piece[1:-1] if piece.startswith("《") else piece] if protected else rjieba.cut(piece)
+        for w in cuts:
+            out.append(w)
+            if len(w) > 2:
+                out += sub_words(w)
+    return " ".join(out)
 
 
 def query_terms(query: str) -> list[str]:

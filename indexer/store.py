@@ -24,9 +24,9 @@ from typing import Any
 from indexer.errors import NianbaoError
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
-from indexer.segment import domain_terms, index_terms
+from indexer.segment import domain_terms, index_text
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS reports (
     template TEXT NOT NULL,
     text TEXT NOT NULL,          -- normalized text: what is searched and what offsets refer to
     original BLOB NOT NULL,      -- zlib-compressed original text: what snippets show
-    model TEXT NOT NULL,         -- the parsed model as JSON
+    model BLOB NOT NULL,         -- the parsed model as zlib-compressed JSON
     ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE INDEX IF NOT EXISTS reports_region ON reports (province, city, county);
@@ -197,7 +197,7 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         "template": report.template,
         "text": text,
         "original": zlib.compress(original.encode("utf-8"), 6),
-        "model": json.dumps(report.to_json(), ensure_ascii=False),
+        "model": zlib.compress(json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8"), 6),
     }
     passages = []
     pos = 0
@@ -213,7 +213,7 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         sha256=sha256,
         row=row,
         columns=columns,
-        words=[" ".join(index_terms(c)) for c in columns],
+        words=[index_text(c) for c in columns],
         pairs=[character_pairs(c) for c in columns],
         sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
         passages=passages,
@@ -251,7 +251,7 @@ def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
         for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
     ]
     columns = column_texts(text, bounds)  # type: ignore[arg-type]
-    words = [" ".join(index_terms(c)) for c in columns]
+    words = [index_text(c) for c in columns]
     pairs = [character_pairs(c) for c in columns]
     for table, values in (("fts_words", words), ("fts_trigram", columns), ("fts_bigram", pairs)):
         conn.execute(
@@ -320,7 +320,7 @@ def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
     row = conn.execute("SELECT model FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         raise NianbaoError(f"no report with id {report_id}")
-    return json.loads(row[0])
+    return json.loads(zlib.decompress(row[0]))
 
 
 def original_text(conn: sqlite3.Connection, report_id: int) -> str:

@@ -24,8 +24,13 @@ class Token:
     blank_lines_before: int  # empty lines between this token's line and the previous token's
 
 
+_NUMBER_START = frozenset("0123456789+-−－减增下新 ")
+
+
 def parse_number(cell: str) -> tuple[int | float, str | None] | None:
     """The signed value and unit a table cell prints, or None when it is not a number."""
+    if not cell or cell[0] not in _NUMBER_START:
+        return None
     m = _NUMBER.match(cell.strip())
     if m is None:
         return None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
+from indexer.patterns import trie_pattern
 
 LEVEL_RANK = {"province": 0, "city": 1, "county": 2}
 # A weak name followed by one of these is the start of a word (县城, 区域, 县级, 区划, 市场), not a name.
@@ -75,26 +76,6 @@ class Mention:
     name: str
     codes: tuple[str, ...]
     kind: str
-
-
-def trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """One regex for many literals, factored as a trie so that a position costs one branch, not thousands."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def alternation(node: dict) -> str:
-        branches = [re.escape(char) + alternation(child) for char, child in node.items() if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # The greedy "?" tries the longer names before settling for the word that ends here.
-        return f"(?:{body})?" if "" in node else body
-
-    return re.compile(alternation(trie))
 
 
 def index_names(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
