@@ -19,6 +19,7 @@ from indexer.search.base import (
 from indexer.segment import query_terms
 from indexer.store import COLUMNS, connect, original_text, pair_key
 
+_META = ("province", "city", "county", "level", "year")
 # Title and introduction weigh more than the body when ranking reports.
 _BM25 = "bm25(fts_words, 4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)"
 
@@ -36,6 +37,18 @@ class SqliteBackend:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.conn = connect(db, readonly=True)
+        self._meta: dict[int, tuple] = {}
+        self._meta_version = -1
+
+    def _metadata(self) -> dict[int, tuple]:
+        """Each report's (province, city, county, level, year), reloaded when the store changes."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        count = self.conn.execute("SELECT max(rowid) FROM reports").fetchone()[0]
+        if (version, count) != self._meta_version:
+            rows = self.conn.execute("SELECT id, province, city, county, level, year FROM reports")
+            self._meta = {r[0]: tuple(r[1:]) for r in rows}
+            self._meta_version = (version, count)
+        return self._meta
 
     def close(self) -> None:
         self.conn.close()
@@ -94,6 +107,13 @@ class SqliteBackend:
         sql = f"SELECT rowid, {_BM25} FROM fts_words WHERE fts_words MATCH ?"
         return {rid: score for rid, score in self.conn.execute(sql, (expr,))}
 
+    def _word_ids(self, terms: list[str], section: str | None) -> set[int]:
+        """Reports whose words match (no ranking): what the section facet counts in ranked mode."""
+        if not terms:
+            return set()
+        expr = _in_section(" ".join(_quoted(t) for t in terms), section)
+        return {r[0] for r in self.conn.execute("SELECT rowid FROM fts_words WHERE fts_words MATCH ?", (expr,))}
+
     def _exact_ids(self, needle: str, section: str | None) -> set[int]:
         """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
         lookup = needle[:LOOKUP_CHARS]
@@ -113,27 +133,23 @@ class SqliteBackend:
 
     # ------------------------------------------------------------ filters and facets
 
-    def _filtered(self, matched: dict[int, float], query: SearchQuery) -> list[sqlite3.Row]:
-        if not matched:
-            return []
-        where, params = [], []
-        for name in ("province", "city", "county", "level"):
-            value = getattr(query, name)
-            if value:
-                where.append(f"{name} = ?")
-                params.append(value)
-        if query.year_from is not None:
-            where.append("year >= ?")
-            params.append(query.year_from)
-        if query.year_to is not None:
-            where.append("year <= ?")
-            params.append(query.year_to)
-        sql = "SELECT id, province, city, county, level, year FROM reports"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        return [r for r in self.conn.execute(sql, params) if r["id"] in matched]
+    def _filtered(self, matched: dict[int, float], query: SearchQuery) -> list[dict]:
+        meta = self._metadata()
+        wanted = [(i, getattr(query, name)) for i, name in enumerate(_META) if i < 4 and getattr(query, name)]
+        rows = []
+        for rid in matched:
+            m = meta.get(rid)
+            if m is None or any(m[i] != value for i, value in wanted):
+                continue
+            year = m[4]
+            if query.year_from is not None and (year is None or year < query.year_from):
+                continue
+            if query.year_to is not None and (year is None or year > query.year_to):
+                continue
+            rows.append(dict(zip(_META, m, strict=True), id=rid))
+        return rows
 
-    def _facets(self, rows: list[sqlite3.Row], needle: str, terms: list[str], query: SearchQuery) -> dict:
+    def _facets(self, rows: list[dict], needle: str, terms: list[str], query: SearchQuery) -> dict:
         facets = {}
         for name in ("province", "city", "county", "level", "year"):
             counts = Counter(r[name] for r in rows if r[name] is not None)
@@ -145,7 +161,7 @@ class SqliteBackend:
                 if query.mode == "exact":
                     found = self._exact_ids(needle, column)
                 else:
-                    found = set(self._ranked_ids(terms, column)) | self._exact_ids(needle, column)
+                    found = self._word_ids(terms, column)
                 count = len(found & ids)
                 if count:
                     sections.append((column, count))
@@ -164,7 +180,7 @@ class SqliteBackend:
         return {p: text[p["start"] : p["end"]] for p in self.conn.execute(sql + " ORDER BY id", params)}
 
     def _report_hit(
-        self, row: sqlite3.Row, score: float, needle: str, terms: list[str], query: SearchQuery
+        self, row: dict, score: float, needle: str, terms: list[str], query: SearchQuery
     ) -> ReportHit:
         meta = self.conn.execute(
             "SELECT path, title, publisher, level, year, province, city, county FROM reports WHERE id = ?",
