@@ -41,9 +41,9 @@ def main() -> None:
 @_user_errors
 def parse(file: str, as_json: bool) -> None:
     """Parse one report FILE (.txt .docx .pdf .html) and show what was recovered."""
-    from indexer.parse import parse_file
+    from indexer.analyze import analyze_file
 
-    report = parse_file(file)
+    report = analyze_file(file)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -286,6 +286,133 @@ def ui(db: str | None, port: int, host: str) -> None:
         "false",
     ]
     sys.exit(subprocess.call(cmd, env=env))
+
+
+def _entity_answer(answer: Any, as_json: bool, csv_path: str | None) -> None:
+    if as_json:
+        click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return
+    if csv_path:
+        import csv
+        from dataclasses import asdict
+
+        with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(asdict(answer.hits[0]) if answer.hits else ["report_id"]))
+            writer.writeheader()
+            for hit in answer.hits:
+                row = asdict(hit)
+                row["figures"] = " ".join(row.get("figures") or [])
+                writer.writerow(row)
+        click.echo(f"{len(answer.hits)} 行写入 {csv_path}")
+        return
+    click.echo(f"{answer.canonical} [{answer.kind}]: {answer.reports} 份报告, {answer.regions} 个地区")
+    click.echo("按省: " + ", ".join(f"{p}({n})" for p, n in answer.by_province.items()))
+    click.echo("按年: " + ", ".join(f"{y}({n})" for y, n in answer.by_year.items()))
+    province = None
+    for hit in answer.hits:
+        if hit.province != province:
+            province = hit.province
+            click.echo(f"\n{province or '未识别'}")
+        region = "/".join(x for x in (hit.city, hit.county) if x)
+        extra = (f" {hit.article}" if hit.article else "") + (f" [{' '.join(hit.figures)}]" if hit.figures else "")
+        click.echo(f"  {region} {hit.year or ''} [{hit.report_id}]{extra}: {hit.sentence[:160]}")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--limit", type=int, default=50, show_default=True, help="Sentences shown.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write the citing sentences as CSV.")
+@_DB
+@_user_errors
+def cites(name: str, limit: int, as_json: bool, csv_path: str | None, db: str | None) -> None:
+    """Who cites a document or regulation (any alias): regions and reports, with article and sentence."""
+    from graph.queries import cites as run
+    from indexer.store import connect
+
+    _entity_answer(run(connect(db, readonly=True), name, limit), as_json, csv_path)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--limit", type=int, default=50, show_default=True, help="Passages shown.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False))
+@_DB
+@_user_errors
+def practice(name: str, limit: int, as_json: bool, csv_path: str | None, db: str | None) -> None:
+    """The regions reporting a practice (or platform), with passages and the figures in them."""
+    from graph.queries import practice as run
+    from indexer.store import connect
+
+    _entity_answer(run(connect(db, readonly=True), name, limit), as_json, csv_path)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True)
+@_DB
+@_user_errors
+def entity(name: str, as_json: bool, db: str | None) -> None:
+    """An entity: its canonical name, the forms it is written in, and its neighbours by relation."""
+    from graph.queries import entity as run
+    from indexer.store import connect
+
+    answer = run(connect(db, readonly=True), name)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{answer['canonical']} [{answer['kind']}] — {answer['reports']} 份报告")
+    click.echo("写法: " + "、".join(answer["aliases"]))
+    for relation, items in answer["neighbours"].items():
+        click.echo(f"{relation}: " + ", ".join(f"{n}({c})" for n, c in items))
+
+
+@main.command()
+@click.argument("region")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@_DB
+@_user_errors
+def similar(region: str, limit: int, as_json: bool, db: str | None) -> None:
+    """Regions ranked by the documents, platforms and measures they share with REGION."""
+    from graph.queries import similar as run
+    from indexer.store import connect
+
+    rows = run(connect(db, readonly=True), region, limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        place = "/".join(x for x in (r["province"], r["city"], r["county"]) if x)
+        click.echo(f"{r['score']:>7.2f}  {place}  共享 {r['shared']}: {'、'.join(r['examples'])}")
+
+
+@main.group()
+def graph() -> None:
+    """The knowledge graph built from the store."""
+
+
+@graph.command("export")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]), default="graphml", show_default=True)
+@click.option("--types", help="Node types to keep, comma-separated (region,agency,report,document,platform,measure).")
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Output file (default: nianbao.<format>).")
+@_DB
+@_user_errors
+def graph_export(fmt: str, types: str | None, out: str | None, db: str | None) -> None:
+    """Export the graph for Gephi and other tools."""
+    from graph.build import NODE_TYPES, build_graph
+    from graph.export import export_graph
+    from indexer.store import connect
+
+    kinds = [t.strip() for t in types.split(",")] if types else None
+    unknown = set(kinds or []) - set(NODE_TYPES)
+    if unknown:
+        raise NianbaoError(f"unknown node type(s): {', '.join(sorted(unknown))}; choose from {', '.join(NODE_TYPES)}")
+    g = build_graph(connect(db, readonly=True), kinds)
+    path = out or f"nianbao.{fmt}"
+    export_graph(g, fmt, path)
+    click.echo(f"{g.number_of_nodes()} 个节点, {g.number_of_edges()} 条边 → {path}")
 
 
 if __name__ == "__main__":

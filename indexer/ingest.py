@@ -17,9 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.analyze import analyze_document
 from indexer.errors import NianbaoError
-from indexer.normalize import normalize
-from indexer.parse import parse_text
 from indexer.read import SUPPORTED_EXTENSIONS, read_report
 from indexer.store import PreparedReport, connect, known_hashes, prepare, record_failure, transaction, write_report
 
@@ -76,9 +75,7 @@ def prepare_file(job: tuple[str, str]) -> PreparedReport | Failure:
     """Read, parse and segment one file (runs in a worker); every error becomes a Failure."""
     path, sha = job
     try:
-        raw = read_report(path)
-        norm = normalize(raw.text)
-        report = parse_text(norm, path=path, fmt=raw.format)
+        report, norm = analyze_document(read_report(path))
         return prepare(report, sha, norm.original, norm.original_span)
     except NianbaoError as exc:
         return Failure(path, exc.reason)

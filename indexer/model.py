@@ -74,6 +74,21 @@ class RegionInfo:
 
 
 @dataclass
+class Mention:
+    """An entity mention: what was found, where (normalized offsets), in which sentence and section."""
+
+    kind: str  # agency | document | platform | measure
+    canonical: str
+    surface: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    section: str | None
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     path: str
     format: str
@@ -92,6 +107,7 @@ class Report:
     derived_cells: list[DerivedCell]
     warnings: list[str]
     text: str = field(repr=False, default="")
+    mentions: list[Mention] = field(default_factory=list, repr=False)
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -137,6 +153,35 @@ class Report:
             "derived_cells": [asdict(d) for d in self.derived_cells],
             "unproven_cells": self.unproven_cells(),
             "warnings": self.warnings,
+            **self.entities_json(),
+        }
+
+    def entities_json(self) -> dict[str, Any]:
+        """citations / platforms / measures in the gold annotations' shape, plus every mention."""
+        citations: dict[str, dict[str, Any]] = {}
+        platforms: dict[str, None] = {}
+        measures: dict[str, None] = {}
+        for m in sorted(self.mentions, key=lambda m: m.start):
+            if m.kind == "document" and m.attrs.get("title"):
+                entry = citations.setdefault(
+                    m.attrs["title"],
+                    {
+                        "title": m.attrs["title"],
+                        "doc_number": None,
+                        "kind": m.attrs.get("doc_kind", "other"),
+                        "canonical": m.canonical,
+                    },
+                )
+                entry["doc_number"] = entry["doc_number"] or m.attrs.get("doc_number")
+            elif m.kind in ("platform", "measure") and m.section not in ("problems", "other"):
+                if not m.attrs.get("negated") and not m.attrs.get("generic"):  # lacking, planned or broad: not listed
+                    (platforms if m.kind == "platform" else measures).setdefault(m.canonical, None)
+        return {
+            "citations": list(citations.values()),
+            "platforms": list(platforms),
+            "measures": list(measures),
+            "agencies": sorted({m.canonical for m in self.mentions if m.kind == "agency"}),
+            "mentions": [asdict(m) for m in self.mentions],
         }
 
     def unproven_cells(self) -> list[dict[str, Any]]:

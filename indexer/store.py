@@ -26,7 +26,7 @@ from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.segment import domain_terms, index_text
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
@@ -72,6 +72,16 @@ CREATE TABLE IF NOT EXISTS checks (
     check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS checks_report ON checks (report_id);
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL, canonical TEXT NOT NULL, surface TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
+    section TEXT, attrs TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions (kind, canonical);
+CREATE INDEX IF NOT EXISTS mentions_report ON mentions (report_id);
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL,
     failed_at TEXT NOT NULL DEFAULT (datetime('now'))
@@ -164,6 +174,7 @@ class PreparedReport:
     passages: list[tuple]
     cells: list[tuple]
     checks: list[tuple]
+    mentions: list[tuple]
 
 
 def column_texts(text: str, sections: list[tuple[str | None, int, int]]) -> list[str]:
@@ -219,6 +230,20 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         passages=passages,
         cells=list(_cells(report)),
         checks=[(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency],
+        mentions=[
+            (
+                m.kind,
+                m.canonical,
+                m.surface,
+                m.start,
+                m.end,
+                m.sentence_start,
+                m.sentence_end,
+                m.section,
+                json.dumps(m.attrs, ensure_ascii=False),
+            )
+            for m in report.mentions
+        ],
     )
 
 
@@ -257,7 +282,7 @@ def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
         conn.execute(
             f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
         )
-    for table in ("sections", "passages", "table_cells", "checks"):
+    for table in ("sections", "passages", "table_cells", "checks", "mentions"):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
 
 
@@ -287,6 +312,11 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
     )
     conn.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *c) for c in prepared.cells])
     conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", [(report_id, *c) for c in prepared.checks])
+    conn.executemany(
+        "INSERT INTO mentions (report_id, kind, canonical, surface, start, end, sentence_start, sentence_end, section,"
+        " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(report_id, *m) for m in prepared.mentions],
+    )
     for table, values in (
         ("fts_words", prepared.words),
         ("fts_trigram", prepared.columns),

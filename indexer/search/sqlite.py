@@ -179,9 +179,7 @@ class SqliteBackend:
             params.append(section)
         return {p: text[p["start"] : p["end"]] for p in self.conn.execute(sql + " ORDER BY id", params)}
 
-    def _report_hit(
-        self, row: dict, score: float, needle: str, terms: list[str], query: SearchQuery
-    ) -> ReportHit:
+    def _report_hit(self, row: dict, score: float, needle: str, terms: list[str], query: SearchQuery) -> ReportHit:
         meta = self.conn.execute(
             "SELECT path, title, publisher, level, year, province, city, county FROM reports WHERE id = ?",
             (row["id"],),

@@ -1,0 +1,222 @@
+"""Questions researchers ask of the entities, answered from the store (indexed SQL, not a graph walk).
+
+- ``cites``: who cites a document or regulation (any alias, fuzzy on 中华人民共和国/《》/spaces).
+- ``practice``: which regions report a measure or platform, with passages and the figures in them.
+- ``entity``: an entity, the surface forms it was written in, and its neighbours by relation.
+- ``similar``: regions ranked by the documents, platforms and measures they share with one region.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from indexer.errors import NianbaoError
+from indexer.extract.documents import squeeze
+from indexer.extract.lexicons import lexicon
+from indexer.parse.narrative import find_figures
+
+_KINDS = ("document", "platform", "measure", "agency")
+
+
+@dataclass
+class Citing:
+    report_id: int
+    title: str | None
+    year: int | None
+    province: str | None
+    city: str | None
+    county: str | None
+    publisher: str | None
+    section: str | None
+    sentence: str
+    article: str | None = None
+    figures: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EntityAnswer:
+    kind: str
+    canonical: str
+    reports: int
+    regions: int
+    by_province: dict[str, int]
+    by_year: dict[int, int]
+    hits: list[Citing]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS) -> tuple[str, str]:
+    """(kind, canonical) for a name: a canonical id, a lexicon alias, or a loose match of a title."""
+    name = name.strip().strip("《》")
+    for kind in kinds:
+        if conn.execute("SELECT 1 FROM mentions WHERE kind = ? AND canonical = ? LIMIT 1", (kind, name)).fetchone():
+            return kind, name
+    for kind in kinds:
+        lex = lexicon({"document": "regulations", "agency": "agencies"}.get(kind, kind + "s"))
+        entry = lex.get(name)
+        if entry:
+            return kind, entry.id
+    loose = squeeze(name)
+    candidates: Counter[tuple[str, str]] = Counter()
+    for kind in kinds:
+        for canonical, n in conn.execute(
+            "SELECT canonical, count(*) FROM mentions WHERE kind = ? AND canonical LIKE ? GROUP BY canonical",
+            (kind, f"%{name[-6:]}%" if len(name) > 6 else f"%{name}%"),
+        ):
+            c = squeeze(canonical)
+            if c == loose or loose in c:
+                candidates[(kind, canonical)] = n + (10**9 if c == loose else 0)
+    if not candidates:
+        raise NianbaoError(f"nothing in the store is called '{name}'")
+    return candidates.most_common(1)[0][0]
+
+
+def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, figures: bool) -> EntityAnswer:
+    rows = conn.execute(
+        "SELECT m.report_id, r.title, r.year, r.province, r.city, r.county, r.publisher, m.section,"
+        " m.sentence_start, m.sentence_end, m.attrs FROM mentions m JOIN reports r ON r.id = m.report_id"
+        " WHERE m.kind = ? AND m.canonical = ? ORDER BY r.province, r.city, r.county, r.year, m.id",
+        (kind, canonical),
+    ).fetchall()
+    seen: set[int] = set()
+    hits: list[Citing] = []
+    by_province: Counter[str] = Counter()
+    by_year: Counter[int] = Counter()
+    regions: set[tuple] = set()
+    for rid, title, year, province, city, county, publisher, section, s0, s1, attrs in rows:
+        if rid in seen:
+            continue
+        seen.add(rid)
+        by_province[province or "未识别"] += 1
+        by_year[year or 0] += 1
+        regions.add((province, city, county))
+        if len(hits) < limit:
+            text = conn.execute(
+                "SELECT substr(text, ?, ?) FROM reports WHERE id = ?", (s0 + 1, s1 - s0, rid)
+            ).fetchone()[0]
+            a = json.loads(attrs)
+            hit = Citing(rid, title, year, province, city, county, publisher, section, text.strip(), a.get("article"))
+            if figures:
+                hit.figures = [f"{f.value:g}{f.unit}" for f in find_figures(text)]
+            hits.append(hit)
+    return EntityAnswer(
+        kind, canonical, len(seen), len(regions), dict(by_province.most_common()), dict(sorted(by_year.items())), hits
+    )
+
+
+def cites(conn: sqlite3.Connection, name: str, limit: int = 50) -> EntityAnswer:
+    """The regions and reports citing a document, grouped by province, with the article and sentence."""
+    kind, canonical = resolve(conn, name, ("document",))
+    return _answer(conn, kind, canonical, limit, figures=False)
+
+
+def practice(conn: sqlite3.Connection, name: str, limit: int = 50) -> EntityAnswer:
+    """The regions reporting a measure (or platform), with their passages and the figures in them."""
+    kind, canonical = resolve(conn, name, ("measure", "platform"))
+    return _answer(conn, kind, canonical, limit, figures=True)
+
+
+def entity(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
+    """An entity, its surface forms, and its neighbours by relation with counts."""
+    kind, canonical = resolve(conn, name)
+    surfaces = [
+        s
+        for (s,) in conn.execute(
+            "SELECT surface FROM mentions WHERE kind = ? AND canonical = ?"
+            " GROUP BY surface ORDER BY count(*) DESC LIMIT 20",
+            (kind, canonical),
+        )
+    ]
+    reports = [
+        r
+        for (r,) in conn.execute(
+            "SELECT DISTINCT report_id FROM mentions WHERE kind = ? AND canonical = ?", (kind, canonical)
+        )
+    ]
+    neighbours: dict[str, Counter[str]] = defaultdict(Counter)
+    if kind == "agency":
+        for (title,) in conn.execute("SELECT title FROM reports WHERE publisher = ?", (canonical,)):
+            neighbours["publishes"][title] += 1
+    marks = ",".join("?" * len(reports))
+    if reports:
+        for province, city, county, publisher in conn.execute(
+            f"SELECT province, city, county, publisher FROM reports WHERE id IN ({marks})", reports
+        ):
+            neighbours["mentioned by (publisher)"][publisher or "?"] += 1
+            neighbours["regions"]["/".join(x for x in (province, city, county) if x)] += 1
+        for k, c, n in conn.execute(
+            f"SELECT kind, canonical, count(DISTINCT report_id) FROM mentions WHERE report_id IN ({marks})"
+            " AND NOT (kind = ? AND canonical = ?) GROUP BY kind, canonical ORDER BY 3 DESC LIMIT 60",
+            (*reports, kind, canonical),
+        ):
+            neighbours[f"co-occurs ({k})"][c] = n
+    issuers = [
+        json.loads(a).get("issuer")
+        for (a,) in conn.execute(
+            "SELECT attrs FROM mentions WHERE kind = 'document' AND canonical = ? LIMIT 200", (canonical,)
+        )
+    ]
+    for issuer in filter(None, issuers):
+        neighbours["issued_by"][issuer] += 1
+    return {
+        "kind": kind,
+        "canonical": canonical,
+        "aliases": surfaces,
+        "reports": len(reports),
+        "neighbours": {k: v.most_common(15) for k, v in neighbours.items()},
+    }
+
+
+def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Regions ranked by the documents, platforms and measures they share, rarer ones weighing more."""
+    column = _region_column(conn, region)
+    mine = {
+        (k, c)
+        for k, c in conn.execute(
+            f"SELECT DISTINCT m.kind, m.canonical FROM mentions m JOIN reports r ON r.id = m.report_id"
+            f" WHERE r.{column} = ? AND m.kind != 'agency'",
+            (region,),
+        )
+    }
+    if not mine:
+        raise NianbaoError(f"no entities recorded for '{region}'")
+    total = conn.execute("SELECT count(DISTINCT county) FROM reports").fetchone()[0] or 1
+    score: Counter[tuple] = Counter()
+    shared: dict[tuple, list[str]] = defaultdict(list)
+    for kind, canonical in mine:
+        places = conn.execute(
+            "SELECT DISTINCT r.province, r.city, r.county FROM mentions m JOIN reports r ON r.id = m.report_id"
+            " WHERE m.kind = ? AND m.canonical = ?",
+            (kind, canonical),
+        ).fetchall()
+        weight = math.log(1 + total / max(len(places), 1))
+        for place in places:
+            if region in place:
+                continue
+            score[place] += weight
+            shared[place].append(canonical)
+    return [
+        {
+            "province": p[0],
+            "city": p[1],
+            "county": p[2],
+            "score": round(s, 3),
+            "shared": len(shared[p]),
+            "examples": sorted(shared[p])[:8],
+        }
+        for p, s in score.most_common(limit)
+    ]
+
+
+def _region_column(conn: sqlite3.Connection, region: str) -> str:
+    for column in ("county", "city", "province"):
+        if conn.execute(f"SELECT 1 FROM reports WHERE {column} = ? LIMIT 1", (region,)).fetchone():
+            return column
+    raise NianbaoError(f"no report from a region called '{region}'")

@@ -1,0 +1,23 @@
+"""The whole analysis of one report: read → normalize → parse → extract entities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from indexer.extract import extract_entities
+from indexer.model import Report
+from indexer.normalize import NormalizedText, normalize
+from indexer.parse import parse_text
+from indexer.read import read_report
+from indexer.read.document import RawDocument
+
+
+def analyze_document(raw: RawDocument) -> tuple[Report, NormalizedText]:
+    norm = normalize(raw.text)
+    report = parse_text(norm, path=raw.path, fmt=raw.format)
+    extract_entities(report)
+    return report, norm
+
+
+def analyze_file(path: str | Path) -> Report:
+    return analyze_document(read_report(path))[0]

@@ -1,0 +1,190 @@
+"""The linker: every mention gets a canonical id (``Span.kb_id_``), resolved within its report.
+
+- documents: （以下简称《条例》） and a later bare 《条例》 resolve to the full title; known regulations
+  resolve to their lexicon id whatever the spelling (中华人民共和国 / 《》 / spaces); a 文号 prefix
+  names the issuing agency; titles differing only by year share a family.
+- agencies: lexicon aliases (国办 → 国务院办公厅); a name without its place (县政务公开办) takes the
+  report's own region; short place names are expanded (宁夏 → 宁夏回族自治区).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from indexer.extract import documents
+from indexer.extract.lexicons import doc_number_codes, lexicon
+from indexer.extract.pipeline import nb
+from indexer.parse.region import load_gazetteer
+
+MENTIONS = "mentions"
+# Generic place words and the report region level they stand for.
+_LEVEL_WORDS = {
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "自治区": "province",
+    "省": "province",
+    "全省": "province",
+    "全区": "county",
+    "全县": "county",
+}
+_SUFFIX_CANONICAL = {"政府办公室": "人民政府办公室", "政府办": "人民政府办公室", "政府": "人民政府"}
+_GENERIC_TITLES = ("条例", "办法", "规定", "意见", "通知", "方案", "要点", "规范")
+
+
+def link(doc: Doc) -> Doc:
+    region: dict[str, str | None] = doc.user_data.get("region") or {}
+    spans = _without_nested(list(doc.spans.get(MENTIONS, [])))
+    titles = {nb(s)["title"]: s for s in spans if s.label_ == "document" and nb(s).get("title")}
+    numbers = {
+        nb(s)["doc_number"]: nb(s)["title"]
+        for s in spans
+        if s.label_ == "document" and nb(s).get("title") and nb(s).get("doc_number")
+    }
+    short_names = doc.user_data.get("short_names", {})
+    for span in spans:
+        attrs = nb(span)
+        if span.label_ == "document":
+            canonical = _document_id(attrs, titles, numbers, short_names, span)
+            attrs["family"] = documents.family_key(canonical)
+            if attrs.get("doc_number"):
+                issuer = issuer_of(attrs["doc_number"], region)
+                if issuer:
+                    attrs["issuer"] = issuer
+        elif span.label_ == "agency":
+            canonical = _agency_id(span, region)
+        else:
+            canonical = attrs.get("entry") or span.text
+        span.kb_id_ = canonical
+    doc.spans[MENTIONS] = spans
+    return doc
+
+
+def _without_nested(spans: list[Span]) -> list[Span]:
+    """Drop a mention lying inside a longer one of the same kind (政府网站 inside 县政府网站)."""
+    spans.sort(key=lambda s: (s.start_char, -(s.end_char - s.start_char)))
+    kept: list[Span] = []
+    for s in spans:
+        if any(k.label_ == s.label_ and k.start_char <= s.start_char and s.end_char <= k.end_char for k in kept[-8:]):
+            continue
+        kept.append(s)
+    return kept
+
+
+def _document_id(attrs: dict[str, Any], titles: dict, numbers: dict[str, str], short_names: dict, span: Span) -> str:
+    title = attrs.get("title")
+    if title is None:
+        return numbers.get(attrs["doc_number"]) or attrs["doc_number"]
+    full = short_names.get(title)
+    if full and full != title:
+        title = full
+    regulation = canonical_regulation(title)
+    if regulation:
+        return regulation
+    if title in _GENERIC_TITLES:
+        # A bare 《条例》: the last fuller title ending the same way, earlier in the report.
+        earlier = [t for t, s in titles.items() if t != title and t.endswith(title) and s.start_char < span.start_char]
+        if earlier:
+            return canonical_regulation(earlier[-1]) or earlier[-1]
+    return title
+
+
+def canonical_regulation(title: str) -> str | None:
+    """The lexicon id of a regulation, however its title is written."""
+    lex = lexicon("regulations")
+    entry = lex.get(title)
+    if entry:
+        return entry.id
+    squeezed = documents.squeeze(title)
+    for alias, entry in lex.by_alias.items():
+        if documents.squeeze(alias) == squeezed:
+            return entry.id
+    return None
+
+
+def issuer_of(doc_number: str, region: dict[str, str | None]) -> str | None:
+    """The agency a 文号 names: 国办发 → 国务院办公厅; 盐政办发 → 盐池县人民政府办公室 (for a 盐池 report)."""
+    prefix = re.split(r"[〔\[［【]|令第", doc_number, maxsplit=1)[0]
+    national, codes = doc_number_codes()
+    if prefix in national:
+        return national[prefix]
+    for code in codes:
+        c = str(code["code"])
+        if prefix.endswith(c) and len(prefix) > len(c):
+            place = _place_from_abbreviation(prefix[: -len(c)], region)
+            if place is None:
+                return None
+            level = _level_of(place, region)
+            by_level = code.get("issuer_suffix_by_level") or {}
+            suffix = by_level.get(level) or code.get("issuer_suffix")
+            return f"{place}{suffix}" if suffix else None
+    return None
+
+
+def _region_chain(region: dict[str, str | None]) -> list[str]:
+    return [n for n in (region.get("county"), region.get("city"), region.get("province")) if n]
+
+
+def _level_of(place: str, region: dict[str, str | None]) -> str | None:
+    for level in ("county", "city", "province"):
+        if region.get(level) == place:
+            return level
+    gaz = load_gazetteer()
+    codes = gaz.full.get(place, ())
+    return gaz.divisions[codes[0]].level if codes else None
+
+
+def _place_from_abbreviation(abbreviation: str, region: dict[str, str | None]) -> str | None:
+    """盐 → 盐池县 (the report's own county); 吴 → 吴忠市; 宁 → 宁夏回族自治区; 中宁 → 中宁县."""
+    for name in _region_chain(region):
+        if name.startswith(abbreviation):
+            return name
+    gaz = load_gazetteer()
+    codes = gaz.short.get(abbreviation, ()) or gaz.full.get(abbreviation, ())
+    if len(codes) == 1:
+        return gaz.divisions[codes[0]].name
+    return None
+
+
+def expand_place(place: str, region: dict[str, str | None]) -> str | None:
+    """A place as written before an agency name, as a full region name (None: the report's own)."""
+    if not place:
+        return _region_chain(region)[0] if _region_chain(region) else None
+    if place in _LEVEL_WORDS:
+        return region.get(_LEVEL_WORDS[place]) or place
+    gaz = load_gazetteer()
+    if place in gaz.full:
+        return place
+    codes = gaz.short.get(place, ())
+    if len(codes) == 1:
+        return gaz.divisions[codes[0]].name
+    return place
+
+
+def _agency_id(span: Span, region: dict[str, str | None]) -> str:
+    attrs = nb(span)
+    if not attrs.get("shape"):
+        return attrs.get("entry") or span.text
+    place = attrs.get("place", "")
+    body = span.text[len(place) :] if span.text.startswith(place) else span.text
+    relative = lexicon("relative_agencies")
+    entry = relative.get(body)
+    if entry:
+        body = entry.id
+    else:
+        for short, full in _SUFFIX_CANONICAL.items():
+            if body == short or body.endswith(short) and not body.endswith(full):
+                body = body[: -len(short)] + full
+                break
+    fixed = lexicon("agencies").get(place + body) if place else None
+    if fixed:
+        return fixed.id
+    if place in ("国务院", "国家"):
+        return place + body
+    return f"{expand_place(place, region) or ''}{body}"

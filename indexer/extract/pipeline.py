@@ -1,0 +1,250 @@
+"""The spaCy pipeline: the index's segmentation as tokenizer, then matchers, pattern components, a linker.
+
+    tokenizer          nianbao.tokenizer   — indexer.segment cuts; protected spans stay whole
+    nianbao_sentences                      — sentence starts at 。！？；and line breaks
+    nianbao_documents                      — 《…》 titles, 文号, article references, （以下简称…）
+    nianbao_lexicon                        — platform / measure / agency names from data/lexicons
+    nianbao_agency_shapes                  — agencies by the shape of their names (place + org + suffix)
+    nianbao_platform_names                 — named platform instances (“原州发布”, 大美合水APP)
+    nianbao_linker                         — canonical ids (Span.kb_id_), aliases resolved per report
+
+Mentions are ``doc.spans["mentions"]``: label_ is the kind, kb_id_ the canonical id, ``nb(span)``
+a dict of attributes (``nb(span)``) (doc_number, doc_kind, article, family, group, instance_of, …).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+import rjieba
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from indexer.extract import documents
+from indexer.extract.lexicons import agency_shape, lexicon
+from indexer.segment import _pieces
+
+MENTIONS = "mentions"
+_SENTENCE_END = ("。", "！", "？", "；", "\n")
+_CJK = r"\u4e00-\u9fff"
+
+
+def nb(span: Span) -> dict[str, Any]:
+    """A mention's attributes (kept by span id: spaCy keys span extensions by offsets alone)."""
+    return span.doc.user_data["nb"][span.id_]
+
+
+class SegmentingTokenizer:
+    """spaCy tokenizer giving the same cuts as the index (indexer.segment), every character covered."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        for piece, _, protected in _pieces(text):
+            if protected and piece.startswith("《"):
+                words += ["《", piece[1:-1], "》"]
+            elif protected:
+                words.append(piece)
+            else:
+                words += [w for w in rjieba.cut(piece) if w]
+        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+
+
+@spacy.registry.tokenizers("nianbao.tokenizer")
+def make_tokenizer() -> Any:
+    return lambda nlp: SegmentingTokenizer(nlp.vocab)
+
+
+def _add(
+    doc: Doc, start: int, end: int, label: str, attrs: dict[str, Any] | None = None, strict: bool = True
+) -> Span | None:
+    store = doc.user_data.setdefault("nb", {})
+    key = f"{label}:{start}:{end}:{len(store)}"
+    span = doc.char_span(start, end, label=label, alignment_mode="strict" if strict else "expand", span_id=key)
+    if span is None:
+        return None
+    store[key] = dict(attrs or {})
+    doc.spans[MENTIONS].append(span)
+    return span
+
+
+@Language.component("nianbao_sentences")
+def sentences(doc: Doc) -> Doc:
+    previous_ends = True
+    for token in doc:
+        token.is_sent_start = previous_ends
+        previous_ends = token.text.endswith(_SENTENCE_END) or "\n" in token.text
+    return doc
+
+
+@Language.component("nianbao_documents")
+def find_documents(doc: Doc) -> Doc:
+    if MENTIONS not in doc.spans:
+        doc.spans[MENTIONS] = []
+    text = doc.text
+    titled_numbers: list[tuple[int, int]] = []
+    for t in documents.find_titles(text):
+        attrs = {"title": t.title, "doc_number": t.doc_number, "doc_kind": documents.document_kind(t.title)}
+        article = documents.ARTICLE.match(text, t.mark_end)
+        if article:
+            attrs["article"] = article.group(0)
+        span = _add(doc, t.start, t.end, "document", attrs) or _add(
+            doc, t.start, t.end, "document", attrs, strict=False
+        )
+        if span is not None and attrs["doc_kind"] == "publication" and t.title.endswith("公报"):
+            _add(doc, t.start, t.end, "platform", {"entry": "政府公报", "instance": t.title}, strict=False)
+        if span is not None and t.doc_number:
+            titled_numbers.append((t.mark_start, t.mark_end))
+    for m in documents.DOC_NUMBER.finditer(text):
+        if any(a <= m.start() < b for a, b in titled_numbers):
+            continue  # the 文号 of a title, already attached to it
+        _add(doc, m.start(), m.end(), "document", {"doc_number": m.group(0), "title": None}, strict=False)
+    doc.user_data["short_names"] = {
+        m.group(1): _previous_title(doc, m.start()) for m in documents.SHORT_NAME.finditer(text)
+    }
+    return doc
+
+
+def _previous_title(doc: Doc, pos: int) -> str | None:
+    before = [s for s in doc.spans[MENTIONS] if s.label_ == "document" and s.end_char <= pos and nb(s).get("title")]
+    return nb(before[-1])["title"] if before else None
+
+
+def _inside_title(doc: Doc, start: int, end: int) -> bool:
+    return any(s.start_char <= start and end <= s.end_char for s in doc.spans[MENTIONS] if s.label_ == "document")
+
+
+_PRACTICE_TITLE_END = ("", "工作制度", "制度", "工作手册", "手册", "示范文本")
+
+
+def _title_around(doc: Doc, start: int, end: int) -> Span | None:
+    return next(
+        (s for s in doc.spans[MENTIONS] if s.label_ == "document" and s.start_char <= start and end <= s.end_char),
+        None,
+    )
+
+
+def _names_practice(title: Span, m: re.Match[str]) -> bool:
+    """《原州区政务预公开工作制度》 names a practice: the title ends with it (and 制度/手册)."""
+    rest = title.doc.text[m.end() : title.end_char]
+    return rest in _PRACTICE_TITLE_END
+
+
+@Language.factory(
+    "nianbao_lexicon",
+    default_config={"kinds": ["platform", "measure", "agency"], "in_titles": ["measure"]},
+)
+def make_lexicon_matcher(nlp: Language, name: str, kinds: list[str], in_titles: list[str]) -> Any:
+    """``in_titles``: kinds also found inside 《…》 titles (《…政务预公开工作制度》 names a practice)."""
+    lexicons = {kind: lexicon(kind + "s" if kind != "agency" else "agencies") for kind in kinds}
+
+    def match(doc: Doc) -> Doc:
+        for kind, lex in lexicons.items():
+            if lex.pattern is None:
+                continue
+            for m in lex.pattern.finditer(doc.text):
+                title = _title_around(doc, m.start(), m.end())
+                if not m.group(0) or title is not None and (kind not in in_titles or not _names_practice(title, m)):
+                    continue
+                entry = lex.by_alias[m.group(0)]
+                attrs = {"entry": entry.id, **entry.attrs}
+                if _NEGATION.search(doc.text, max(0, m.start() - 8), m.start()):
+                    attrs["negated"] = True
+                if _add(doc, m.start(), m.end(), kind, attrs) is None and len(m.group(0)) >= 4:
+                    _add(doc, m.start(), m.end(), kind, attrs, strict=False)
+        return doc
+
+    return match
+
+
+# "未开展视频解读", "缺乏故事解读": the practice is named as missing.
+_NEGATION = re.compile(r"(?:未|没有|缺乏|缺少|尚未|尚无|无)[\u4e00-\u9fff]{0,4}$")
+_PLACE_LEVEL = "省|自治区|自治州|地区|盟|市|州|县|自治县|旗|自治旗|区|特区|林区|镇|乡|苏木|街道"
+_FUNCTION_CHARS = set("在和及与或对向由从为是被将把于全各本我该所等并其之以经由")
+
+
+@Language.factory("nianbao_agency_shapes")
+def make_agency_shapes(nlp: Language, name: str) -> Any:
+    suffixes, org_words = agency_shape()
+    suffix = "|".join(map(re.escape, suffixes)) or "局"
+    org = "|".join(map(re.escape, sorted(org_words, key=len, reverse=True))) or "政务"
+    # place (a named unit, or just 县/市/区/自治区/省), then organisation words, then an agency ending
+    pattern = re.compile(
+        rf"(?P<place>(?:[{_CJK}]{{1,8}}?(?:{_PLACE_LEVEL}))?(?:[{_CJK}]{{1,6}}?(?:{_PLACE_LEVEL}))?|国务院|国家)"
+        rf"(?P<org>(?:{org})+(?:和(?:{org}))?(?:[{_CJK}]{{0,4}}?))?(?P<suffix>{suffix})"
+    )
+
+    def match(doc: Doc) -> Doc:
+        text = doc.text
+        for m in pattern.finditer(text):
+            start, place = m.start(), m.group("place") or ""
+            while place and place[0] in _FUNCTION_CHARS:  # 在自治区… → 自治区…
+                place, start = place[1:], start + 1
+            if not m.group("org") and not place:
+                continue
+            if not m.group("org") and not m.group("suffix").startswith("人民政府"):
+                continue  # a place alone before 局/办 is too weak: 区市交办
+            if _inside_title(doc, start, m.end()) or m.end() - start < 4:
+                continue
+            _add(doc, start, m.end(), "agency", {"place": place, "suffix": m.group("suffix"), "shape": True})
+        return doc
+
+    return match
+
+
+_INSTANCE = re.compile(
+    rf"[“\"]([{_CJK}A-Za-z0-9]{{2,12}}(?:发布|政务|在线|之声|微博|微信|APP|App|app|客户端|头条|融媒))[”\"]"
+    rf"|([{_CJK}]{{2,8}}(?:APP|App|app))(?=客户端|[、，,。）)\s]|$)"
+    rf"|[“\"]([{_CJK}]{{2,14}})[”\"](专栏|专区|栏目|窗口)"
+)
+_INSTANCE_KIND = (
+    ("APP", "客户端/APP"),
+    ("App", "客户端/APP"),
+    ("app", "客户端/APP"),
+    ("客户端", "客户端/APP"),
+    ("微博", "政务微博"),
+    ("微信", "微信公众号"),
+    ("头条", "今日头条"),
+)
+
+
+@Language.component("nianbao_platform_names")
+def find_platform_names(doc: Doc) -> Doc:
+    for m in _INSTANCE.finditer(doc.text):
+        if m.group(3):  # “政府信息公开年报”专栏: a named column of a website
+            name = m.group(3) + m.group(4)
+            _add(doc, m.start(), m.end(), "platform", {"instance_of": m.group(4), "entry": name}, strict=False)
+            continue
+        group = 1 if m.group(1) else 2
+        name = m.group(group)
+        kind = next((k for suffix, k in _INSTANCE_KIND if name.endswith(suffix)), "政务新媒体")
+        _add(doc, m.start(group), m.end(group), "platform", {"instance_of": kind, "entry": name}, strict=False)
+    return doc
+
+
+@Language.factory("nianbao_linker")
+def make_linker(nlp: Language, name: str) -> Any:
+    from indexer.extract.linking import link
+
+    return link
+
+
+@cache
+def pipeline() -> Language:
+    """The assembled pipeline (built once per process)."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nianbao.tokenizer"}}})
+    for component in (
+        "nianbao_sentences",
+        "nianbao_documents",
+        "nianbao_lexicon",
+        "nianbao_agency_shapes",
+        "nianbao_platform_names",
+        "nianbao_linker",
+    ):
+        nlp.add_pipe(component)
+    return nlp
