@@ -181,7 +181,7 @@ class Report:
             "platforms": list(platforms),
             "measures": list(measures),
             "agencies": sorted({m.canonical for m in self.mentions if m.kind == "agency"}),
-            "mentions": [asdict(m) for m in self.mentions],
+            "mentions": [dict(vars(m)) for m in self.mentions],  # shallow: asdict deep-copies every attrs dict
         }
 
     def unproven_cells(self) -> list[dict[str, Any]]:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+
 from indexer.model import Mention, Report
+
+_SENTENCE_END = re.compile(r"[。！？；\n]")
 
 
 def extract_entities(report: Report) -> list[Mention]:
@@ -16,9 +21,11 @@ def extract_entities(report: Report) -> list[Mention]:
     doc.user_data["region"] = {"province": r.province, "city": r.city, "county": r.county} if r else {}
     doc = nlp(doc)
     bounds = [(s.kind, s.start, s.end) for s in report.sections]
+    ends = [m.end() for m in _SENTENCE_END.finditer(report.text)]
     mentions = []
     for span in doc.spans[MENTIONS]:
-        sent = span.sent
+        i = bisect_right(ends, span.start_char)
+        sentence = (ends[i - 1] if i else 0, ends[i] if i < len(ends) else len(report.text))
         section = next((k for k, a, b in bounds if a <= span.start_char < b), None)
         mentions.append(
             Mention(
@@ -27,8 +34,8 @@ def extract_entities(report: Report) -> list[Mention]:
                 surface=span.text,
                 start=span.start_char,
                 end=span.end_char,
-                sentence_start=sent.start_char,
-                sentence_end=sent.end_char,
+                sentence_start=sentence[0],
+                sentence_end=sentence[1],
                 section=section or ("preamble" if not bounds or span.start_char < bounds[0][1] else "other"),
                 attrs={k: v for k, v in nb(span).items() if v is not None},
             )

@@ -1,7 +1,6 @@
 """The spaCy pipeline: the index's segmentation as tokenizer, then matchers, pattern components, a linker.
 
     tokenizer          nianbao.tokenizer   — indexer.segment cuts; protected spans stay whole
-    nianbao_sentences                      — sentence starts at 。！？；and line breaks
     nianbao_documents                      — 《…》 titles, 文号, article references, （以下简称…）
     nianbao_lexicon                        — platform / measure / agency names from data/lexicons
     nianbao_agency_shapes                  — agencies by the shape of their names (place + org + suffix)
@@ -28,7 +27,6 @@ from indexer.extract.lexicons import agency_shape, lexicon
 from indexer.segment import _pieces
 
 MENTIONS = "mentions"
-_SENTENCE_END = ("。", "！", "？", "；", "\n")
 _CJK = r"\u4e00-\u9fff"
 
 
@@ -52,7 +50,9 @@ class SegmentingTokenizer:
                 words.append(piece)
             else:
                 words += [w for w in rjieba.cut(piece) if w]
-        return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        doc.user_data["text"] = text  # Doc.text joins every token on each access; components read this
+        return doc
 
 
 @spacy.registry.tokenizers("nianbao.tokenizer")
@@ -73,22 +73,15 @@ def _add(
     return span
 
 
-@Language.component("nianbao_sentences")
-def sentences(doc: Doc) -> Doc:
-    previous_ends = True
-    for token in doc:
-        token.is_sent_start = previous_ends
-        previous_ends = token.text.endswith(_SENTENCE_END) or "\n" in token.text
-    return doc
-
-
 @Language.component("nianbao_documents")
 def find_documents(doc: Doc) -> Doc:
     if MENTIONS not in doc.spans:
         doc.spans[MENTIONS] = []
-    text = doc.text
+    text = doc.user_data["text"]
     titled_numbers: list[tuple[int, int]] = []
-    for t in documents.find_titles(text):
+    titles = documents.find_titles(text)
+    doc.user_data["titles"] = [(t.start, t.end) for t in titles]
+    for t in titles:
         attrs = {"title": t.title, "doc_number": t.doc_number, "doc_kind": documents.document_kind(t.title)}
         article = documents.ARTICLE.match(text, t.mark_end)
         if article:
@@ -116,23 +109,20 @@ def _previous_title(doc: Doc, pos: int) -> str | None:
 
 
 def _inside_title(doc: Doc, start: int, end: int) -> bool:
-    return any(s.start_char <= start and end <= s.end_char for s in doc.spans[MENTIONS] if s.label_ == "document")
+    return _title_around(doc, start, end) is not None
 
 
 _PRACTICE_TITLE_END = ("", "工作制度", "制度", "工作手册", "手册", "示范文本")
 
 
-def _title_around(doc: Doc, start: int, end: int) -> Span | None:
-    return next(
-        (s for s in doc.spans[MENTIONS] if s.label_ == "document" and s.start_char <= start and end <= s.end_char),
-        None,
-    )
+def _title_around(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """The (start, end) of the 《…》 title holding a span, if any (titles are few; a list scan is cheap)."""
+    return next(((a, b) for a, b in doc.user_data["titles"] if a <= start and end <= b), None)
 
 
-def _names_practice(title: Span, m: re.Match[str]) -> bool:
+def _names_practice(text: str, title: tuple[int, int], m: re.Match[str]) -> bool:
     """《原州区政务预公开工作制度》 names a practice: the title ends with it (and 制度/手册)."""
-    rest = title.doc.text[m.end() : title.end_char]
-    return rest in _PRACTICE_TITLE_END
+    return text[m.end() : title[1]] in _PRACTICE_TITLE_END
 
 
 @Language.factory(
@@ -144,16 +134,19 @@ def make_lexicon_matcher(nlp: Language, name: str, kinds: list[str], in_titles: 
     lexicons = {kind: lexicon(kind + "s" if kind != "agency" else "agencies") for kind in kinds}
 
     def match(doc: Doc) -> Doc:
+        text = doc.user_data["text"]
         for kind, lex in lexicons.items():
             if lex.pattern is None:
                 continue
-            for m in lex.pattern.finditer(doc.text):
+            for m in lex.pattern.finditer(text):
                 title = _title_around(doc, m.start(), m.end())
-                if not m.group(0) or title is not None and (kind not in in_titles or not _names_practice(title, m)):
+                if not m.group(0):
+                    continue
+                if title is not None and (kind not in in_titles or not _names_practice(text, title, m)):
                     continue
                 entry = lex.by_alias[m.group(0)]
                 attrs = {"entry": entry.id, **entry.attrs}
-                if _NEGATION.search(doc.text, max(0, m.start() - 8), m.start()):
+                if _NEGATION.search(text, max(0, m.start() - 8), m.start()):
                     attrs["negated"] = True
                 if _add(doc, m.start(), m.end(), kind, attrs) is None and len(m.group(0)) >= 4:
                     _add(doc, m.start(), m.end(), kind, attrs, strict=False)
@@ -180,7 +173,7 @@ def make_agency_shapes(nlp: Language, name: str) -> Any:
     )
 
     def match(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc.user_data["text"]
         for m in pattern.finditer(text):
             start, place = m.start(), m.group("place") or ""
             while place and place[0] in _FUNCTION_CHARS:  # 在自治区… → 自治区…
@@ -215,7 +208,8 @@ _INSTANCE_KIND = (
 
 @Language.component("nianbao_platform_names")
 def find_platform_names(doc: Doc) -> Doc:
-    for m in _INSTANCE.finditer(doc.text):
+    text = doc.user_data["text"]
+    for m in _INSTANCE.finditer(text):
         if m.group(3):  # “政府信息公开年报”专栏: a named column of a website
             name = m.group(3) + m.group(4)
             _add(doc, m.start(), m.end(), "platform", {"instance_of": m.group(4), "entry": name}, strict=False)
@@ -239,7 +233,6 @@ def pipeline() -> Language:
     """The assembled pipeline (built once per process)."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "nianbao.tokenizer"}}})
     for component in (
-        "nianbao_sentences",
         "nianbao_documents",
         "nianbao_lexicon",
         "nianbao_agency_shapes",
