@@ -4,7 +4,8 @@ Node ids are stable strings with a type prefix:
 ``region:宁夏回族自治区/吴忠市/盐池县``, ``agency:盐池县人民政府办公室``, ``report:<sha256[:12]>``,
 ``doc:中华人民共和国政府信息公开条例``, ``platform:政务新媒体``, ``measure:政府开放日``.
 
-Edges (one per pair and type, ``key`` = the type, with ``count`` and the provenance ``reports``):
+Edges (one per pair and relation, ``key`` = ``relation``, with ``count`` and the provenance ``reports``;
+not ``type``, which GEXF reserves):
 publishes (agency → report), located_in (report/agency → region), part_of (region → region),
 cites (agency → doc, with ``articles``), uses (agency → platform), practices (agency → measure),
 issued_by (doc → agency).
@@ -110,7 +111,7 @@ def _edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, report: int | None, art
         data = g.edges[u, v, kind]
         data["count"] += 1
     else:
-        g.add_edge(u, v, key=kind, type=kind, count=1, reports=set(), articles=set())
+        g.add_edge(u, v, key=kind, relation=kind, count=1, reports=set(), articles=set())
         data = g.edges[u, v, kind]
     if report is not None:
         data["reports"].add(report)
@@ -129,7 +130,7 @@ def neighbours(g: nx.MultiDiGraph, node: str) -> dict[str, list[tuple[str, int]]
     """A node's neighbours by edge type, each with the edge's count, most frequent first."""
     out: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for _, v, data in g.out_edges(node, data=True):
-        out[data["type"]].append((v, data["count"]))
+        out[data["relation"]].append((v, data["count"]))
     for u, _, data in g.in_edges(node, data=True):
-        out[data["type"] + " (in)"].append((u, data["count"]))
+        out[data["relation"] + " (in)"].append((u, data["count"]))
     return {k: sorted(v, key=lambda x: -x[1]) for k, v in out.items()}

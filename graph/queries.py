@@ -85,29 +85,44 @@ def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, fig
         " WHERE m.kind = ? AND m.canonical = ? ORDER BY r.province, r.city, r.county, r.year, m.id",
         (kind, canonical),
     ).fetchall()
-    seen: set[int] = set()
+    # Every sentence that names the entity, per report (a report often says more than once).
+    said: dict[int, list[tuple[int, int]]] = {}
+    first: dict[int, tuple] = {}
+    for rid, title, year, province, city, county, publisher, section, s0, s1, attrs in rows:
+        if rid not in said:
+            said[rid] = []
+            first[rid] = (title, year, province, city, county, publisher, section, json.loads(attrs))
+        if (s0, s1) not in said[rid]:
+            said[rid].append((s0, s1))
     hits: list[Citing] = []
     by_province: Counter[str] = Counter()
     by_year: Counter[int] = Counter()
     regions: set[tuple] = set()
-    for rid, title, year, province, city, county, publisher, section, s0, s1, attrs in rows:
-        if rid in seen:
-            continue
-        seen.add(rid)
+    for rid, (title, year, province, city, county, publisher, section, attrs) in first.items():
         by_province[province or "未识别"] += 1
         by_year[year or 0] += 1
         regions.add((province, city, county))
-        if len(hits) < limit:
-            text = conn.execute(
-                "SELECT substr(text, ?, ?) FROM reports WHERE id = ?", (s0 + 1, s1 - s0, rid)
-            ).fetchone()[0]
-            a = json.loads(attrs)
-            hit = Citing(rid, title, year, province, city, county, publisher, section, text.strip(), a.get("article"))
-            if figures:
-                hit.figures = [f"{f.value:g}{f.unit}" for f in find_figures(text)]
-            hits.append(hit)
+        if len(hits) >= limit:
+            continue
+        text = conn.execute("SELECT text FROM reports WHERE id = ?", (rid,)).fetchone()[0]
+        sentences = [text[a:b].strip() for a, b in said[rid]]
+        hit = Citing(
+            rid,
+            title,
+            year,
+            province,
+            city,
+            county,
+            publisher,
+            section,
+            " … ".join(sentences[:3]),
+            attrs.get("article"),
+        )
+        if figures:
+            hit.figures = list(dict.fromkeys(f"{f.value:g}{f.unit}" for t in sentences for f in find_figures(t)))
+        hits.append(hit)
     return EntityAnswer(
-        kind, canonical, len(seen), len(regions), dict(by_province.most_common()), dict(sorted(by_year.items())), hits
+        kind, canonical, len(first), len(regions), dict(by_province.most_common()), dict(sorted(by_year.items())), hits
     )
 
 

@@ -40,14 +40,52 @@ def _protected() -> re.Pattern[str]:
     return re.compile(f"{_TITLE}|{_DOC_NUMBER}|{trie_pattern(domain_terms()).pattern}")
 
 
+# Words a sentence puts before a 文号 that are not part of its code: 和国办发… → 国办发…
+_LEAD_WORDS = (
+    "根据",
+    "依据",
+    "按照",
+    "依照",
+    "对照",
+    "落实",
+    "贯彻",
+    "印发",
+    "转发",
+    "和",
+    "与",
+    "及",
+    "按",
+    "据",
+    "照",
+    "依",
+    "等",
+    "的",
+    "是",
+    "为",
+)
+
+
+def number_start(text: str, start: int, end: int) -> int:
+    """Where a 文号 really starts: after the words the sentence put before its code."""
+    changed = True
+    while changed:
+        changed = False
+        for word in _LEAD_WORDS:
+            if text.startswith(word, start) and start + len(word) < end and "〔" not in word:
+                start += len(word)
+                changed = True
+    return start
+
+
 def _pieces(text: str) -> list[tuple[str, int, bool]]:
     """The text as (piece, offset, protected) between and at protected spans."""
     out: list[tuple[str, int, bool]] = []
     pos = 0
     for m in _protected().finditer(text):
-        if m.start() > pos:
-            out.append((text[pos : m.start()], pos, False))
-        out.append((m.group(0), m.start(), True))
+        start = number_start(text, m.start(), m.end()) if m.group(0).endswith("号") else m.start()
+        if start > pos:
+            out.append((text[pos:start], pos, False))
+        out.append((text[start : m.end()], start, True))
         pos = m.end()
     if pos < len(text):
         out.append((text[pos:], pos, False))

@@ -18,7 +18,12 @@ def extract_entities(report: Report) -> list[Mention]:
     doc = nlp.make_doc(report.text)
     r = report.region
     # The linker resolves 县/市/自治区 and 文号 abbreviations against the report's own region.
-    doc.user_data["region"] = {"province": r.province, "city": r.city, "county": r.county} if r else {}
+    doc.user_data["region"] = {
+        "province": r.province if r else None,
+        "city": r.city if r else None,
+        "county": r.county if r else None,
+        "publisher": report.publisher,
+    }
     doc = nlp(doc)
     bounds = [(s.kind, s.start, s.end) for s in report.sections]
     ends = [m.end() for m in _SENTENCE_END.finditer(report.text)]

@@ -35,6 +35,16 @@ _LEVEL_WORDS = {
     "全县": "county",
 }
 _SUFFIX_CANONICAL = {"政府办公室": "人民政府办公室", "政府办": "人民政府办公室", "政府": "人民政府"}
+_PUBLISHER_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|县|区|旗|州|盟)")
+_LEVEL_BY_ENDING = {
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+    "市": "city",
+    "州": "city",
+    "盟": "city",
+    "省": "province",
+}
 _GENERIC_TITLES = ("条例", "办法", "规定", "意见", "通知", "方案", "要点", "规范")
 
 
@@ -120,10 +130,10 @@ def issuer_of(doc_number: str, region: dict[str, str | None]) -> str | None:
             place = _place_from_abbreviation(prefix[: -len(c)], region)
             if place is None:
                 return None
-            level = _level_of(place, region)
+            level = _level_of(place, region) or _LEVEL_BY_ENDING.get(place[-1])
             by_level = code.get("issuer_suffix_by_level") or {}
             suffix = by_level.get(level) or code.get("issuer_suffix")
-            return f"{place}{suffix}" if suffix else None
+            return f"{code.get('issuer_prefix', '')}{place}{suffix}" if suffix else None
     return None
 
 
@@ -145,6 +155,9 @@ def _place_from_abbreviation(abbreviation: str, region: dict[str, str | None]) -
     for name in _region_chain(region):
         if name.startswith(abbreviation):
             return name
+    own = _PUBLISHER_PLACE.match(region.get("publisher") or "")
+    if own and own.group(0).startswith(abbreviation):
+        return own.group(0)  # a place the gazetteer does not know, named by the publisher itself
     gaz = load_gazetteer()
     codes = gaz.short.get(abbreviation, ()) or gaz.full.get(abbreviation, ())
     if len(codes) == 1:

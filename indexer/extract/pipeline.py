@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from indexer.extract import documents
 from indexer.extract.lexicons import agency_shape, lexicon
-from indexer.segment import _pieces
+from indexer.segment import _pieces, number_start
 
 MENTIONS = "mentions"
 _CJK = r"\u4e00-\u9fff"
@@ -96,7 +96,9 @@ def find_documents(doc: Doc) -> Doc:
     for m in documents.DOC_NUMBER.finditer(text):
         if any(a <= m.start() < b for a, b in titled_numbers):
             continue  # the 文号 of a title, already attached to it
-        _add(doc, m.start(), m.end(), "document", {"doc_number": m.group(0), "title": None}, strict=False)
+        start = number_start(text, m.start(), m.end())
+        number = text[start : m.end()]
+        _add(doc, start, m.end(), "document", {"doc_number": number, "title": None}, strict=False)
     doc.user_data["short_names"] = {
         m.group(1): _previous_title(doc, m.start()) for m in documents.SHORT_NAME.finditer(text)
     }

@@ -1,0 +1,125 @@
+"""Extraction by pattern on unseen names, alias resolution, 文号 issuers, and the pipeline's parts."""
+
+from __future__ import annotations
+
+from indexer.extract import extract_entities
+from indexer.extract.documents import document_kind, family_key
+from indexer.extract.linking import issuer_of
+from indexer.extract.pipeline import pipeline
+from indexer.model import Mention
+from indexer.parse import parse_text
+
+DEPARTMENT = """某某县教育体育局2021年政府信息公开工作年度报告
+根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国办公开办函〔2021〕30号要求，编制本报告。
+一、总体情况
+2021年，某某县教育体育局在县政务公开办和市教育局的指导下，依据《条例》第二十条第（一）项主动公开信息。
+制定了《某某县教育体育局校外培训机构监管暂行细则》（某教体发〔2021〕12号）和《某某县2021年义务教育招生工作实施方案》，
+按照《某某县2020年义务教育招生工作实施方案》的做法，通过“某某教育发布”微信公众号和县政府门户网站发布信息，
+开展“校园开放日”活动，落实三级审核机制。国办转发的通知要求中华人民共和国办公厅……（此句测试“和国办”）。
+县融媒体中心、县政务服务中心协助开展政策解读，采用图解和短视频形式。
+二、主动公开政府信息情况
+无。
+五、存在的主要问题及改进情况
+未开展视频解读。
+六、其他需要报告的事项
+无。
+"""
+
+
+def _mentions(text: str) -> list[Mention]:
+    return extract_entities(parse_text(text, path="unseen.txt"))
+
+
+def _of(mentions: list[Mention], kind: str) -> set[str]:
+    return {m.canonical for m in mentions if m.kind == kind}
+
+
+def test_unseen_department_and_agency_names_are_found_by_shape() -> None:
+    mentions = _mentions(DEPARTMENT)
+    agencies = _of(mentions, "agency")
+    assert "某某县教育体育局" in agencies
+    assert any(a.endswith("教育局") for a in agencies)
+    assert any(a.endswith("融媒体中心") for a in agencies)
+    assert not any("和国办" in m.surface for m in mentions)
+
+
+def test_unseen_document_titles_with_numbers_kinds_and_families() -> None:
+    mentions = _mentions(DEPARTMENT)
+    docs = {m.attrs.get("title"): m for m in mentions if m.kind == "document" and m.attrs.get("title")}
+    rules = docs["某某县教育体育局校外培训机构监管暂行细则"]
+    assert rules.attrs["doc_number"] == "某教体发〔2021〕12号"
+    plan21, plan20 = docs["某某县2021年义务教育招生工作实施方案"], docs["某某县2020年义务教育招生工作实施方案"]
+    assert plan21.attrs["doc_kind"] == "policy_document"
+    assert plan21.attrs["family"] == plan20.attrs["family"] == "某某县义务教育招生工作实施方案"
+    numbers = {m.canonical for m in mentions if m.kind == "document" and not m.attrs.get("title")}
+    assert "国办公开办函〔2021〕30号" in numbers
+
+
+def test_short_name_and_bare_title_resolve_to_the_full_regulation() -> None:
+    mentions = _mentions(DEPARTMENT)
+    tiaoli = [m for m in mentions if m.kind == "document" and m.attrs.get("title") == "条例"]
+    assert tiaoli and all(m.canonical == "中华人民共和国政府信息公开条例" for m in tiaoli)
+    assert any(m.attrs.get("article") == "第二十条第（一）项" for m in tiaoli)
+
+
+def test_regulation_alias_resolves_however_written() -> None:
+    text = DEPARTMENT.replace("（以下简称《条例》）", "").replace("依据《条例》", "依据《政府信息公开条例》")
+    mentions = _mentions(text)
+    assert {m.canonical for m in mentions if m.attrs.get("title") == "政府信息公开条例"} == {
+        "中华人民共和国政府信息公开条例"
+    }
+
+
+def test_guoban_is_the_general_office_of_the_state_council() -> None:
+    doc = pipeline()("根据国办要求，国务院办公厅印发通知。")
+    assert {s.kb_id_ for s in doc.spans["mentions"] if s.label_ == "agency"} == {"国务院办公厅"}
+
+
+def test_platforms_measures_and_named_instances() -> None:
+    mentions = _mentions(DEPARTMENT)
+    platforms, measures = _of(mentions, "platform"), _of(mentions, "measure")
+    assert {"微信公众号", "政府门户网站"} <= platforms
+    assert "某某教育发布" in platforms
+    instance = next(m for m in mentions if m.canonical == "某某教育发布")
+    assert instance.attrs["instance_of"]
+    assert "三级审核" in measures and "政策解读" in measures
+
+
+def test_negated_and_problem_section_practices_are_mentions_but_not_listed() -> None:
+    report = parse_text(DEPARTMENT, path="unseen.txt")
+    extract_entities(report)
+    video = [m for m in report.mentions if m.canonical == "视频解读"]
+    assert video and all(m.attrs.get("negated") or m.section == "problems" for m in video)
+    assert "视频解读" not in report.entities_json()["measures"]
+
+
+def test_doc_number_prefix_names_the_issuer() -> None:
+    region = {"province": "宁夏回族自治区", "city": "吴忠市", "county": "盐池县"}
+    assert issuer_of("盐政办发〔2020〕43号", region) == "盐池县人民政府办公室"
+    assert issuer_of("吴政办发〔2020〕7号", region) == "吴忠市人民政府办公室"
+    assert issuer_of("国办发〔2017〕47号", region) == "国务院办公厅"
+    assert issuer_of("国办公开办函〔2021〕30号", region) == "国务院办公厅政府信息与政务公开办公室"
+
+
+def test_issuer_is_attached_to_document_mentions() -> None:
+    text = DEPARTMENT.replace("某教体发〔2021〕12号", "某某政办发〔2021〕12号")
+    mentions = _mentions(text)
+    rules = next(m for m in mentions if m.attrs.get("title") == "某某县教育体育局校外培训机构监管暂行细则")
+    assert rules.attrs.get("issuer", "").endswith("人民政府办公室")
+
+
+def test_document_kinds() -> None:
+    assert document_kind("中华人民共和国政府信息公开条例") == "law_regulation"
+    assert document_kind("关于印发某某办法的通知") == "policy_document"
+    assert document_kind("某县2019年脱贫攻坚重点项目方案(第一批)") == "policy_document"
+    assert document_kind("某县人民政府公报") == "publication"
+    assert document_kind("某县2019年政府信息公开工作年度报告") == "other"
+    assert family_key("某县2020年政务公开工作要点") == family_key("某县2021年政务公开工作要点")
+
+
+def test_mentions_carry_sentence_and_section() -> None:
+    report = parse_text(DEPARTMENT, path="unseen.txt")
+    for m in extract_entities(report):
+        assert report.text[m.start : m.end] == m.surface
+        assert m.sentence_start <= m.start and m.end <= m.sentence_end
+        assert m.section in ("preamble", "overview", "proactive", "problems", "other")
