@@ -1,0 +1,77 @@
+"""Graph benchmark: build time and peak memory of the graph, and latency of the query commands.
+
+    .venv/bin/python bench/graph.py --n 10000      # needs bench/out/ingest-10000.db (bench/ingest.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from graph.build import build_graph  # noqa: E402
+from graph.queries import cites, entity, practice, similar  # noqa: E402
+
+TARGET_BUILD_S = 60.0
+TARGET_RSS_MB = 4096
+TARGET_QUERY_MS = 100.0
+QUERIES = [
+    (cites, "政府信息公开条例"),
+    (cites, "政府网站发展指引"),
+    (cites, "政务公开工作要点"),
+    (practice, "政府开放日"),
+    (practice, "三级审核"),
+    (practice, "政务新媒体"),
+    (entity, "国务院办公厅"),
+    (entity, "政府开放日"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000)
+    args = parser.parse_args()
+    db = HERE / "out" / f"ingest-{args.n}.db"
+    if not db.exists():
+        sys.exit(f"{db} is missing: run bench/ingest.py --n {args.n} first")
+    conn = sqlite3.connect(db)
+    reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+
+    start = time.perf_counter()
+    g = build_graph(conn)
+    build_s = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    timings: list[tuple[str, float]] = []
+    for query, name in QUERIES:
+        runs = []
+        for _ in range(3):
+            t = time.perf_counter()
+            query(conn, name)
+            runs.append((time.perf_counter() - t) * 1000)
+        timings.append((f"{query.__name__} {name}", statistics.median(runs)))
+    county = conn.execute("SELECT county FROM reports WHERE county IS NOT NULL LIMIT 1").fetchone()[0]
+    t = time.perf_counter()
+    similar(conn, county)
+    timings.append((f"similar {county}", (time.perf_counter() - t) * 1000))
+
+    print(f"store: {db.name}, {reports} reports, {mentions} mentions")
+    print(f"graph: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
+    print(f"{'figure':<44}{'measured':>12}{'target':>12}{'ratio':>10}")
+    print(f"{'graph build (s)':<44}{build_s:>12.1f}{f'<= {TARGET_BUILD_S:g}':>12}{TARGET_BUILD_S / build_s:>9.2f}x")
+    print(f"{'peak RSS (MB)':<44}{rss:>12.0f}{f'<= {TARGET_RSS_MB}':>12}{TARGET_RSS_MB / rss:>9.2f}x")
+    for name, ms in timings:
+        label = f"query {name} (ms)"
+        print(f"{label:<44}{ms:>12.1f}{f'<= {TARGET_QUERY_MS:g}':>12}{TARGET_QUERY_MS / ms:>9.2f}x")
+
+
+if __name__ == "__main__":
+    main()
