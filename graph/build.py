@@ -8,7 +8,8 @@ Edges (one per pair and relation, ``key`` = ``relation``, with ``count`` and the
 not ``type``, which GEXF reserves):
 publishes (agency → report), located_in (report/agency → region), part_of (region → region),
 cites (agency → doc, with ``articles``), uses (agency → platform), practices (agency → measure),
-issued_by (doc → agency).
+issued_by (doc → agency), reports_problem (agency → problem), proposes_fix (agency → fix),
+addressed_by (problem → fix proposed beside it in the same report).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-NODE_TYPES = ("region", "agency", "report", "document", "platform", "measure")
-EDGE_TYPES = ("publishes", "located_in", "part_of", "cites", "uses", "practices", "issued_by")
+NODE_TYPES = ("region", "agency", "report", "document", "platform", "measure", "problem", "fix")
+EDGE_TYPES = (
+    "publishes", "located_in", "part_of", "cites", "uses", "practices", "issued_by",
+    "reports_problem", "proposes_fix", "addressed_by",
+)
 _PREFIX = {
     "region": "region",
     "agency": "agency",
@@ -29,6 +33,8 @@ _PREFIX = {
     "document": "doc",
     "platform": "platform",
     "measure": "measure",
+    "problem": "problem",
+    "fix": "fix",
 }
 _ENTITY_EDGE = {"document": "cites", "platform": "uses", "measure": "practices"}
 
@@ -100,10 +106,29 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
             issuer = node_id("agency", a["issuer"])
             g.add_node(issuer, type="agency", label=a["issuer"])
             _edge(g, target, issuer, "issued_by", rid)
+    _add_problems(conn, g, publisher_of)
     _finish(g)
     if wanted != set(NODE_TYPES):
         g = g.subgraph([n for n, t in g.nodes(data="type") if t in wanted]).copy()
     return g
+
+
+def _add_problems(conn: sqlite3.Connection, g: nx.MultiDiGraph, publisher_of: dict[int, str]) -> None:
+    """Problem and fix categories: who reports which, and which fixes stand beside which problems."""
+    from indexer.extract.problems import taxonomy
+
+    labels = {(k, c.id): c.label for k, name in (("problem", "problems"), ("fix", "fixes")) for c in taxonomy(name)}
+    per_report: dict[int, dict[str, set[str]]] = defaultdict(lambda: {"problem": set(), "fix": set()})
+    for rid, kind, category in conn.execute("SELECT report_id, kind, category FROM item_categories"):
+        node = node_id(kind, category)
+        g.add_node(node, type=kind, label=labels.get((kind, category), category))
+        per_report[rid][kind].add(node)
+        if rid in publisher_of:
+            _edge(g, publisher_of[rid], node, "reports_problem" if kind == "problem" else "proposes_fix", rid)
+    for rid, found in per_report.items():
+        for problem in found["problem"]:
+            for fix in found["fix"]:
+                _edge(g, problem, fix, "addressed_by", rid)
 
 
 def _edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, report: int | None, article: str | None = None) -> None:

@@ -1,10 +1,11 @@
-"""The whole analysis of one report: read → normalize → parse → extract entities."""
+"""The whole analysis of one report: read → normalize → parse → extract entities, problems and fixes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from indexer.extract import extract_entities
+from indexer.extract.problems import extract_items
 from indexer.model import Report
 from indexer.normalize import NormalizedText, normalize
 from indexer.parse import parse_text
@@ -16,6 +17,7 @@ def analyze_document(raw: RawDocument) -> tuple[Report, NormalizedText]:
     norm = normalize(raw.text)
     report = parse_text(norm, path=raw.path, fmt=raw.format)
     extract_entities(report)
+    report.items = extract_items(report)
     return report, norm
 
 

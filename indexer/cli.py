@@ -388,6 +388,84 @@ def similar(region: str, limit: int, as_json: bool, db: str | None) -> None:
         click.echo(f"{r['score']:>7.2f}  {place}  共享 {r['shared']}: {'、'.join(r['examples'])}")
 
 
+@main.command()
+@click.option("--province")
+@click.option("--year", type=int)
+@click.option("--region", help="One region's problems and fixes by year (county, city or province).")
+@click.option("--recurrence", "publisher", help="A publisher's problems that came back and fixes reported done.")
+@click.option("--clusters", "show_clusters", is_flag=True, help="Group the items no category fits.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False))
+@_DB
+@_user_errors
+def problems(
+    province: str | None,
+    year: int | None,
+    region: str | None,
+    publisher: str | None,
+    show_clusters: bool,
+    as_json: bool,
+    csv_path: str | None,
+    db: str | None,
+) -> None:
+    """Problem categories ranked by the regions reporting them, with examples, fixes and recurrence."""
+    from graph import problems as q
+    from indexer.store import connect
+
+    conn = connect(db, readonly=True)
+    if region:
+        result: Any = q.region_items(conn, region)
+    elif publisher:
+        result = q.recurrence(conn, publisher)
+    elif show_clusters:
+        result = q.clusters(conn, province=province, year=year)
+    else:
+        result = q.problem_ranking(conn, province, year)
+    if csv_path and not region and not publisher and not show_clusters:
+        import csv
+
+        with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["category", "label", "regions", "reports", "recurrence", "top_fixes", "example"])
+            for r in result:
+                example = r["examples"][0]["text"] if r["examples"] else ""
+                fixes = "；".join(x["label"] for x in r["fixes"])
+                writer.writerow(
+                    [r["category"], r["label"], r["regions"], r["reports"], r["recurrence"], fixes, example]
+                )
+        click.echo(f"{len(result)} 行写入 {csv_path}")
+    elif as_json or csv_path:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    elif region:
+        for item in result:
+            kind = "问题" if item["kind"] == "problem" else "改进"
+            click.echo(f"{item['year']} {kind} [{'、'.join(item['categories'])}] {item['text'][:120]}")
+    elif publisher:
+        for pair in result:
+            click.echo(
+                f"{pair['year']}→{pair['next_year']}: 再次出现 {len(pair['recurring_problems'])} 类问题,"
+                f" 已落实 {len(pair['fixes_reported_done'])} 项改进"
+            )
+            for r in pair["recurring_problems"]:
+                click.echo(f"  ↻ {r['label']}: {r['text'][:60]} ‖ {r['next_year_text'][:60]}")
+            for d in pair["fixes_reported_done"]:
+                click.echo(f"  ✓ {d['label']}: {d['proposed'][:60]} ‖ {d['reported_next_year'][:60]}")
+    elif show_clusters:
+        for c in result:
+            click.echo(
+                f"[{c['size']} 条, {c['regions']} 个地区] {' '.join(c['terms'])}: {c['examples'][0]['text'][:80]}"
+            )
+    else:
+        for r in result:
+            rate = "—" if r["recurrence"] is None else f"{r['recurrence']:.0%}"
+            fixes = "、".join(x["label"] for x in r["fixes"])
+            click.echo(
+                f"{r['label']}: {r['regions']} 个地区, {r['reports']} 份报告, 次年再现 {rate}; 常见改进: {fixes}"
+            )
+            for e in r["examples"][:2]:
+                click.echo(f"    {e['region']} {e['year']}: {e['text'][:100]}")
+
+
 @main.group()
 def graph() -> None:
     """The knowledge graph built from the store."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -108,6 +109,7 @@ class Report:
     warnings: list[str]
     text: str = field(repr=False, default="")
     mentions: list[Mention] = field(default_factory=list, repr=False)
+    items: list[Any] = field(default_factory=list, repr=False)  # problems and fixes (extract.problems.Item)
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
@@ -181,6 +183,8 @@ class Report:
             "platforms": list(platforms),
             "measures": list(measures),
             "agencies": sorted({m.canonical for m in self.mentions if m.kind == "agency"}),
+            "problems": [_item_json(i) for i in self.items if i.kind == "problem"],
+            "fixes": [_item_json(i) for i in self.items if i.kind == "fix"],
             "mentions": [dict(vars(m)) for m in self.mentions],  # shallow: asdict deep-copies every attrs dict
         }
 
@@ -201,6 +205,15 @@ class Report:
                 if v.value is None
             ]
         return out
+
+
+def _item_json(item: Any) -> dict[str, Any]:
+    """A problem or fix in the gold's shape ({summary, text}) plus where it is and its categories."""
+    summary = re.split(
+        r"[。；;，,]",
+        re.sub(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+是|\d+[.、．])", "", item.text),
+    )[0]
+    return {"summary": summary, "text": item.text, "start": item.start, "end": item.end, "categories": item.categories}
 
 
 def _plain_rows(rows: dict[str, dict[str, Value]] | None) -> dict[str, dict[str, Any]] | None:

@@ -26,7 +26,7 @@ from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.segment import domain_terms, index_text
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
@@ -82,6 +82,20 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions (kind, canonical);
 CREATE INDEX IF NOT EXISTS mentions_report ON mentions (report_id);
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL,              -- problem | fix
+    idx INTEGER NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    categories TEXT NOT NULL         -- JSON list of the categories with id, label, score, matched
+);
+CREATE INDEX IF NOT EXISTS items_report ON items (report_id);
+CREATE TABLE IF NOT EXISTS item_categories (
+    item_id INTEGER NOT NULL REFERENCES items (id), report_id INTEGER NOT NULL,
+    kind TEXT NOT NULL, category TEXT NOT NULL, score INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS item_categories_category ON item_categories (kind, category);
+CREATE INDEX IF NOT EXISTS item_categories_report ON item_categories (report_id);
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL,
     failed_at TEXT NOT NULL DEFAULT (datetime('now'))
@@ -175,6 +189,7 @@ class PreparedReport:
     cells: list[tuple]
     checks: list[tuple]
     mentions: list[tuple]
+    items: list[tuple]
 
 
 def column_texts(text: str, sections: list[tuple[str | None, int, int]]) -> list[str]:
@@ -244,6 +259,10 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
             )
             for m in report.mentions
         ],
+        items=[
+            (i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
+            for n, i in enumerate(report.items)
+        ],
     )
 
 
@@ -282,7 +301,7 @@ def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
         conn.execute(
             f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
         )
-    for table in ("sections", "passages", "table_cells", "checks", "mentions"):
+    for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
 
 
@@ -317,6 +336,15 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
         " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(report_id, *m) for m in prepared.mentions],
     )
+    for kind, n, text, start, end, categories in prepared.items:
+        cur = conn.execute(
+            "INSERT INTO items (report_id, kind, idx, text, start, end, categories) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (report_id, kind, n, text, start, end, categories),
+        )
+        conn.executemany(
+            "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
+            [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
+        )
     for table, values in (
         ("fts_words", prepared.words),
         ("fts_trigram", prepared.columns),

@@ -34,7 +34,7 @@ def conn(db: Path) -> sqlite3.Connection:
 def test_graph_has_typed_nodes_and_aggregated_edges(conn: sqlite3.Connection) -> None:
     g = build_graph(conn)
     types = {t for _, t in g.nodes(data="type")}
-    assert types == {"region", "agency", "report", "document", "platform", "measure"}
+    assert types == {"region", "agency", "report", "document", "platform", "measure", "problem", "fix"}
     assert {d["relation"] for _, _, d in g.edges(data=True)} <= set(EDGE_TYPES)
     assert "region:宁夏回族自治区/吴忠市/盐池县" in g
     assert g.has_edge("region:宁夏回族自治区/吴忠市/盐池县", "region:宁夏回族自治区/吴忠市", key="part_of")

@@ -1,0 +1,222 @@
+"""What governments admit and propose: problem categories across regions, fixes beside them, recurrence.
+
+A region is a (province, city, county) triple; a report's publisher and year place it in time, so
+"does the same problem come back next year" compares one publisher's consecutive reports.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, defaultdict
+from typing import Any
+
+from indexer.extract.problems import taxonomy
+
+
+def _labels(kind: str) -> dict[str, str]:
+    return {c.id: c.label for c in taxonomy("problems" if kind == "problem" else "fixes")}
+
+
+def _where(province: str | None, year: int | None) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if province:
+        clauses.append("r.province = ?")
+        params.append(province)
+    if year:
+        clauses.append("r.year = ?")
+        params.append(year)
+    return (" AND " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _categories_by_report(conn: sqlite3.Connection, kind: str) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = defaultdict(set)
+    for rid, category in conn.execute("SELECT report_id, category FROM item_categories WHERE kind = ?", (kind,)):
+        out[rid].add(category)
+    return out
+
+
+def problem_ranking(
+    conn: sqlite3.Connection, province: str | None = None, year: int | None = None, examples: int = 3
+) -> list[dict[str, Any]]:
+    """Problem categories ranked by how many regions report them, with examples, fixes and recurrence."""
+    where, params = _where(province, year)
+    rows = conn.execute(
+        "SELECT ic.category, r.id, r.province, r.city, r.county, r.publisher, r.year, i.text"
+        " FROM item_categories ic JOIN items i ON i.id = ic.item_id JOIN reports r ON r.id = ic.report_id"
+        f" WHERE ic.kind = 'problem'{where} ORDER BY ic.score DESC, r.year DESC",
+        params,
+    ).fetchall()
+    fixes = _categories_by_report(conn, "fix")
+    problems_of = _categories_by_report(conn, "problem")
+    by_publisher_year = {
+        (publisher, y): rid for rid, publisher, y in conn.execute("SELECT id, publisher, year FROM reports")
+    }
+    problem_labels, fix_labels = _labels("problem"), _labels("fix")
+    grouped: dict[str, dict[str, Any]] = {}
+    for category, rid, prov, city, county, publisher, y, text in rows:
+        g = grouped.setdefault(
+            category,
+            {"regions": set(), "reports": set(), "examples": [], "fixes": Counter(), "followed": 0, "recurred": 0},
+        )
+        g["regions"].add((prov, city, county))
+        if rid in g["reports"]:
+            continue
+        g["reports"].add(rid)
+        if len(g["examples"]) < examples:
+            g["examples"].append(
+                {"report_id": rid, "region": "/".join(x for x in (prov, city, county) if x), "year": y, "text": text}
+            )
+        g["fixes"].update(fixes.get(rid, ()))
+        following = by_publisher_year.get((publisher, y + 1)) if y else None
+        if following is not None:
+            g["followed"] += 1
+            g["recurred"] += category in problems_of.get(following, set())
+    ranking = [
+        {
+            "category": category,
+            "label": problem_labels.get(category, category),
+            "regions": len(g["regions"]),
+            "reports": len(g["reports"]),
+            "examples": g["examples"],
+            "fixes": [
+                {"category": f, "label": fix_labels.get(f, f), "reports": n} for f, n in g["fixes"].most_common(3)
+            ],
+            "recurrence": round(g["recurred"] / g["followed"], 3) if g["followed"] else None,
+            "recurrence_basis": g["followed"],
+        }
+        for category, g in grouped.items()
+    ]
+    return sorted(ranking, key=lambda r: (-r["regions"], -r["reports"], r["category"]))
+
+
+def region_items(conn: sqlite3.Connection, region: str) -> list[dict[str, Any]]:
+    """A region's problems and fixes by year (county, city or province name)."""
+    rows = conn.execute(
+        "SELECT r.year, r.publisher, r.id, i.kind, i.text, i.categories"
+        " FROM items i JOIN reports r ON r.id = i.report_id WHERE ? IN (r.county, r.city, r.province)"
+        " ORDER BY r.year, r.publisher, i.kind DESC, i.idx",
+        (region,),
+    ).fetchall()
+    return [
+        {
+            "year": y,
+            "publisher": p,
+            "report_id": rid,
+            "kind": k,
+            "text": t,
+            "categories": [c["label"] for c in json.loads(c_json)],
+        }
+        for y, p, rid, k, t, c_json in rows
+    ]
+
+
+def recurrence(conn: sqlite3.Connection, publisher: str) -> list[dict[str, Any]]:
+    """For each pair of consecutive years of one publisher: problems that came back, and fixes of year N
+    that year N+1 reports as done, each with the two passages side by side."""
+    reports = dict(conn.execute("SELECT year, id FROM reports WHERE publisher = ? AND year IS NOT NULL", (publisher,)))
+    out = []
+    fix_categories = {c.id: c for c in taxonomy("fixes")}
+    for year in sorted(reports):
+        if year + 1 not in reports:
+            continue
+        before, after = reports[year], reports[year + 1]
+        items = {
+            rid: conn.execute("SELECT kind, text, categories FROM items WHERE report_id = ?", (rid,)).fetchall()
+            for rid in (before, after)
+        }
+        problems_next = {c["id"]: t for k, t, cs in items[after] if k == "problem" for c in json.loads(cs)}
+        recurring = [
+            {
+                "category": c["id"],
+                "label": c["label"],
+                "year": year,
+                "text": t,
+                "next_year_text": problems_next[c["id"]],
+            }
+            for k, t, cs in items[before]
+            if k == "problem"
+            for c in json.loads(cs)
+            if c["id"] in problems_next
+        ]
+        text_next = conn.execute("SELECT text FROM reports WHERE id = ?", (after,)).fetchone()[0]
+        overview_next = _overview(conn, after, text_next)
+        done = []
+        for k, t, cs in items[before]:
+            if k != "fix":
+                continue
+            for c in json.loads(cs):
+                evidence = _evidence(overview_next, fix_categories[c["id"]]) if c["id"] in fix_categories else None
+                if evidence:
+                    done.append(
+                        {"category": c["id"], "label": c["label"], "proposed": t, "reported_next_year": evidence}
+                    )
+        out.append({"year": year, "next_year": year + 1, "recurring_problems": recurring, "fixes_reported_done": done})
+    return out
+
+
+def _overview(conn: sqlite3.Connection, report_id: int, text: str) -> str:
+    """The part of a report that says what was done (its sections before 五)."""
+    rows = conn.execute(
+        "SELECT start, end FROM sections WHERE report_id = ? AND kind IN ('overview', 'proactive')", (report_id,)
+    ).fetchall()
+    return "\n".join(text[a:b] for a, b in rows)
+
+
+def _evidence(text: str, category: Any) -> str | None:
+    """The sentence of a later report that shows a fix category being carried out."""
+    for sentence in text.replace("\n", "。").split("。"):
+        hits = {p.pattern for p in category.patterns if p.search(sentence)}
+        if len(hits) >= 2:
+            return sentence.strip() + "。"
+    return None
+
+
+def clusters(
+    conn: sqlite3.Connection,
+    kind: str = "problem",
+    province: str | None = None,
+    year: int | None = None,
+    threshold: float = 0.35,
+    limit: int = 5000,
+) -> list[dict[str, Any]]:
+    """Items no category fits, grouped by TF-IDF similarity of their words: candidate new categories."""
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from indexer.segment import words
+
+    where, params = _where(province, year)
+    rows = conn.execute(
+        "SELECT i.id, i.text, r.province, r.city, r.county, r.year FROM items i JOIN reports r ON r.id = i.report_id"
+        f" WHERE i.kind = ? AND i.categories = '[]'{where} LIMIT ?",
+        (kind, *params, limit),
+    ).fetchall()
+    if len(rows) < 2:
+        return []
+    vectorizer = TfidfVectorizer(
+        tokenizer=lambda t: [w for w, _, _ in words(t) if len(w) > 1], lowercase=False, token_pattern=None
+    )
+    matrix = vectorizer.fit_transform([r[1] for r in rows])
+    similar = cosine_similarity(matrix, dense_output=False) >= threshold
+    count, labels = connected_components(similar, directed=False)
+    vocabulary = vectorizer.get_feature_names_out()
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels):
+        groups[label].append(i)
+    out = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        weights = matrix[members].mean(axis=0).A1
+        top = [vocabulary[i] for i in weights.argsort()[::-1][:5]]
+        out.append(
+            {
+                "terms": top,
+                "size": len(members),
+                "regions": len({rows[i][2:5] for i in members}),
+                "examples": [{"item_id": rows[i][0], "text": rows[i][1], "year": rows[i][5]} for i in members[:3]],
+            }
+        )
+    return sorted(out, key=lambda c: -c["size"])
