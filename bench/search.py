@@ -62,16 +62,18 @@ RUNS = 3
 
 
 def export_texts(db: Path, folder: Path) -> dict[str, str]:
-    """Write each report's normalized text to <id>.txt; returns file name → report path."""
+    """Write each report's normalized text to <id>.txt (again whenever the store changed);
+    returns file name → report path."""
     conn = sqlite3.connect(db)
-    names = {}
-    if not folder.exists():
+    stamp = f"{db.stat().st_mtime_ns}:{conn.execute('SELECT count(*), max(id) FROM reports').fetchone()}"
+    marker = folder / ".store"
+    if not marker.exists() or marker.read_text() != stamp:
+        shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        for rid, path, text in conn.execute("SELECT id, path, text FROM reports"):
+        for rid, text in conn.execute("SELECT id, text FROM reports"):
             (folder / f"{rid}.txt").write_text(text, encoding="utf-8")
-            names[f"{rid}.txt"] = path
-    else:
-        names = {f"{rid}.txt": path for rid, path in conn.execute("SELECT id, path FROM reports")}
+        marker.write_text(stamp)
+    names = {f"{rid}.txt": path for rid, path in conn.execute("SELECT id, path FROM reports")}
     conn.close()
     return names
 
