@@ -23,8 +23,16 @@ import networkx as nx
 
 NODE_TYPES = ("region", "agency", "report", "document", "platform", "measure", "problem", "fix")
 EDGE_TYPES = (
-    "publishes", "located_in", "part_of", "cites", "uses", "practices", "issued_by",
-    "reports_problem", "proposes_fix", "addressed_by",
+    "publishes",
+    "located_in",
+    "part_of",
+    "cites",
+    "uses",
+    "practices",
+    "issued_by",
+    "reports_problem",
+    "proposes_fix",
+    "addressed_by",
 )
 _PREFIX = {
     "region": "region",

@@ -37,6 +37,7 @@ class IngestSummary:
     replaced: int = 0
     unchanged: int = 0
     failed: list[Failure] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)  # path → ingested | replaced | unchanged | failed
     seconds: float = 0.0
     bytes: int = 0
 
@@ -112,9 +113,11 @@ def ingest(
         sha = _sha256(f)
         if sha is None:
             summary.failed.append(Failure(path, "file not found or not readable"))
+            summary.statuses[path] = "failed"
             continue
         if known.get(path) == sha:
             summary.unchanged += 1
+            summary.statuses[path] = "unchanged"
             continue
         jobs.append((path, sha))
         sizes[path] = f.stat().st_size
@@ -144,6 +147,7 @@ def _write_batch(
         for item in batch:
             if isinstance(item, Failure):
                 summary.failed.append(item)
+                summary.statuses[item.path] = "failed"
                 record_failure(conn, item.path, None, item.reason)
                 continue
             conn.execute("SAVEPOINT one_report")
@@ -152,9 +156,11 @@ def _write_batch(
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO one_report")
                 summary.failed.append(Failure(item.path, f"could not be stored: {exc}"))
+                summary.statuses[item.path] = "failed"
                 continue
             finally:
                 conn.execute("RELEASE one_report")
+            summary.statuses[item.path] = status
             if status == "replaced":
                 summary.replaced += 1
             else:

@@ -38,7 +38,9 @@ def test_readme_example_runs(command: str, env: dict[str, str], tmp_path: Path) 
     argv = shlex.split(command)
     argv[0] = str(BIN / "nianbao")
     writes = "stats" in argv or "export" in argv  # commands that write a file run in a folder of their own
-    result = subprocess.run(argv, cwd=tmp_path if writes else ROOT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        argv, cwd=tmp_path if writes else ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert "Traceback" not in result.stderr

@@ -1,47 +1,25 @@
-"""Nianbao 年报 — the researcher's front end (Streamlit). Run with `nianbao ui`."""
+"""Nianbao 年报 — the researcher's front end (Streamlit). Run with `nianbao ui`. This page: 检索."""
 
 from __future__ import annotations
 
-import html
-import os
+import csv
+import io
 
 import streamlit as st
 
-from indexer.search import SearchQuery, open_backend
-from indexer.search.base import PassageHit, SearchResult
+from indexer.search import SearchQuery
+from indexer.search.base import SearchResult
+from ui.common import LEVEL_LABELS, SECTION_LABELS, backend, highlighted, region_label, report_link, setup, show_text
 
-SECTION_LABELS = {
-    "preamble": "标题与导言",
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开",
-    "applications": "三、依申请公开",
-    "review_litigation": "四、复议诉讼",
-    "problems": "五、问题及改进",
-    "other": "六、其他事项",
-}
-LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门", "township": "乡镇"}
 PER_PAGE = 10
 
 
-@st.cache_resource
-def backend():
-    return open_backend(os.environ.get("NIANBAO_DB"))
-
-
-def highlighted(p: PassageHit) -> str:
-    """The snippet escaped, with its matches in <mark>: report text never renders as HTML or Markdown."""
-    out, pos = [], 0
-    for a, b in p.highlights:
-        out += [html.escape(p.snippet[pos:a]), "<mark>", html.escape(p.snippet[a:b]), "</mark>"]
-        pos = b
-    out.append(html.escape(p.snippet[pos:]))
-    return "".join(out).replace("\n", "")
-
-
-def facet_choice(label: str, result: SearchResult | None, name: str, current: str | None, names=None) -> str | None:
+def facet_choice(label: str, result: SearchResult | None, name: str, names: dict | None = None) -> str | None:
+    """A filter whose options carry the facet counts of the current results."""
     pairs = result.facets.get(name, []) if result else []
+    current = st.session_state.get(f"f_{name}")
     options = [None] + [v for v, _ in pairs]
-    if current and current not in options:
+    if current is not None and current not in options:
         options.append(current)
     counts = dict(pairs)
 
@@ -51,15 +29,36 @@ def facet_choice(label: str, result: SearchResult | None, name: str, current: st
         shown = names.get(v, v) if names else v
         return f"{shown} ({counts[v]})" if v in counts else str(shown)
 
-    return st.selectbox(label, options, index=options.index(current), format_func=fmt, key=f"f_{name}")
+    return st.selectbox(label, options, format_func=fmt, key=f"f_{name}")
+
+
+def hits_csv(result: SearchResult) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["report_id", "title", "province", "city", "county", "year", "section", "snippet", "path"])
+    for h in result.hits:
+        for p in h.passages or [None]:
+            writer.writerow(
+                [
+                    h.report_id,
+                    h.title,
+                    h.province,
+                    h.city,
+                    h.county,
+                    h.year,
+                    p.section if p else "",
+                    p.marked() if p else "",
+                    h.path,
+                ]
+            )
+    return out.getvalue()
 
 
 def main() -> None:
-    st.set_page_config(page_title="年报检索 Nianbao", layout="wide")
-    st.title("政府信息公开工作年度报告 · 检索")
+    setup("政府信息公开工作年度报告 · 检索")
     state = st.session_state
     state.setdefault("page", 1)
-    query_text = st.text_input("检索词", key="q", placeholder="例如：政府开放日、政策解读、政府信息公开条例")
+    text = st.text_input("检索词", key="q", placeholder="例如：政府开放日、政策解读、政府信息公开条例")
     mode = st.radio(
         "方式",
         ["ranked", "exact"],
@@ -70,11 +69,11 @@ def main() -> None:
     previous: SearchResult | None = state.get("last_result")
     with st.sidebar:
         st.header("筛选")
-        province = facet_choice("省份", previous, "province", state.get("f_province"))
-        city = facet_choice("城市", previous, "city", state.get("f_city"))
-        county = facet_choice("区县", previous, "county", state.get("f_county"))
-        level = facet_choice("层级", previous, "level", state.get("f_level"), LEVEL_LABELS)
-        section = facet_choice("章节", previous, "section", state.get("f_section"), SECTION_LABELS)
+        province = facet_choice("省份", previous, "province")
+        city = facet_choice("城市", previous, "city")
+        county = facet_choice("区县", previous, "county")
+        level = facet_choice("层级", previous, "level", LEVEL_LABELS)
+        section = facet_choice("章节", previous, "section", SECTION_LABELS)
         years = st.slider("年度", 2008, 2025, (2008, 2025), key="years")
         sort = st.radio(
             "排序",
@@ -82,8 +81,11 @@ def main() -> None:
             key="sort",
             format_func=lambda s: "相关度" if s == "relevance" else "年度（新→旧）",
         )
+    filters = (text, mode, province, city, county, level, section, years, sort)
+    if state.get("filters") != filters:
+        state["filters"], state["page"] = filters, 1
     query = SearchQuery(
-        text=query_text,
+        text=text,
         mode=mode,
         province=province,
         city=city,
@@ -96,37 +98,38 @@ def main() -> None:
         page=state["page"],
         per_page=PER_PAGE,
     )
-    result = backend().search(query)
-    state["last_result"] = result
+    with st.spinner("检索中…"):
+        result = backend().search(query)
+    if result.facets != (previous.facets if previous else None):
+        state["last_result"] = result
     pages = max(1, -(-result.total_reports // PER_PAGE))
     st.caption(
         f"共 {result.total_reports} 份报告 · 用时 {result.elapsed_ms:.0f} 毫秒 · 第 {query.page}/{pages} 页"
         + (f" · {result.notice}" if result.notice else "")
     )
     for hit in result.hits:
-        region = " / ".join(x for x in (hit.province, hit.city, hit.county) if x)
         with st.container(border=True):
-            st.markdown(f"**{html.escape(hit.title or '（无标题）')}**", unsafe_allow_html=True)
-            level = LEVEL_LABELS.get(hit.level, hit.level or "")
-            st.caption(f"{region} · {hit.year or '年度未知'} · {level} · 编号 {hit.report_id}")
+            show_text(hit.title or "（无标题）", bold=True)
+            level_label = LEVEL_LABELS.get(hit.level, hit.level or "")
+            st.caption(
+                f"{region_label(hit.province, hit.city, hit.county)} · {hit.year or '年度未知'} · "
+                f"{level_label} · 编号 {hit.report_id}"
+            )
             for p in hit.passages:
                 label = SECTION_LABELS.get(p.section, p.section)
                 st.markdown(
-                    f"<div class='nb-passage'><span class='nb-section'>{label}</span> {highlighted(p)}</div>",
+                    f"<div class='nb-passage'><span class='nb-section'>{label}</span>{highlighted(p)}</div>",
                     unsafe_allow_html=True,
                 )
-    left, _, right = st.columns([1, 4, 1])
+            report_link(hit.report_id, "打开报告")
+    left, middle, right = st.columns([1, 4, 1])
     if left.button("上一页", disabled=query.page <= 1):
         state["page"] = query.page - 1
         st.rerun()
     if right.button("下一页", disabled=query.page >= pages):
         state["page"] = query.page + 1
         st.rerun()
-    st.markdown(
-        "<style>.nb-passage{margin:.3rem 0;line-height:1.7}.nb-section{color:#888;font-size:.85em}"
-        "mark{background:#ffe58f;padding:0 .1em}</style>",
-        unsafe_allow_html=True,
-    )
+    middle.download_button("下载本页结果 (CSV)", hits_csv(result), file_name="nianbao-hits.csv", mime="text/csv")
 
 
 main()

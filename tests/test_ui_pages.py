@@ -1,0 +1,88 @@
+"""Each page of the Streamlit app, driven through AppTest against a store of the five samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indexer.ingest import ingest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pages") / "ui.db"
+    ingest([ROOT / "data" / "reports"], db=path, workers=1)
+    return path
+
+
+@pytest.fixture
+def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("NIANBAO_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_report_page_shows_tables_checks_and_marked_text(app: AppTest) -> None:
+    at = _page(app, "2_报告")
+    choice = next(label for label in at.selectbox(key="report_id").options if "盐池" in label)
+    at.selectbox(key="report_id").set_value(int(choice.rsplit("[", 1)[1].rstrip("]"))).run()
+    assert _metrics(at)["不通过的检查"] != "0"
+    assert any("requests.balance" in e.value for e in at.error)
+    assert len(at.dataframe) >= 3
+    texts = " ".join(m.value for m in at.markdown)
+    assert "nb-m" in texts and "盐池县人民政府办公室" in texts
+
+
+def test_citations_page(app: AppTest) -> None:
+    at = _page(app, "3_引用")
+    at.text_input(key="doc_query").set_value("政府信息公开条例").run()
+    assert _metrics(at)["引用报告"] == "5"
+    assert any("宁夏回族自治区" in m.value for m in at.markdown)
+
+
+def test_practice_page(app: AppTest) -> None:
+    at = _page(app, "4_做法")
+    at.selectbox(key="practice").set_value("政府开放日").run()
+    assert _metrics(at)["报告"] == "3"
+    assert any("28家" in c.value for c in at.caption)
+
+
+def test_problems_page(app: AppTest) -> None:
+    at = _page(app, "5_问题与改进")
+    assert len(at.dataframe) == 1
+    at.selectbox(key="p_category").set_value("政策解读不足或形式单一").run()
+    assert any("解读" in m.value for m in at.markdown)
+
+
+def test_graph_page(app: AppTest) -> None:
+    at = _page(app, "6_关系图")
+    assert any("个节点" in c.value for c in at.caption)
+    assert at.get("plotly_chart")
+
+
+def test_stats_page(app: AppTest) -> None:
+    at = _page(app, "7_统计")
+    assert len(at.dataframe) == 1
+    assert len(at.get("download_button")) == 2
+    assert any("requests.balance" in m.value for m in at.markdown)
+
+
+def test_upload_page_renders(app: AppTest) -> None:
+    at = _page(app, "8_导入")
+    assert any(".docx" in c.value for c in at.caption)

@@ -1,0 +1,114 @@
+"""What every page shares: the store and search backend (cached), labels, and escaped rendering."""
+
+from __future__ import annotations
+
+import html
+import os
+import sqlite3
+from typing import Any
+
+import streamlit as st
+
+from indexer.search import open_backend
+from indexer.search.base import PassageHit
+from indexer.store import connect, default_db_path
+
+SECTION_LABELS = {
+    "preamble": "标题与导言",
+    "overview": "一、总体情况",
+    "proactive": "二、主动公开",
+    "applications": "三、依申请公开",
+    "review_litigation": "四、复议诉讼",
+    "problems": "五、问题及改进",
+    "other": "六、其他事项",
+}
+LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门", "township": "乡镇"}
+KIND_LABELS = {
+    "agency": "机关",
+    "document": "文件",
+    "platform": "平台",
+    "measure": "做法",
+    "problem": "问题",
+    "fix": "改进",
+    "region": "地区",
+    "report": "报告",
+}
+KIND_COLORS = {"agency": "#d3e5ff", "document": "#ffe3c4", "platform": "#d9f2d9", "measure": "#f4d9f2"}
+CSS = """<style>
+.nb-passage{margin:.3rem 0;line-height:1.75}.nb-section{color:#888;font-size:.85em;margin-right:.4em}
+mark{background:#ffe58f;padding:0 .1em}.nb-text{line-height:1.9;white-space:pre-wrap}
+.nb-m{border-radius:3px;padding:0 .1em}
+</style>"""
+
+
+def db_path() -> str:
+    return os.environ.get("NIANBAO_DB") or str(default_db_path())
+
+
+@st.cache_resource
+def backend() -> Any:
+    return open_backend(db_path())
+
+
+@st.cache_resource
+def store() -> sqlite3.Connection:
+    return connect(db_path(), readonly=True)
+
+
+def setup(title: str) -> None:
+    st.set_page_config(page_title=f"{title} · 年报 Nianbao", layout="wide")
+    st.markdown(CSS, unsafe_allow_html=True)
+    st.title(title)
+
+
+def show_text(text: str, bold: bool = False) -> None:
+    """Report text shown as text: escaped, inside an HTML block so Markdown is not interpreted either."""
+    style = " style='font-weight:600'" if bold else ""
+    st.markdown(f"<div class='nb-passage'{style}>{html.escape(text)}</div>", unsafe_allow_html=True)
+
+
+def region_label(province: str | None, city: str | None, county: str | None) -> str:
+    return " / ".join(x for x in (province, city, county) if x) or "地区未识别"
+
+
+def highlighted(p: PassageHit) -> str:
+    """A snippet escaped, its matches in <mark>: report text never renders as HTML or Markdown."""
+    out, pos = [], 0
+    for a, b in p.highlights:
+        out += [html.escape(p.snippet[pos:a]), "<mark>", html.escape(p.snippet[a:b]), "</mark>"]
+        pos = b
+    out.append(html.escape(p.snippet[pos:]))
+    return "".join(out).replace("\n", "")
+
+
+def marked_text(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """Text escaped, with (start, end, kind, title) spans wrapped in coloured marks, never overlapping."""
+    out, pos = [], 0
+    for a, b, kind, title in sorted(spans):
+        if a < pos:
+            continue
+        out += [
+            html.escape(text[pos:a]),
+            f"<span class='nb-m' style='background:{KIND_COLORS.get(kind, '#eee')}' "
+            f"title='{html.escape(title, quote=True)}'>",
+            html.escape(text[a:b]),
+            "</span>",
+        ]
+        pos = b
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def report_link(report_id: int, label: str) -> None:
+    st.page_link("pages/2_报告.py", label=label, query_params={"id": str(report_id)}, icon="📄")
+
+
+@st.cache_data(show_spinner=False)
+def entity_names(kind: str, limit: int = 5000) -> list[str]:
+    """Canonical names of one kind of entity, most mentioned first (for the pickers)."""
+    rows = store().execute(
+        "SELECT canonical FROM mentions WHERE kind = ? GROUP BY canonical ORDER BY count(DISTINCT report_id) DESC"
+        " LIMIT ?",
+        (kind, limit),
+    )
+    return [r[0] for r in rows]

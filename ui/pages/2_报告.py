@@ -1,0 +1,121 @@
+"""报告: one report — metadata, sections with entity mentions marked, tables with failing checks."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from indexer.store import load_model
+from ui.common import KIND_LABELS, LEVEL_LABELS, SECTION_LABELS, marked_text, region_label, setup, show_text, store
+
+
+@st.cache_data(show_spinner=False)
+def report_choices() -> dict[int, str]:
+    rows = store().execute("SELECT id, title, year FROM reports ORDER BY year DESC, title")
+    return {rid: f"{title or '（无标题）'} [{rid}]" for rid, title, _ in rows}
+
+
+@st.cache_data(show_spinner=False)
+def report(report_id: int) -> tuple[dict, str, list[tuple]]:
+    conn = store()
+    text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+    mentions = [
+        tuple(r)  # plain tuples: st.cache_data pickles what it keeps
+        for r in conn.execute(
+            "SELECT kind, canonical, start, end, attrs FROM mentions WHERE report_id = ? ORDER BY start", (report_id,)
+        )
+    ]
+    return load_model(conn, report_id), text, mentions
+
+
+def requests_frame(model: dict) -> pd.DataFrame:
+    rows = model["requests"]["rows"]
+    derived = {(d["row"], d["column"]) for d in model["derived_cells"] if d["table"] == "requests"}
+    data = {
+        row: [
+            ("—" if v is None else f"{v:g}" + ("*" if (row, col) in derived else ""))
+            for v, col in zip(values, model["requests"]["columns"], strict=True)
+        ]
+        for row, values in rows.items()
+    }
+    return pd.DataFrame.from_dict(data, orient="index", columns=model["requests"]["columns"])
+
+
+def main() -> None:
+    setup("报告")
+    choices = report_choices()
+    if not choices:
+        st.info("库中还没有报告：请先在「导入」页上传，或运行 nianbao ingest。")
+        return
+    wanted = st.query_params.get("id")
+    ids = list(choices)
+    default = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in choices else 0
+    report_id = st.selectbox("选择报告（可输入标题筛选）", ids, index=default, format_func=choices.get, key="report_id")
+    st.query_params["id"] = str(report_id)
+    model, text, mentions = report(report_id)
+    r = model.get("region") or {}
+    cols = st.columns(4)
+    cols[0].metric("年度", model["year"] or "—")
+    cols[1].metric("层级", LEVEL_LABELS.get(model["level"], model["level"] or "—"))
+    cols[2].metric("模板", model["template"])
+    failing = [c for c in model["consistency"] if c["ok"] is False]
+    cols[3].metric("不通过的检查", len(failing))
+    show_text(model["title"] or "（无标题）", bold=True)
+    region = region_label(r.get("province"), r.get("city"), r.get("county"))
+    st.caption(f"发布机关：{model['publisher'] or '未识别'} · 地区：{region} · 文件：{model['path']}")
+
+    tab_text, tab_tables, tab_checks, tab_entities = st.tabs(["正文", "统计表", "一致性检查", "实体"])
+    with tab_text:
+        spans = [(s, e, k, f"{KIND_LABELS.get(k, k)}：{c}") for k, c, s, e, _ in mentions]
+        st.caption("标注：" + " ".join(f"{KIND_LABELS[k]}" for k in ("agency", "document", "platform", "measure")))
+        for d in model["section_details"]:
+            with st.expander(f"{SECTION_LABELS.get(d['kind'], d['kind'])} · {d['heading']}", expanded=False):
+                local = [(a - d["start"], b - d["start"], k, t) for a, b, k, t in spans if d["start"] <= a < d["end"]]
+                st.markdown(
+                    f"<div class='nb-text'>{marked_text(text[d['start'] : d['end']], local)}</div>",
+                    unsafe_allow_html=True,
+                )
+    with tab_tables:
+        if model["proactive"]:
+            st.subheader("第二十条 主动公开")
+            st.dataframe(pd.DataFrame(model["proactive"]).T, width="stretch")
+        if model["requests"]:
+            st.subheader("收到和处理政府信息公开申请（* 为由表内恒等式推算）")
+            st.dataframe(requests_frame(model), width="stretch")
+        if model["review_litigation"]:
+            st.subheader("行政复议、行政诉讼")
+            st.dataframe(pd.DataFrame(model["review_litigation"]).T, width="stretch")
+        for cell in model["unproven_cells"][:50]:
+            st.caption(f"空缺：{cell['table']} / {cell['row']} / {cell['column']} — {cell['reason']}")
+    with tab_checks:
+        for c in model["consistency"]:
+            if c["ok"] is False:
+                st.error(f"{c['check']}：{c['detail']}")
+        for c in model["consistency"]:
+            if c["ok"] is None:
+                st.info(f"{c['check']}：{c['detail']}")
+        st.success(f"通过 {sum(1 for c in model['consistency'] if c['ok'])} 项检查")
+    with tab_entities:
+        by_kind: dict[str, dict[str, int]] = {}
+        for kind, canonical, *_ in mentions:
+            by_kind.setdefault(kind, {}).setdefault(canonical, 0)
+            by_kind[kind][canonical] += 1
+        for kind, names in by_kind.items():
+            st.markdown(f"**{KIND_LABELS.get(kind, kind)}**")
+            page = "pages/3_引用.py" if kind == "document" else "pages/4_做法.py"
+            for name, n in sorted(names.items(), key=lambda kv: -kv[1])[:40]:
+                if kind in ("document", "measure", "platform"):
+                    st.page_link(page, label=f"{name} ×{n}", query_params={"name": name})
+                else:
+                    st.write(f"{name} ×{n}")
+        st.download_button(
+            "下载本报告模型 (JSON)",
+            json.dumps(model, ensure_ascii=False, indent=2),
+            file_name=f"report-{report_id}.json",
+            mime="application/json",
+        )
+
+
+main()

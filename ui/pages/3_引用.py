@@ -1,0 +1,61 @@
+"""引用: who cites a document or regulation — regions and reports by province, article, sentence."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from graph.queries import cites
+from indexer.errors import NianbaoError
+from ui.common import entity_names, region_label, report_link, setup, show_text, store
+
+
+@st.cache_data(show_spinner=False)
+def answer(name: str) -> dict:
+    return cites(store(), name, limit=200).to_json()
+
+
+def main() -> None:
+    setup("引用：谁引用了哪份文件")
+    names = entity_names("document")
+    typed = st.text_input(
+        "文件或法规（任意简称，如：政府信息公开条例、《条例》）", value=st.query_params.get("name", ""), key="doc_query"
+    )
+    matches = [n for n in names if typed and typed.strip("《》 ") in n][:50] if typed else names[:50]
+    choice = st.selectbox(
+        "或从常被引用的文件中选择", [None, *matches], key="doc_choice", format_func=lambda v: "—" if v is None else v
+    )
+    name = choice or typed
+    if not name:
+        st.info("输入文件名称或从列表中选择。")
+        return
+    try:
+        result = answer(name)
+    except NianbaoError as exc:
+        st.warning(f"未找到：{exc}")
+        return
+    st.query_params["name"] = result["canonical"]
+    st.subheader(result["canonical"])
+    cols = st.columns(3)
+    cols[0].metric("引用报告", result["reports"])
+    cols[1].metric("地区", result["regions"])
+    cols[2].metric("省份", len(result["by_province"]))
+    if result["by_year"]:
+        st.bar_chart(pd.Series(result["by_year"], name="报告数"), x_label="年度", y_label="报告数")
+    province = None
+    for hit in result["hits"]:
+        if hit["province"] != province:
+            province = hit["province"]
+            st.markdown(
+                f"#### {html.escape(province or '地区未识别')} （{result['by_province'].get(province or '未识别', 0)}）"
+            )
+        with st.container(border=True):
+            article = f" · {hit['article']}" if hit["article"] else ""
+            st.caption(f"{region_label(None, hit['city'], hit['county'])} · {hit['year'] or ''}{article}")
+            show_text(hit["sentence"])
+            report_link(hit["report_id"], hit["title"] or "打开报告")
+
+
+main()

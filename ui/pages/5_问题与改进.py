@@ -1,0 +1,79 @@
+"""问题与改进: problem categories ranked by regions, drill-down to sentences and fixes, recurrence."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from graph.problems import problem_ranking, recurrence
+from ui.common import report_link, setup, show_text, store
+
+
+@st.cache_data(show_spinner=False)
+def ranking(province: str | None, year: int | None) -> list[dict]:
+    return problem_ranking(store(), province, year, examples=20)
+
+
+@st.cache_data(show_spinner=False)
+def provinces_and_years() -> tuple[list[str], list[int]]:
+    conn = store()
+    provinces = [
+        p for (p,) in conn.execute("SELECT DISTINCT province FROM reports WHERE province IS NOT NULL ORDER BY 1")
+    ]
+    years = [y for (y,) in conn.execute("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1 DESC")]
+    return provinces, years
+
+
+def main() -> None:
+    setup("问题与改进")
+    provinces, years = provinces_and_years()
+    left, right = st.columns(2)
+    province = left.selectbox("省份", [None, *provinces], format_func=lambda v: v or "全部", key="p_province")
+    year = right.selectbox("年度", [None, *years], format_func=lambda v: str(v) if v else "全部", key="p_year")
+    rows = ranking(province, year)
+    if not rows:
+        st.info("所选范围内没有识别出问题。")
+        return
+    table = pd.DataFrame(
+        [
+            {
+                "问题类别": r["label"],
+                "地区数": r["regions"],
+                "报告数": r["reports"],
+                "次年再现": "—" if r["recurrence"] is None else f"{r['recurrence']:.0%}",
+                "常见改进": "、".join(f["label"] for f in r["fixes"]),
+            }
+            for r in rows
+        ]
+    )
+    st.dataframe(table, width="stretch", hide_index=True)
+    labels = {r["label"]: r for r in rows}
+    chosen = st.selectbox("查看类别", list(labels), key="p_category")
+    r = labels[chosen]
+    st.subheader(chosen)
+    for fix in r["fixes"]:
+        st.write(f"提出的改进：{fix['label']}（{fix['reports']} 份报告）")
+    for e in r["examples"]:
+        with st.container(border=True):
+            st.caption(f"{e['region']} · {e['year']}")
+            show_text(e["text"])
+            report_link(e["report_id"], "打开报告")
+    st.divider()
+    publisher = st.text_input("某一发布机关的逐年对比（如：盐池县人民政府办公室）", key="p_publisher")
+    if publisher:
+        for pair in recurrence(store(), publisher):
+            st.markdown(f"**{pair['year']} → {pair['next_year']}**")
+            for item in pair["recurring_problems"]:
+                a, b = st.columns(2)
+                a.markdown(f"↻ {html.escape(item['label'])}<br>{html.escape(item['text'])}", unsafe_allow_html=True)
+                b.markdown(html.escape(item["next_year_text"]))
+            for item in pair["fixes_reported_done"]:
+                a, b = st.columns(2)
+                a.markdown(f"✓ {html.escape(item['label'])}<br>{html.escape(item['proposed'])}", unsafe_allow_html=True)
+                b.markdown(html.escape(item["reported_next_year"]))
+        st.caption("左：当年；右：次年。")
+
+
+main()
