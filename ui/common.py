@@ -64,7 +64,7 @@ def setup(title: str) -> None:
 def show_text(text: str, bold: bool = False) -> None:
     """Report text shown as text: escaped, inside an HTML block so Markdown is not interpreted either."""
     style = " style='font-weight:600'" if bold else ""
-    st.markdown(f"<div class='nb-passage'{style}>{html.escape(text)}</div>", unsafe_allow_html=True)
+    st.markdown(f"<div class='nb-plain'{style}>{html.escape(text)}</div>", unsafe_allow_html=True)
 
 
 def region_label(province: str | None, city: str | None, county: str | None) -> str:
