@@ -268,7 +268,7 @@ def ui(db: str | None, port: int, host: str) -> None:
 
     from indexer.store import default_db_path
 
-    app = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+    app = Path(__file__).resolve().parents[1] / "ui" / "检索.py"
     env = {**os.environ, "NIANBAO_DB": str(Path(db) if db else default_db_path())}
     cmd = [
         sys.executable,
@@ -284,6 +284,8 @@ def ui(db: str | None, port: int, host: str) -> None:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
     ]
     sys.exit(subprocess.call(cmd, env=env))
 

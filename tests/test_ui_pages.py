@@ -22,7 +22,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("NIANBAO_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "ui" / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(ROOT / "ui" / "检索.py"), default_timeout=60)
     at.run()
     assert not at.exception
     return at

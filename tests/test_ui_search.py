@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from indexer.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "ui" / "app.py")
+APP = str(ROOT / "ui" / "检索.py")
 
 
 @pytest.fixture(scope="module")
