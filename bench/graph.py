@@ -1,6 +1,6 @@
 """Graph benchmark: build time and peak memory of the graph, and latency of the query commands.
 
-    .venv/bin/python bench/graph.py --n 10000      # needs bench/out/ingest-10000.db (bench/ingest.py)
+.venv/bin/python bench/graph.py --n 10000      # needs bench/out/ingest-10000.db (bench/ingest.py)
 """
 
 from __future__ import annotations

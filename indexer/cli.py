@@ -136,8 +136,15 @@ _DB = click.option(
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_DB
 @click.option("--workers", type=int, default=None, help="Parser processes (default: one per core).")
+@click.option(
+    "--backend",
+    type=click.Choice(["sqlite", "elasticsearch"]),
+    envvar="NIANBAO_BACKEND",
+    default="sqlite",
+    help="Also index into Elasticsearch (NIANBAO_ES_URL); the SQLite store stays the system of record.",
+)
 @_user_errors
-def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
+def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend: str) -> None:
     """Ingest report files and folders (recursively) into the store."""
     from tqdm import tqdm
 
@@ -157,6 +164,19 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
     )
     for failure in summary.failed:
         click.echo(f"失败: {failure.path}: {failure.reason}", err=True)
+    if backend == "elasticsearch":
+        from indexer.search.elastic import EsConfig, connect_es, reindex
+        from indexer.store import connect
+
+        report = reindex(connect_es(EsConfig.from_env()), connect(db, readonly=True))
+        click.echo(
+            f"Elasticsearch: {report.indexed}/{report.expected} 段落写入 {report.index} ({report.seconds:.1f} s)"
+        )
+        for path, reason in report.failed:
+            click.echo(f"索引失败: {path}: {reason}", err=True)
+        if report.failed:
+            click.echo(f"别名 {report.index} 未切换: 索引不完整, 检索仍使用原索引", err=True)
+            sys.exit(2)
     if summary.failed:
         sys.exit(2)
 

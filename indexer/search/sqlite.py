@@ -7,15 +7,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from indexer.normalize import normalize
 from indexer.search.base import (
     LOOKUP_CHARS,
-    SNIPPET_CHARS,
-    PassageHit,
     ReportHit,
     SearchQuery,
     SearchResult,
 )
+from indexer.search.snippets import passage_hit
 from indexer.segment import query_terms
 from indexer.store import COLUMNS, connect, original_text, pair_key
 
@@ -200,42 +198,17 @@ class SqliteBackend:
         best = sorted((p for _, p in scored[: query.passages_per_report]), key=lambda p: p["id"])
         if best:
             original = original_text(self.conn, row["id"])
-            hit.passages = [_passage_hit(p, original, needles) for p in best]
+            hit.passages = [
+                passage_hit(
+                    p["id"],
+                    p["kind"],
+                    p["start"],
+                    p["end"],
+                    p["orig_start"],
+                    p["orig_end"],
+                    original[p["orig_start"] : p["orig_end"]],
+                    needles,
+                )
+                for p in best
+            ]
         return hit
-
-
-def _passage_hit(passage: sqlite3.Row, original: str, needles: list[str]) -> PassageHit:
-    """The passage in its original text, cut around the first match, with every match highlighted."""
-    o_start, o_end = passage["orig_start"], passage["orig_end"]
-    source = original[o_start:o_end]
-    norm = normalize(source)
-    spans: list[tuple[int, int]] = []
-    for needle in needles:
-        if not needle.strip():
-            continue
-        at = norm.text.find(needle)
-        while at >= 0:
-            spans.append(norm.original_span(at, at + len(needle)))
-            at = norm.text.find(needle, at + max(len(needle), 1))
-    merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
-        else:
-            merged.append((a, b))
-    first = merged[0][0] if merged else 0
-    cut = max(0, min(first - SNIPPET_CHARS // 3, len(source) - SNIPPET_CHARS))
-    snippet = source[cut : cut + SNIPPET_CHARS]
-    highlights = [
-        (max(a - cut, 0), min(b - cut, len(snippet))) for a, b in merged if a < cut + SNIPPET_CHARS and b > cut
-    ]
-    return PassageHit(
-        passage_id=passage["id"],
-        section=passage["kind"],
-        start=passage["start"],
-        end=passage["end"],
-        orig_start=o_start,
-        orig_end=o_end,
-        snippet=snippet,
-        highlights=highlights,
-    )

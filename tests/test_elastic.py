@@ -1,0 +1,251 @@
+"""The Elasticsearch backend: one contract suite over both backends (Elasticsearch only where
+NIANBAO_ES_URL names a server), and unit tests of the mapping, the request bodies, bulk failures,
+the alias switch and docker-compose.yml."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectApiResponse
+from elasticsearch import Elasticsearch
+
+from indexer.errors import NianbaoError
+from indexer.ingest import ingest
+from indexer.search import SearchQuery, SqliteBackend
+from indexer.search import elastic as es
+
+ROOT = Path(__file__).resolve().parents[1]
+ES_URL = os.environ.get("NIANBAO_ES_URL")
+NO_ES = "no Elasticsearch server: set NIANBAO_ES_URL (and NIANBAO_ES_USER/PASSWORD) to run these cases"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("contract") / "c.db"
+    ingest([ROOT / "data" / "reports"], db=path, workers=1)
+    return path
+
+
+@pytest.fixture(scope="module", params=["sqlite", "elasticsearch"])
+def backend(request: pytest.FixtureRequest, db: Path) -> Any:
+    if request.param == "sqlite":
+        return SqliteBackend(db)
+    if not ES_URL:
+        pytest.skip(NO_ES)
+    client = es.connect_es(es.EsConfig.from_env())
+    report = es.reindex(client, sqlite3.connect(db))
+    assert report.switched and not report.failed
+    return es.ElasticBackend(client)
+
+
+# (query, mode, filters) → the reports (by county) and the province facet every backend must return
+CONTRACT = [
+    ("政府开放日", "exact", {}, {"中宁县", "原州区", "西夏区"}, {"宁夏回族自治区": 3}),
+    ("复议", "exact", {"province": "甘肃省"}, {"合水县"}, {"甘肃省": 1}),
+    ("县", "exact", {}, {"盐池县", "中宁县", "合水县"}, None),
+    ("开放日", "ranked", {}, {"中宁县", "原州区", "西夏区"}, {"宁夏回族自治区": 3}),
+    ("政府信息公开条例", "ranked", {"year_from": 2020, "year_to": 2020}, {"盐池县", "西夏区", "合水县"}, None),
+    ("政策解读", "exact", {"section": "problems"}, {"盐池县", "中宁县", "原州区", "西夏区", "合水县"}, None),
+]
+
+
+@pytest.mark.parametrize(("text", "mode", "filters", "counties", "provinces"), CONTRACT)
+def test_backend_contract(
+    backend: Any, text: str, mode: str, filters: dict, counties: set, provinces: dict | None
+) -> None:
+    result = backend.search(SearchQuery(text, mode=mode, per_page=50, **filters))
+    assert {h.county for h in result.hits} == counties
+    assert result.total_reports == len(counties)
+    if provinces is not None:
+        assert dict(result.facets["province"]) == provinces
+    needle = SearchQuery(text, mode=mode).cleaned()
+    for hit in result.hits:
+        assert hit.passages
+        marked = "".join(p.snippet[a:b] for p in hit.passages for a, b in p.highlights).replace("\n", "")
+        assert needle in marked or mode == "ranked"
+
+
+def test_mapping_and_template() -> None:
+    template = es.index_template()
+    assert template["index_patterns"] == ["nianbao-passages-v*"]
+    props = template["template"]["mappings"]["properties"]
+    assert props["words"]["analyzer"] == "nianbao_words"
+    assert props["text"]["fields"]["chars"]["analyzer"] == "nianbao_chars"
+    assert props["text"]["fields"]["bigrams"]["analyzer"] == "nianbao_bigrams"
+    for keyword in ("province", "city", "county", "level", "section", "doc_numbers", "entities"):
+        assert props[keyword]["type"] == "keyword"
+    assert props["year"]["type"] == "integer" and props["stats"]["properties"]["applications"]["type"] == "integer"
+    analysis = template["template"]["settings"]["analysis"]
+    assert analysis["analyzer"]["nianbao_words"]["tokenizer"] == "whitespace"
+    assert analysis["tokenizer"]["nianbao_chars"] == {"type": "ngram", "min_gram": 1, "max_gram": 1}
+    assert analysis["tokenizer"]["nianbao_bigrams"] == {"type": "ngram", "min_gram": 2, "max_gram": 2}
+
+
+def test_exact_requests_are_character_phrases() -> None:
+    body = es.build_request(SearchQuery("政府开放日", mode="exact"))
+    must = body["query"]["bool"]["must"][0]
+    assert must == {"match_phrase": {"text.bigrams": {"query": "政府开放日", "analyzer": "nianbao_bigrams"}}}
+    one = es.build_request(SearchQuery("县", mode="exact"))["query"]["bool"]["must"][0]
+    assert one == {"match": {"text.chars": {"query": "县", "analyzer": "nianbao_chars"}}}
+
+
+def test_ranked_request_keeps_the_exact_alternative() -> None:
+    body = es.build_request(SearchQuery("政府信息公开条例"))
+    should = body["query"]["bool"]["must"][0]["bool"]["should"]
+    assert should[0] == {"match": {"words": {"query": "政府信息公开 条例", "operator": "and"}}}
+    assert "match_phrase" in should[1]
+    assert body["query"]["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+
+
+def test_filters_collapse_facets_sort_and_paging() -> None:
+    q = SearchQuery(
+        "公开",
+        province="宁夏回族自治区",
+        level="county",
+        section="problems",
+        year_from=2019,
+        year_to=2020,
+        sort="year",
+        page=3,
+        per_page=20,
+    )
+    body = es.build_request(q)
+    filters = body["query"]["bool"]["filter"]
+    assert {"term": {"province": "宁夏回族自治区"}} in filters and {"term": {"section": "problems"}} in filters
+    assert {"range": {"year": {"gte": 2019, "lte": 2020}}} in filters
+    assert body["collapse"]["field"] == "report_id" and body["collapse"]["inner_hits"]["size"] == 3
+    assert (body["from"], body["size"]) == (40, 20)
+    assert body["sort"][0] == {"year": {"order": "desc", "missing": "_last"}}
+    for facet in ("province", "city", "county", "level", "year", "section"):
+        assert body["aggs"][facet]["aggs"]["reports"] == {"cardinality": {"field": "report_id"}}
+
+
+class StubIndices:
+    def __init__(self, aliases: dict[str, Any]) -> None:
+        self.aliases = aliases
+        self.calls: list[tuple[str, Any]] = []
+
+    def put_index_template(self, **kw: Any) -> None:
+        self.calls.append(("put_index_template", kw["name"]))
+
+    def create(self, index: str) -> None:
+        self.calls.append(("create", index))
+
+    def refresh(self, index: str) -> None:
+        pass
+
+    def exists_alias(self, name: str) -> bool:
+        return bool(self.aliases)
+
+    def get_alias(self, name: str, ignore_unavailable: bool = False) -> dict[str, Any]:
+        return self.aliases
+
+    def update_aliases(self, actions: list[dict[str, Any]]) -> None:
+        self.calls.append(("update_aliases", actions))
+
+    def delete(self, index: str) -> None:
+        self.calls.append(("delete", index))
+
+
+class StubClient(Elasticsearch):
+    """The official client with its transport replaced: bulk requests are answered as a cluster does,
+    failing the documents whose id is in ``reject``."""
+
+    def __init__(self, reject: set[str], aliases: dict[str, Any] | None = None) -> None:
+        super().__init__("http://127.0.0.1:9")  # never contacted: every call used is answered below
+        self.reject = reject
+        self.indices = StubIndices(aliases or {})
+        self.stored = 0
+
+    def options(self, **_: Any) -> StubClient:
+        return self
+
+    def bulk(self, *_: Any, operations: list[Any], **__: Any) -> dict[str, Any]:
+        items = []
+        for line in operations[::2]:  # action and source lines, serialized as the client sends them
+            op = json.loads(line) if isinstance(line, bytes | str) else line
+            doc_id = op["index"]["_id"]
+            if doc_id in self.reject:
+                items.append(
+                    {
+                        "index": {
+                            "_id": doc_id,
+                            "status": 400,
+                            "error": {
+                                "type": "mapper_parsing_exception",
+                                "reason": f"failed to parse field [year] of {doc_id}",
+                            },
+                        }
+                    }
+                )
+            else:
+                self.stored += 1
+                items.append({"index": {"_id": doc_id, "status": 201}})
+        meta = ApiResponseMeta(200, "1.1", HttpHeaders(), 0.0, NodeConfig("http", "127.0.0.1", 9))
+        return ObjectApiResponse(body={"errors": bool(self.reject), "items": items, "took": 1}, meta=meta)
+
+    def count(self, index: str) -> dict[str, int]:
+        return {"count": self.stored}
+
+
+def test_bulk_failures_are_reported_with_file_and_reason_and_the_alias_stays(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    bad = conn.execute("SELECT p.id, r.path FROM passages p JOIN reports r ON r.id = p.report_id LIMIT 1").fetchone()
+    client = StubClient({str(bad[0])}, aliases={"nianbao-passages-v1": {}})
+    report = es.reindex(client, conn)
+    assert report.failed == [(bad[1], f"failed to parse field [year] of {bad[0]}")]
+    assert report.indexed == report.expected - 1 and not report.switched
+    assert not [c for c in client.indices.calls if c[0] == "update_aliases"]
+
+
+def test_complete_reindex_switches_the_alias_atomically(db: Path) -> None:
+    client = StubClient(set(), aliases={"nianbao-passages-v1": {}})
+    report = es.reindex(client, sqlite3.connect(db))
+    assert report.switched and report.indexed == report.expected > 0
+    actions = next(c[1] for c in client.indices.calls if c[0] == "update_aliases")
+    assert actions == [
+        {"remove": {"index": "nianbao-passages-v1", "alias": "nianbao-passages"}},
+        {"add": {"index": report.index, "alias": "nianbao-passages"}},
+    ]
+    assert ("delete", "nianbao-passages-v1") in client.indices.calls
+
+
+def test_unreachable_server_is_a_clear_error() -> None:
+    with pytest.raises(NianbaoError, match="unreachable"):
+        es.connect_es(es.EsConfig("http://127.0.0.1:9"))
+
+
+def test_missing_url_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NIANBAO_ES_URL", raising=False)
+    with pytest.raises(NianbaoError, match="NIANBAO_ES_URL"):
+        es.EsConfig.from_env()
+
+
+def test_tls_verification_is_on_unless_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NIANBAO_ES_URL", "https://es.example:9200")
+    assert es.EsConfig.from_env().verify_certs is True
+    monkeypatch.setenv("NIANBAO_ES_VERIFY_CERTS", "false")
+    assert es.EsConfig.from_env().verify_certs is False
+
+
+def test_docker_compose_declares_the_services() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    es_service, app = compose["services"]["elasticsearch"], compose["services"]["app"]
+    image = es_service["image"]
+    assert image.startswith("docker.elastic.co/elasticsearch/elasticsearch:8.") and "latest" not in image
+    env = "\n".join(es_service["environment"])
+    assert "xpack.security.enabled=true" in env and "ELASTIC_PASSWORD=${ELASTIC_PASSWORD" in env
+    assert "discovery.type=single-node" in env and "-Xmx" in env and es_service["mem_limit"]
+    assert es_service["healthcheck"]["test"] and "esdata" in compose["volumes"]
+    assert app["build"] == "." and app["depends_on"]["elasticsearch"]["condition"] == "service_healthy"
+    assert "--backend elasticsearch" in app["command"] and "8501" in app["command"]
+    for service in (es_service, app):
+        assert all(port.startswith("127.0.0.1:") for port in service["ports"])
+    assert (ROOT / "Dockerfile").exists()
+    assert "ELASTIC_PASSWORD" in (ROOT / ".env.example").read_text(encoding="utf-8")
