@@ -67,6 +67,7 @@ CREATE TABLE IF NOT EXISTS table_cells (
     value REAL, derived INTEGER NOT NULL, reason TEXT
 );
 CREATE INDEX IF NOT EXISTS table_cells_report ON table_cells (report_id);
+CREATE INDEX IF NOT EXISTS table_cells_cell ON table_cells (tbl, col, row);
 CREATE TABLE IF NOT EXISTS checks (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
@@ -80,7 +81,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
     section TEXT, attrs TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS mentions_entity ON mentions (kind, canonical);
+CREATE INDEX IF NOT EXISTS mentions_entity_report ON mentions (kind, canonical, report_id);
 CREATE INDEX IF NOT EXISTS mentions_report ON mentions (report_id);
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY,
