@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import argparse
 import resource
 import sqlite3
 import statistics
@@ -14,7 +13,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+
+from common import bench_store  # noqa: E402
 
 from graph.build import build_graph  # noqa: E402
 from graph.queries import cites, entity, practice, similar  # noqa: E402
@@ -35,12 +37,7 @@ QUERIES = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=10_000)
-    args = parser.parse_args()
-    db = HERE / "out" / f"ingest-{args.n}.db"
-    if not db.exists():
-        sys.exit(f"{db} is missing: run bench/ingest.py --n {args.n} first")
+    db, args = bench_store(__doc__)
     conn = sqlite3.connect(db)
     reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
     mentions = conn.execute("SELECT count(*) FROM mentions").fetchone()[0]

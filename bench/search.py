@@ -9,7 +9,6 @@ be the same set of reports. Each figure is printed with its target and its ratio
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import sqlite3
 import statistics
@@ -19,7 +18,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+
+from common import bench_store  # noqa: E402
 
 from indexer.search import SearchQuery, SqliteBackend  # noqa: E402
 
@@ -91,12 +93,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=10_000)
-    args = parser.parse_args()
-    db = HERE / "out" / f"ingest-{args.n}.db"
-    if not db.exists():
-        sys.exit(f"{db} is missing: run bench/ingest.py --n {args.n} first")
+    db, args = bench_store(__doc__)
     backend = SqliteBackend(db)
     reports = backend.report_count()
     folder = HERE / "out" / f"norm-{args.n}"

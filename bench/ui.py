@@ -7,7 +7,6 @@ Starts `nianbao ui` on a free localhost port and drives Debian's chromium with P
 
 from __future__ import annotations
 
-import argparse
 import socket
 import subprocess
 import sys
@@ -16,6 +15,9 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import bench_store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TARGET_PAGE_S = 2.0
@@ -37,12 +39,7 @@ SEARCHES = ["政府开放日", "政策解读", "国务院令第711号", "三级�
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=10_000)
-    args = parser.parse_args()
-    db = HERE / "out" / f"ingest-{args.n}.db"
-    if not db.exists():
-        sys.exit(f"{db} is missing: run bench/ingest.py --n {args.n} first")
+    db, args = bench_store(__doc__)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

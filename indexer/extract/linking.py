@@ -36,15 +36,7 @@ _LEVEL_WORDS = {
 }
 _SUFFIX_CANONICAL = {"政府办公室": "人民政府办公室", "政府办": "人民政府办公室", "政府": "人民政府"}
 _PUBLISHER_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|县|区|旗|州|盟)")
-_LEVEL_BY_ENDING = {
-    "县": "county",
-    "区": "county",
-    "旗": "county",
-    "市": "city",
-    "州": "city",
-    "盟": "city",
-    "省": "province",
-}
+_LEVEL_BY_ENDING = {word: level for word, level in _LEVEL_WORDS.items() if len(word) == 1}
 _GENERIC_TITLES = ("条例", "办法", "规定", "意见", "通知", "方案", "要点", "规范")
 
 
