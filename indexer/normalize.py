@@ -123,6 +123,8 @@ _BROKEN_LINE = re.compile(rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])
 # A title or heading line ends with these words; an introduction starts with these.
 _TITLE_END = re.compile(r"(?:报告|情况|事项|年报)$")
 _INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
+# Two numbers separated only by spaces: cells of a table row extracted without tabs.
+_NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")
 _CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9]")
 
 
@@ -135,6 +137,8 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
     if _TITLE_END.search(text, line_start, m.start()) or _INTRO_START.match(following):
         return False
+    if _NUMBER_RUN.search(text, line_start, m.start()) or _NUMBER_RUN.search(following):
+        return False  # a table row with space-separated cells
     return (
         "\t" not in following and not _ENUMERATOR.match(following) and _CONTINUATION_START.match(following) is not None
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,17 @@ def test_format_parses_like_the_text(sample: Path, fmt: str, tmp_path: Path) -> 
     text = sample.read_text(encoding="utf-8")
     got = _essentials(parse_file(str(BUILDERS[fmt](text, tmp_path))))
     assert got == expected
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
+def test_tables_extracted_with_spaces_instead_of_tabs(sample: Path) -> None:
+    # pdftotext and copy-paste give table cells separated by spaces; the numbers must come out the same.
+    from indexer.parse import parse_text
+
+    text = sample.read_text(encoding="utf-8")
+    tabs, spaces = parse_text(text).to_json(), parse_text(re.sub(r"\t+", " ", text)).to_json()
+    for key in ("title", "year", "sections", "proactive", "requests"):
+        assert spaces[key] == tabs[key], key
+    for block, cells in (spaces["review_litigation"] or {}).items():
+        for name, value in cells.items():
+            assert value is None or value == tabs["review_litigation"][block][name]  # blanks cannot be placed

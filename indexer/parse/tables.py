@@ -43,19 +43,26 @@ _OPTIONAL_2021 = {"其他对外管理服务事项", "政府集中采购"}
 
 _COMPACT = re.compile(r"\s+")
 # Space-separated numbers glued to a label: "行政许可447 32 2705".
-_GLUED = re.compile(r"^(?P<label>.*?[^\d\s.+\-−])?\s*(?P<nums>[+\-−]?\d+(?:\.\d+)?(?:\s+[+\-−]?\d+(?:\.\d+)?)+)$")
+_NUM = r"(?:减少|减|增加|增|下降|新增)?[+\-−]?\d+(?:\.\d+)?(?:万元|元)?"
+# Cells run together once spaces go: "246减45 52772" is 246 | 减45 | 52772.
+_CELL_GAP = r"(?:\s+|(?=减少|减|增加|增|下降|新增))"
+_GLUED = re.compile(rf"^(?P<label>.*?[^\d\s.+\-−])?\s*(?P<nums>{_NUM}(?:{_CELL_GAP}{_NUM})+)$")
 
 
-def _split_glued(tokens: list[Token]) -> list[Token]:
+def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Token]:
+    """Cells a space-separated extraction glued together: "行政许可447 32 2705", "政府集中采购45996.82万元"."""
     out: list[Token] = []
     for t in tokens:
         m = _GLUED.match(t.text) if t.number is None else None
+        if m is None and t.number is None:
+            m = next((re.match(rf"^(?P<label>{re.escape(a)})\s*(?P<nums>{_NUM})$", t.text) for a in labels
+                      if t.text.startswith(a)), None)
         if m is None:
             out.append(t)
             continue
         if m.group("label"):
             out.append(Token(m.group("label").strip(), t.line, t.field, None, None, t.blank_lines_before))
-        for i, num in enumerate(m.group("nums").split()):
+        for i, num in enumerate(re.findall(_NUM, m.group("nums"))):
             value, unit = parse_number(num) or (None, None)
             out.append(Token(num, t.line, t.field + i + 1, value, unit, 0))
     return out
@@ -64,8 +71,8 @@ def _split_glued(tokens: list[Token]) -> list[Token]:
 def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
     """The 第二十条 table from its region of text: every field a value or None with a reason."""
     spec = PROACTIVE_2021 if template == "2021" else PROACTIVE_2019
-    tokens = _split_glued(tokenize(region))
     labels = {alias: key for key, aliases, _ in spec for alias in aliases}
+    tokens = _split_glued(tokenize(region), tuple(sorted(labels, key=len, reverse=True)))
     rows: dict[str, dict[str, Value]] = {}
     warnings: list[str] = []
     i = 0
