@@ -68,3 +68,18 @@ def test_tables_extracted_with_spaces_instead_of_tabs(sample: Path) -> None:
     for block, cells in (spaces["review_litigation"] or {}).items():
         for name, value in cells.items():
             assert value is None or value == tabs["review_litigation"][block][name]  # blanks cannot be placed
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
+def test_tables_extracted_one_cell_per_line(sample: Path) -> None:
+    # Word and some PDF tools put every cell on a line of its own, without tabs.
+    from indexer.parse import parse_text
+
+    text = sample.read_text(encoding="utf-8")
+    cells = "\n".join(
+        "\n".join(c.strip() for c in line.split("\t") if c.strip()) if "\t" in line else line
+        for line in text.split("\n")
+    )
+    expected, got = parse_text(text).to_json(), parse_text(cells).to_json()
+    for key in ("title", "year", "sections", "proactive", "requests"):
+        assert got[key] == expected[key], key

@@ -183,13 +183,18 @@ def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings:
     for t in tokens:
         if t.number is None:
             last_text_field[t.line] = t.field
-    for t in tokens:
+    for k, t in enumerate(tokens):
         if t.number is None:
             if current is not None:
                 units.append(current)
                 current = None
             label.append(t.text)
             continue
+        following = tokens[k + 1].text if k + 1 < len(tokens) else ""
+        complete = current is not None and len(current.numbers) >= _NCOL
+        if not row_per_line and complete and following.startswith((f"{t.text}.", f"{t.text}、", f"{t.text}．")):
+            warnings.append(f"申请表: 序号前多出的数字 '{t.text}' 不是单元格, 已忽略")
+            continue  # an OCR'd copy of the next label's own number: "4" before "4.无正当理由…"
         if row_per_line:
             if last_text_field.get(t.line, -1) > t.field:
                 warnings.append(f"申请表: 标签前的数字 '{t.text}' 不是单元格, 已忽略")
