@@ -37,9 +37,14 @@ def _categories_by_report(conn: sqlite3.Connection, kind: str) -> dict[int, set[
 
 
 def problem_ranking(
-    conn: sqlite3.Connection, province: str | None = None, year: int | None = None, examples: int = 3
+    conn: sqlite3.Connection,
+    province: str | None = None,
+    year: int | None = None,
+    examples: int = 3,
+    cluster: Any = None,
 ) -> list[dict[str, Any]]:
-    """Problem categories ranked by how many regions report them, with examples, fixes and recurrence."""
+    """Problem categories ranked by how many regions report them, with examples, fixes and recurrence.
+    With an Elasticsearch ``cluster`` the ranking's counts come from the cluster's aggregation."""
     where, params = _where(province, year)
     rows = conn.execute(
         "SELECT ic.category, r.id, r.province, r.city, r.county, r.publisher, r.year, i.text"
@@ -87,6 +92,10 @@ def problem_ranking(
         }
         for category, g in grouped.items()
     ]
+    if cluster is not None:
+        counts = {c: (regions, reports) for c, regions, reports in cluster.problem_regions(province, year)}
+        for r in ranking:
+            r["regions"], r["reports"] = counts.get(r["category"], (0, 0))
     return sorted(ranking, key=lambda r: (-r["regions"], -r["reports"], r["category"]))
 
 

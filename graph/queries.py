@@ -126,15 +126,45 @@ def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, fig
     )
 
 
-def cites(conn: sqlite3.Connection, name: str, limit: int = 50) -> EntityAnswer:
-    """The regions and reports citing a document, grouped by province, with the article and sentence."""
+def cites(conn: sqlite3.Connection, name: str, limit: int = 50, backend: Any = None) -> EntityAnswer:
+    """The regions and reports citing a document, grouped by province, with the article and sentence.
+    With an Elasticsearch ``backend`` the counts and passages come from the cluster."""
     kind, canonical = resolve(conn, name, ("document",))
+    if backend is not None:
+        return _answer_on_cluster(backend, kind, canonical, limit, figures=False)
     return _answer(conn, kind, canonical, limit, figures=False)
 
 
-def practice(conn: sqlite3.Connection, name: str, limit: int = 50) -> EntityAnswer:
+def _answer_on_cluster(backend: Any, kind: str, canonical: str, limit: int, figures: bool) -> EntityAnswer:
+    from indexer.search.elastic import entity_id
+
+    summary = backend.entity_summary(entity_id(kind, canonical), limit)
+    hits = []
+    for p in summary["passages"]:
+        hit = Citing(
+            p["report_id"],
+            p.get("title"),
+            p.get("year"),
+            p.get("province"),
+            p.get("city"),
+            p.get("county"),
+            p.get("publisher"),
+            p.get("section"),
+            p["text"],
+        )
+        if figures:
+            hit.figures = [f"{f.value:g}{f.unit}" for f in find_figures(p["text"])]
+        hits.append(hit)
+    return EntityAnswer(
+        kind, canonical, summary["reports"], summary["regions"], summary["by_province"], summary["by_year"], hits
+    )
+
+
+def practice(conn: sqlite3.Connection, name: str, limit: int = 50, backend: Any = None) -> EntityAnswer:
     """The regions reporting a measure (or platform), with their passages and the figures in them."""
     kind, canonical = resolve(conn, name, ("measure", "platform"))
+    if backend is not None:
+        return _answer_on_cluster(backend, kind, canonical, limit, figures=True)
     return _answer(conn, kind, canonical, limit, figures=True)
 
 

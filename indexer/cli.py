@@ -310,6 +310,17 @@ def ui(db: str | None, port: int, host: str) -> None:
     sys.exit(subprocess.call(cmd, env=env))
 
 
+def _cluster() -> Any:
+    """The Elasticsearch backend when NIANBAO_BACKEND=elasticsearch: the aggregations run there."""
+    import os
+
+    if os.environ.get("NIANBAO_BACKEND", "sqlite").lower() != "elasticsearch":
+        return None
+    from indexer.search.elastic import ElasticBackend
+
+    return ElasticBackend()
+
+
 def _entity_answer(answer: Any, as_json: bool, csv_path: str | None) -> None:
     if as_json:
         click.echo(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
@@ -352,7 +363,7 @@ def cites(name: str, limit: int, as_json: bool, csv_path: str | None, db: str | 
     from graph.queries import cites as run
     from indexer.store import connect
 
-    _entity_answer(run(connect(db, readonly=True), name, limit), as_json, csv_path)
+    _entity_answer(run(connect(db, readonly=True), name, limit, _cluster()), as_json, csv_path)
 
 
 @main.command()
@@ -367,7 +378,7 @@ def practice(name: str, limit: int, as_json: bool, csv_path: str | None, db: str
     from graph.queries import practice as run
     from indexer.store import connect
 
-    _entity_answer(run(connect(db, readonly=True), name, limit), as_json, csv_path)
+    _entity_answer(run(connect(db, readonly=True), name, limit, _cluster()), as_json, csv_path)
 
 
 @main.command()
@@ -442,7 +453,7 @@ def problems(
     elif show_clusters:
         result = q.clusters(conn, province=province, year=year)
     else:
-        result = q.problem_ranking(conn, province, year)
+        result = q.problem_ranking(conn, province, year, cluster=_cluster())
     if csv_path and not region and not publisher and not show_clusters:
         import csv
 

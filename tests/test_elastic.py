@@ -249,3 +249,38 @@ def test_docker_compose_declares_the_services() -> None:
         assert all(port.startswith("127.0.0.1:") for port in service["ports"])
     assert (ROOT / "Dockerfile").exists()
     assert "ELASTIC_PASSWORD" in (ROOT / ".env.example").read_text(encoding="utf-8")
+
+
+def test_entity_and_problem_aggregation_requests() -> None:
+    body = es.entity_request("doc:中华人民共和国政府信息公开条例", 20)
+    assert body["query"]["bool"]["filter"] == [{"term": {"entities": "doc:中华人民共和国政府信息公开条例"}}]
+    assert body["collapse"]["field"] == "report_id" and body["size"] == 20
+    assert body["aggs"]["regions"] == {"cardinality": {"field": "region_key"}}
+    assert body["aggs"]["province"]["aggs"]["reports"] == {"cardinality": {"field": "report_id"}}
+    problems = es.problems_request("宁夏回族自治区", 2020)
+    assert {"term": {"province": "宁夏回族自治区"}} in problems["query"]["bool"]["filter"]
+    assert problems["aggs"]["categories"]["terms"]["field"] == "problem_categories"
+    assert (
+        es.entity_id("document", "条例") == "doc:条例" and es.entity_id("measure", "政府开放日") == "measure:政府开放日"
+    )
+
+
+def test_documents_carry_entities_regions_and_categories(db: Path) -> None:
+    docs = list(es.passage_documents(sqlite3.connect(db)))
+    assert {d["_id"] for d in docs} == {str(i) for (i,) in sqlite3.connect(db).execute("SELECT id FROM passages")}
+    yanchi = next(d for d in docs if d["county"] == "盐池县")
+    assert "doc:中华人民共和国政府信息公开条例" in yanchi["entities"]
+    assert yanchi["region_key"] == "宁夏回族自治区/吴忠市/盐池县"
+    assert "policy_interpretation" in yanchi["problem_categories"]
+    assert yanchi["original"] and yanchi["words"]
+
+
+@pytest.mark.skipif(not ES_URL, reason=NO_ES)
+def test_cites_on_the_cluster_matches_the_store(db: Path, backend: Any) -> None:
+    from graph.queries import cites
+
+    conn = sqlite3.connect(db)
+    if not isinstance(backend, es.ElasticBackend):
+        pytest.skip("the cluster case only")
+    on_cluster, in_store = cites(conn, "政府信息公开条例", backend=backend), cites(conn, "政府信息公开条例")
+    assert (on_cluster.reports, on_cluster.by_province) == (in_store.reports, in_store.by_province)

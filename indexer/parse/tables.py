@@ -55,8 +55,14 @@ def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Toke
     for t in tokens:
         m = _GLUED.match(t.text) if t.number is None else None
         if m is None and t.number is None:
-            m = next((re.match(rf"^(?P<label>{re.escape(a)})\s*(?P<nums>{_NUM})$", t.text) for a in labels
-                      if t.text.startswith(a)), None)
+            m = next(
+                (
+                    re.match(rf"^(?P<label>{re.escape(a)})\s*(?P<nums>{_NUM})$", t.text)
+                    for a in labels
+                    if t.text.startswith(a)
+                ),
+                None,
+            )
         if m is None:
             out.append(t)
             continue

@@ -31,6 +31,11 @@ TEMPLATE = "nianbao-passages"
 _FACETS = ("province", "city", "county", "level", "year", "section")
 
 
+def entity_id(kind: str, canonical: str) -> str:
+    """The id an entity has in the graph and in the index: doc:…, platform:…, measure:…, agency:…."""
+    return f"{'doc' if kind == 'document' else kind}:{canonical}"
+
+
 def settings() -> dict[str, Any]:
     return {
         "number_of_shards": int(os.environ.get("NIANBAO_ES_SHARDS", "1")),
@@ -81,6 +86,9 @@ def mappings() -> dict[str, Any]:
             "original": {"type": "text", "index": False},
             "doc_numbers": keyword,
             "entities": keyword,
+            "region_key": keyword,
+            "problem_categories": keyword,
+            "fix_categories": keyword,
             "stats": {
                 "properties": {
                     "applications": {"type": "integer"},
@@ -162,7 +170,7 @@ def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         original = original_text(conn, rid)
         entities = sorted(
             {
-                f"{k}:{c}"
+                entity_id(k, c)
                 for k, c in conn.execute("SELECT DISTINCT kind, canonical FROM mentions WHERE report_id = ?", (rid,))
             }
         )
@@ -176,6 +184,15 @@ def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
                 )
             }
         )
+        categories = {
+            kind: sorted(
+                c
+                for (c,) in conn.execute(
+                    "SELECT DISTINCT category FROM item_categories WHERE report_id = ? AND kind = ?", (rid, kind)
+                )
+            )
+            for kind in ("problem", "fix")
+        }
         stats = {
             name: int(v)
             for name, v in conn.execute(
@@ -212,6 +229,9 @@ def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
                 "doc_numbers": numbers,
                 "entities": entities,
                 "stats": stats,
+                "region_key": "/".join(x for x in (province, city, county) if x),
+                "problem_categories": categories["problem"],
+                "fix_categories": categories["fix"],
             }
 
 
@@ -404,21 +424,86 @@ class ElasticBackend:
             elapsed_ms=(time.perf_counter() - started) * 1000,
         )
 
-    def entity_regions(self, entity: str, province: str | None = None) -> dict[str, int]:
-        """Reports mentioning an entity id (doc:…, measure:…) per province — the aggregation behind
-        cites/practice, run on the cluster."""
-        filters: list[dict[str, Any]] = [{"term": {"entities": entity}}]
-        if province:
-            filters.append({"term": {"province": province}})
-        body = {
-            "size": 0,
-            "query": {"bool": {"filter": filters}},
-            "aggs": {
-                "by": {
-                    "terms": {"field": "province", "size": 100},
-                    "aggs": {"reports": {"cardinality": {"field": "report_id"}}},
-                }
-            },
+    def entity_summary(self, entity: str, limit: int = 50) -> dict[str, Any]:
+        """What cites/practice show, aggregated on the cluster: reports, regions, by province and year,
+        and the passages that name the entity (one per report, best first)."""
+        body = entity_request(entity, limit)
+        response = self.client.search(index=ALIAS, **body)
+        aggs = response["aggregations"]
+        passages = [
+            {**inner["_source"]}
+            for h in response["hits"]["hits"]
+            for inner in h["inner_hits"]["passages"]["hits"]["hits"][:1]
+        ]
+        return {
+            "reports": int(aggs["reports"]["value"]),
+            "regions": int(aggs["regions"]["value"]),
+            "by_province": {b["key"]: int(b["reports"]["value"]) for b in aggs["province"]["buckets"]},
+            "by_year": {int(b["key"]): int(b["reports"]["value"]) for b in aggs["year"]["buckets"]},
+            "passages": passages,
         }
-        buckets = self.client.search(index=ALIAS, **body)["aggregations"]["by"]["buckets"]
-        return {b["key"]: int(b["reports"]["value"]) for b in buckets}
+
+    def problem_regions(self, province: str | None = None, year: int | None = None) -> list[tuple[str, int, int]]:
+        """Problem categories with the regions and reports naming them, ranked by regions (on the cluster)."""
+        body = problems_request(province, year)
+        buckets = self.client.search(index=ALIAS, **body)["aggregations"]["categories"]["buckets"]
+        ranked = [(b["key"], int(b["regions"]["value"]), int(b["reports"]["value"])) for b in buckets]
+        return sorted(ranked, key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def entity_request(entity: str, limit: int) -> dict[str, Any]:
+    """Passages of the reports mentioning an entity id (doc:…, measure:…, platform:…) and the counts."""
+    name = entity.split(":", 1)[1]
+    return {
+        "query": {
+            "bool": {
+                "filter": [{"term": {"entities": entity}}],
+                "should": [exact_clause(name)],
+                "minimum_should_match": 0,
+            }
+        },
+        "collapse": {
+            "field": "report_id",
+            "inner_hits": {
+                "name": "passages",
+                "size": 1,
+                "_source": ["report_id", "title", "year", "province", "city", "county", "publisher", "section", "text"],
+            },
+        },
+        "size": limit,
+        "sort": [{"province": "asc"}, {"year": "asc"}, "_score"],
+        "aggs": {
+            "reports": {"cardinality": {"field": "report_id"}},
+            "regions": {"cardinality": {"field": "region_key"}},
+            "province": {
+                "terms": {"field": "province", "size": 100},
+                "aggs": {"reports": {"cardinality": {"field": "report_id"}}},
+            },
+            "year": {
+                "terms": {"field": "year", "size": 50},
+                "aggs": {"reports": {"cardinality": {"field": "report_id"}}},
+            },
+        },
+        "_source": False,
+    }
+
+
+def problems_request(province: str | None, year: int | None) -> dict[str, Any]:
+    filters: list[dict[str, Any]] = [{"exists": {"field": "problem_categories"}}]
+    if province:
+        filters.append({"term": {"province": province}})
+    if year:
+        filters.append({"term": {"year": year}})
+    return {
+        "size": 0,
+        "query": {"bool": {"filter": filters}},
+        "aggs": {
+            "categories": {
+                "terms": {"field": "problem_categories", "size": 200},
+                "aggs": {
+                    "regions": {"cardinality": {"field": "region_key"}},
+                    "reports": {"cardinality": {"field": "report_id"}},
+                },
+            }
+        },
+    }
