@@ -14,7 +14,7 @@ from ui.common import entity_names, region_label, report_link, setup, show_text,
 
 @st.cache_data(show_spinner=False)
 def answer(name: str) -> dict:
-    return cites(store(), name, limit=200).to_json()
+    return cites(store(), name, limit=50).to_json()
 
 
 def main() -> None:
