@@ -21,6 +21,8 @@ from indexer.extract.lexicons import lexicon
 from indexer.parse.narrative import find_figures
 
 _KINDS = ("document", "platform", "measure", "agency")
+_NEIGHBOUR_SAMPLE = 500
+_COMMON_SHARE = 0.3
 
 
 @dataclass
@@ -185,21 +187,22 @@ def entity(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
             "SELECT DISTINCT report_id FROM mentions WHERE kind = ? AND canonical = ?", (kind, canonical)
         )
     ]
+    sample = reports[:_NEIGHBOUR_SAMPLE]  # neighbours are read from a sample of the reports naming it
     neighbours: dict[str, Counter[str]] = defaultdict(Counter)
     if kind == "agency":
         for (title,) in conn.execute("SELECT title FROM reports WHERE publisher = ?", (canonical,)):
             neighbours["publishes"][title] += 1
-    marks = ",".join("?" * len(reports))
-    if reports:
+    marks = ",".join("?" * len(sample))
+    if sample:
         for province, city, county, publisher in conn.execute(
-            f"SELECT province, city, county, publisher FROM reports WHERE id IN ({marks})", reports
+            f"SELECT province, city, county, publisher FROM reports WHERE id IN ({marks})", sample
         ):
             neighbours["mentioned by (publisher)"][publisher or "?"] += 1
             neighbours["regions"]["/".join(x for x in (province, city, county) if x)] += 1
         for k, c, n in conn.execute(
             f"SELECT kind, canonical, count(DISTINCT report_id) FROM mentions WHERE report_id IN ({marks})"
             " AND NOT (kind = ? AND canonical = ?) GROUP BY kind, canonical ORDER BY 3 DESC LIMIT 60",
-            (*reports, kind, canonical),
+            (*sample, kind, canonical),
         ):
             neighbours[f"co-occurs ({k})"][c] = n
     issuers = [
@@ -222,26 +225,40 @@ def entity(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
 def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict[str, Any]]:
     """Regions ranked by the documents, platforms and measures they share, rarer ones weighing more."""
     column = _region_column(conn, region)
-    mine = {
-        (k, c)
-        for k, c in conn.execute(
-            f"SELECT DISTINCT m.kind, m.canonical FROM mentions m JOIN reports r ON r.id = m.report_id"
-            f" WHERE r.{column} = ? AND m.kind != 'agency'",
-            (region,),
-        )
-    }
+    mine = conn.execute(
+        "SELECT DISTINCT m.kind, m.canonical FROM mentions m JOIN reports r ON r.id = m.report_id"
+        f" WHERE r.{column} = ? AND m.kind != 'agency'",
+        (region,),
+    ).fetchall()
     if not mine:
         raise NianbaoError(f"no entities recorded for '{region}'")
-    total = conn.execute("SELECT count(DISTINCT county) FROM reports").fetchone()[0] or 1
-    score: Counter[tuple] = Counter()
-    shared: dict[tuple, list[str]] = defaultdict(list)
-    for kind, canonical in mine:
-        places = conn.execute(
+    reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    # What nearly every report mentions (the 条例, the portal) says nothing about likeness; skip it.
+    telling = [
+        (kind, canonical)
+        for kind, canonical in mine
+        if conn.execute(
+            "SELECT count(DISTINCT report_id) FROM mentions WHERE kind = ? AND canonical = ?", (kind, canonical)
+        ).fetchone()[0]
+        <= max(_COMMON_SHARE * reports, 2)
+    ]
+    rows = [
+        (*place, kind, canonical)
+        for kind, canonical in telling
+        for place in conn.execute(
             "SELECT DISTINCT r.province, r.city, r.county FROM mentions m JOIN reports r ON r.id = m.report_id"
             " WHERE m.kind = ? AND m.canonical = ?",
             (kind, canonical),
-        ).fetchall()
-        weight = math.log(1 + total / max(len(places), 1))
+        )
+    ]
+    places_of: dict[tuple[str, str], set[tuple]] = defaultdict(set)
+    for province, city, county, kind, canonical in rows:
+        places_of[(kind, canonical)].add((province, city, county))
+    total = conn.execute("SELECT count(DISTINCT county) FROM reports").fetchone()[0] or 1
+    score: Counter[tuple] = Counter()
+    shared: dict[tuple, list[str]] = defaultdict(list)
+    for (_, canonical), places in places_of.items():
+        weight = math.log(1 + total / len(places))
         for place in places:
             if region in place:
                 continue
