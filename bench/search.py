@@ -113,7 +113,10 @@ def main() -> None:
                 backend.search(SearchQuery(q, mode=mode, per_page=10))
                 runs.append((time.perf_counter() - start) * 1000)
             latency[mode].append(statistics.median(runs))
-        exact_ids = {h.path for h in backend.search(SearchQuery(q, mode="exact", per_page=reports + 1)).hits}
+        exact_ids = {
+            h.path
+            for h in backend.search(SearchQuery(q, mode="exact", per_page=reports + 1, passages_per_report=0)).hits
+        }
         g_ms, g_files = timed_tool(["grep", "-l", "-F", "-r", "--", q, "."], folder)
         grep_ms.append(g_ms)
         if {names[f] for f in g_files} != exact_ids:

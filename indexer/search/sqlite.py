@@ -183,7 +183,7 @@ class SqliteBackend:
             (row["id"],),
         ).fetchone()
         hit = ReportHit(report_id=row["id"], score=score, **dict(meta))
-        if not needle.strip() and query.mode == "ranked" or not needle:
+        if not needle.strip() and query.mode == "ranked" or not needle or query.passages_per_report <= 0:
             return hit
         needles = [needle] if query.mode == "exact" else [needle, *terms]
         scored = []
