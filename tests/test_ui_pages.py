@@ -40,6 +40,8 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 def test_report_page_shows_tables_checks_and_marked_text(app: AppTest) -> None:
     at = _page(app, "2_报告")
+    at.text_input(key="report_filter").set_value("盐池").run()
+    assert 1 <= len(at.selectbox(key="report_id").options) <= 2  # the matches, and the report shown before
     choice = next(label for label in at.selectbox(key="report_id").options if "盐池" in label)
     at.selectbox(key="report_id").set_value(int(choice.rsplit("[", 1)[1].rstrip("]"))).run()
     assert _metrics(at)["不通过的检查"] != "0"
@@ -79,6 +81,8 @@ def test_graph_page(app: AppTest) -> None:
 def test_stats_page(app: AppTest) -> None:
     at = _page(app, "7_统计")
     assert len(at.dataframe) == 1
+    assert len(at.get("download_button")) == 1
+    at.button[0].click().run()
     assert len(at.get("download_button")) == 2
     assert any("requests.balance" in m.value for m in at.markdown)
 

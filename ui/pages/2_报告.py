@@ -12,9 +12,14 @@ from ui.common import KIND_LABELS, LEVEL_LABELS, SECTION_LABELS, marked_text, re
 
 
 @st.cache_data(show_spinner=False)
-def report_choices() -> dict[int, str]:
-    rows = store().execute("SELECT id, title, year FROM reports ORDER BY year DESC, title")
-    return {rid: f"{title or '（无标题）'} [{rid}]" for rid, title, _ in rows}
+def report_choices(contains: str, wanted: int | None) -> dict[int, str]:
+    """At most 300 reports whose title contains the filter (newest first), and the one asked for."""
+    rows = store().execute(
+        "SELECT id, title FROM reports WHERE (? = '' OR title LIKE '%' || ? || '%') OR id = ?"
+        " ORDER BY id = ? DESC, year DESC, title LIMIT 300",
+        (contains, contains, wanted or -1, wanted or -1),
+    )
+    return {rid: f"{title or '（无标题）'} [{rid}]" for rid, title in rows}
 
 
 @st.cache_data(show_spinner=False)
@@ -45,14 +50,16 @@ def requests_frame(model: dict) -> pd.DataFrame:
 
 def main() -> None:
     setup("报告")
-    choices = report_choices()
-    if not choices:
-        st.info("库中还没有报告：请先在「导入」页上传，或运行 nianbao ingest。")
-        return
     wanted = st.query_params.get("id")
+    wanted_id = int(wanted) if wanted and wanted.isdigit() else None
+    contains = st.text_input("标题包含（如：盐池、2021、教育局）", key="report_filter").strip()
+    choices = report_choices(contains, wanted_id)
+    if not choices:
+        st.info("没有符合的报告：请换一个筛选词，或先在「导入」页上传、运行 nianbao ingest。")
+        return
     ids = list(choices)
-    default = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in choices else 0
-    report_id = st.selectbox("选择报告（可输入标题筛选）", ids, index=default, format_func=choices.get, key="report_id")
+    default = ids.index(wanted_id) if wanted_id in choices else 0
+    report_id = st.selectbox("选择报告", ids, index=default, format_func=choices.get, key="report_id")
     st.query_params["id"] = str(report_id)
     model, text, mentions = report(report_id)
     r = model.get("region") or {}

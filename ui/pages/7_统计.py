@@ -86,29 +86,27 @@ def main() -> None:
     if chosen:
         frame = frame[frame["province"].isin(chosen)]
     table = rates(frame, [*by, "year"])
-    st.dataframe(
-        table.style.format({"公开率": "{:.1%}", "纠错率": "{:.1%}"}, na_rep="—"),
-        width="stretch",
-        hide_index=True,
-    )
+    percent = st.column_config.NumberColumn(format="percent")  # formatted in the browser: no Styler pass
+    st.dataframe(table, width="stretch", hide_index=True, column_config={"公开率": percent, "纠错率": percent})
     by_year = rates(frame, ["year"]).set_index("year")
     left, right = st.columns(2)
     left.caption("收到申请（按年度）")
     left.bar_chart(by_year["收到申请"])
     right.caption("公开率（按年度）")
     right.line_chart(by_year["公开率"])
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="比较", index=False)
-        frame.to_excel(writer, sheet_name="各报告", index=False)
     a, b = st.columns(2)
     a.download_button("下载 CSV", table.to_csv(index=False).encode("utf-8-sig"), "nianbao-stats.csv", "text/csv")
-    b.download_button(
-        "下载 XLSX",
-        buffer.getvalue(),
-        "nianbao-stats.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    if b.button("生成 XLSX"):  # writing a workbook takes seconds on a large store: only when asked
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            table.to_excel(writer, sheet_name="比较", index=False)
+            frame.to_excel(writer, sheet_name="各报告", index=False)
+        b.download_button(
+            "下载 XLSX",
+            buffer.getvalue(),
+            "nianbao-stats.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     st.subheader("表内检查不通过的报告")
     failing = (
         store()
