@@ -16,7 +16,6 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig, ObjectAp
 from elasticsearch import Elasticsearch
 
 from indexer.errors import NianbaoError
-from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import elastic as es
 
@@ -26,10 +25,8 @@ NO_ES = "no Elasticsearch server: set NIANBAO_ES_URL (and NIANBAO_ES_USER/PASSWO
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("contract") / "c.db"
-    ingest([ROOT / "data" / "reports"], db=path, workers=1)
-    return path
+def db(sample_db: Path) -> Path:
+    return sample_db
 
 
 @pytest.fixture(scope="module", params=["sqlite", "elasticsearch"])

@@ -13,17 +13,14 @@ import pytest
 from graph.build import EDGE_TYPES, build_graph, neighbours
 from graph.export import export_graph, read_graph
 from graph.queries import cites, entity, practice, similar
-from indexer.ingest import ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 NIANBAO = Path(sys.executable).with_name("nianbao")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("graph") / "g.db"
-    assert ingest([ROOT / "data" / "reports"], db=path, workers=1).ingested == 5
-    return path
+def db(sample_db: Path) -> Path:
+    return sample_db
 
 
 @pytest.fixture(scope="module")

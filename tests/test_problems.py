@@ -82,10 +82,8 @@ def test_item_offsets_point_into_the_text() -> None:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("problems") / "p.db"
-    assert ingest([ROOT / "data" / "reports"], db=path, workers=1).ingested == 5
-    return path
+def db(sample_db: Path) -> Path:
+    return sample_db
 
 
 def test_policy_interpretation_is_reported_by_at_least_three_reports(db: Path) -> None:

@@ -7,17 +7,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indexer.ingest import ingest
-
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "ui" / "检索.py")
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ui") / "ui.db"
-    ingest([ROOT / "data" / "reports"], db=path, workers=1)
-    return path
+def db(sample_db: Path) -> Path:
+    return sample_db
 
 
 @pytest.fixture
