@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from indexer.ingest import ingest
 
@@ -17,3 +18,13 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("samples") / "samples.db"
     assert ingest([ROOT / "data" / "reports"], db=path, workers=1).ingested == 5
     return path
+
+
+@pytest.fixture
+def app(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The Streamlit app on the sample store, first page rendered."""
+    monkeypatch.setenv("NIANBAO_DB", str(sample_db))
+    at = AppTest.from_file(str(ROOT / "ui" / "检索.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at

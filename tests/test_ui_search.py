@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "ui" / "检索.py")
-
-
-@pytest.fixture(scope="module")
-def db(sample_db: Path) -> Path:
-    return sample_db
-
-
-@pytest.fixture
-def app(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("NIANBAO_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
 
 
 def _passages(at: AppTest) -> list[str]:

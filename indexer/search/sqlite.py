@@ -26,6 +26,11 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _words_match(terms: list[str], section: str | None) -> str:
+    """Every query word, as an FTS5 expression over the words index (in one section, if given)."""
+    return _in_section(" ".join(_quoted(t) for t in terms), section)
+
+
 def _in_section(expr: str, section: str | None) -> str:
     return f"{{{section}}} : ({expr})" if section else expr
 
@@ -96,21 +101,20 @@ class SqliteBackend:
     # ------------------------------------------------------------ matching report ids
 
     def _all_reports(self) -> dict[int, float]:
-        return {r[0]: 0.0 for r in self.conn.execute("SELECT id FROM reports")}
+        return dict.fromkeys(self._metadata(), 0.0)  # the cached metadata already lists every report
 
     def _ranked_ids(self, terms: list[str], section: str | None) -> dict[int, float]:
         if not terms:
             return {}
-        expr = _in_section(" ".join(_quoted(t) for t in terms), section)
         sql = f"SELECT rowid, {_BM25} FROM fts_words WHERE fts_words MATCH ?"
-        return {rid: score for rid, score in self.conn.execute(sql, (expr,))}
+        return {rid: score for rid, score in self.conn.execute(sql, (_words_match(terms, section),))}
 
     def _word_ids(self, terms: list[str], section: str | None) -> set[int]:
         """Reports whose words match (no ranking): what the section facet counts in ranked mode."""
         if not terms:
             return set()
-        expr = _in_section(" ".join(_quoted(t) for t in terms), section)
-        return {r[0] for r in self.conn.execute("SELECT rowid FROM fts_words WHERE fts_words MATCH ?", (expr,))}
+        sql = "SELECT rowid FROM fts_words WHERE fts_words MATCH ?"
+        return {r[0] for r in self.conn.execute(sql, (_words_match(terms, section),))}
 
     def _exact_ids(self, needle: str, section: str | None) -> set[int]:
         """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
