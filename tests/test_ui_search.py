@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "ui" / "检索.py")
 
 
 def _passages(at: AppTest) -> list[str]:
