@@ -21,6 +21,8 @@ from collections.abc import Iterable
 
 import networkx as nx
 
+from indexer.store import publishing_agency
+
 NODE_TYPES = ("region", "agency", "report", "document", "platform", "measure", "problem", "fix")
 EDGE_TYPES = (
     "publishes",
@@ -61,18 +63,58 @@ def region_path(province: str | None, city: str | None, county: str | None) -> l
     return out
 
 
-def _publisher_id(publisher: str | None, path: list[tuple[str, str]]) -> str | None:
-    if publisher:
-        return node_id("agency", publisher)
-    return node_id("agency", path[-1][1] + "人民政府") if path else None
+class _Edges:
+    """Edges aggregated per (source, target, relation) — count and provenance — before they enter the graph."""
+
+    def __init__(self) -> None:
+        self.data: dict[tuple[str, str, str], list] = {}
+
+    def add(
+        self,
+        u: str,
+        v: str,
+        relation: str,
+        reports: Iterable[int] = (),
+        count: int = 1,
+        articles: Iterable[str] = (),
+    ) -> None:
+        edge = self.data.get((u, v, relation))
+        if edge is None:
+            edge = self.data[(u, v, relation)] = [0, set(), set()]
+        edge[0] += count
+        edge[1].update(reports)
+        edge[2].update(articles)
+
+    def into(self, g: nx.MultiDiGraph) -> None:
+        """Sets become sorted, comma-joined strings, so GraphML/GEXF can hold them."""
+        g.add_edges_from(
+            (
+                u,
+                v,
+                relation,
+                {"relation": relation, "count": n, "reports": _joined(reports), "articles": ",".join(sorted(articles))},
+            )
+            for (u, v, relation), (n, reports, articles) in self.data.items()
+        )
+
+
+def _joined(reports: Iterable[int]) -> str:
+    return ",".join(map(str, sorted(reports)))
+
+
+def _ids(concat: str | None) -> list[int]:
+    return [int(x) for x in concat.split(",")] if concat else []
 
 
 def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) -> nx.MultiDiGraph:
-    """The whole graph (or only the node types named, with the edges between them)."""
+    """The whole graph (or only the node types named, with the edges between them).
+
+    Entity edges are aggregated in SQL from ``entity_reports`` (one row per entity per report), not
+    read mention by mention."""
     wanted = set(types or NODE_TYPES)
     g = nx.MultiDiGraph()
+    edges = _Edges()
     publisher_of: dict[int, str] = {}
-    report_region: dict[int, str | None] = {}
     for rid, sha, title, year, publisher, level, province, city, county, path in conn.execute(
         "SELECT id, sha256, title, year, publisher, level, province, city, county, path FROM reports"
     ):
@@ -80,83 +122,66 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
         for (child, name), parent in zip(chain, [None, *chain[:-1]], strict=True):
             g.add_node(child, type="region", label=name)
             if parent:
-                _edge(g, child, parent[0], "part_of", None)
+                edges.add(child, parent[0], "part_of", count=1)
         report = node_id("report", sha[:12])
         g.add_node(report, type="report", label=title or path, year=year or 0, report_id=rid, path=path)
-        agency = _publisher_id(publisher, chain)
-        if agency:
-            g.add_node(agency, type="agency", label=agency.split(":", 1)[1], level=level or "")
+        name = publishing_agency(publisher, province, city, county)
+        if name:
+            agency = node_id("agency", name)
+            g.add_node(agency, type="agency", label=name, level=level or "")
             publisher_of[rid] = agency
-            _edge(g, agency, report, "publishes", rid)
+            edges.add(agency, report, "publishes", (rid,))
             if chain:
-                _edge(g, agency, chain[-1][0], "located_in", rid)
+                edges.add(agency, chain[-1][0], "located_in", (rid,))
         if chain:
-            _edge(g, report, chain[-1][0], "located_in", rid)
-        report_region[rid] = chain[-1][0] if chain else None
-    for rid, kind, canonical, attrs in conn.execute(
-        "SELECT report_id, kind, canonical, attrs FROM mentions ORDER BY report_id"
+            edges.add(report, chain[-1][0], "located_in", (rid,))
+    for kind, canonical, attrs in conn.execute("SELECT kind, canonical, attrs FROM entities"):
+        g.add_node(node_id(kind, canonical), type=kind, label=canonical, **json.loads(attrs))
+    for agency, kind, canonical, n, reports, articles in conn.execute(
+        "SELECT agency, kind, canonical, sum(mentions), group_concat(report_id), group_concat(nullif(articles, ''))"
+        " FROM entity_reports WHERE kind != 'agency' AND agency IS NOT NULL GROUP BY agency, kind, canonical"
     ):
-        a = json.loads(attrs)
-        if kind == "agency":
-            target = node_id("agency", canonical)
-            g.add_node(target, type="agency", label=canonical)
-            continue
-        target = node_id(kind, canonical)
-        label = canonical
-        extra = {"kind": a.get("doc_kind", ""), "family": a.get("family", "")} if kind == "document" else {}
-        if kind == "platform" and a.get("instance_of"):
-            extra["instance_of"] = a["instance_of"]
-        g.add_node(target, type=kind, label=label, **extra)
-        source = publisher_of.get(rid)
-        if source:
-            _edge(g, source, target, _ENTITY_EDGE[kind], rid, a.get("article"))
-        if kind == "document" and a.get("issuer"):
-            issuer = node_id("agency", a["issuer"])
-            g.add_node(issuer, type="agency", label=a["issuer"])
-            _edge(g, target, issuer, "issued_by", rid)
-    _add_problems(conn, g, publisher_of)
-    _finish(g)
+        edges.add(
+            node_id("agency", agency),
+            node_id(kind, canonical),
+            _ENTITY_EDGE[kind],
+            _ids(reports),
+            n,
+            articles.split(",") if articles else (),
+        )
+    for canonical, issuer, n, reports in conn.execute(
+        "SELECT canonical, issuer, sum(issuer_mentions), group_concat(report_id) FROM entity_reports"
+        " WHERE kind = 'document' AND issuer IS NOT NULL GROUP BY canonical, issuer"
+    ):
+        g.add_node(node_id("agency", issuer), type="agency", label=issuer)
+        edges.add(node_id("document", canonical), node_id("agency", issuer), "issued_by", _ids(reports), n)
+    _add_problems(conn, g, edges, publisher_of)
+    edges.into(g)
     if wanted != set(NODE_TYPES):
         g = g.subgraph([n for n, t in g.nodes(data="type") if t in wanted]).copy()
     return g
 
 
-def _add_problems(conn: sqlite3.Connection, g: nx.MultiDiGraph, publisher_of: dict[int, str]) -> None:
+def _add_problems(conn: sqlite3.Connection, g: nx.MultiDiGraph, edges: _Edges, publisher_of: dict[int, str]) -> None:
     """Problem and fix categories: who reports which, and which fixes stand beside which problems."""
     from indexer.extract.problems import taxonomy
 
     labels = {(k, c.id): c.label for k, name in (("problem", "problems"), ("fix", "fixes")) for c in taxonomy(name)}
-    per_report: dict[int, dict[str, set[str]]] = defaultdict(lambda: {"problem": set(), "fix": set()})
-    for rid, kind, category in conn.execute("SELECT report_id, kind, category FROM item_categories"):
-        node = node_id(kind, category)
-        g.add_node(node, type=kind, label=labels.get((kind, category), category))
-        per_report[rid][kind].add(node)
+    for kind, category in conn.execute("SELECT DISTINCT kind, category FROM item_categories"):
+        g.add_node(node_id(kind, category), type=kind, label=labels.get((kind, category), category))
+    for rid, kind, category, n in conn.execute(
+        "SELECT report_id, kind, category, count(*) FROM item_categories GROUP BY report_id, kind, category"
+    ):
         if rid in publisher_of:
-            _edge(g, publisher_of[rid], node, "reports_problem" if kind == "problem" else "proposes_fix", rid)
-    for rid, found in per_report.items():
-        for problem in found["problem"]:
-            for fix in found["fix"]:
-                _edge(g, problem, fix, "addressed_by", rid)
-
-
-def _edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, report: int | None, article: str | None = None) -> None:
-    if g.has_edge(u, v, key=kind):
-        data = g.edges[u, v, kind]
-        data["count"] += 1
-    else:
-        g.add_edge(u, v, key=kind, relation=kind, count=1, reports=set(), articles=set())
-        data = g.edges[u, v, kind]
-    if report is not None:
-        data["reports"].add(report)
-    if article:
-        data["articles"].add(article)
-
-
-def _finish(g: nx.MultiDiGraph) -> None:
-    """Sets become sorted, comma-joined strings, so GraphML/GEXF can hold them."""
-    for _, _, data in g.edges(data=True):
-        data["reports"] = ",".join(map(str, sorted(data["reports"])))
-        data["articles"] = ",".join(sorted(data["articles"]))
+            relation = "reports_problem" if kind == "problem" else "proposes_fix"
+            edges.add(publisher_of[rid], node_id(kind, category), relation, (rid,), n)
+    for problem, fix, n, reports in conn.execute(
+        "SELECT p.category, f.category, count(DISTINCT p.report_id), group_concat(DISTINCT p.report_id)"
+        " FROM item_categories p JOIN item_categories f ON f.report_id = p.report_id AND f.kind = 'fix'"
+        " WHERE p.kind = 'problem'"
+        " GROUP BY p.category, f.category"
+    ):
+        edges.add(node_id("problem", problem), node_id("fix", fix), "addressed_by", _ids(reports), n)
 
 
 def neighbours(g: nx.MultiDiGraph, node: str) -> dict[str, list[tuple[str, int]]]:

@@ -66,9 +66,8 @@ def _mentioning_agencies(conn: sqlite3.Connection, prefix: str, name: str, cap: 
         )
         return conn.execute(sql, (prefix, name, cap)).fetchall()
     sql = (
-        "SELECT r.publisher, count(DISTINCT r.id) FROM mentions m JOIN reports r ON r.id = m.report_id"
-        " WHERE m.kind = ? AND m.canonical = ? AND r.publisher IS NOT NULL GROUP BY r.publisher"
-        " ORDER BY 2 DESC LIMIT ?"
+        "SELECT agency, count(*) FROM entity_reports WHERE kind = ? AND canonical = ? AND agency IS NOT NULL"
+        " GROUP BY agency ORDER BY 2 DESC LIMIT ?"
     )
     return conn.execute(sql, (_ENTITY_KINDS[prefix], name, cap)).fetchall()
 
@@ -79,7 +78,7 @@ def _agency_entities(conn: sqlite3.Connection, publisher: str, kinds: set[str], 
         return []
     marks = ",".join("?" * len(wanted))
     sql = (
-        f"SELECT m.kind, m.canonical, count(DISTINCT m.report_id) FROM mentions m JOIN reports r ON r.id = m.report_id"
-        f" WHERE r.publisher = ? AND m.kind IN ({marks}) GROUP BY m.kind, m.canonical ORDER BY 3 DESC LIMIT ?"
+        f"SELECT kind, canonical, count(*) FROM entity_reports WHERE agency = ? AND kind IN ({marks})"
+        " GROUP BY kind, canonical ORDER BY 3 DESC LIMIT ?"
     )
     return conn.execute(sql, (publisher, *wanted, cap)).fetchall()

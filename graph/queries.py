@@ -23,6 +23,9 @@ from indexer.parse.narrative import find_figures
 _KINDS = ("document", "platform", "measure", "agency")
 _NEIGHBOUR_SAMPLE = 500
 _COMMON_SHARE = 0.3
+_CANDIDATE_ROWS = 5000
+_CANDIDATES = 200
+_WEIGHTS = "SELECT value ->> 0 AS kind, value ->> 1 AS canonical, value ->> 2 AS weight FROM json_each(?)"
 
 
 @dataclass
@@ -58,7 +61,7 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
     """(kind, canonical) for a name: a canonical id, a lexicon alias, or a loose match of a title."""
     name = name.strip().strip("《》")
     for kind in kinds:
-        if conn.execute("SELECT 1 FROM mentions WHERE kind = ? AND canonical = ? LIMIT 1", (kind, name)).fetchone():
+        if conn.execute("SELECT 1 FROM entities WHERE kind = ? AND canonical = ?", (kind, name)).fetchone():
             return kind, name
     for kind in kinds:
         lex = lexicon({"document": "regulations", "agency": "agencies"}.get(kind, kind + "s"))
@@ -69,7 +72,7 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
     candidates: Counter[tuple[str, str]] = Counter()
     for kind in kinds:
         for canonical, n in conn.execute(
-            "SELECT canonical, count(*) FROM mentions WHERE kind = ? AND canonical LIKE ? GROUP BY canonical",
+            "SELECT canonical, reports FROM entities WHERE kind = ? AND canonical LIKE ?",
             (kind, f"%{name[-6:]}%" if len(name) > 6 else f"%{name}%"),
         ):
             c = squeeze(canonical)
@@ -81,33 +84,33 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
 
 
 def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, figures: bool) -> EntityAnswer:
-    rows = conn.execute(
-        "SELECT m.report_id, r.title, r.year, r.province, r.city, r.county, r.publisher, m.section,"
-        " m.sentence_start, m.sentence_end, m.attrs FROM mentions m JOIN reports r ON r.id = m.report_id"
-        " WHERE m.kind = ? AND m.canonical = ? ORDER BY r.province, r.city, r.county, r.year, m.id",
-        (kind, canonical),
-    ).fetchall()
-    # Every sentence that names the entity, per report (a report often says more than once).
-    said: dict[int, list[tuple[int, int]]] = {}
-    first: dict[int, tuple] = {}
-    for rid, title, year, province, city, county, publisher, section, s0, s1, attrs in rows:
-        if rid not in said:
-            said[rid] = []
-            first[rid] = (title, year, province, city, county, publisher, section, json.loads(attrs))
-        if (s0, s1) not in said[rid]:
-            said[rid].append((s0, s1))
-    hits: list[Citing] = []
+    """Counts from the running totals; the first ``limit`` reports (by region, then year) with their sentences."""
+    key = (kind, canonical)
+    reports = conn.execute("SELECT reports FROM entities WHERE kind = ? AND canonical = ?", key).fetchone()
     by_province: Counter[str] = Counter()
-    by_year: Counter[int] = Counter()
-    regions: set[tuple] = set()
-    for rid, (title, year, province, city, county, publisher, section, attrs) in first.items():
-        by_province[province or "未识别"] += 1
-        by_year[year or 0] += 1
-        regions.add((province, city, county))
-        if len(hits) >= limit:
-            continue
-        text = conn.execute("SELECT text FROM reports WHERE id = ?", (rid,)).fetchone()[0]
-        sentences = [text[a:b].strip() for a, b in said[rid]]
+    regions = 0
+    for province, n in conn.execute(
+        "SELECT province, reports FROM entity_places WHERE kind = ? AND canonical = ?", key
+    ):
+        by_province[province or "未识别"] += n
+        regions += 1
+    by_year = dict(conn.execute("SELECT year, reports FROM entity_years WHERE kind = ? AND canonical = ?", key))
+    hits: list[Citing] = []
+    for rid, articles in conn.execute(
+        "SELECT report_id, articles FROM entity_reports WHERE kind = ? AND canonical = ?"
+        " ORDER BY province, city, county, year, report_id LIMIT ?",
+        (*key, limit),
+    ).fetchall():
+        title, year, province, city, county, publisher, text = conn.execute(
+            "SELECT title, year, province, city, county, publisher, text FROM reports WHERE id = ?", (rid,)
+        ).fetchone()
+        said = conn.execute(
+            "SELECT section, sentence_start, sentence_end FROM mentions"
+            " WHERE kind = ? AND canonical = ? AND report_id = ? ORDER BY id",
+            (*key, rid),
+        ).fetchall()
+        # Every sentence that names the entity (a report often says more than once).
+        sentences = list(dict.fromkeys(text[a:b].strip() for _, a, b in said))
         hit = Citing(
             rid,
             title,
@@ -116,15 +119,21 @@ def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, fig
             city,
             county,
             publisher,
-            section,
+            said[0][0] if said else None,
             " … ".join(sentences[:3]),
-            attrs.get("article"),
+            articles.split(",")[0] if articles else None,
         )
         if figures:
             hit.figures = list(dict.fromkeys(f"{f.value:g}{f.unit}" for t in sentences for f in find_figures(t)))
         hits.append(hit)
     return EntityAnswer(
-        kind, canonical, len(first), len(regions), dict(by_province.most_common()), dict(sorted(by_year.items())), hits
+        kind,
+        canonical,
+        reports[0] if reports else 0,
+        regions,
+        dict(by_province.most_common()),
+        dict(sorted(by_year.items())),
+        hits,
     )
 
 
@@ -171,109 +180,111 @@ def practice(conn: sqlite3.Connection, name: str, limit: int = 50, backend: Any 
 
 
 def entity(conn: sqlite3.Connection, name: str) -> dict[str, Any]:
-    """An entity, its surface forms, and its neighbours by relation with counts."""
+    """An entity, its surface forms, and its neighbours by relation with counts.
+
+    Regions are counted over every report; publishers, co-occurring entities and issuers over an even
+    sample of at most ``_NEIGHBOUR_SAMPLE`` of the reports naming it."""
     kind, canonical = resolve(conn, name)
+    key = (kind, canonical)
     surfaces = [
         s
         for (s,) in conn.execute(
-            "SELECT surface FROM mentions WHERE kind = ? AND canonical = ?"
-            " GROUP BY surface ORDER BY count(*) DESC LIMIT 20",
-            (kind, canonical),
+            "SELECT surface FROM entity_surfaces WHERE kind = ? AND canonical = ? ORDER BY mentions DESC LIMIT 20", key
         )
     ]
-    reports = [
-        r
-        for (r,) in conn.execute(
-            "SELECT DISTINCT report_id FROM mentions WHERE kind = ? AND canonical = ?", (kind, canonical)
-        )
-    ]
-    sample = reports[:_NEIGHBOUR_SAMPLE]  # neighbours are read from a sample of the reports naming it
+    reports = conn.execute("SELECT reports FROM entities WHERE kind = ? AND canonical = ?", key).fetchone()[0]
+    step = max(1, math.ceil(reports / _NEIGHBOUR_SAMPLE))
+    sql = "SELECT report_id, agency, issuer FROM entity_reports WHERE kind = ? AND canonical = ?"
+    sample = (
+        conn.execute(f"{sql} AND report_id % ? = 0", (*key, step)).fetchall()
+        or conn.execute(f"{sql} LIMIT ?", (*key, _NEIGHBOUR_SAMPLE)).fetchall()
+    )
     neighbours: dict[str, Counter[str]] = defaultdict(Counter)
     if kind == "agency":
         for (title,) in conn.execute("SELECT title FROM reports WHERE publisher = ?", (canonical,)):
             neighbours["publishes"][title] += 1
-    marks = ",".join("?" * len(sample))
-    if sample:
-        for province, city, county, publisher in conn.execute(
-            f"SELECT province, city, county, publisher FROM reports WHERE id IN ({marks})", sample
-        ):
-            neighbours["mentioned by (publisher)"][publisher or "?"] += 1
-            neighbours["regions"]["/".join(x for x in (province, city, county) if x)] += 1
+    for _, agency, issuer in sample:
+        neighbours["mentioned by (publisher)"][agency or "?"] += 1
+        if issuer:
+            neighbours["issued_by"][issuer] += 1
+    for province, city, county, n in conn.execute(
+        "SELECT province, city, county, reports FROM entity_places WHERE kind = ? AND canonical = ?"
+        " ORDER BY reports DESC LIMIT 15",
+        key,
+    ):
+        neighbours["regions"]["/".join(x for x in (province, city, county) if x)] += n
+    ids = [r[0] for r in sample]
+    if ids:
+        marks = ",".join("?" * len(ids))
         for k, c, n in conn.execute(
-            f"SELECT kind, canonical, count(DISTINCT report_id) FROM mentions WHERE report_id IN ({marks})"
+            f"SELECT kind, canonical, count(*) FROM entity_reports WHERE report_id IN ({marks})"
             " AND NOT (kind = ? AND canonical = ?) GROUP BY kind, canonical ORDER BY 3 DESC LIMIT 60",
-            (*sample, kind, canonical),
+            (*ids, *key),
         ):
             neighbours[f"co-occurs ({k})"][c] = n
-    issuers = [
-        json.loads(a).get("issuer")
-        for (a,) in conn.execute(
-            "SELECT attrs FROM mentions WHERE kind = 'document' AND canonical = ? LIMIT 200", (canonical,)
-        )
-    ]
-    for issuer in filter(None, issuers):
-        neighbours["issued_by"][issuer] += 1
     return {
         "kind": kind,
         "canonical": canonical,
         "aliases": surfaces,
-        "reports": len(reports),
+        "reports": reports,
         "neighbours": {k: v.most_common(15) for k, v in neighbours.items()},
     }
 
 
 def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Regions ranked by the documents, platforms and measures they share, rarer ones weighing more."""
+    """Regions ranked by the documents, platforms and measures they share, rarer ones weighing more:
+    each shared entity adds log(1 + places / places naming it).
+
+    Candidates are the ``_CANDIDATES`` places sharing most of the region's rarest entities (about
+    ``_CANDIDATE_ROWS`` place rows read, rarest first); each is then scored over everything it shares."""
     column = _region_column(conn, region)
     mine = conn.execute(
-        "SELECT DISTINCT m.kind, m.canonical FROM mentions m JOIN reports r ON r.id = m.report_id"
-        f" WHERE r.{column} = ? AND m.kind != 'agency'",
+        "SELECT e.kind, e.canonical, e.reports,"
+        " (SELECT count(*) FROM entity_places p WHERE p.kind = e.kind AND p.canonical = e.canonical)"
+        " FROM entities e WHERE (e.kind, e.canonical) IN (SELECT x.kind, x.canonical FROM reports r"
+        f" JOIN entity_reports x ON x.report_id = r.id WHERE r.{column} = ? AND x.kind != 'agency')",
         (region,),
     ).fetchall()
     if not mine:
         raise NianbaoError(f"no entities recorded for '{region}'")
     reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
-    # What nearly every report mentions (the 条例, the portal) says nothing about likeness; skip it.
-    telling = [
-        (kind, canonical)
-        for kind, canonical in mine
-        if conn.execute(
-            "SELECT count(DISTINCT report_id) FROM mentions WHERE kind = ? AND canonical = ?", (kind, canonical)
-        ).fetchone()[0]
-        <= max(_COMMON_SHARE * reports, 2)
-    ]
-    rows = [
-        (*place, kind, canonical)
-        for kind, canonical in telling
-        for place in conn.execute(
-            "SELECT DISTINCT r.province, r.city, r.county FROM mentions m JOIN reports r ON r.id = m.report_id"
-            " WHERE m.kind = ? AND m.canonical = ?",
-            (kind, canonical),
-        )
-    ]
-    places_of: dict[tuple[str, str], set[tuple]] = defaultdict(set)
-    for province, city, county, kind, canonical in rows:
-        places_of[(kind, canonical)].add((province, city, county))
     total = conn.execute("SELECT count(DISTINCT county) FROM reports").fetchone()[0] or 1
-    score: Counter[tuple] = Counter()
-    shared: dict[tuple, list[str]] = defaultdict(list)
-    for (_, canonical), places in places_of.items():
-        weight = math.log(1 + total / len(places))
-        for place in places:
-            if region in place:
-                continue
-            score[place] += weight
-            shared[place].append(canonical)
+    # What nearly every report mentions (the 条例, the portal) says nothing about likeness; skip it.
+    telling = sorted(
+        (places, kind, canonical) for kind, canonical, n, places in mine if n <= max(_COMMON_SHARE * reports, 2)
+    )
+    weight = {(kind, canonical): math.log(1 + total / places) for places, kind, canonical in telling}
+    budget, rarest = _CANDIDATE_ROWS, []
+    for places, kind, canonical in telling:
+        if budget < places and rarest:
+            break
+        budget -= places
+        rarest.append((kind, canonical))
+    weights = json.dumps([[*key, w] for key, w in weight.items()], ensure_ascii=False)
+    found = conn.execute(
+        f"WITH w AS ({_WEIGHTS}), c AS (SELECT p.province, p.city, p.county FROM w"
+        " JOIN entity_places p ON p.kind = w.kind AND p.canonical = w.canonical"
+        " WHERE (w.kind, w.canonical) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))"
+        " AND ? NOT IN (p.province, p.city, p.county)"
+        " GROUP BY p.province, p.city, p.county ORDER BY sum(w.weight) DESC LIMIT ?)"
+        " SELECT c.province, c.city, c.county, sum(w.weight), json_group_array(p.canonical) FROM c"
+        " JOIN entity_places p ON p.province = c.province AND p.city = c.city AND p.county = c.county"
+        " JOIN w ON w.kind = p.kind AND w.canonical = p.canonical GROUP BY c.province, c.city, c.county",
+        (weights, json.dumps(rarest, ensure_ascii=False), region, _CANDIDATES),
+    ).fetchall()
+    score = {tuple(row[:3]): row[3] for row in found}
+    shared = {tuple(row[:3]): sorted(json.loads(row[4])) for row in found}
+    ranked = sorted(score, key=lambda p: (-score[p], p))[:limit]
     return [
         {
-            "province": p[0],
-            "city": p[1],
-            "county": p[2],
-            "score": round(s, 3),
+            "province": p[0] or None,
+            "city": p[1] or None,
+            "county": p[2] or None,
+            "score": round(score[p], 3),
             "shared": len(shared[p]),
-            "examples": sorted(shared[p])[:8],
+            "examples": shared[p][:8],
         }
-        for p, s in score.most_common(limit)
+        for p in ranked
     ]
 
 

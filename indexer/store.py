@@ -15,9 +15,10 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.segment import domain_terms, index_text
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
@@ -47,6 +48,9 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_region ON reports (province, city, county);
 CREATE INDEX IF NOT EXISTS reports_year ON reports (year);
+CREATE INDEX IF NOT EXISTS reports_county ON reports (county);
+CREATE INDEX IF NOT EXISTS reports_city ON reports (city);
+CREATE INDEX IF NOT EXISTS reports_publisher ON reports (publisher);
 CREATE TABLE IF NOT EXISTS sections (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     idx INTEGER NOT NULL, kind TEXT, number TEXT, heading TEXT NOT NULL,
@@ -83,6 +87,41 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 CREATE INDEX IF NOT EXISTS mentions_entity_report ON mentions (kind, canonical, report_id);
 CREATE INDEX IF NOT EXISTS mentions_report ON mentions (report_id);
+-- Entities per report, and running totals per entity, kept in step with mentions at every write:
+-- the entity questions and the graph read these instead of every mention.
+CREATE TABLE IF NOT EXISTS entity_reports (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    province TEXT, city TEXT, county TEXT, year INTEGER,  -- the report's, so answers sort without a join
+    agency TEXT,                     -- the publishing agency (the graph's agency node)
+    mentions INTEGER NOT NULL,
+    articles TEXT NOT NULL,          -- the articles cited, comma-joined in order of mention
+    issuer TEXT, issuer_mentions INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_reports_entity
+    ON entity_reports (kind, canonical, province, city, county, year, report_id);
+CREATE INDEX IF NOT EXISTS entity_reports_report ON entity_reports (report_id);
+CREATE INDEX IF NOT EXISTS entity_reports_agency ON entity_reports (agency, kind, canonical);
+CREATE TABLE IF NOT EXISTS entities (
+    kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    attrs TEXT NOT NULL,             -- node attributes: a document's kind and family, a platform's kind
+    reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_places (   -- '' where the region is unknown
+    kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    province TEXT NOT NULL, city TEXT NOT NULL, county TEXT NOT NULL, reports INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical, province, city, county)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_places_place ON entity_places (province, city, county);
+CREATE TABLE IF NOT EXISTS entity_years (    -- year 0 where it is unknown
+    kind TEXT NOT NULL, canonical TEXT NOT NULL, year INTEGER NOT NULL, reports INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical, year)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_surfaces (
+    kind TEXT NOT NULL, canonical TEXT NOT NULL, surface TEXT NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical, surface)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY,
     report_id INTEGER NOT NULL REFERENCES reports (id),
@@ -149,6 +188,10 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         if not db.exists():
             raise NianbaoError("no store here yet; run `nianbao ingest` first", db)
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if schema and schema[0] != SCHEMA_VERSION:
+            upgrade = "run `nianbao ingest` once to upgrade it" if schema[0] == "4" else "delete it and ingest again"
+            raise NianbaoError(f"store schema {schema[0]} is not {SCHEMA_VERSION}; {upgrade}", db)
     else:
         db.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
@@ -167,12 +210,85 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
     if not stored:
         conn.executemany("INSERT INTO meta VALUES (?, ?)", current.items())
         return
-    if stored.get("schema") != SCHEMA_VERSION:
+    if stored.get("schema") == "4":
+        _upgrade_from_4(conn)
+    elif stored.get("schema") != SCHEMA_VERSION:
         raise NianbaoError(
             f"store schema {stored.get('schema')} is not {SCHEMA_VERSION}; delete it and ingest again", db
         )
     if stored.get("segmentation") != current["segmentation"]:
-        raise NianbaoError("the segmentation dictionary changed since this store was built; run `nianbao reindex`", db)
+        raise NianbaoError(
+            "the segmentation dictionary changed since this store was built; delete it and ingest again", db
+        )
+
+
+def _upgrade_from_4(conn: sqlite3.Connection) -> None:
+    """Schema 4 → 5: fill the entity tables from the stored mentions, as an ingest would have."""
+    from types import SimpleNamespace
+
+    with transaction(conn):
+        reports = conn.execute("SELECT id, publisher, province, city, county, year FROM reports").fetchall()
+        for report_id, publisher, province, city, county, year in reports:
+            mentions = [
+                SimpleNamespace(kind=k, canonical=c, surface=s, attrs=json.loads(a))
+                for k, c, s, a in conn.execute(
+                    "SELECT kind, canonical, surface, attrs FROM mentions WHERE report_id = ? ORDER BY start",
+                    (report_id,),
+                )
+            ]
+            row = {"publisher": publisher, "province": province, "city": city, "county": county, "year": year}
+            _link_entities(conn, report_id, row, summarize_entities(mentions))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
+
+
+@dataclass
+class EntitySummary:
+    """One entity as one report names it: what ``entity_reports`` and the running totals hold."""
+
+    kind: str
+    canonical: str
+    attrs: dict[str, str]
+    mentions: int = 0
+    articles: list[str] = field(default_factory=list)
+    issuer: str | None = None
+    issuer_mentions: int = 0
+    surfaces: Counter[str] = field(default_factory=Counter)
+
+
+def summarize_entities(mentions: Iterable[Any]) -> list[EntitySummary]:
+    """Mentions (in text order) grouped by entity."""
+    found: dict[tuple[str, str], EntitySummary] = {}
+    for m in mentions:
+        key = (m.kind, m.canonical)
+        e = found.get(key)
+        if e is None:
+            e = found[key] = EntitySummary(m.kind, m.canonical, node_attrs(m.kind, m.attrs))
+        e.mentions += 1
+        e.surfaces[m.surface] += 1
+        article = m.attrs.get("article")
+        if article and article not in e.articles:
+            e.articles.append(article)
+        if m.attrs.get("issuer"):
+            e.issuer = e.issuer or m.attrs["issuer"]
+            e.issuer_mentions += 1
+    return list(found.values())
+
+
+def node_attrs(kind: str, attrs: dict[str, Any]) -> dict[str, str]:
+    """What the graph shows of an entity beside its name."""
+    if kind == "document":
+        return {"kind": attrs.get("doc_kind") or "", "family": attrs.get("family") or ""}
+    if kind == "platform" and attrs.get("instance_of"):
+        return {"instance_of": attrs["instance_of"]}
+    return {}
+
+
+def publishing_agency(publisher: str | None, province: str | None, city: str | None, county: str | None) -> str | None:
+    """The agency a report is published by: its publisher, else the government of its region."""
+    if publisher:
+        return publisher
+    place = county or city or province
+    return f"{place}人民政府" if place else None
 
 
 @dataclass
@@ -190,6 +306,7 @@ class PreparedReport:
     cells: list[tuple]
     checks: list[tuple]
     mentions: list[tuple]
+    entities: list[EntitySummary]
     items: list[tuple]
 
 
@@ -260,6 +377,7 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
             )
             for m in report.mentions
         ],
+        entities=summarize_entities(sorted(report.mentions, key=lambda m: m.start)),
         items=[
             (i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
             for n, i in enumerate(report.items)
@@ -302,8 +420,67 @@ def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
         conn.execute(
             f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
         )
+    _unlink_entities(conn, report_id)
     for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+
+
+def _link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]) -> None:
+    """Add one report's entities to ``entity_reports`` and to the running totals."""
+    province, city, county, year = row["province"], row["city"], row["county"], row["year"]
+    agency = publishing_agency(row["publisher"], province, city, county)
+    conn.executemany(
+        "INSERT INTO entity_reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (report_id, e.kind, e.canonical, province, city, county, year, agency, e.mentions)
+            + (",".join(e.articles), e.issuer, e.issuer_mentions)
+            for e in found
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?, 1, ?) ON CONFLICT DO UPDATE"
+        " SET reports = reports + 1, mentions = mentions + excluded.mentions",
+        [(e.kind, e.canonical, json.dumps(e.attrs, ensure_ascii=False), e.mentions) for e in found],
+    )
+    place = (province or "", city or "", county or "")
+    conn.executemany(
+        "INSERT INTO entity_places VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET reports = reports + 1",
+        [(e.kind, e.canonical, *place) for e in found],
+    )
+    conn.executemany(
+        "INSERT INTO entity_years VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET reports = reports + 1",
+        [(e.kind, e.canonical, year or 0) for e in found],
+    )
+    conn.executemany(
+        "INSERT INTO entity_surfaces VALUES (?, ?, ?, ?)"
+        " ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions",
+        [(e.kind, e.canonical, surface, n) for e in found for surface, n in e.surfaces.items()],
+    )
+
+
+def _unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
+    """Take one report's entities out of ``entity_reports`` and the totals (before its mentions go)."""
+    rows = conn.execute(
+        "SELECT kind, canonical, ifnull(province, ''), ifnull(city, ''), ifnull(county, ''), ifnull(year, 0), mentions"
+        " FROM entity_reports WHERE report_id = ?",
+        (report_id,),
+    ).fetchall()
+    surfaces = conn.execute(
+        "SELECT kind, canonical, surface, count(*) FROM mentions WHERE report_id = ? GROUP BY kind, canonical, surface",
+        (report_id,),
+    ).fetchall()
+    # (table, counter column, key columns, [(decrement, *key)])
+    for table, counter, keys, values in (
+        ("entities", "reports", ("kind", "canonical"), [(1, *r[:2]) for r in rows]),
+        ("entities", "mentions", ("kind", "canonical"), [(r[6], *r[:2]) for r in rows]),
+        ("entity_places", "reports", ("kind", "canonical", "province", "city", "county"), [(1, *r[:5]) for r in rows]),
+        ("entity_years", "reports", ("kind", "canonical", "year"), [(1, *r[:2], r[5]) for r in rows]),
+        ("entity_surfaces", "mentions", ("kind", "canonical", "surface"), [(n, *r) for *r, n in surfaces]),
+    ):
+        where = " AND ".join(f"{k} = ?" for k in keys)
+        conn.executemany(f"UPDATE {table} SET {counter} = {counter} - ? WHERE {where}", values)
+        conn.executemany(f"DELETE FROM {table} WHERE {counter} <= 0 AND {where}", [v[1:] for v in values])
+    conn.execute("DELETE FROM entity_reports WHERE report_id = ?", (report_id,))
 
 
 def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
@@ -337,6 +514,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
         " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(report_id, *m) for m in prepared.mentions],
     )
+    _link_entities(conn, report_id, row, prepared.entities)
     for kind, n, text, start, end, categories in prepared.items:
         cur = conn.execute(
             "INSERT INTO items (report_id, kind, idx, text, start, end, categories) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -107,8 +107,7 @@ def report_link(report_id: int, label: str) -> None:
 def entity_names(kind: str, limit: int = 5000) -> list[str]:
     """Canonical names of one kind of entity, most mentioned first (for the pickers)."""
     rows = store().execute(
-        "SELECT canonical FROM mentions WHERE kind = ? GROUP BY canonical ORDER BY count(DISTINCT report_id) DESC"
-        " LIMIT ?",
+        "SELECT canonical FROM entities WHERE kind = ? ORDER BY reports DESC LIMIT ?",
         (kind, limit),
     )
     return [r[0] for r in rows]

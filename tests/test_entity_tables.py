@@ -1,0 +1,106 @@
+"""The per-report entity rows and running totals stay equal to what the mentions say, through
+ingest, replace and the upgrade of a schema-4 store."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import NianbaoError
+from indexer.ingest import ingest
+from indexer.store import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
+TABLES = ("entity_reports", "entities", "entity_places", "entity_years", "entity_surfaces")
+
+
+def _from_mentions(conn: sqlite3.Connection) -> dict[str, Counter]:
+    """The totals recomputed from scratch out of the mentions and reports."""
+    entities: Counter = Counter()
+    places: Counter = Counter()
+    years: Counter = Counter()
+    for kind, canonical, n, province, city, county, year in conn.execute(
+        "SELECT m.kind, m.canonical, count(*), r.province, r.city, r.county, r.year"
+        " FROM mentions m JOIN reports r ON r.id = m.report_id GROUP BY m.report_id, m.kind, m.canonical"
+    ):
+        entities[(kind, canonical, "reports")] += 1
+        entities[(kind, canonical, "mentions")] += n
+        places[(kind, canonical, province or "", city or "", county or "")] += 1
+        years[(kind, canonical, year or 0)] += 1
+    surfaces = Counter(
+        {
+            tuple(row[:3]): row[3]
+            for row in conn.execute("SELECT kind, canonical, surface, count(*) FROM mentions GROUP BY 1, 2, 3")
+        }
+    )
+    return {"entities": entities, "entity_places": places, "entity_years": years, "entity_surfaces": surfaces}
+
+
+def _stored(conn: sqlite3.Connection) -> dict[str, Counter]:
+    entities: Counter = Counter()
+    for kind, canonical, reports, mentions in conn.execute("SELECT kind, canonical, reports, mentions FROM entities"):
+        entities[(kind, canonical, "reports")] = reports
+        entities[(kind, canonical, "mentions")] = mentions
+    return {
+        "entities": entities,
+        "entity_places": Counter({tuple(r[:5]): r[5] for r in conn.execute("SELECT * FROM entity_places")}),
+        "entity_years": Counter({tuple(r[:3]): r[3] for r in conn.execute("SELECT * FROM entity_years")}),
+        "entity_surfaces": Counter({tuple(r[:3]): r[3] for r in conn.execute("SELECT * FROM entity_surfaces")}),
+    }
+
+
+def _snapshot(db: Path) -> dict[str, list]:
+    conn = sqlite3.connect(db)
+    out = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}")), key=repr) for t in TABLES}
+    conn.close()
+    return out
+
+
+def test_totals_follow_the_mentions_through_a_replace(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = [Path(shutil.copy(s, folder / s.name)) for s in SAMPLES]
+    db = tmp_path / "s.db"
+    ingest([folder], db=db, workers=1)
+    conn = sqlite3.connect(db)
+    assert _stored(conn) == _from_mentions(conn)
+    before = conn.execute("SELECT reports FROM entities WHERE kind = 'measure' AND canonical = '政府开放日'").fetchone()
+    assert before == (3,)
+    per_report = conn.execute("SELECT count(*), count(DISTINCT report_id) FROM entity_reports").fetchone()
+    assert per_report[1] == 5 and per_report[0] == len(
+        set(conn.execute("SELECT report_id, kind, canonical FROM mentions").fetchall())
+    )
+
+    target = files[1]
+    text = target.read_text(encoding="utf-8")
+    assert "政府开放日" in text
+    target.write_text(text.replace("政府开放日", "座谈会").replace("走进政府", "参与座谈"), encoding="utf-8")
+    assert ingest([folder], db=db, workers=1).replaced == 1
+    conn = sqlite3.connect(db)
+    assert _stored(conn) == _from_mentions(conn)
+    after = conn.execute("SELECT reports FROM entities WHERE kind = 'measure' AND canonical = '政府开放日'").fetchone()
+    assert after == (2,)
+
+
+def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    expected = _snapshot(db)
+    assert all(expected[t] for t in TABLES)
+    conn = sqlite3.connect(db)
+    for table in TABLES:
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+
+    with pytest.raises(NianbaoError, match="nianbao ingest"):
+        connect(db, readonly=True)
+    connect(db).close()
+    assert _snapshot(db) == expected
+    assert connect(db, readonly=True).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "5"
