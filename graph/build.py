@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 
@@ -98,6 +98,17 @@ class _Edges:
         )
 
 
+def _plain_rows(conn: sqlite3.Connection) -> Callable[[str], sqlite3.Cursor]:
+    """Run queries returning plain tuples (millions of rows: no per-row Row objects)."""
+
+    def run(sql: str) -> sqlite3.Cursor:
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql)
+
+    return run
+
+
 def _joined(reports: Iterable[int]) -> str:
     return ",".join(map(str, sorted(reports)))
 
@@ -112,10 +123,11 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
     Entity edges are aggregated in SQL from ``entity_reports`` (one row per entity per report), not
     read mention by mention."""
     wanted = set(types or NODE_TYPES)
+    rows = _plain_rows(conn)
     g = nx.MultiDiGraph()
     edges = _Edges()
     publisher_of: dict[int, str] = {}
-    for rid, sha, title, year, publisher, level, province, city, county, path in conn.execute(
+    for rid, sha, title, year, publisher, level, province, city, county, path in rows(
         "SELECT id, sha256, title, year, publisher, level, province, city, county, path FROM reports"
     ):
         chain = region_path(province, city, county)
@@ -135,9 +147,9 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
                 edges.add(agency, chain[-1][0], "located_in", (rid,))
         if chain:
             edges.add(report, chain[-1][0], "located_in", (rid,))
-    for kind, canonical, attrs in conn.execute("SELECT kind, canonical, attrs FROM entities"):
+    for kind, canonical, attrs in rows("SELECT kind, canonical, attrs FROM entities"):
         g.add_node(node_id(kind, canonical), type=kind, label=canonical, **json.loads(attrs))
-    for agency, kind, canonical, n, reports, articles in conn.execute(
+    for agency, kind, canonical, n, reports, articles in rows(
         "SELECT agency, kind, canonical, sum(mentions), group_concat(report_id), group_concat(nullif(articles, ''))"
         " FROM entity_reports WHERE kind != 'agency' AND agency IS NOT NULL GROUP BY agency, kind, canonical"
     ):
@@ -149,33 +161,35 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
             n,
             articles.split(",") if articles else (),
         )
-    for canonical, issuer, n, reports in conn.execute(
+    for canonical, issuer, n, reports in rows(
         "SELECT canonical, issuer, sum(issuer_mentions), group_concat(report_id) FROM entity_reports"
         " WHERE kind = 'document' AND issuer IS NOT NULL GROUP BY canonical, issuer"
     ):
         g.add_node(node_id("agency", issuer), type="agency", label=issuer)
         edges.add(node_id("document", canonical), node_id("agency", issuer), "issued_by", _ids(reports), n)
-    _add_problems(conn, g, edges, publisher_of)
+    _add_problems(rows, g, edges, publisher_of)
     edges.into(g)
     if wanted != set(NODE_TYPES):
         g = g.subgraph([n for n, t in g.nodes(data="type") if t in wanted]).copy()
     return g
 
 
-def _add_problems(conn: sqlite3.Connection, g: nx.MultiDiGraph, edges: _Edges, publisher_of: dict[int, str]) -> None:
+def _add_problems(
+    rows: Callable[[str], sqlite3.Cursor], g: nx.MultiDiGraph, edges: _Edges, publisher_of: dict[int, str]
+) -> None:
     """Problem and fix categories: who reports which, and which fixes stand beside which problems."""
     from indexer.extract.problems import taxonomy
 
     labels = {(k, c.id): c.label for k, name in (("problem", "problems"), ("fix", "fixes")) for c in taxonomy(name)}
-    for kind, category in conn.execute("SELECT DISTINCT kind, category FROM item_categories"):
+    for kind, category in rows("SELECT DISTINCT kind, category FROM item_categories"):
         g.add_node(node_id(kind, category), type=kind, label=labels.get((kind, category), category))
-    for rid, kind, category, n in conn.execute(
+    for rid, kind, category, n in rows(
         "SELECT report_id, kind, category, count(*) FROM item_categories GROUP BY report_id, kind, category"
     ):
         if rid in publisher_of:
             relation = "reports_problem" if kind == "problem" else "proposes_fix"
             edges.add(publisher_of[rid], node_id(kind, category), relation, (rid,), n)
-    for problem, fix, n, reports in conn.execute(
+    for problem, fix, n, reports in rows(
         "SELECT p.category, f.category, count(DISTINCT p.report_id), group_concat(DISTINCT p.report_id)"
         " FROM item_categories p JOIN item_categories f ON f.report_id = p.report_id AND f.kind = 'fix'"
         " WHERE p.kind = 'problem'"

@@ -69,18 +69,25 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
         if entry:
             return kind, entry.id
     loose = squeeze(name)
-    candidates: Counter[tuple[str, str]] = Counter()
-    for kind in kinds:
-        for canonical, n in conn.execute(
-            "SELECT canonical, reports FROM entities WHERE kind = ? AND canonical LIKE ?",
-            (kind, f"%{name[-6:]}%" if len(name) > 6 else f"%{name}%"),
-        ):
-            c = squeeze(canonical)
-            if c == loose or loose in c:
-                candidates[(kind, canonical)] = n + (10**9 if c == loose else 0)
-    if not candidates:
+    marks = ",".join("?" * len(kinds))
+    best = "ORDER BY e.reports DESC, e.canonical LIMIT 1"
+    found = conn.execute(
+        f"SELECT e.kind, e.canonical FROM entities e WHERE e.loose = ? AND e.kind IN ({marks}) {best}", (loose, *kinds)
+    ).fetchone()
+    if not found and len(loose) >= 3:  # a name inside a longer one, through the trigram index of names
+        found = conn.execute(
+            "SELECT e.kind, e.canonical FROM entity_names JOIN entities e ON e.id = entity_names.rowid"
+            f" WHERE entity_names MATCH ? AND e.kind IN ({marks}) {best}",
+            (f'"{loose}"', *kinds),
+        ).fetchone()
+    elif not found and loose:
+        found = conn.execute(
+            f"SELECT e.kind, e.canonical FROM entities e WHERE instr(e.loose, ?) AND e.kind IN ({marks}) {best}",
+            (loose, *kinds),
+        ).fetchone()
+    if not found:
         raise NianbaoError(f"nothing in the store is called '{name}'")
-    return candidates.most_common(1)[0][0]
+    return found[0], found[1]
 
 
 def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, figures: bool) -> EntityAnswer:
@@ -239,9 +246,8 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
     ``_CANDIDATE_ROWS`` place rows read, rarest first); each is then scored over everything it shares."""
     column = _region_column(conn, region)
     mine = conn.execute(
-        "SELECT e.kind, e.canonical, e.reports,"
-        " (SELECT count(*) FROM entity_places p WHERE p.kind = e.kind AND p.canonical = e.canonical)"
-        " FROM entities e WHERE (e.kind, e.canonical) IN (SELECT x.kind, x.canonical FROM reports r"
+        "SELECT e.kind, e.canonical, e.reports, e.places FROM entities e"
+        " WHERE (e.kind, e.canonical) IN (SELECT x.kind, x.canonical FROM reports r"
         f" JOIN entity_reports x ON x.report_id = r.id WHERE r.{column} = ? AND x.kind != 'agency')",
         (region,),
     ).fetchall()

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.errors import NianbaoError
+from indexer.extract.documents import squeeze
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.segment import domain_terms, index_text
@@ -103,17 +104,35 @@ CREATE INDEX IF NOT EXISTS entity_reports_entity
 CREATE INDEX IF NOT EXISTS entity_reports_report ON entity_reports (report_id);
 CREATE INDEX IF NOT EXISTS entity_reports_agency ON entity_reports (agency, kind, canonical);
 CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    loose TEXT NOT NULL,             -- the name compared loosely: no 中华人民共和国, marks or spaces
     attrs TEXT NOT NULL,             -- node attributes: a document's kind and family, a platform's kind
     reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
-    PRIMARY KEY (kind, canonical)
-) WITHOUT ROWID;
+    places INTEGER NOT NULL DEFAULT 0,  -- its rows in entity_places, counted by the triggers below
+    UNIQUE (kind, canonical)
+);
+CREATE INDEX IF NOT EXISTS entities_loose ON entities (loose);
+CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5(
+    loose, content='entities', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS entity_named AFTER INSERT ON entities BEGIN
+    INSERT INTO entity_names (rowid, loose) VALUES (new.id, new.loose);
+END;
+CREATE TRIGGER IF NOT EXISTS entity_unnamed AFTER DELETE ON entities BEGIN
+    INSERT INTO entity_names (entity_names, rowid, loose) VALUES ('delete', old.id, old.loose);
+END;
 CREATE TABLE IF NOT EXISTS entity_places (   -- '' where the region is unknown
     kind TEXT NOT NULL, canonical TEXT NOT NULL,
     province TEXT NOT NULL, city TEXT NOT NULL, county TEXT NOT NULL, reports INTEGER NOT NULL,
     PRIMARY KEY (kind, canonical, province, city, county)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_places_place ON entity_places (province, city, county);
+CREATE TRIGGER IF NOT EXISTS entity_place_added AFTER INSERT ON entity_places BEGIN
+    UPDATE entities SET places = places + 1 WHERE kind = new.kind AND canonical = new.canonical;
+END;
+CREATE TRIGGER IF NOT EXISTS entity_place_removed AFTER DELETE ON entity_places BEGIN
+    UPDATE entities SET places = places - 1 WHERE kind = old.kind AND canonical = old.canonical;
+END;
 CREATE TABLE IF NOT EXISTS entity_years (    -- year 0 where it is unknown
     kind TEXT NOT NULL, canonical TEXT NOT NULL, year INTEGER NOT NULL, reports INTEGER NOT NULL,
     PRIMARY KEY (kind, canonical, year)
@@ -438,9 +457,12 @@ def _link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any]
         ],
     )
     conn.executemany(
-        "INSERT INTO entities VALUES (?, ?, ?, 1, ?) ON CONFLICT DO UPDATE"
-        " SET reports = reports + 1, mentions = mentions + excluded.mentions",
-        [(e.kind, e.canonical, json.dumps(e.attrs, ensure_ascii=False), e.mentions) for e in found],
+        "INSERT INTO entities (kind, canonical, loose, attrs, reports, mentions) VALUES (?, ?, ?, ?, 1, ?)"
+        " ON CONFLICT DO UPDATE SET reports = reports + 1, mentions = mentions + excluded.mentions",
+        [
+            (e.kind, e.canonical, squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False), e.mentions)
+            for e in found
+        ],
     )
     place = (province or "", city or "", county or "")
     conn.executemany(

@@ -30,7 +30,9 @@ def _from_mentions(conn: sqlite3.Connection) -> dict[str, Counter]:
     ):
         entities[(kind, canonical, "reports")] += 1
         entities[(kind, canonical, "mentions")] += n
-        places[(kind, canonical, province or "", city or "", county or "")] += 1
+        place = (kind, canonical, province or "", city or "", county or "")
+        entities[(kind, canonical, "places")] += place not in places
+        places[place] += 1
         years[(kind, canonical, year or 0)] += 1
     surfaces = Counter(
         {
@@ -43,9 +45,12 @@ def _from_mentions(conn: sqlite3.Connection) -> dict[str, Counter]:
 
 def _stored(conn: sqlite3.Connection) -> dict[str, Counter]:
     entities: Counter = Counter()
-    for kind, canonical, reports, mentions in conn.execute("SELECT kind, canonical, reports, mentions FROM entities"):
+    for kind, canonical, reports, mentions, places in conn.execute(
+        "SELECT kind, canonical, reports, mentions, places FROM entities"
+    ):
         entities[(kind, canonical, "reports")] = reports
         entities[(kind, canonical, "mentions")] = mentions
+        entities[(kind, canonical, "places")] = places
     return {
         "entities": entities,
         "entity_places": Counter({tuple(r[:5]): r[5] for r in conn.execute("SELECT * FROM entity_places")}),
@@ -57,6 +62,9 @@ def _stored(conn: sqlite3.Connection) -> dict[str, Counter]:
 def _snapshot(db: Path) -> dict[str, list]:
     conn = sqlite3.connect(db)
     out = {t: sorted(map(tuple, conn.execute(f"SELECT * FROM {t}")), key=repr) for t in TABLES}
+    out["entity_names"] = sorted(
+        conn.execute("SELECT rowid, loose FROM entity_names WHERE entity_names MATCH '公开条例'")
+    )
     conn.close()
     return out
 
@@ -91,7 +99,7 @@ def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     ingest([ROOT / "data" / "reports"], db=db, workers=1)
     expected = _snapshot(db)
-    assert all(expected[t] for t in TABLES)
+    assert all(expected[t] for t in (*TABLES, "entity_names"))
     conn = sqlite3.connect(db)
     for table in TABLES:
         conn.execute(f"DELETE FROM {table}")
