@@ -12,6 +12,7 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,6 +41,15 @@ QUERIES = [
 ]
 
 
+def _median_ms(query: Callable, *args: object) -> float:
+    runs = []
+    for _ in range(3):
+        t = time.perf_counter()
+        query(*args)
+        runs.append((time.perf_counter() - t) * 1000)
+    return statistics.median(runs)
+
+
 def main() -> None:
     db, args = bench_store(__doc__)
     start = time.perf_counter()
@@ -53,25 +63,17 @@ def main() -> None:
     build_s = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    timings: list[tuple[str, float]] = []
-    for query, name in QUERIES:
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            query(conn, name)
-            runs.append((time.perf_counter() - t) * 1000)
-        timings.append((f"{query.__name__} {name}", statistics.median(runs)))
-    for column in ("county", "city", "province"):
-        # The region with the most reports at each level: the largest answer of its kind.
-        region = conn.execute(
+    # The region with the most reports at each level: the largest answer of its kind.
+    regions = [
+        conn.execute(
             f"SELECT {column} FROM reports WHERE {column} IS NOT NULL GROUP BY {column} ORDER BY count(*) DESC LIMIT 1"
         ).fetchone()[0]
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            similar(conn, region)
-            runs.append((time.perf_counter() - t) * 1000)
-        timings.append((f"similar {region}", statistics.median(runs)))
+        for column in ("county", "city", "province")
+    ]
+    timings = [
+        (f"{query.__name__} {name}", _median_ms(query, conn, name))
+        for query, name in [*QUERIES, *((similar, region) for region in regions)]
+    ]
 
     print(f"store: {db.name}, {reports} reports, {mentions} mentions (opened/upgraded in {opened_s:.1f} s)")
     print(f"graph: {g.number_of_nodes()} nodes, {g.number_of_edges()} edges")
