@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -103,11 +104,16 @@ def canonical_regulation(title: str) -> str | None:
     entry = lex.get(title)
     if entry:
         return entry.id
-    squeezed = documents.squeeze(title)
-    for alias, entry in lex.by_alias.items():
-        if documents.squeeze(alias) == squeezed:
-            return entry.id
-    return None
+    return _regulations_by_squeezed_alias().get(documents.squeeze(title))
+
+
+@cache
+def _regulations_by_squeezed_alias() -> dict[str, str]:
+    """Each regulation alias, compared loosely, to the regulation's id (the first alias wins)."""
+    out: dict[str, str] = {}
+    for alias, entry in lexicon("regulations").by_alias.items():
+        out.setdefault(documents.squeeze(alias), entry.id)
+    return out
 
 
 def issuer_of(doc_number: str, region: dict[str, str | None]) -> str | None:
