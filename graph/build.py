@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -88,14 +89,19 @@ class _Edges:
     def into(self, g: nx.MultiDiGraph) -> None:
         """Sets become sorted, comma-joined strings, so GraphML/GEXF can hold them."""
         g.add_edges_from(
-            (
-                u,
-                v,
-                relation,
-                {"relation": relation, "count": n, "reports": _joined(reports), "articles": ",".join(sorted(articles))},
-            )
+            (u, v, relation, _data(relation, n, ",".join(map(str, reports)), ",".join(articles)))
             for (u, v, relation), (n, reports, articles) in self.data.items()
         )
+
+
+def _data(relation: str, count: int, reports: str | None, articles: str | None) -> dict[str, Any]:
+    """An edge's attributes from comma-joined report ids and articles (any order, repeats allowed)."""
+    return {
+        "relation": relation,
+        "count": count,
+        "reports": ",".join(map(str, sorted({int(r) for r in reports.split(",")}))) if reports else "",
+        "articles": ",".join(sorted(set(articles.split(",")))) if articles else "",
+    }
 
 
 def _plain_rows(conn: sqlite3.Connection) -> Callable[[str], sqlite3.Cursor]:
@@ -107,10 +113,6 @@ def _plain_rows(conn: sqlite3.Connection) -> Callable[[str], sqlite3.Cursor]:
         return cursor.execute(sql)
 
     return run
-
-
-def _joined(reports: Iterable[int]) -> str:
-    return ",".join(map(str, sorted(reports)))
 
 
 def _ids(concat: str | None) -> list[int]:
@@ -149,24 +151,21 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
             edges.add(report, chain[-1][0], "located_in", (rid,))
     for kind, canonical, attrs in rows("SELECT kind, canonical, attrs FROM entities"):
         g.add_node(node_id(kind, canonical), type=kind, label=canonical, **json.loads(attrs))
-    for agency, kind, canonical, n, reports, articles in rows(
-        "SELECT agency, kind, canonical, sum(mentions), group_concat(report_id), group_concat(nullif(articles, ''))"
-        " FROM entity_reports WHERE kind != 'agency' AND agency IS NOT NULL GROUP BY agency, kind, canonical"
-    ):
-        edges.add(
-            node_id("agency", agency),
-            node_id(kind, canonical),
-            _ENTITY_EDGE[kind],
-            _ids(reports),
-            n,
-            articles.split(",") if articles else (),
+    # One row per edge, aggregated in SQL: straight into the graph.
+    g.add_edges_from(
+        (node_id("agency", agency), node_id(kind, canonical), _ENTITY_EDGE[kind], _data(_ENTITY_EDGE[kind], *agg))
+        for agency, kind, canonical, *agg in rows(
+            "SELECT agency, kind, canonical, sum(mentions), group_concat(report_id), group_concat(nullif(articles, ''))"
+            " FROM entity_reports WHERE kind != 'agency' AND agency IS NOT NULL GROUP BY agency, kind, canonical"
         )
+    )
     for canonical, issuer, n, reports in rows(
         "SELECT canonical, issuer, sum(issuer_mentions), group_concat(report_id) FROM entity_reports"
         " WHERE kind = 'document' AND issuer IS NOT NULL GROUP BY canonical, issuer"
     ):
-        g.add_node(node_id("agency", issuer), type="agency", label=issuer)
-        edges.add(node_id("document", canonical), node_id("agency", issuer), "issued_by", _ids(reports), n)
+        document, agency = node_id("document", canonical), node_id("agency", issuer)
+        g.add_node(agency, type="agency", label=issuer)
+        g.add_edge(document, agency, key="issued_by", **_data("issued_by", n, reports, None))
     _add_problems(rows, g, edges, publisher_of)
     edges.into(g)
     if wanted != set(NODE_TYPES):

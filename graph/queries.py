@@ -24,7 +24,6 @@ _KINDS = ("document", "platform", "measure", "agency")
 _NEIGHBOUR_SAMPLE = 500
 _COMMON_SHARE = 0.3
 _CANDIDATE_ROWS = 5000
-_CANDIDATES = 200
 _WEIGHTS = "SELECT value ->> 0 AS kind, value ->> 1 AS canonical, value ->> 2 AS weight FROM json_each(?)"
 
 
@@ -242,29 +241,41 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
     """Regions ranked by the documents, platforms and measures they share, rarer ones weighing more:
     each shared entity adds log(1 + places / places naming it).
 
-    Candidates are the ``_CANDIDATES`` places sharing most of the region's rarest entities (about
-    ``_CANDIDATE_ROWS`` place rows read, rarest first); each is then scored over everything it shares."""
+    Candidates are the places sharing most of the region's rarest entities (about ``_CANDIDATE_ROWS``
+    place rows read, rarest first; three per answer wanted, at least 60); each candidate is then
+    scored over everything it shares."""
     column = _region_column(conn, region)
-    mine = conn.execute(
-        "SELECT e.kind, e.canonical, e.reports, e.places FROM entities e"
-        " WHERE (e.kind, e.canonical) IN (SELECT x.kind, x.canonical FROM reports r"
-        f" JOIN entity_reports x ON x.report_id = r.id WHERE r.{column} = ? AND x.kind != 'agency')",
+    here = conn.execute(
+        f"SELECT DISTINCT ifnull(province, ''), ifnull(city, ''), ifnull(county, '') FROM reports WHERE {column} = ?",
         (region,),
+    ).fetchall()
+    # The region's entities, each with the number of the region's places naming it.
+    mine = conn.execute(
+        "WITH here AS (SELECT value ->> 0 AS province, value ->> 1 AS city, value ->> 2 AS county FROM json_each(?)),"
+        " inside AS (SELECT p.kind, p.canonical, count(*) AS n FROM here CROSS JOIN entity_places p"
+        " ON p.province = here.province AND p.city = here.city AND p.county = here.county"
+        " WHERE p.kind != 'agency' GROUP BY p.kind, p.canonical)"
+        " SELECT e.kind, e.canonical, e.reports, e.places, inside.n FROM inside"
+        " JOIN entities e ON e.kind = inside.kind AND e.canonical = inside.canonical",
+        (json.dumps([tuple(p) for p in here], ensure_ascii=False),),
     ).fetchall()
     if not mine:
         raise NianbaoError(f"no entities recorded for '{region}'")
     reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
     total = conn.execute("SELECT count(DISTINCT county) FROM reports").fetchone()[0] or 1
-    # What nearly every report mentions (the 条例, the portal) says nothing about likeness; skip it.
+    # What nearly every report mentions (the 条例, the portal) says nothing about likeness, and what
+    # no place outside the region names cannot be shared: skip both.
     telling = sorted(
-        (places, kind, canonical) for kind, canonical, n, places in mine if n <= max(_COMMON_SHARE * reports, 2)
+        (places - n_inside, places, kind, canonical)
+        for kind, canonical, n, places, n_inside in mine
+        if n <= max(_COMMON_SHARE * reports, 2) and places > n_inside
     )
-    weight = {(kind, canonical): math.log(1 + total / places) for places, kind, canonical in telling}
+    weight = {(kind, canonical): math.log(1 + total / places) for _, places, kind, canonical in telling}
     budget, rarest = _CANDIDATE_ROWS, []
-    for places, kind, canonical in telling:
-        if budget < places and rarest:
+    for outside, _, kind, canonical in telling:
+        if budget < outside and rarest:
             break
-        budget -= places
+        budget -= outside
         rarest.append((kind, canonical))
     weights = json.dumps([[*key, w] for key, w in weight.items()], ensure_ascii=False)
     found = conn.execute(
@@ -273,10 +284,12 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
         " WHERE (w.kind, w.canonical) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?))"
         " AND ? NOT IN (p.province, p.city, p.county)"
         " GROUP BY p.province, p.city, p.county ORDER BY sum(w.weight) DESC LIMIT ?)"
-        " SELECT c.province, c.city, c.county, sum(w.weight), json_group_array(p.canonical) FROM c"
-        " JOIN entity_places p ON p.province = c.province AND p.city = c.city AND p.county = c.county"
-        " JOIN w ON w.kind = p.kind AND w.canonical = p.canonical GROUP BY c.province, c.city, c.county",
-        (weights, json.dumps(rarest, ensure_ascii=False), region, _CANDIDATES),
+        # Each candidate × each entity, looked up by the full key.
+        " SELECT c.province, c.city, c.county, sum(w.weight), json_group_array(p.canonical) FROM c CROSS JOIN w"
+        " CROSS JOIN entity_places p ON p.kind = w.kind AND p.canonical = w.canonical"
+        " AND p.province = c.province AND p.city = c.city AND p.county = c.county"
+        " GROUP BY c.province, c.city, c.county",
+        (weights, json.dumps(rarest, ensure_ascii=False), region, max(3 * limit, 60)),
     ).fetchall()
     score = {tuple(row[:3]): row[3] for row in found}
     shared = {tuple(row[:3]): sorted(json.loads(row[4])) for row in found}

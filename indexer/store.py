@@ -49,8 +49,8 @@ CREATE TABLE IF NOT EXISTS reports (
 );
 CREATE INDEX IF NOT EXISTS reports_region ON reports (province, city, county);
 CREATE INDEX IF NOT EXISTS reports_year ON reports (year);
-CREATE INDEX IF NOT EXISTS reports_county ON reports (county);
-CREATE INDEX IF NOT EXISTS reports_city ON reports (city);
+CREATE INDEX IF NOT EXISTS reports_county_place ON reports (county, province, city);
+CREATE INDEX IF NOT EXISTS reports_city_place ON reports (city, province);
 CREATE INDEX IF NOT EXISTS reports_publisher ON reports (publisher);
 CREATE TABLE IF NOT EXISTS sections (
     report_id INTEGER NOT NULL REFERENCES reports (id),
