@@ -7,12 +7,14 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
+from indexer.segment import query_terms
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = 100_000
@@ -216,3 +218,42 @@ def test_property_arbitrary_unicode_never_fails(store, text: str) -> None:
     backend, _ = store
     for mode in ("ranked", "exact"):
         assert backend.search(SearchQuery(text, mode=mode)).total_reports >= 0
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_exact_section_facet_counts_what_filtering_by_the_section_finds(store, text: str) -> None:
+    backend, _ = store
+    for filters in ({}, {"province": "宁夏回族自治区"}):
+        result = backend.search(SearchQuery(text, mode="exact", per_page=ALL, **filters))
+        for section, count in result.facets["section"]:
+            only = backend.search(SearchQuery(text, mode="exact", section=section, per_page=ALL, **filters))
+            assert only.total_reports == count
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("mode", ["ranked", "exact"])
+def test_section_facet_shortcuts_count_what_intersecting_finds(store, text: str, mode: str) -> None:
+    """Unfiltered, the section facet is counted in the index; intersecting each section's matches agrees."""
+    backend, _ = store
+    needle = SearchQuery(text).cleaned()
+    terms = query_terms(needle) if mode == "ranked" and needle.strip() else []
+    for section in (None, "overview"):
+        result = backend.search(SearchQuery(text, mode=mode, section=section, per_page=ALL))
+        ids = np.array(sorted(h.report_id for h in result.hits), dtype=np.int64)
+        size = int(ids.max()) + 1 if len(ids) else 0
+        assert result.facets["section"] == backend._section_facet(ids, False, size, needle, terms, mode, None)
+
+
+@pytest.mark.parametrize("mode", ["ranked", "exact"])
+@pytest.mark.parametrize("sort", ["relevance", "year"])
+def test_ties_are_ordered_by_report_id(store, mode: str, sort: str) -> None:
+    backend, _ = store
+    hits = backend.search(SearchQuery("公开", mode=mode, sort=sort, per_page=ALL)).hits
+    if sort == "year":
+        keys = [(-(h.year or 0), h.score, h.report_id) for h in hits]
+    else:
+        keys = [(h.score, -(h.year or 0), h.report_id) for h in hits]
+    assert keys == sorted(keys)
+    assert [
+        h.report_id for h in backend.search(SearchQuery("公开", mode=mode, sort=sort, per_page=2, page=2)).hits
+    ] == [h.report_id for h in hits[2:4]]
