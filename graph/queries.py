@@ -245,19 +245,25 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
     place rows read, rarest first; three per answer wanted, at least 60); each candidate is then
     scored over everything it shares."""
     column = _region_column(conn, region)
-    here = conn.execute(
-        f"SELECT DISTINCT ifnull(province, ''), ifnull(city, ''), ifnull(county, '') FROM reports WHERE {column} = ?",
-        (region,),
-    ).fetchall()
+    if column == "province":
+        inside, params = "SELECT kind, canonical, places AS n FROM entity_provinces WHERE province = ?", [region]
+    else:
+        here = conn.execute(
+            "SELECT DISTINCT ifnull(province, ''), ifnull(city, ''), ifnull(county, '')"
+            f" FROM reports WHERE {column} = ?",
+            (region,),
+        ).fetchall()
+        inside = (
+            "SELECT p.kind, p.canonical, count(*) AS n FROM json_each(?) here CROSS JOIN entity_places p"
+            " ON p.province = here.value ->> 0 AND p.city = here.value ->> 1 AND p.county = here.value ->> 2"
+            " GROUP BY p.kind, p.canonical"
+        )
+        params = [json.dumps([tuple(p) for p in here], ensure_ascii=False)]
     # The region's entities, each with the number of the region's places naming it.
     mine = conn.execute(
-        "WITH here AS (SELECT value ->> 0 AS province, value ->> 1 AS city, value ->> 2 AS county FROM json_each(?)),"
-        " inside AS (SELECT p.kind, p.canonical, count(*) AS n FROM here CROSS JOIN entity_places p"
-        " ON p.province = here.province AND p.city = here.city AND p.county = here.county"
-        " WHERE p.kind != 'agency' GROUP BY p.kind, p.canonical)"
-        " SELECT e.kind, e.canonical, e.reports, e.places, inside.n FROM inside"
-        " JOIN entities e ON e.kind = inside.kind AND e.canonical = inside.canonical",
-        (json.dumps([tuple(p) for p in here], ensure_ascii=False),),
+        f"SELECT e.kind, e.canonical, e.reports, e.places, inside.n FROM ({inside}) inside"
+        " JOIN entities e ON e.kind = inside.kind AND e.canonical = inside.canonical WHERE e.kind != 'agency'",
+        params,
     ).fetchall()
     if not mine:
         raise NianbaoError(f"no entities recorded for '{region}'")

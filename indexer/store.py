@@ -127,11 +127,21 @@ CREATE TABLE IF NOT EXISTS entity_places (   -- '' where the region is unknown
     PRIMARY KEY (kind, canonical, province, city, county)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_places_place ON entity_places (province, city, county);
+CREATE TABLE IF NOT EXISTS entity_provinces (  -- places per province naming an entity (by trigger)
+    province TEXT NOT NULL, kind TEXT NOT NULL, canonical TEXT NOT NULL, places INTEGER NOT NULL,
+    PRIMARY KEY (province, kind, canonical)
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS entity_place_added AFTER INSERT ON entity_places BEGIN
     UPDATE entities SET places = places + 1 WHERE kind = new.kind AND canonical = new.canonical;
+    INSERT INTO entity_provinces VALUES (new.province, new.kind, new.canonical, 1)
+        ON CONFLICT DO UPDATE SET places = places + 1;
 END;
 CREATE TRIGGER IF NOT EXISTS entity_place_removed AFTER DELETE ON entity_places BEGIN
     UPDATE entities SET places = places - 1 WHERE kind = old.kind AND canonical = old.canonical;
+    UPDATE entity_provinces SET places = places - 1
+        WHERE province = old.province AND kind = old.kind AND canonical = old.canonical;
+    DELETE FROM entity_provinces
+        WHERE province = old.province AND kind = old.kind AND canonical = old.canonical AND places <= 0;
 END;
 CREATE TABLE IF NOT EXISTS entity_years (    -- year 0 where it is unknown
     kind TEXT NOT NULL, canonical TEXT NOT NULL, year INTEGER NOT NULL, reports INTEGER NOT NULL,

@@ -16,7 +16,7 @@ from indexer.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
-TABLES = ("entity_reports", "entities", "entity_places", "entity_years", "entity_surfaces")
+TABLES = ("entity_reports", "entities", "entity_places", "entity_provinces", "entity_years", "entity_surfaces")
 
 
 def _from_mentions(conn: sqlite3.Connection) -> dict[str, Counter]:
@@ -40,7 +40,14 @@ def _from_mentions(conn: sqlite3.Connection) -> dict[str, Counter]:
             for row in conn.execute("SELECT kind, canonical, surface, count(*) FROM mentions GROUP BY 1, 2, 3")
         }
     )
-    return {"entities": entities, "entity_places": places, "entity_years": years, "entity_surfaces": surfaces}
+    provinces = Counter((province, kind, canonical) for kind, canonical, province, _, _ in places)
+    return {
+        "entities": entities,
+        "entity_places": places,
+        "entity_provinces": provinces,
+        "entity_years": years,
+        "entity_surfaces": surfaces,
+    }
 
 
 def _stored(conn: sqlite3.Connection) -> dict[str, Counter]:
@@ -54,6 +61,7 @@ def _stored(conn: sqlite3.Connection) -> dict[str, Counter]:
     return {
         "entities": entities,
         "entity_places": Counter({tuple(r[:5]): r[5] for r in conn.execute("SELECT * FROM entity_places")}),
+        "entity_provinces": Counter({tuple(r[:3]): r[3] for r in conn.execute("SELECT * FROM entity_provinces")}),
         "entity_years": Counter({tuple(r[:3]): r[3] for r in conn.execute("SELECT * FROM entity_years")}),
         "entity_surfaces": Counter({tuple(r[:3]): r[3] for r in conn.execute("SELECT * FROM entity_surfaces")}),
     }
