@@ -242,7 +242,7 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
     each shared entity adds log(1 + places / places naming it).
 
     Candidates are the places sharing most of the region's rarest entities (about ``_CANDIDATE_ROWS``
-    place rows read, rarest first; three per answer wanted, at least 60); each candidate is then
+    place rows read, rarest first; two per answer wanted, at least 40); each candidate is then
     scored over everything it shares."""
     column = _region_column(conn, region)
     if column == "province":
@@ -259,23 +259,21 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
             " GROUP BY p.kind, p.canonical"
         )
         params = [json.dumps([tuple(p) for p in here], ensure_ascii=False)]
-    # The region's entities, each with the number of the region's places naming it.
-    mine = conn.execute(
-        f"SELECT e.kind, e.canonical, e.reports, e.places, inside.n FROM ({inside}) inside"
-        " JOIN entities e ON e.kind = inside.kind AND e.canonical = inside.canonical WHERE e.kind != 'agency'",
-        params,
-    ).fetchall()
-    if not mine:
-        raise NianbaoError(f"no entities recorded for '{region}'")
     reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
     total = conn.execute("SELECT count(DISTINCT county) FROM reports").fetchone()[0] or 1
-    # What nearly every report mentions (the 条例, the portal) says nothing about likeness, and what
-    # no place outside the region names cannot be shared: skip both.
+    # The region's entities with the number of its places naming each, leaving out what nearly every
+    # report mentions (the 条例, the portal: it says nothing about likeness) and what no place outside
+    # the region names (it cannot be shared).
     telling = sorted(
-        (places - n_inside, places, kind, canonical)
-        for kind, canonical, n, places, n_inside in mine
-        if n <= max(_COMMON_SHARE * reports, 2) and places > n_inside
+        conn.execute(
+            f"SELECT e.places - inside.n, e.places, e.kind, e.canonical FROM ({inside}) inside"
+            " JOIN entities e ON e.kind = inside.kind AND e.canonical = inside.canonical"
+            " WHERE e.kind != 'agency' AND e.reports <= ? AND e.places > inside.n",
+            (*params, max(_COMMON_SHARE * reports, 2)),
+        ).fetchall()
     )
+    if not telling and not conn.execute(f"SELECT 1 FROM ({inside}) inside LIMIT 1", params).fetchone():
+        raise NianbaoError(f"no entities recorded for '{region}'")
     weight = {(kind, canonical): math.log(1 + total / places) for _, places, kind, canonical in telling}
     budget, rarest = _CANDIDATE_ROWS, []
     for outside, _, kind, canonical in telling:
@@ -295,7 +293,7 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
         " CROSS JOIN entity_places p ON p.kind = w.kind AND p.canonical = w.canonical"
         " AND p.province = c.province AND p.city = c.city AND p.county = c.county"
         " GROUP BY c.province, c.city, c.county",
-        (weights, json.dumps(rarest, ensure_ascii=False), region, max(3 * limit, 60)),
+        (weights, json.dumps(rarest, ensure_ascii=False), region, max(2 * limit, 40)),
     ).fetchall()
     score = {tuple(row[:3]): row[3] for row in found}
     shared = {tuple(row[:3]): sorted(json.loads(row[4])) for row in found}

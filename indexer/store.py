@@ -113,6 +113,7 @@ CREATE TABLE IF NOT EXISTS entities (
     UNIQUE (kind, canonical)
 );
 CREATE INDEX IF NOT EXISTS entities_loose ON entities (loose);
+CREATE INDEX IF NOT EXISTS entities_counts ON entities (kind, canonical, reports, places);
 CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5(
     loose, content='entities', content_rowid='id', tokenize='trigram');
 CREATE TRIGGER IF NOT EXISTS entity_named AFTER INSERT ON entities BEGIN
