@@ -265,12 +265,13 @@ def similar(conn: sqlite3.Connection, region: str, limit: int = 20) -> list[dict
     # report mentions (the 条例, the portal: it says nothing about likeness) and what no place outside
     # the region names (it cannot be shared).
     telling = sorted(
-        conn.execute(
+        tuple(row)
+        for row in conn.execute(
             f"SELECT e.places - inside.n, e.places, e.kind, e.canonical FROM ({inside}) inside"
             " JOIN entities e ON e.kind = inside.kind AND e.canonical = inside.canonical"
             " WHERE e.kind != 'agency' AND e.reports <= ? AND e.places > inside.n",
             (*params, max(_COMMON_SHARE * reports, 2)),
-        ).fetchall()
+        )
     )
     if not telling and not conn.execute(f"SELECT 1 FROM ({inside}) inside LIMIT 1", params).fetchone():
         raise NianbaoError(f"no entities recorded for '{region}'")
