@@ -89,18 +89,18 @@ class _Edges:
     def into(self, g: nx.MultiDiGraph) -> None:
         """Sets become sorted, comma-joined strings, so GraphML/GEXF can hold them."""
         g.add_edges_from(
-            (u, v, relation, _data(relation, n, ",".join(map(str, reports)), ",".join(articles)))
+            (u, v, relation, _data(relation, n, reports, articles))
             for (u, v, relation), (n, reports, articles) in self.data.items()
         )
 
 
-def _data(relation: str, count: int, reports: str | None, articles: str | None) -> dict[str, Any]:
-    """An edge's attributes from comma-joined report ids and articles (any order, repeats allowed)."""
+def _data(relation: str, count: int, reports: Iterable[int], articles: Iterable[str]) -> dict[str, Any]:
+    """An edge's attributes: report ids and articles (any order, repeats allowed) sorted and comma-joined."""
     return {
         "relation": relation,
         "count": count,
-        "reports": ",".join(map(str, sorted({int(r) for r in reports.split(",")}))) if reports else "",
-        "articles": ",".join(sorted(set(articles.split(",")))) if articles else "",
+        "reports": ",".join(map(str, sorted(set(reports)))),
+        "articles": ",".join(sorted(set(articles))),
     }
 
 
@@ -115,8 +115,13 @@ def _plain_rows(conn: sqlite3.Connection) -> Callable[[str], sqlite3.Cursor]:
     return run
 
 
+def _split(concat: str | None) -> list[str]:
+    """The values of a ``group_concat`` (none for NULL)."""
+    return concat.split(",") if concat else []
+
+
 def _ids(concat: str | None) -> list[int]:
-    return [int(x) for x in concat.split(",")] if concat else []
+    return [int(x) for x in _split(concat)]
 
 
 def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) -> nx.MultiDiGraph:
@@ -153,8 +158,13 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
         g.add_node(node_id(kind, canonical), type=kind, label=canonical, **json.loads(attrs))
     # One row per edge, aggregated in SQL: straight into the graph.
     g.add_edges_from(
-        (node_id("agency", agency), node_id(kind, canonical), _ENTITY_EDGE[kind], _data(_ENTITY_EDGE[kind], *agg))
-        for agency, kind, canonical, *agg in rows(
+        (
+            node_id("agency", agency),
+            node_id(kind, canonical),
+            _ENTITY_EDGE[kind],
+            _data(_ENTITY_EDGE[kind], n, _ids(reports), _split(articles)),
+        )
+        for agency, kind, canonical, n, reports, articles in rows(
             "SELECT agency, kind, canonical, sum(mentions), group_concat(report_id), group_concat(nullif(articles, ''))"
             " FROM entity_reports WHERE kind != 'agency' AND agency IS NOT NULL GROUP BY agency, kind, canonical"
         )
@@ -165,7 +175,7 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
     ):
         document, agency = node_id("document", canonical), node_id("agency", issuer)
         g.add_node(agency, type="agency", label=issuer)
-        g.add_edge(document, agency, key="issued_by", **_data("issued_by", n, reports, None))
+        g.add_edge(document, agency, key="issued_by", **_data("issued_by", n, _ids(reports), ()))
     _add_problems(rows, g, edges, publisher_of)
     edges.into(g)
     if wanted != set(NODE_TYPES):

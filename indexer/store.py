@@ -220,8 +220,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
         schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if schema and schema[0] != SCHEMA_VERSION:
-            upgrade = "run `nianbao ingest` once to upgrade it" if schema[0] == "4" else "delete it and ingest again"
-            raise NianbaoError(f"store schema {schema[0]} is not {SCHEMA_VERSION}; {upgrade}", db)
+            raise _schema_error(schema[0], db)
     else:
         db.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
@@ -243,13 +242,17 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
     if stored.get("schema") == "4":
         _upgrade_from_4(conn)
     elif stored.get("schema") != SCHEMA_VERSION:
-        raise NianbaoError(
-            f"store schema {stored.get('schema')} is not {SCHEMA_VERSION}; delete it and ingest again", db
-        )
+        raise _schema_error(stored.get("schema"), db)
     if stored.get("segmentation") != current["segmentation"]:
         raise NianbaoError(
             "the segmentation dictionary changed since this store was built; delete it and ingest again", db
         )
+
+
+def _schema_error(schema: str | None, db: Path) -> NianbaoError:
+    """What to do with a store of another schema: schema 4 is upgraded by the next write."""
+    upgrade = "run `nianbao ingest` once to upgrade it" if schema == "4" else "delete it and ingest again"
+    return NianbaoError(f"store schema {schema} is not {SCHEMA_VERSION}; {upgrade}", db)
 
 
 def _upgrade_from_4(conn: sqlite3.Connection) -> None:
