@@ -1,12 +1,17 @@
 """The embedded store: one SQLite file holding the reports, their parts, and three FTS5 indexes.
 
-The store is the system of record. Full-text indexes are contentless FTS5 tables (rowid = report id,
-one column per section kind); what they hold is recomputed from the stored normalized text, so a
-report can be removed from them exactly (the 'delete' command needs the indexed values).
+The store is the system of record. Full-text indexes are contentless FTS5 tables; what they hold is
+recomputed from the stored normalized text, so a report can be removed from them exactly (the
+'delete' command needs the indexed values). The text is indexed by index column: the text before the
+first section, then the six section kinds (``COLUMNS``).
 
-- ``fts_words``: jieba words and sub-words, BM25 ranking (ranked mode).
-- ``fts_trigram``: the normalized text, trigram tokenizer (exact mode, queries of 3+ characters).
-- ``fts_bigram``: each distinct character pair (exact mode, queries of 1–2 characters).
+- ``fts_words``: jieba words and sub-words, BM25 ranking (ranked mode); rowid = report id, one FTS5
+  column per index column.
+- ``fts_trigram``: the normalized text, trigram tokenizer (exact mode, queries of 3+ characters); one
+  row per report and index column, rowid = report id × 8 + column (``section_row``), so that one
+  phrase query gives both the reports and the sections it occurs in.
+- ``fts_bigram``: each distinct character pair (exact mode, queries of 1–2 characters); rowid = report
+  id, one FTS5 column per index column.
 """
 
 from __future__ import annotations
@@ -28,10 +33,15 @@ from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.segment import domain_terms, index_text
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+# Schemas a writable connection upgrades in place, each to the next: {from: to}.
+_UPGRADES = {"4": "5", "5": "6"}
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
+_TRIGRAM_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_trigram USING fts5(text, content='', tokenize='trigram case_sensitive 1')"
+)
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
@@ -171,18 +181,23 @@ CREATE TABLE IF NOT EXISTS failures (
     failed_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5({", ".join(COLUMNS)}, content='', tokenize='unicode61');
-CREATE VIRTUAL TABLE IF NOT EXISTS fts_trigram USING fts5(
-    {", ".join(COLUMNS)}, content='', tokenize='trigram case_sensitive 1');
+{_TRIGRAM_TABLE};
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_bigram USING fts5(
     {", ".join(COLUMNS)}, content='', tokenize='ascii', detail=column);
 """
 
 # ASCII is folded by FTS5's ascii tokenizer and splits tokens; map it out of ASCII for character pairs.
+ROWS_PER_REPORT = 8  # fts_trigram rowids per report: room for the len(COLUMNS) index columns
 _PAIR_MAP = str.maketrans({chr(c): chr(0xE000 + c) for c in range(0x20, 0x7F)} | {"\t": "\ue009"})
 
 
 def default_db_path() -> Path:
     return Path(os.environ.get("NIANBAO_DB") or data_dir() / "nianbao.db")
+
+
+def section_row(report_id: int, column: int) -> int:
+    """The fts_trigram rowid of one report's text in one index column (``COLUMNS[column]``)."""
+    return report_id * ROWS_PER_REPORT + column
 
 
 def pair_key(text: str) -> str:
@@ -239,10 +254,12 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
     if not stored:
         conn.executemany("INSERT INTO meta VALUES (?, ?)", current.items())
         return
-    if stored.get("schema") == "4":
-        _upgrade_from_4(conn)
-    elif stored.get("schema") != SCHEMA_VERSION:
-        raise _schema_error(stored.get("schema"), db)
+    schema = stored.get("schema")
+    while schema in _UPGRADES:
+        {"4": _upgrade_from_4, "5": _upgrade_from_5}[schema](conn)
+        schema = _UPGRADES[schema]
+    if schema != SCHEMA_VERSION:
+        raise _schema_error(schema, db)
     if stored.get("segmentation") != current["segmentation"]:
         raise NianbaoError(
             "the segmentation dictionary changed since this store was built; delete it and ingest again", db
@@ -250,8 +267,8 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
 
 
 def _schema_error(schema: str | None, db: Path) -> NianbaoError:
-    """What to do with a store of another schema: schema 4 is upgraded by the next write."""
-    upgrade = "run `nianbao ingest` once to upgrade it" if schema == "4" else "delete it and ingest again"
+    """What to do with a store of another schema: schemas 4 and 5 are upgraded by the next write."""
+    upgrade = "run `nianbao ingest` once to upgrade it" if schema in _UPGRADES else "delete it and ingest again"
     return NianbaoError(f"store schema {schema} is not {SCHEMA_VERSION}; {upgrade}", db)
 
 
@@ -271,7 +288,17 @@ def _upgrade_from_4(conn: sqlite3.Connection) -> None:
             ]
             row = {"publisher": publisher, "province": province, "city": city, "county": county, "year": year}
             _link_entities(conn, report_id, row, summarize_entities(mentions))
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (SCHEMA_VERSION,))
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema'")
+
+
+def _upgrade_from_5(conn: sqlite3.Connection) -> None:
+    """Schema 5 → 6: fts_trigram rebuilt with one row per report and index column."""
+    with transaction(conn):
+        conn.execute("DROP TABLE fts_trigram")
+        conn.execute(_TRIGRAM_TABLE)
+        for (report_id,) in conn.execute("SELECT id FROM reports").fetchall():
+            _trigram_rows(conn, report_id, stored_columns(conn, report_id))
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
 
 
 @dataclass
@@ -441,21 +468,37 @@ _MARKS = ", ".join("?" * len(COLUMNS))
 
 def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
     """Remove one report from the contentless indexes, giving them the values they hold."""
+    columns = stored_columns(conn, report_id)
+    words = [index_text(c) for c in columns]
+    pairs = [character_pairs(c) for c in columns]
+    for table, values in (("fts_words", words), ("fts_bigram", pairs)):
+        conn.execute(
+            f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
+        )
+    _trigram_rows(conn, report_id, columns, delete=True)
+    _unlink_entities(conn, report_id)
+    for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
+        conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+
+
+def stored_columns(conn: sqlite3.Connection, report_id: int) -> list[str]:
+    """A stored report's text per index column, as it was indexed."""
     text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
     bounds = [
         tuple(r)
         for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
     ]
-    columns = column_texts(text, bounds)  # type: ignore[arg-type]
-    words = [index_text(c) for c in columns]
-    pairs = [character_pairs(c) for c in columns]
-    for table, values in (("fts_words", words), ("fts_trigram", columns), ("fts_bigram", pairs)):
-        conn.execute(
-            f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
-        )
-    _unlink_entities(conn, report_id)
-    for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
-        conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+    return column_texts(text, bounds)  # type: ignore[arg-type]
+
+
+def _trigram_rows(conn: sqlite3.Connection, report_id: int, columns: list[str], delete: bool = False) -> None:
+    """Add a report's non-empty index columns to fts_trigram, or remove them (``delete``)."""
+    sql = (
+        "INSERT INTO fts_trigram (fts_trigram, rowid, text) VALUES ('delete', ?, ?)"
+        if delete
+        else "INSERT INTO fts_trigram (rowid, text) VALUES (?, ?)"
+    )
+    conn.executemany(sql, [(section_row(report_id, i), text) for i, text in enumerate(columns) if text])
 
 
 def _link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]) -> None:
@@ -560,12 +603,9 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
             "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
             [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
         )
-    for table, values in (
-        ("fts_words", prepared.words),
-        ("fts_trigram", prepared.columns),
-        ("fts_bigram", prepared.pairs),
-    ):
+    for table, values in (("fts_words", prepared.words), ("fts_bigram", prepared.pairs)):
         conn.execute(f"INSERT INTO {table} (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *values))
+    _trigram_rows(conn, report_id, prepared.columns)
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
     return status
 

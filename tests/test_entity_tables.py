@@ -12,7 +12,7 @@ import pytest
 
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
-from indexer.store import connect
+from indexer.store import SCHEMA_VERSION, connect
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -119,4 +119,5 @@ def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
         connect(db, readonly=True)
     connect(db).close()
     assert _snapshot(db) == expected
-    assert connect(db, readonly=True).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "5"
+    schema = connect(db, readonly=True).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+    assert schema == SCHEMA_VERSION

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
+from indexer.store import COLUMNS, connect, stored_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -172,3 +174,30 @@ def test_cli_rejects_bad_year(args: list[str], tmp_path: Path) -> None:
         [str(NIANBAO), "search", "公开", "--db", str(tmp_path / "s.db"), *args], capture_output=True, text=True
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr and "--year" in result.stderr
+
+
+def test_a_schema_5_store_gets_its_trigram_index_rebuilt_on_the_next_write(tmp_path: Path) -> None:
+    """Schema 5 indexed the trigram text with one row per report; the next write rebuilds it by section."""
+    db = tmp_path / "s.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    needles = ["政府信息公开条例", "政务新媒体", "不存在的词语组合", "盐政办发〔2020〕43号"]
+    before = {n: _exact_ids(db, n) for n in needles}
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE fts_trigram")
+    conn.execute(f"CREATE VIRTUAL TABLE fts_trigram USING fts5({', '.join(COLUMNS)}, content='', tokenize='trigram')")
+    for report_id in [r[0] for r in conn.execute("SELECT id FROM reports")]:
+        columns = stored_columns(conn, report_id)
+        conn.execute(f"INSERT INTO fts_trigram VALUES ({', '.join('?' * len(columns))})", columns)
+    conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+
+    with pytest.raises(NianbaoError, match="nianbao ingest"):
+        SqliteBackend(db)
+    connect(db).close()
+    assert {n: _exact_ids(db, n) for n in needles} == before
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO fts_trigram (fts_trigram) VALUES ('integrity-check')")
+    rows = conn.execute("SELECT count(*) FROM fts_trigram_docsize").fetchone()[0]
+    assert rows == sum(bool(c) for r in conn.execute("SELECT id FROM reports") for c in stored_columns(conn, r[0]))
+    conn.close()

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
+from indexer.search.base import LOOKUP_CHARS
 from indexer.segment import query_terms
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -257,3 +258,21 @@ def test_ties_are_ordered_by_report_id(store, mode: str, sort: str) -> None:
     assert [
         h.report_id for h in backend.search(SearchQuery("公开", mode=mode, sort=sort, per_page=2, page=2)).hits
     ] == [h.report_id for h in hits[2:4]]
+
+
+def test_queries_longer_than_the_index_lookup_are_checked_against_the_text(store) -> None:
+    """Past LOOKUP_CHARS the index finds candidates by the query's beginning and the stored text decides."""
+    backend, texts = store
+    longest = max((line for text in texts.values() for line in text.split("\n")), key=len)
+    assert len(longest) > LOOKUP_CHARS + 50
+    present = longest[: LOOKUP_CHARS + 50]
+    absent = present[:-1] + ("甲" if present[-1] != "甲" else "乙")
+    for text in (present, absent, longest[10 : LOOKUP_CHARS + 40]):
+        query = SearchQuery(text, mode="exact", per_page=ALL)
+        result = backend.search(query)
+        assert {h.path for h in result.hits} == _scan(texts, query)
+        for section, count in result.facets["section"]:
+            assert backend.search(SearchQuery(text, mode="exact", section=section, per_page=ALL)).total_reports == count
+        assert _scan(texts, query) <= _paths(backend, SearchQuery(text, mode="ranked", per_page=ALL))
+    assert _paths(backend, SearchQuery(present, mode="exact", per_page=ALL))
+    assert not _paths(backend, SearchQuery(absent, mode="exact", per_page=ALL))

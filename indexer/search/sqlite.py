@@ -20,13 +20,13 @@ from indexer.search.base import (
 )
 from indexer.search.snippets import passage_hit
 from indexer.segment import query_terms
-from indexer.store import COLUMNS, connect, original_text, pair_key
+from indexer.store import COLUMNS, ROWS_PER_REPORT, connect, original_text, pair_key, stored_columns
 
 _META = ("province", "city", "county", "level", "year")
 # Title and introduction weigh more than the body when ranking reports.
 _BM25 = "bm25(fts_words, 4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)"
 _NO_IDS = np.empty(0, dtype=np.int64)
-_TABLES = ("fts_words", "fts_trigram", "fts_bigram")
+_VOCABULARIES = ("fts_words", "fts_bigram")  # indexes with one FTS5 column per index column
 
 
 def _quoted(text: str) -> str:
@@ -93,9 +93,7 @@ def _token(needle: str, terms: list[str], mode: str) -> tuple[str, str] | None:
     """(index, token) when the query matches exactly the reports holding that one index token."""
     if mode == "ranked":
         return ("fts_words", terms[0]) if len(terms) == 1 else None
-    if len(needle) == 2:
-        return "fts_bigram", pair_key(needle)
-    return ("fts_trigram", needle) if len(needle) == 3 else None
+    return ("fts_bigram", pair_key(needle)) if len(needle) == 2 else None
 
 
 def _union(id_arrays: list[np.ndarray]) -> np.ndarray:
@@ -104,6 +102,12 @@ def _union(id_arrays: list[np.ndarray]) -> np.ndarray:
     for a in id_arrays:
         present[a] = True
     return np.flatnonzero(present)
+
+
+def _by_column(rows: np.ndarray) -> list[np.ndarray]:
+    """fts_trigram rows (ascending) as the report ids found in each index column."""
+    reports, columns = np.divmod(rows, ROWS_PER_REPORT)
+    return [reports[columns == c] for c in range(len(COLUMNS))]
 
 
 def _first(keys: list[np.ndarray], ids: np.ndarray, stop: int) -> np.ndarray:
@@ -122,7 +126,7 @@ class SqliteBackend:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.conn = connect(db, readonly=True)
-        for table in _TABLES:
+        for table in _VOCABULARIES:
             # How many reports hold a token in each column: one index scan instead of one query per column.
             self.conn.execute(
                 f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_col USING fts5vocab(main, {table}, col)"
@@ -171,9 +175,9 @@ class SqliteBackend:
             notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
         elif query.mode == "exact":
             terms = []
-            if needle.strip() and len(needle) <= LOOKUP_CHARS and not _token(needle, terms, query.mode):
-                # A match lies within one column: the columns' matches are both the reports and the section facet.
-                by_column = self._column_ids(needle, terms, query.mode)
+            if len(needle) >= 3:
+                # One phrase query finds the (report, column) rows: both the reports and the section facet.
+                by_column = _by_column(self._trigram_rows(needle))
                 ids = by_column[COLUMNS.index(query.section)] if query.section else _union(by_column)
             else:
                 ids = self._exact_ids(needle, query.section)
@@ -225,8 +229,8 @@ class SqliteBackend:
         return self.conn.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expr,)).fetchone()[0]
 
     def _match_ids(self, table: str, expr: str) -> np.ndarray:
-        """The rowids an FTS5 expression matches, in one string rather than one Python row each."""
-        sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH ?"
+        """The rowids an FTS5 expression matches, ascending, in one string rather than one Python row each."""
+        sql = f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid)"
         found = self.conn.execute(sql, (expr,)).fetchone()[0]
         return np.fromstring(found, dtype=np.int64, sep=",") if found else _NO_IDS
 
@@ -247,26 +251,32 @@ class SqliteBackend:
 
     def _exact_ids(self, needle: str, section: str | None) -> np.ndarray:
         """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
-        lookup = needle[:LOOKUP_CHARS]
-        if len(lookup) >= 3:
-            table, expr = "fts_trigram", _quoted(lookup)
-        elif len(lookup) == 2:
-            table, expr = "fts_bigram", _quoted(pair_key(lookup))
-        else:
-            table, expr = "fts_bigram", _quoted(pair_key(lookup)) + "*"
-        ids = self._match_ids(table, _in_section(expr, section))
-        if len(needle) > LOOKUP_CHARS:
-            ids = ids[np.array([self._contains(int(rid), needle, section) for rid in ids], dtype=bool)]
-        return ids
+        if len(needle) >= 3:
+            by_column = _by_column(self._trigram_rows(needle))
+            return by_column[COLUMNS.index(section)] if section else _union(by_column)
+        expr = _quoted(pair_key(needle)) + ("*" if len(needle) == 1 else "")
+        return self._match_ids("fts_bigram", _in_section(expr, section))
 
-    def _contains(self, report_id: int, needle: str, section: str | None) -> bool:
-        return any(needle in text for text in self._passage_texts(report_id, section).values())
+    def _trigram_rows(self, needle: str) -> np.ndarray:
+        """The fts_trigram rows (report id × 8 + column) whose text contains ``needle`` (3+ characters)."""
+        rows = self._match_ids("fts_trigram", _quoted(needle[:LOOKUP_CHARS]))
+        if len(needle) > LOOKUP_CHARS:
+            # The index looked up the beginning; the stored text decides about the rest.
+            rows = rows[np.array([needle in self._row_text(int(row)) for row in rows], dtype=bool)]
+        return rows
+
+    def _row_text(self, row: int) -> str:
+        """The text of one fts_trigram row: one report's lines of one index column."""
+        report_id, column = divmod(row, ROWS_PER_REPORT)
+        return stored_columns(self.conn, report_id)[column]
 
     # ------------------------------------------------------------ section facet
 
     def _column_ids(self, needle: str, terms: list[str], mode: str) -> list[np.ndarray]:
         """The reports matching in each index column (as filtering by that section finds them)."""
         if mode == "exact":
+            if len(needle) >= 3:
+                return _by_column(self._trigram_rows(needle))
             return [self._exact_ids(needle, column) for column in COLUMNS]
         return [self._word_ids(terms, column) for column in COLUMNS]
 
