@@ -20,7 +20,16 @@ from pathlib import Path
 from indexer.analyze import analyze_document
 from indexer.errors import NianbaoError
 from indexer.read import SUPPORTED_EXTENSIONS, read_report
-from indexer.store import PreparedReport, connect, known_hashes, prepare, record_failure, transaction, write_report
+from indexer.store import (
+    PostingsBatch,
+    PreparedReport,
+    connect,
+    known_hashes,
+    prepare,
+    record_failure,
+    transaction,
+    write_report,
+)
 
 _BATCH = 256  # reports per transaction: fewer commits and FTS5 segment merges
 
@@ -144,6 +153,7 @@ def _write_batch(
     if not batch:
         return
     with transaction(conn):
+        postings = PostingsBatch(conn)
         for item in batch:
             if isinstance(item, Failure):
                 summary.failed.append(item)
@@ -152,7 +162,7 @@ def _write_batch(
                 continue
             conn.execute("SAVEPOINT one_report")
             try:
-                status = write_report(conn, item)
+                status = write_report(conn, item, postings)
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO one_report")
                 summary.failed.append(Failure(item.path, f"could not be stored: {exc}"))
@@ -166,3 +176,4 @@ def _write_batch(
             else:
                 summary.ingested += 1
             summary.bytes += sizes.get(item.path, 0)
+        postings.write(conn)

@@ -139,6 +139,24 @@ def index_text(text: str) -> str:
     return " ".join(out)
 
 
+def index_tokens(text: str) -> list[str]:
+    """The ranked index's terms for a text: the cuts ``index_text`` joins, without punctuation, lower-cased.
+
+    A query's terms (``query_terms``, lower-cased) are looked up among them.
+    """
+    out: list[str] = []
+    for piece, _, protected in _pieces(text):
+        if protected:
+            cuts = [piece[1:-1] if piece.startswith("《") else piece]
+        else:
+            cuts = [w for w in rjieba.cut(piece) if w not in _SKIP and _WORDLIKE.match(w)]
+        for w in cuts:
+            out.append(w.lower())
+            if len(w) > 2:
+                out += [sub.lower() for sub in sub_words(w)]
+    return out
+
+
 def query_terms(query: str) -> list[str]:
     """Whole-word terms of a query, each once, in order."""
     seen: dict[str, None] = {}

@@ -5,8 +5,11 @@ recomputed from the stored normalized text, so a report can be removed from them
 'delete' command needs the indexed values). The text is indexed by index column: the text before the
 first section, then the six section kinds (``COLUMNS``).
 
-- ``fts_words``: jieba words and sub-words, BM25 ranking (ranked mode); rowid = report id, one FTS5
-  column per index column.
+- ``word_postings``: the ranked index (jieba words and sub-words, ``index_tokens``). Each write
+  transaction adds one row per word: the reports holding it, each with its weighted frequency and the
+  index columns it occurs in, packed as int64 (``pack_postings``). ``word_docs`` says which batch holds
+  each report's current entries (older entries of a replaced report are skipped when read) and its
+  length in words; ranked search computes BM25 from these with numpy.
 - ``fts_trigram``: the normalized text, trigram tokenizer (exact mode, queries of 3+ characters); one
   row per report and index column, rowid = report id × 8 + column (``section_row``), so that one
   phrase query gives both the reports and the sections it occurs in.
@@ -20,6 +23,7 @@ import json
 import os
 import sqlite3
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,11 +35,14 @@ from indexer.errors import NianbaoError
 from indexer.extract.documents import squeeze
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
-from indexer.segment import domain_terms, index_text
+from indexer.segment import domain_terms, index_tokens
 
 SCHEMA_VERSION = "6"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
 _UPGRADES = {"4": "5", "5": "6"}
+# Segmentation versions of earlier releases that cut text exactly as this one does.
+_SAME_CUTS = {"rjieba:4e4388b10ab3bd47"}
+_UPGRADE_BATCH = 256  # reports per word-postings batch when a store is upgraded
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
@@ -180,13 +187,24 @@ CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL,
     failed_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS fts_words USING fts5({", ".join(COLUMNS)}, content='', tokenize='unicode61');
+CREATE TABLE IF NOT EXISTS word_batches (batch INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS word_postings (
+    batch INTEGER NOT NULL, term TEXT NOT NULL,
+    entries BLOB NOT NULL,           -- little-endian int64: report id << 24 | frequency << 8 | column bits
+    PRIMARY KEY (batch, term)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS word_docs (
+    report_id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, length INTEGER NOT NULL
+);
 {_TRIGRAM_TABLE};
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_bigram USING fts5(
     {", ".join(COLUMNS)}, content='', tokenize='ascii', detail=column);
 """
 
 # ASCII is folded by FTS5's ascii tokenizer and splits tokens; map it out of ASCII for character pairs.
+# What a ranked-index word weighs in each index column: the title and introduction count four times.
+COLUMN_WEIGHTS = (4, 1, 1, 1, 1, 1, 1)
+_MAX_FREQUENCY = 0xFFFF
 ROWS_PER_REPORT = 8  # fts_trigram rowids per report: room for the len(COLUMNS) index columns
 _PAIR_MAP = str.maketrans({chr(c): chr(0xE000 + c) for c in range(0x20, 0x7F)} | {"\t": "\ue009"})
 
@@ -260,7 +278,10 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
         schema = _UPGRADES[schema]
     if schema != SCHEMA_VERSION:
         raise _schema_error(schema, db)
-    if stored.get("segmentation") != current["segmentation"]:
+    if stored.get("segmentation") in _SAME_CUTS:
+        # Built by an earlier version whose cuts are this one's (its code differs in other ways).
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'segmentation'", (current["segmentation"],))
+    elif stored.get("segmentation") != current["segmentation"]:
         raise NianbaoError(
             "the segmentation dictionary changed since this store was built; delete it and ingest again", db
         )
@@ -292,12 +313,24 @@ def _upgrade_from_4(conn: sqlite3.Connection) -> None:
 
 
 def _upgrade_from_5(conn: sqlite3.Connection) -> None:
-    """Schema 5 → 6: fts_trigram rebuilt with one row per report and index column."""
+    """Schema 5 → 6: fts_trigram rebuilt with one row per report and index column; the word postings
+    built from the stored text (they replace the fts_words index)."""
     with transaction(conn):
+        conn.execute("DROP TABLE IF EXISTS fts_words")
         conn.execute("DROP TABLE fts_trigram")
         conn.execute(_TRIGRAM_TABLE)
-        for (report_id,) in conn.execute("SELECT id FROM reports").fetchall():
-            _trigram_rows(conn, report_id, stored_columns(conn, report_id))
+        for table in ("word_batches", "word_postings", "word_docs"):
+            conn.execute(f"DELETE FROM {table}")
+        ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
+        for start in range(0, len(ids), _UPGRADE_BATCH):
+            postings = PostingsBatch(conn)
+            for report_id in ids[start : start + _UPGRADE_BATCH]:
+                columns = stored_columns(conn, report_id)
+                _trigram_rows(conn, report_id, columns)
+                words, length = word_entries(columns)
+                conn.execute("INSERT INTO word_docs VALUES (?, ?, ?)", (report_id, postings.batch, length))
+                postings.add(report_id, words)
+            postings.write(conn)
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
 
 
@@ -359,7 +392,8 @@ class PreparedReport:
     sha256: str
     row: dict[str, Any]
     columns: list[str]  # normalized text per index column
-    words: list[str]  # fts_words values per column
+    words: list[tuple[str, int, int]]  # ranked-index words: (term, weighted frequency, column bits)
+    length: int  # ranked-index words in the report
     pairs: list[str]  # fts_bigram values per column
     sections: list[tuple]
     passages: list[tuple]
@@ -403,6 +437,7 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         "original": zlib.compress(original.encode("utf-8"), 6),
         "model": zlib.compress(json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8"), 6),
     }
+    words, length = word_entries(columns)
     passages = []
     pos = 0
     for line in text.split("\n"):
@@ -417,7 +452,8 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         sha256=sha256,
         row=row,
         columns=columns,
-        words=[index_text(c) for c in columns],
+        words=words,
+        length=length,
         pairs=[character_pairs(c) for c in columns],
         sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
         passages=passages,
@@ -445,6 +481,46 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
     )
 
 
+def word_entries(columns: list[str]) -> tuple[list[tuple[str, int, int]], int]:
+    """A report's ranked-index words as (term, weighted frequency, column bits), and its length in words."""
+    frequency: Counter[str] = Counter()
+    bits: dict[str, int] = {}
+    length = 0
+    for i, text in enumerate(columns):
+        tokens = index_tokens(text) if text else []
+        length += len(tokens)
+        for term, n in Counter(tokens).items():
+            frequency[term] += n * COLUMN_WEIGHTS[i]
+            bits[term] = bits.get(term, 0) | 1 << i
+    return [(term, min(n, _MAX_FREQUENCY), bits[term]) for term, n in frequency.items()], length
+
+
+def pack_postings(report_id: int, frequency: int, columns: int) -> int:
+    return report_id << 24 | frequency << 8 | columns
+
+
+class PostingsBatch:
+    """The ranked-index rows of one write transaction: every word the batch's reports hold, one row each."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM word_batches").fetchone()[0]
+        self.entries: dict[str, list[int]] = {}
+
+    def add(self, report_id: int, words: list[tuple[str, int, int]]) -> None:
+        for term, frequency, columns in words:
+            self.entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        if not self.entries:
+            return
+        conn.execute("INSERT INTO word_batches VALUES (?)", (self.batch,))
+        conn.executemany(
+            "INSERT INTO word_postings VALUES (?, ?, ?)",
+            [(self.batch, t, array("q", sorted(e)).tobytes()) for t, e in sorted(self.entries.items())],
+        )
+        self.entries = {}
+
+
 def _kind_at(bounds: list[tuple[str | None, int, int]], pos: int) -> str:
     for kind, start, end in bounds:
         if start <= pos < end:
@@ -469,13 +545,12 @@ _MARKS = ", ".join("?" * len(COLUMNS))
 def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
     """Remove one report from the contentless indexes, giving them the values they hold."""
     columns = stored_columns(conn, report_id)
-    words = [index_text(c) for c in columns]
     pairs = [character_pairs(c) for c in columns]
-    for table, values in (("fts_words", words), ("fts_bigram", pairs)):
-        conn.execute(
-            f"INSERT INTO {table} ({table}, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *values)
-        )
+    conn.execute(
+        f"INSERT INTO fts_bigram (fts_bigram, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *pairs)
+    )
     _trigram_rows(conn, report_id, columns, delete=True)
+    # The report's word entries stay in their batch; word_docs will point at the new batch.
     _unlink_entities(conn, report_id)
     for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
@@ -562,8 +637,11 @@ def _unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
     conn.execute("DELETE FROM entity_reports WHERE report_id = ?", (report_id,))
 
 
-def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
-    """Insert or replace one report; the caller holds the transaction. Returns 'ingested' or 'replaced'."""
+def write_report(conn: sqlite3.Connection, prepared: PreparedReport, postings: PostingsBatch) -> str:
+    """Insert or replace one report; the caller holds the transaction and writes ``postings`` before it ends.
+
+    Returns 'ingested' or 'replaced'.
+    """
     old = conn.execute("SELECT id FROM reports WHERE path = ?", (prepared.path,)).fetchone()
     row = prepared.row
     names = list(row)
@@ -603,10 +681,11 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport) -> str:
             "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
             [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
         )
-    for table, values in (("fts_words", prepared.words), ("fts_bigram", prepared.pairs)):
-        conn.execute(f"INSERT INTO {table} (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *values))
+    conn.execute(f"INSERT INTO fts_bigram (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *prepared.pairs))
     _trigram_rows(conn, report_id, prepared.columns)
+    conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, postings.batch, prepared.length))
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
+    postings.add(report_id, prepared.words)  # last: a failed report's savepoint rollback leaves nothing behind
     return status
 
 

@@ -131,9 +131,16 @@ def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_
     assert summary.ingested == 400 - partial and summary.unchanged == partial and not summary.failed
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (400, 400)
-    for table in ("fts_words", "fts_trigram", "fts_bigram"):
+    for table in ("fts_trigram", "fts_bigram"):
         conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+    # Every report's word entries are in a batch that was written (the killed transaction left none).
+    assert conn.execute(
+        "SELECT count(*) FROM word_docs JOIN word_batches USING (batch) JOIN reports ON reports.id = report_id"
+    ).fetchone() == (400,)
     conn.close()
+    backend = SqliteBackend(db)
+    assert backend.search(SearchQuery("附", per_page=1)).total_reports == 400
+    backend.close()
     assert len(_exact_ids(db, "附：编号")) == 400
     assert _exact_ids(db, "编号0123号") == {str((folder / "r0123.txt").resolve())}
 

@@ -7,7 +7,6 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +14,8 @@ from hypothesis import strategies as st
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search.base import LOOKUP_CHARS
-from indexer.segment import query_terms
+from indexer.segment import index_tokens
+from indexer.store import COLUMNS, stored_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = 100_000
@@ -233,16 +233,20 @@ def test_exact_section_facet_counts_what_filtering_by_the_section_finds(store, t
 
 @pytest.mark.parametrize("text", QUERIES)
 @pytest.mark.parametrize("mode", ["ranked", "exact"])
-def test_section_facet_shortcuts_count_what_intersecting_finds(store, text: str, mode: str) -> None:
-    """Unfiltered, the section facet is counted in the index; intersecting each section's matches agrees."""
+def test_section_facet_counts_what_filtering_by_each_section_finds(store, text: str, mode: str) -> None:
+    """Every section's count (with and without another filter) is what searching that section returns,
+    and a section the facet leaves out returns nothing."""
     backend, _ = store
-    needle = SearchQuery(text).cleaned()
-    terms = query_terms(needle) if mode == "ranked" and needle.strip() else []
-    for section in (None, "overview"):
-        result = backend.search(SearchQuery(text, mode=mode, section=section, per_page=ALL))
-        ids = np.array(sorted(h.report_id for h in result.hits), dtype=np.int64)
-        size = int(ids.max()) + 1 if len(ids) else 0
-        assert result.facets["section"] == backend._section_facet(ids, False, size, needle, terms, mode, None)
+    for filters in ({}, {"province": "宁夏回族自治区"}, {"year_from": 2021}):
+        result = backend.search(SearchQuery(text, mode=mode, per_page=ALL, **filters))
+        counts = dict(result.facets["section"])
+        if not SearchQuery(text).cleaned().strip():
+            assert counts == {}
+            continue
+        for section in COLUMNS:
+            only = backend.search(SearchQuery(text, mode=mode, section=section, per_page=ALL, **filters))
+            assert only.total_reports == counts.get(section, 0), (section, filters)
+            assert {h.report_id for h in only.hits} <= {h.report_id for h in result.hits}
 
 
 @pytest.mark.parametrize("mode", ["ranked", "exact"])
@@ -276,3 +280,28 @@ def test_queries_longer_than_the_index_lookup_are_checked_against_the_text(store
         assert _scan(texts, query) <= _paths(backend, SearchQuery(text, mode="ranked", per_page=ALL))
     assert _paths(backend, SearchQuery(present, mode="exact", per_page=ALL))
     assert not _paths(backend, SearchQuery(absent, mode="exact", per_page=ALL))
+
+
+@pytest.mark.parametrize("terms", [["公开"], ["政务", "公开"], ["行政复议"], ["政府信息公开条例", "申请"], ["h5"]])
+def test_ranked_scores_are_fts5_bm25_over_the_same_words(store, terms: list[str]) -> None:
+    """The word postings give the reports and scores SQLite's own bm25() gives over the same words
+    (an FTS5 table holding each word as one token, the title and introduction weighing four)."""
+    backend, _ = store
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE t USING fts5({', '.join(COLUMNS)})")
+    codes: dict[str, str] = {}
+    for (report_id,) in backend.conn.execute("SELECT id FROM reports").fetchall():
+        columns = [
+            " ".join(codes.setdefault(w, f"w{len(codes)}") for w in index_tokens(text))
+            for text in stored_columns(backend.conn, report_id)
+        ]
+        conn.execute(
+            f"INSERT INTO t (rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' * len(COLUMNS))})",
+            (report_id, *columns),
+        )
+    assert all(t in codes for t in terms)
+    expr = " AND ".join(codes[t] for t in terms)
+    expected = dict(conn.execute("SELECT rowid, bm25(t, 4, 1, 1, 1, 1, 1, 1) FROM t WHERE t MATCH ?", (expr,)))
+    ids, scores, _ = backend._words(terms, backend._metadata())
+    assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected, rel=1e-9)
+    assert expected

@@ -1,7 +1,8 @@
-"""The search interface on the embedded store's FTS5 indexes.
+"""The search interface on the embedded store's indexes.
 
-FTS5 gives the matching report ids (and BM25 scores) as numpy arrays; filters, facets and sorting
-then run on the reports' metadata, held as arrays indexed by report id.
+Ranked mode reads the word postings of the query's terms and computes BM25 with numpy; exact mode
+asks FTS5 (trigram rows by report and index column, or character pairs) for the reports holding the
+query. Filters, facets and sorting then run on the reports' metadata, held as arrays indexed by report id.
 """
 
 from __future__ import annotations
@@ -23,19 +24,16 @@ from indexer.segment import query_terms
 from indexer.store import COLUMNS, ROWS_PER_REPORT, connect, original_text, pair_key, stored_columns
 
 _META = ("province", "city", "county", "level", "year")
-# Title and introduction weigh more than the body when ranking reports.
-_BM25 = "bm25(fts_words, 4.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)"
+# BM25's parameters (as FTS5's bm25() has them); the words' column weights are applied at ingest.
+_K1, _B = 1.2, 0.75
 _NO_IDS = np.empty(0, dtype=np.int64)
-_VOCABULARIES = ("fts_words", "fts_bigram")  # indexes with one FTS5 column per index column
+_POSTINGS = (
+    "SELECT p.batch, p.entries FROM word_batches AS b CROSS JOIN word_postings AS p ON p.batch = b.batch AND p.term = ?"
+)
 
 
 def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
-
-
-def _words_match(terms: list[str], section: str | None) -> str:
-    """Every query word, as an FTS5 expression over the words index (in one section, if given)."""
-    return _in_section(" ".join(_quoted(t) for t in terms), section)
 
 
 def _in_section(expr: str, section: str | None) -> str:
@@ -48,7 +46,7 @@ class _Metadata:
     Code 0 stands for no value, and is what an id with no report (``present`` false) has too.
     """
 
-    def __init__(self, rows: list[tuple]) -> None:
+    def __init__(self, rows: list[tuple], docs: list[tuple]) -> None:
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         size = int(ids.max()) + 1 if len(ids) else 0
         self.present = np.zeros(size, dtype=bool)
@@ -64,6 +62,16 @@ class _Metadata:
             self.codes[name][ids] = codes
         # What sorting by year uses: -(year or 0), per report id.
         self.minus_year = np.array([-(v or 0) for v in self.values["year"]], dtype=np.int64)[self.codes["year"]]
+        # The ranked index: which batch holds each report's current word entries (-1: none), its length.
+        self.batch = np.full(size, -1, dtype=np.int64)
+        self.length = np.zeros(size)
+        self.documents = len(docs)
+        if docs:
+            doc_ids = np.array([d[0] for d in docs], dtype=np.int64)
+            known = doc_ids < size
+            self.batch[doc_ids[known]] = [d[1] for d, k in zip(docs, known, strict=True) if k]
+            self.length[doc_ids[known]] = [d[2] for d, k in zip(docs, known, strict=True) if k]
+        self.average_length = float(self.length.sum() / max(self.documents, 1)) or 1.0
 
     def selected(self, query: SearchQuery) -> np.ndarray:
         """Which report ids exist and pass the query's filters."""
@@ -89,13 +97,6 @@ class _Metadata:
         return sorted(pairs, key=lambda kv: (-kv[1], str(kv[0])))
 
 
-def _token(needle: str, terms: list[str], mode: str) -> tuple[str, str] | None:
-    """(index, token) when the query matches exactly the reports holding that one index token."""
-    if mode == "ranked":
-        return ("fts_words", terms[0]) if len(terms) == 1 else None
-    return ("fts_bigram", pair_key(needle)) if len(needle) == 2 else None
-
-
 def _union(id_arrays: list[np.ndarray]) -> np.ndarray:
     """The distinct ids of several arrays, ascending."""
     present = np.zeros(max((int(a.max()) + 1 for a in id_arrays if len(a)), default=0), dtype=bool)
@@ -104,10 +105,23 @@ def _union(id_arrays: list[np.ndarray]) -> np.ndarray:
     return np.flatnonzero(present)
 
 
-def _by_column(rows: np.ndarray) -> list[np.ndarray]:
-    """fts_trigram rows (ascending) as the report ids found in each index column."""
+def _report_bits(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """fts_trigram rows (ascending) as the distinct reports and, for each, the bits of its index columns."""
+    if not len(rows):
+        return _NO_IDS, _NO_IDS
     reports, columns = np.divmod(rows, ROWS_PER_REPORT)
-    return [reports[columns == c] for c in range(len(COLUMNS))]
+    starts = np.flatnonzero(np.r_[True, reports[1:] != reports[:-1]])
+    return reports[starts], np.bitwise_or.reduceat(np.left_shift(1, columns), starts)
+
+
+def _column_counts(bits: np.ndarray) -> list[int]:
+    """How many of the given section bits have each index column."""
+    return [int(np.count_nonzero(bits & (1 << c))) for c in range(len(COLUMNS))]
+
+
+def _sections(counts: list[int]) -> list[tuple]:
+    """The section facet: (section, reports) for each index column with any, most first."""
+    return sorted(((c, n) for c, n in zip(COLUMNS, counts, strict=True) if n), key=lambda kv: -kv[1])
 
 
 def _first(keys: list[np.ndarray], ids: np.ndarray, stop: int) -> np.ndarray:
@@ -126,11 +140,10 @@ class SqliteBackend:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.conn = connect(db, readonly=True)
-        for table in _VOCABULARIES:
-            # How many reports hold a token in each column: one index scan instead of one query per column.
-            self.conn.execute(
-                f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_col USING fts5vocab(main, {table}, col)"
-            )
+        # How many reports hold a character pair in each column: one index scan instead of a query per column.
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_bigram_col USING fts5vocab(main, fts_bigram, col)"
+        )
         self._meta: _Metadata | None = None
         self._meta_version: tuple = ()
         # Milliseconds spent in each phase of the last search (bench/search.py prints their means).
@@ -142,7 +155,8 @@ class SqliteBackend:
         count = self.conn.execute("SELECT max(rowid) FROM reports").fetchone()[0]
         if self._meta is None or (version, count) != self._meta_version:
             rows = self.conn.execute("SELECT id, province, city, county, level, year FROM reports").fetchall()
-            self._meta = _Metadata([tuple(r) for r in rows])
+            docs = self.conn.execute("SELECT report_id, batch, length FROM word_docs").fetchall()
+            self._meta = _Metadata([tuple(r) for r in rows], [tuple(d) for d in docs])
             self._meta_version = (version, count)
         return self._meta
 
@@ -167,7 +181,8 @@ class SqliteBackend:
             notice = f"未知的章节类型 {query.section}"
             query = SearchQuery(**{**query.__dict__, "section": None})
         meta = self._metadata()
-        by_column = None  # the reports matching in each index column, once known
+        bits = None  # for each matching report, the index columns it matches in (once known)
+        column = COLUMNS.index(query.section) if query.section else None
         if not needle.strip() and query.mode == "ranked" or not needle:
             ids = np.flatnonzero(meta.present)
             scores = np.zeros(len(ids))
@@ -177,19 +192,15 @@ class SqliteBackend:
             terms = []
             if len(needle) >= 3:
                 # One phrase query finds the (report, column) rows: both the reports and the section facet.
-                by_column = _by_column(self._trigram_rows(needle))
-                ids = by_column[COLUMNS.index(query.section)] if query.section else _union(by_column)
+                ids, bits = _report_bits(self._trigram_rows(needle))
+                if column is not None:
+                    ids, bits = ids[bits & (1 << column) > 0], bits[bits & (1 << column) > 0]
             else:
                 ids = self._exact_ids(needle, query.section)
             scores = np.zeros(len(ids))
         else:
             terms = query_terms(needle)
-            ids, scores = self._ranked_ids(terms, query.section)
-            # Ranked never loses what exact finds: reports holding the query verbatim join the ranking.
-            worst = scores.max() if len(scores) else 0.0
-            extra = np.setdiff1d(self._exact_ids(needle, query.section), ids)
-            ids = np.concatenate([ids, extra])
-            scores = np.concatenate([scores, np.full(len(extra), worst + 1.0)])
+            ids, scores, bits = self._ranked(needle, terms, column, meta)
         phase("lookup")
 
         keep = meta.selected(query)
@@ -200,7 +211,10 @@ class SqliteBackend:
         facets = {name: meta.facet(name, ids) for name in _META}
         phase("facets")
 
-        facets["section"] = self._section_facet(ids, everything, len(keep), needle, terms, query.mode, by_column)
+        if bits is not None and needle.strip():
+            facets["section"] = _sections(_column_counts(bits[chosen]))
+        else:
+            facets["section"] = self._section_facet(ids, everything, len(keep), needle)
         phase("section facet")
 
         years = meta.minus_year[ids]
@@ -225,35 +239,80 @@ class SqliteBackend:
 
     # ------------------------------------------------------------ matching report ids
 
-    def _match_count(self, table: str, expr: str) -> int:
-        return self.conn.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expr,)).fetchone()[0]
-
     def _match_ids(self, table: str, expr: str) -> np.ndarray:
         """The rowids an FTS5 expression matches, ascending, in one string rather than one Python row each."""
         sql = f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid)"
         found = self.conn.execute(sql, (expr,)).fetchone()[0]
         return np.fromstring(found, dtype=np.int64, sep=",") if found else _NO_IDS
 
-    def _ranked_ids(self, terms: list[str], section: str | None) -> tuple[np.ndarray, np.ndarray]:
-        """Reports whose words match, and their BM25 scores (lower is better)."""
+    def _ranked(
+        self, needle: str, terms: list[str], column: int | None, meta: _Metadata
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Reports matching every word (or holding the query verbatim: ranked never loses what exact finds),
+        their BM25 scores (lower is better) and the bits of the index columns they match in."""
+        words, word_scores, word_bits = self._words(terms, meta)
+        exact, exact_bits = _report_bits(self._trigram_rows(needle)) if len(needle) >= 3 else self._pair_bits(needle)
+        size = max(len(meta.present), int(words.max(initial=-1)) + 1, int(exact.max(initial=-1)) + 1)
+        bits = np.zeros(size, dtype=np.int64)
+        bits[words] |= word_bits
+        bits[exact] |= exact_bits
+        score = np.full(size, np.inf)
+        score[words] = word_scores
+        matched = np.zeros(size, dtype=bool)
+        matched[words] = matched[exact] = True
+        if column is not None:
+            matched &= bits & (1 << column) > 0
+        ids = np.flatnonzero(matched)
+        scores = score[ids]
+        # Reports only exact mode finds rank after every report matching the words.
+        ranked = np.isfinite(scores)
+        scores[~ranked] = (scores[ranked].max() if ranked.any() else 0.0) + 1.0
+        return ids, scores, bits[ids]
+
+    def _words(self, terms: list[str], meta: _Metadata) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Reports holding every term, their BM25 scores (negated, as FTS5's bm25()) and column bits."""
+        terms = list(dict.fromkeys(t.lower() for t in terms))
         if not terms:
-            return _NO_IDS, np.zeros(0)
+            return _NO_IDS, np.zeros(0), _NO_IDS
+        size = len(meta.present)
+        hits = np.zeros(size, dtype=np.int64)
+        score = np.zeros(size)
+        bits = np.full(size, (1 << len(COLUMNS)) - 1, dtype=np.int64)
+        norm = _K1 * (1 - _B + _B * meta.length / meta.average_length)
+        for term in terms:
+            ids, frequency, columns = self._postings(term, meta)
+            if not len(ids):
+                return _NO_IDS, np.zeros(0), _NO_IDS
+            idf = np.log((meta.documents - len(ids) + 0.5) / (len(ids) + 0.5))
+            idf = idf if idf > 0 else 1e-6
+            score[ids] += idf * frequency * (_K1 + 1) / (frequency + norm[ids])
+            hits[ids] += 1
+            bits[ids] &= columns
+        ids = np.flatnonzero(hits == len(terms))
+        return ids, -score[ids], bits[ids]
+
+    def _postings(self, term: str, meta: _Metadata) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The reports holding ``term`` (each once), its weighted frequency in each and the columns it is in."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        sql = f"SELECT rowid, {_BM25} FROM fts_words WHERE fts_words MATCH ?"
-        rows = cursor.execute(sql, (_words_match(terms, section),)).fetchall()
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        return ids, np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-
-    def _word_ids(self, terms: list[str], section: str | None) -> np.ndarray:
-        """Reports whose words match (no ranking): what the section facet counts in ranked mode."""
-        return self._match_ids("fts_words", _words_match(terms, section)) if terms else _NO_IDS
+        rows = cursor.execute(_POSTINGS, (term,)).fetchall()
+        if not rows:
+            return _NO_IDS, _NO_IDS, _NO_IDS
+        parts = [np.frombuffer(entries, dtype="<i8") for _, entries in rows]
+        packed = np.concatenate(parts)
+        batches = np.repeat(np.array([batch for batch, _ in rows], dtype=np.int64), [len(p) for p in parts])
+        ids = packed >> 24
+        # Entries of a report replaced since, or of one added after the metadata was read, are skipped.
+        live = ids < len(meta.batch)
+        live[live] = meta.batch[ids[live]] == batches[live]
+        packed, ids = packed[live], ids[live]
+        return ids, (packed >> 8) & 0xFFFF, packed & 0xFF
 
     def _exact_ids(self, needle: str, section: str | None) -> np.ndarray:
         """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
         if len(needle) >= 3:
-            by_column = _by_column(self._trigram_rows(needle))
-            return by_column[COLUMNS.index(section)] if section else _union(by_column)
+            ids, bits = _report_bits(self._trigram_rows(needle))
+            return ids[bits & (1 << COLUMNS.index(section)) > 0] if section else ids
         expr = _quoted(pair_key(needle)) + ("*" if len(needle) == 1 else "")
         return self._match_ids("fts_bigram", _in_section(expr, section))
 
@@ -272,47 +331,33 @@ class SqliteBackend:
 
     # ------------------------------------------------------------ section facet
 
-    def _column_ids(self, needle: str, terms: list[str], mode: str) -> list[np.ndarray]:
-        """The reports matching in each index column (as filtering by that section finds them)."""
-        if mode == "exact":
-            if len(needle) >= 3:
-                return _by_column(self._trigram_rows(needle))
-            return [self._exact_ids(needle, column) for column in COLUMNS]
-        return [self._word_ids(terms, column) for column in COLUMNS]
+    def _pair_bits(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+        """(1–2 characters) The reports holding ``needle`` and, for each, the bits of the index columns it is in."""
+        found = [self._exact_ids(needle, c) for c in COLUMNS]
+        ids = _union(found)
+        bits = np.zeros(len(ids), dtype=np.int64)
+        for c, in_column in enumerate(found):
+            bits[np.searchsorted(ids, in_column)] |= 1 << c
+        return ids, bits
 
-    def _section_facet(
-        self,
-        ids: np.ndarray,
-        everything: bool,
-        size: int,
-        needle: str,
-        terms: list[str],
-        mode: str,
-        by_column: list | None,
-    ) -> list[tuple]:
-        """How many of the given reports match in each section: what filtering by that section returns.
-
-        ``everything``: ``ids`` are all the reports the query matches in any section.
-        """
+    def _section_facet(self, ids: np.ndarray, everything: bool, size: int, needle: str) -> list[tuple]:
+        """(Exact mode, 1–2 characters) How many of the given reports hold ``needle`` in each section: what
+        filtering by that section returns. ``everything``: ``ids`` are all the reports holding it."""
         if not len(ids) or not needle.strip():
             return []
-        # A section's matches are among the query's: with all of those kept, counting them is enough.
-        token = _token(needle, terms, mode) if everything else None
-        counts = self._token_counts(*token) if token else None
-        if counts is None and everything and mode == "ranked":
-            counts = [self._match_count("fts_words", _words_match(terms, c)) if terms else 0 for c in COLUMNS]
+        # A section's matches are among the query's: with all of those kept, the index's counts are the answer.
+        counts = self._pair_counts(pair_key(needle)) if everything and len(needle) == 2 else None
         if counts is None:
             chosen = np.zeros(size, dtype=bool)
             chosen[ids] = True
-            by_column = by_column or self._column_ids(needle, terms, mode)
-            counts = [np.count_nonzero(chosen[found[found < size]]) for found in by_column]
-        sections = [(column, int(count)) for column, count in zip(COLUMNS, counts, strict=True) if count]
-        return sorted(sections, key=lambda kv: -kv[1])
+            found, bits = self._pair_bits(needle)
+            known = found < size
+            counts = _column_counts(bits[known][chosen[found[known]]])
+        return _sections(counts)
 
-    def _token_counts(self, table: str, token: str) -> list[int] | None:
-        """How many reports hold ``token`` in each column; None if no report holds it (it may not be one token)."""
-        sql = f"SELECT col, doc FROM temp.{table}_col WHERE term = ?"
-        counts = dict(self.conn.execute(sql, (token,)).fetchall())
+    def _pair_counts(self, token: str) -> list[int] | None:
+        """How many reports hold a character pair in each column; None if none does."""
+        counts = dict(self.conn.execute("SELECT col, doc FROM temp.fts_bigram_col WHERE term = ?", (token,)).fetchall())
         return [counts.get(column, 0) for column in COLUMNS] if counts else None
 
     # ------------------------------------------------------------ passages and snippets
