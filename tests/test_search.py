@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search.base import LOOKUP_CHARS
-from indexer.segment import index_tokens
+from indexer.segment import index_tokens, query_terms
 from indexer.store import COLUMNS, stored_columns
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -305,3 +305,25 @@ def test_ranked_scores_are_fts5_bm25_over_the_same_words(store, terms: list[str]
     ids, scores, _ = backend._words(terms, backend._metadata())
     assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected, rel=1e-9)
     assert expected
+
+
+def test_a_one_word_query_has_no_word_match_that_exact_mode_misses(store) -> None:
+    """Why ranked mode may take exact mode's matches for a query that is one word: every report (and
+    section) holding the word as a cut or a part of one holds the query verbatim. Checked for every
+    word of the samples that is a query of its own."""
+    backend, texts = store
+    meta = backend._metadata()
+    words = Counter(t for text in texts.values() for t in index_tokens(text))
+    checked = 0
+    for word in words:
+        if query_terms(word) != [word] or word.lower() != word.upper():
+            continue
+        ids, _, bits = backend._words([word], meta)
+        exact, exact_bits = backend._exact(word, None)
+        if exact_bits is None:
+            exact, exact_bits = backend._pair_bits(word)
+        held = dict(zip(exact.tolist(), exact_bits.tolist(), strict=True))
+        for report_id, columns in zip(ids.tolist(), bits.tolist(), strict=True):
+            assert columns & ~held.get(report_id, 0) == 0, (word, report_id)
+        checked += 1
+    assert checked > 1000

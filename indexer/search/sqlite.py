@@ -119,6 +119,13 @@ def _column_counts(bits: np.ndarray) -> list[int]:
     return [int(np.count_nonzero(bits & (1 << c))) for c in range(len(COLUMNS))]
 
 
+def _after_the_ranked(scores: np.ndarray) -> np.ndarray:
+    """Scores with those of reports only exact mode finds (infinite) set after every ranked one."""
+    ranked = np.isfinite(scores)
+    scores[~ranked] = (scores[ranked].max() if ranked.any() else 0.0) + 1.0
+    return scores
+
+
 def _sections(counts: list[int]) -> list[tuple]:
     """The section facet: (section, reports) for each index column with any, most first."""
     return sorted(((c, n) for c, n in zip(COLUMNS, counts, strict=True) if n), key=lambda kv: -kv[1])
@@ -190,17 +197,18 @@ class SqliteBackend:
             notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
         elif query.mode == "exact":
             terms = []
-            if len(needle) >= 3:
-                # One phrase query finds the (report, column) rows: both the reports and the section facet.
-                ids, bits = _report_bits(self._trigram_rows(needle))
-                if column is not None:
-                    ids, bits = ids[bits & (1 << column) > 0], bits[bits & (1 << column) > 0]
-            else:
-                ids = self._exact_ids(needle, query.section)
+            ids, bits = self._exact(needle, column)
             scores = np.zeros(len(ids))
         else:
             terms = query_terms(needle)
-            ids, scores, bits = self._ranked(needle, terms, column, meta)
+            if terms == [needle] and needle.lower() == needle.upper():
+                # One word, the whole query, no letter case folded by the index: each of its matches (a cut
+                # or a part of one) holds the query verbatim, in the same section, so exact mode's matches
+                # are all of ranked mode's.
+                ids, bits = self._exact(needle, column)
+                scores = self._scores(ids, terms, meta)
+            else:
+                ids, scores, bits = self._ranked(needle, terms, column, meta)
         phase("lookup")
 
         keep = meta.selected(query)
@@ -245,6 +253,24 @@ class SqliteBackend:
         found = self.conn.execute(sql, (expr,)).fetchone()[0]
         return np.fromstring(found, dtype=np.int64, sep=",") if found else _NO_IDS
 
+    def _exact(self, needle: str, column: int | None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Reports holding ``needle`` (in the given column), and the bits of the columns each holds it in
+        (for 1–2 characters: None, the section facet counts them apart)."""
+        if len(needle) < 3:
+            return self._exact_ids(needle, COLUMNS[column] if column is not None else None), None
+        # One phrase query finds the (report, column) rows: both the reports and the section facet.
+        ids, bits = _report_bits(self._trigram_rows(needle))
+        if column is not None:
+            ids, bits = ids[bits & (1 << column) > 0], bits[bits & (1 << column) > 0]
+        return ids, bits
+
+    def _scores(self, ids: np.ndarray, terms: list[str], meta: _Metadata) -> np.ndarray:
+        """BM25 scores of the given reports for the words; those not holding every word rank after the rest."""
+        words, word_scores, _ = self._words(terms, meta)
+        score = np.full(max(len(meta.present), int(ids.max(initial=-1)) + 1), np.inf)
+        score[words] = word_scores
+        return _after_the_ranked(score[ids])
+
     def _ranked(
         self, needle: str, terms: list[str], column: int | None, meta: _Metadata
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -263,11 +289,7 @@ class SqliteBackend:
         if column is not None:
             matched &= bits & (1 << column) > 0
         ids = np.flatnonzero(matched)
-        scores = score[ids]
-        # Reports only exact mode finds rank after every report matching the words.
-        ranked = np.isfinite(scores)
-        scores[~ranked] = (scores[ranked].max() if ranked.any() else 0.0) + 1.0
-        return ids, scores, bits[ids]
+        return ids, _after_the_ranked(score[ids]), bits[ids]
 
     def _words(self, terms: list[str], meta: _Metadata) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Reports holding every term, their BM25 scores (negated, as FTS5's bm25()) and column bits."""
