@@ -21,10 +21,11 @@ from indexer.analyze import analyze_document
 from indexer.errors import NianbaoError
 from indexer.read import SUPPORTED_EXTENSIONS, read_report
 from indexer.store import (
-    PostingsBatch,
+    IndexBatch,
     PreparedReport,
     connect,
     known_hashes,
+    merge_postings,
     prepare,
     record_failure,
     transaction,
@@ -141,6 +142,7 @@ def ingest(
         if progress:
             progress(done, len(jobs))
     _write_batch(conn, batch, summary, sizes)
+    merge_postings(conn, small=_BATCH)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     summary.seconds = time.perf_counter() - start
@@ -153,7 +155,7 @@ def _write_batch(
     if not batch:
         return
     with transaction(conn):
-        postings = PostingsBatch(conn)
+        index = IndexBatch(conn)
         for item in batch:
             if isinstance(item, Failure):
                 summary.failed.append(item)
@@ -162,7 +164,7 @@ def _write_batch(
                 continue
             conn.execute("SAVEPOINT one_report")
             try:
-                status = write_report(conn, item, postings)
+                status = write_report(conn, item, index)
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO one_report")
                 summary.failed.append(Failure(item.path, f"could not be stored: {exc}"))
@@ -176,4 +178,4 @@ def _write_batch(
             else:
                 summary.ingested += 1
             summary.bytes += sizes.get(item.path, 0)
-        postings.write(conn)
+        index.write(conn)

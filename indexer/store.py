@@ -23,13 +23,14 @@ import json
 import os
 import sqlite3
 import zlib
-from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from indexer.errors import NianbaoError
 from indexer.extract.documents import squeeze
@@ -323,13 +324,13 @@ def _upgrade_from_5(conn: sqlite3.Connection) -> None:
             conn.execute(f"DELETE FROM {table}")
         ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
         for start in range(0, len(ids), _UPGRADE_BATCH):
-            postings = PostingsBatch(conn)
+            postings = IndexBatch(conn)
             for report_id in ids[start : start + _UPGRADE_BATCH]:
                 columns = stored_columns(conn, report_id)
                 _trigram_rows(conn, report_id, columns)
                 words, length = word_entries(columns)
                 conn.execute("INSERT INTO word_docs VALUES (?, ?, ?)", (report_id, postings.batch, length))
-                postings.add(report_id, words)
+                postings.add_words(report_id, words)
             postings.write(conn)
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
 
@@ -499,26 +500,77 @@ def pack_postings(report_id: int, frequency: int, columns: int) -> int:
     return report_id << 24 | frequency << 8 | columns
 
 
-class PostingsBatch:
-    """The ranked-index rows of one write transaction: every word the batch's reports hold, one row each."""
+class IndexBatch:
+    """The index writes of one write transaction, made together before it commits: the word postings
+    (one row per word the batch's reports hold) and the FTS5 rows of the reports added and replaced.
+
+    Deferred because FTS5 flushes its pending terms into a new segment at every savepoint release:
+    written report by report (each in a savepoint, so that one failing report leaves the rest), the
+    FTS5 indexes took ~7 ms a report in segment writes and merges.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM word_batches").fetchone()[0]
         self.entries: dict[str, list[int]] = {}
+        self.reports = 0
+        self.removed: list[tuple[int, list[str]]] = []  # (report id, the columns it was indexed with)
+        self.added: list[tuple[int, list[str], list[str]]] = []  # (report id, columns, character pairs)
 
-    def add(self, report_id: int, words: list[tuple[str, int, int]]) -> None:
+    def add_words(self, report_id: int, words: list[tuple[str, int, int]]) -> None:
+        self.reports += 1
         for term, frequency, columns in words:
             self.entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
 
     def write(self, conn: sqlite3.Connection) -> None:
-        if not self.entries:
+        for report_id, columns in self.removed:
+            pairs = [character_pairs(c) for c in columns]
+            sql = f"INSERT INTO fts_bigram (fts_bigram, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})"
+            conn.execute(sql, (report_id, *pairs))
+            _trigram_rows(conn, report_id, columns, delete=True)
+        for report_id, columns, pairs in self.added:
+            conn.execute(f"INSERT INTO fts_bigram (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *pairs))
+            _trigram_rows(conn, report_id, columns)
+        self.removed, self.added = [], []
+        if not self.reports:
             return
         conn.execute("INSERT INTO word_batches VALUES (?)", (self.batch,))
         conn.executemany(
             "INSERT INTO word_postings VALUES (?, ?, ?)",
-            [(self.batch, t, array("q", sorted(e)).tobytes()) for t, e in sorted(self.entries.items())],
+            [(self.batch, t, np.array(sorted(e), dtype="<i8").tobytes()) for t, e in sorted(self.entries.items())],
         )
-        self.entries = {}
+        self.entries, self.reports = {}, 0
+
+
+def merge_postings(conn: sqlite3.Connection, small: int = 256, most: int = 16) -> int:
+    """Keep the ranked index compact: drop the batches no report points to any more (each of their
+    reports was replaced since) and, once more than ``most`` batches hold fewer than ``small`` current
+    reports (small ingests, replacements), merge those into one batch without the replaced reports'
+    entries. Returns how many batches were dropped or merged."""
+    current = dict(conn.execute("SELECT batch, count(*) FROM word_docs GROUP BY batch").fetchall())
+    batches = [b for (b,) in conn.execute("SELECT batch FROM word_batches").fetchall()]
+    dead = [b for b in batches if b not in current]
+    merged = [b for b in batches if 0 < current.get(b, 0) < small]
+    if len(merged) <= most:
+        merged = []
+    if not dead and not merged:
+        return 0
+    with transaction(conn):
+        target = IndexBatch(conn)
+        for batch in dead + merged:
+            rows = conn.execute("SELECT term, entries FROM word_postings WHERE batch = ?", (batch,)).fetchall()
+            conn.execute("DELETE FROM word_postings WHERE batch = ?", (batch,))
+            conn.execute("DELETE FROM word_batches WHERE batch = ?", (batch,))
+            if batch not in current:
+                continue
+            owners = {r for (r,) in conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,))}
+            for term, entries in rows:
+                kept = [e for e in np.frombuffer(entries, dtype="<i8").tolist() if e >> 24 in owners]
+                if kept:
+                    target.entries.setdefault(term, []).extend(kept)
+            target.reports += len(owners)
+            conn.execute("UPDATE word_docs SET batch = ? WHERE batch = ?", (target.batch, batch))
+        target.write(conn)
+    return len(dead) + len(merged)
 
 
 def _kind_at(bounds: list[tuple[str | None, int, int]], pos: int) -> str:
@@ -542,18 +594,16 @@ _COLS = ", ".join(COLUMNS)
 _MARKS = ", ".join("?" * len(COLUMNS))
 
 
-def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
-    """Remove one report from the contentless indexes, giving them the values they hold."""
+def _unindex(conn: sqlite3.Connection, report_id: int) -> list[str]:
+    """Remove one report's rows; returns the columns its FTS5 rows hold (the 'delete' command needs them).
+
+    Its word entries stay in their batch: word_docs will point at the new one.
+    """
     columns = stored_columns(conn, report_id)
-    pairs = [character_pairs(c) for c in columns]
-    conn.execute(
-        f"INSERT INTO fts_bigram (fts_bigram, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})", (report_id, *pairs)
-    )
-    _trigram_rows(conn, report_id, columns, delete=True)
-    # The report's word entries stay in their batch; word_docs will point at the new batch.
     _unlink_entities(conn, report_id)
     for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+    return columns
 
 
 def stored_columns(conn: sqlite3.Connection, report_id: int) -> list[str]:
@@ -637,17 +687,18 @@ def _unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
     conn.execute("DELETE FROM entity_reports WHERE report_id = ?", (report_id,))
 
 
-def write_report(conn: sqlite3.Connection, prepared: PreparedReport, postings: PostingsBatch) -> str:
-    """Insert or replace one report; the caller holds the transaction and writes ``postings`` before it ends.
+def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: IndexBatch) -> str:
+    """Insert or replace one report; the caller holds the transaction and writes ``index`` before it ends.
 
     Returns 'ingested' or 'replaced'.
     """
     old = conn.execute("SELECT id FROM reports WHERE path = ?", (prepared.path,)).fetchone()
     row = prepared.row
     names = list(row)
+    indexed = None
     if old:
         report_id = old[0]
-        _unindex(conn, report_id)
+        indexed = _unindex(conn, report_id)
         conn.execute(
             f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
             (*row.values(), report_id),
@@ -681,11 +732,13 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, postings: P
             "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
             [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
         )
-    conn.execute(f"INSERT INTO fts_bigram (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *prepared.pairs))
-    _trigram_rows(conn, report_id, prepared.columns)
-    conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, postings.batch, prepared.length))
+    conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, index.batch, prepared.length))
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
-    postings.add(report_id, prepared.words)  # last: a failed report's savepoint rollback leaves nothing behind
+    # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
+    if indexed is not None:
+        index.removed.append((report_id, indexed))
+    index.added.append((report_id, prepared.columns, prepared.pairs))
+    index.add_words(report_id, prepared.words)
     return status
 
 

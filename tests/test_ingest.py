@@ -208,3 +208,36 @@ def test_a_schema_5_store_gets_its_trigram_index_rebuilt_on_the_next_write(tmp_p
     rows = conn.execute("SELECT count(*) FROM fts_trigram_docsize").fetchone()[0]
     assert rows == sum(bool(c) for r in conn.execute("SELECT id FROM reports") for c in stored_columns(conn, r[0]))
     conn.close()
+
+
+def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tmp_path: Path) -> None:
+    """Twenty one-file ingests, then replacements: the word batches are merged (few remain, none that
+    no report points to), and ranked results (paths and scores) equal one ingest of the final files."""
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    folder.mkdir()
+    files = []
+    for i in range(20):
+        files.append(folder / f"r{i:02d}.txt")
+        files[-1].write_text(SAMPLES[i % 5].read_text(encoding="utf-8") + f"\n附：第{i}号。\n", encoding="utf-8")
+        assert ingest([files[-1]], db=db, workers=1).ingested == 1
+    for i in (3, 3, 11, 19):
+        files[i].write_text(files[i].read_text(encoding="utf-8") + f"\n修订{i}。\n", encoding="utf-8")
+        assert ingest([files[i]], db=db, workers=1).replaced == 1
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM word_batches").fetchone()[0] <= 16
+    assert (
+        conn.execute("SELECT count(*) FROM word_batches WHERE batch NOT IN (SELECT batch FROM word_docs)").fetchone()[0]
+        == 0
+    )
+    conn.close()
+
+    fresh = tmp_path / "fresh.db"
+    ingest([folder], db=fresh, workers=1)
+    for text in ("政府信息公开", "公开", "修订", "政务新媒体 复议", "第7号"):
+        results = []
+        for store in (db, fresh):
+            backend = SqliteBackend(store)
+            hits = backend.search(SearchQuery(text, per_page=100)).hits
+            results.append({h.path: pytest.approx(h.score) for h in hits})
+            backend.close()
+        assert results[0] == results[1] and results[0]
