@@ -54,12 +54,15 @@ class _Metadata:
         self.index: dict[str, dict] = {}  # field → value → code
         self.values: dict[str, list] = {}  # field → code → value
         self.codes: dict[str, np.ndarray] = {}  # field → report id → code
+        self.text_order: dict[str, np.ndarray] = {}  # field → code → rank of the value as text
         for i, name in enumerate(_META, start=1):
             index: dict = {None: 0}
             codes = [index.setdefault(r[i], len(index)) for r in rows]
             self.index[name], self.values[name] = index, list(index)
             self.codes[name] = np.zeros(size, dtype=np.int64)
             self.codes[name][ids] = codes
+            order = sorted(range(len(index)), key=lambda code, name=name: str(self.values[name][code]))
+            self.text_order[name] = np.argsort(np.array(order, dtype=np.int64))  # code → rank of str(value)
         # What sorting by year uses: -(year or 0), per report id.
         self.minus_year = np.array([-(v or 0) for v in self.values["year"]], dtype=np.int64)[self.codes["year"]]
         # The ranked index: which batch holds each report's current word entries (-1: none), its length.
@@ -93,8 +96,10 @@ class _Metadata:
     def facet(self, name: str, ids: np.ndarray) -> list[tuple]:
         """(value, reports) of one field over the given reports, most frequent first."""
         counts = np.bincount(self.codes[name][ids], minlength=len(self.values[name]))
-        pairs = [(self.values[name][code], int(counts[code])) for code in np.flatnonzero(counts[1:]) + 1]
-        return sorted(pairs, key=lambda kv: (-kv[1], str(kv[0])))
+        codes = np.flatnonzero(counts[1:]) + 1
+        codes = codes[np.lexsort((self.text_order[name][codes], -counts[codes]))]  # ties by the value as text
+        values = self.values[name]
+        return [(values[code], n) for code, n in zip(codes.tolist(), counts[codes].tolist(), strict=True)]
 
 
 def _union(id_arrays: list[np.ndarray]) -> np.ndarray:
