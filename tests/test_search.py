@@ -7,12 +7,14 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
+from indexer.search import sqlite as sqlite_backend
 from indexer.search.base import LOOKUP_CHARS
 from indexer.segment import index_tokens, query_terms
 from indexer.store import COLUMNS, stored_columns
@@ -327,3 +329,18 @@ def test_a_one_word_query_has_no_word_match_that_exact_mode_misses(store) -> Non
             assert columns & ~held.get(report_id, 0) == 0, (word, report_id)
         checked += 1
     assert checked > 1000
+
+
+def test_a_lookup_split_between_two_connections_finds_what_one_finds(store, monkeypatch) -> None:
+    """On a large store trigram lookups are split by rowid between two connections; same results."""
+    backend, _ = store
+    whole = {text: backend._trigram_rows(text) for text in QUERIES if len(text) >= 3}
+    monkeypatch.setattr(sqlite_backend, "_SPLIT_REPORTS", 0)
+    split = SqliteBackend(backend.conn.execute("PRAGMA database_list").fetchone()["file"])
+    try:
+        assert split._metadata().middle_id > min(h.report_id for h in split.search(SearchQuery(per_page=ALL)).hits)
+        for text, rows in whole.items():
+            assert np.array_equal(split._trigram_rows(text), rows), text
+        assert split._side is not None
+    finally:
+        split.close()

@@ -7,8 +7,10 @@ query. Filters, facets and sorting then run on the reports' metadata, held as ar
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +29,7 @@ _META = ("province", "city", "county", "level", "year")
 # BM25's parameters (as FTS5's bm25() has them); the words' column weights are applied at ingest.
 _K1, _B = 1.2, 0.75
 _NO_IDS = np.empty(0, dtype=np.int64)
+_SPLIT_REPORTS = 20_000  # from this many reports on, trigram lookups run on two connections
 _POSTINGS = (
     "SELECT p.batch, p.entries FROM word_batches AS b CROSS JOIN word_postings AS p ON p.batch = b.batch AND p.term = ?"
 )
@@ -51,6 +54,8 @@ class _Metadata:
         size = int(ids.max()) + 1 if len(ids) else 0
         self.present = np.zeros(size, dtype=bool)
         self.present[ids] = True
+        self.reports = len(ids)
+        self.middle_id = int(np.median(ids)) if len(ids) else 0  # half the reports below, half from it on
         self.index: dict[str, dict] = {}  # field → value → code
         self.values: dict[str, list] = {}  # field → code → value
         self.codes: dict[str, np.ndarray] = {}  # field → report id → code
@@ -100,6 +105,16 @@ class _Metadata:
         codes = codes[np.lexsort((self.text_order[name][codes], -counts[codes]))]  # ties by the value as text
         values = self.values[name]
         return [(values[code], n) for code, n in zip(codes.tolist(), counts[codes].tolist(), strict=True)]
+
+
+def _rowids(
+    conn: sqlite3.Connection, table: str, expr: str, low: int | None = None, high: int | None = None
+) -> np.ndarray:
+    """The rowids (at least ``low``, below ``high``) an FTS5 expression matches, ascending."""
+    bounds = "".join(f" AND rowid {op} {int(value)}" for op, value in ((">=", low), ("<", high)) if value is not None)
+    sql = f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?{bounds} ORDER BY rowid)"
+    found = conn.execute(sql, (expr,)).fetchone()[0]
+    return np.fromstring(found, dtype=np.int64, sep=",") if found else _NO_IDS
 
 
 def _union(id_arrays: list[np.ndarray]) -> np.ndarray:
@@ -152,6 +167,11 @@ class SqliteBackend:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.conn = connect(db, readonly=True)
+        # A large store's trigram lookups are split by rowid between this connection and a second one,
+        # run in a thread (SQLite releases the GIL while it works): the phrase matching runs on two cores.
+        self._db = db
+        self._side: sqlite3.Connection | None = None
+        self._pool: ThreadPoolExecutor | None = None
         # How many reports hold a character pair in each column: one index scan instead of a query per column.
         self.conn.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_bigram_col USING fts5vocab(main, fts_bigram, col)"
@@ -174,6 +194,10 @@ class SqliteBackend:
 
     def close(self) -> None:
         self.conn.close()
+        if self._side is not None:
+            self._side.close()
+        if self._pool is not None:
+            self._pool.shutdown()
 
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
@@ -254,9 +278,21 @@ class SqliteBackend:
 
     def _match_ids(self, table: str, expr: str) -> np.ndarray:
         """The rowids an FTS5 expression matches, ascending, in one string rather than one Python row each."""
-        sql = f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid)"
-        found = self.conn.execute(sql, (expr,)).fetchone()[0]
-        return np.fromstring(found, dtype=np.int64, sep=",") if found else _NO_IDS
+        return _rowids(self.conn, table, expr)
+
+    def _trigram_ids(self, expr: str) -> np.ndarray:
+        """fts_trigram's matching rowids; on a large store the upper half of the reports is searched at
+        the same time on a second connection."""
+        meta = self._metadata()
+        if meta.reports < _SPLIT_REPORTS or (os.cpu_count() or 1) < 2:
+            return _rowids(self.conn, "fts_trigram", expr)
+        if self._side is None or self._pool is None:
+            self._side = connect(self._db, readonly=True)
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-search")
+        middle = meta.middle_id * ROWS_PER_REPORT
+        upper = self._pool.submit(_rowids, self._side, "fts_trigram", expr, middle, None)
+        lower = _rowids(self.conn, "fts_trigram", expr, None, middle)
+        return np.concatenate([lower, upper.result()])
 
     def _exact(self, needle: str, column: int | None) -> tuple[np.ndarray, np.ndarray | None]:
         """Reports holding ``needle`` (in the given column), and the bits of the columns each holds it in
@@ -345,7 +381,7 @@ class SqliteBackend:
 
     def _trigram_rows(self, needle: str) -> np.ndarray:
         """The fts_trigram rows (report id × 8 + column) whose text contains ``needle`` (3+ characters)."""
-        rows = self._match_ids("fts_trigram", _quoted(needle[:LOOKUP_CHARS]))
+        rows = self._trigram_ids(_quoted(needle[:LOOKUP_CHARS]))
         if len(needle) > LOOKUP_CHARS:
             # The index looked up the beginning; the stored text decides about the rest.
             rows = rows[np.array([needle in self._row_text(int(row)) for row in rows], dtype=bool)]
