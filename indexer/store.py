@@ -497,7 +497,14 @@ def word_entries(columns: list[str]) -> tuple[list[tuple[str, int, int]], int]:
 
 
 def pack_postings(report_id: int, frequency: int, columns: int) -> int:
+    """One word_postings entry: the report, the word's weighted frequency in it and its column bits."""
     return report_id << 24 | frequency << 8 | columns
+
+
+def unpack_postings(entries: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A word_postings blob as arrays of report ids, weighted frequencies and column bits."""
+    packed = np.frombuffer(entries, dtype="<i8")
+    return packed >> 24, (packed >> 8) & _MAX_FREQUENCY, packed & 0xFF
 
 
 class IndexBatch:
@@ -564,9 +571,10 @@ def merge_postings(conn: sqlite3.Connection, small: int = 256, most: int = 16) -
                 continue
             owners = {r for (r,) in conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,))}
             for term, entries in rows:
-                kept = [e for e in np.frombuffer(entries, dtype="<i8").tolist() if e >> 24 in owners]
-                if kept:
-                    target.entries.setdefault(term, []).extend(kept)
+                kept = np.isin(unpack_postings(entries)[0], list(owners))
+                if kept.any():
+                    packed = np.frombuffer(entries, dtype="<i8")[kept]
+                    target.entries.setdefault(term, []).extend(packed.tolist())
             target.reports += len(owners)
             conn.execute("UPDATE word_docs SET batch = ? WHERE batch = ?", (target.batch, batch))
         target.write(conn)

@@ -23,7 +23,15 @@ from indexer.search.base import (
 )
 from indexer.search.snippets import passage_hit
 from indexer.segment import query_terms
-from indexer.store import COLUMNS, ROWS_PER_REPORT, connect, original_text, pair_key, stored_columns
+from indexer.store import (
+    COLUMNS,
+    ROWS_PER_REPORT,
+    connect,
+    original_text,
+    pair_key,
+    stored_columns,
+    unpack_postings,
+)
 
 _META = ("province", "city", "county", "level", "year")
 # BM25's parameters (as FTS5's bm25() has them); the words' column weights are applied at ingest.
@@ -361,15 +369,12 @@ class SqliteBackend:
         rows = cursor.execute(_POSTINGS, (term,)).fetchall()
         if not rows:
             return _NO_IDS, _NO_IDS, _NO_IDS
-        parts = [np.frombuffer(entries, dtype="<i8") for _, entries in rows]
-        packed = np.concatenate(parts)
-        batches = np.repeat(np.array([batch for batch, _ in rows], dtype=np.int64), [len(p) for p in parts])
-        ids = packed >> 24
+        ids, frequency, columns = (np.concatenate(a) for a in zip(*(unpack_postings(e) for _, e in rows), strict=True))
+        batches = np.repeat(np.array([batch for batch, _ in rows], dtype=np.int64), [len(e) // 8 for _, e in rows])
         # Entries of a report replaced since, or of one added after the metadata was read, are skipped.
         live = ids < len(meta.batch)
         live[live] = meta.batch[ids[live]] == batches[live]
-        packed, ids = packed[live], ids[live]
-        return ids, (packed >> 8) & 0xFFFF, packed & 0xFF
+        return ids[live], frequency[live], columns[live]
 
     def _exact_ids(self, needle: str, section: str | None) -> np.ndarray:
         """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
