@@ -12,6 +12,7 @@ import hashlib
 import multiprocessing
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from indexer.store import (
 )
 
 _BATCH = 256  # reports per transaction: fewer commits and FTS5 segment merges
+_IN_FLIGHT = 2 * _BATCH  # prepared reports at most between the workers and the writer
 
 
 @dataclass
@@ -98,8 +100,27 @@ def _prepared(jobs: list[tuple[str, str]], workers: int) -> Iterator[PreparedRep
     if workers <= 1 or len(jobs) < 4:
         yield from map(prepare_file, jobs)
         return
+    # The writer is the slower side: without a bound, prepared reports would pile up in memory (7 GB at
+    # 100,000 reports). The pool takes a job only while fewer than _IN_FLIGHT are waiting for the writer.
+    window = threading.Semaphore(_IN_FLIGHT)
+    stopped = threading.Event()
+
+    def feed() -> Iterator[tuple[str, str]]:
+        for job in jobs:
+            window.acquire()
+            if stopped.is_set():
+                return
+            yield job
+
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap_unordered(prepare_file, jobs, chunksize=4)
+        try:
+            for item in pool.imap_unordered(prepare_file, feed(), chunksize=4):
+                window.release()
+                yield item
+        finally:
+            # The consumer stopped (done, or an error): let a waiting feeder return, so the pool can close.
+            stopped.set()
+            window.release()
 
 
 def ingest(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer import ingest as ingest_module
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
@@ -241,3 +242,29 @@ def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tm
             results.append({h.path: pytest.approx(h.score) for h in hits})
             backend.close()
         assert results[0] == results[1] and results[0]
+
+
+def test_workers_run_at_most_a_window_ahead_of_the_writer(tmp_path: Path, monkeypatch) -> None:
+    """Prepared reports cannot pile up in memory when the writer is slower than the workers, and a
+    writer that stops early does not leave the pool waiting."""
+    monkeypatch.setattr(ingest_module, "_IN_FLIGHT", 6)
+    pulled = 0
+
+    class Jobs(list):
+        def __iter__(self):
+            nonlocal pulled
+            for job in super().__iter__():
+                pulled += 1
+                yield job
+
+    jobs = Jobs((str(SAMPLES[i % 5]), f"sha{i}") for i in range(30))
+    done = 0
+    for item in ingest_module._prepared(jobs, workers=2):
+        assert not isinstance(item, ingest_module.Failure), item
+        done += 1
+        time.sleep(0.02)  # a slow writer
+        assert pulled - done <= 6 + 1  # the job the feeder holds while it waits for room
+    assert done == 30
+
+    for _item in ingest_module._prepared(Jobs(jobs), workers=2):
+        break  # the generator is closed: its pool must shut down, not wait for the feeder
