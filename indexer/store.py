@@ -1,6 +1,6 @@
-"""The embedded store: one SQLite file holding the reports, their parts, and three FTS5 indexes.
+"""The embedded store: one SQLite file holding the reports, their parts, and the search indexes.
 
-The store is the system of record. Full-text indexes are contentless FTS5 tables; what they hold is
+The store is the system of record. The two FTS5 indexes are contentless; what they hold is
 recomputed from the stored normalized text, so a report can be removed from them exactly (the
 'delete' command needs the indexed values). The text is indexed by index column: the text before the
 first section, then the six section kinds (``COLUMNS``).
