@@ -202,11 +202,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_bigram USING fts5(
     {", ".join(COLUMNS)}, content='', tokenize='ascii', detail=column);
 """
 
-# ASCII is folded by FTS5's ascii tokenizer and splits tokens; map it out of ASCII for character pairs.
 # What a ranked-index word weighs in each index column: the title and introduction count four times.
 COLUMN_WEIGHTS = (4, 1, 1, 1, 1, 1, 1)
 _MAX_FREQUENCY = 0xFFFF
 ROWS_PER_REPORT = 8  # fts_trigram rowids per report: room for the len(COLUMNS) index columns
+# ASCII is folded by FTS5's ascii tokenizer and splits tokens; map it out of ASCII for character pairs.
 _PAIR_MAP = str.maketrans({chr(c): chr(0xE000 + c) for c in range(0x20, 0x7F)} | {"\t": "\ue009"})
 
 
@@ -328,9 +328,7 @@ def _upgrade_from_5(conn: sqlite3.Connection) -> None:
             for report_id in ids[start : start + _UPGRADE_BATCH]:
                 columns = stored_columns(conn, report_id)
                 _trigram_rows(conn, report_id, columns)
-                words, length = word_entries(columns)
-                conn.execute("INSERT INTO word_docs VALUES (?, ?, ?)", (report_id, postings.batch, length))
-                postings.add_words(report_id, words)
+                postings.add_words(conn, report_id, *word_entries(columns))
             postings.write(conn)
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
 
@@ -504,7 +502,12 @@ def pack_postings(report_id: int, frequency: int, columns: int) -> int:
 def unpack_postings(entries: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A word_postings blob as arrays of report ids, weighted frequencies and column bits."""
     packed = np.frombuffer(entries, dtype="<i8")
-    return packed >> 24, (packed >> 8) & _MAX_FREQUENCY, packed & 0xFF
+    return report_ids(packed), (packed >> 8) & _MAX_FREQUENCY, packed & 0xFF
+
+
+def report_ids(packed: np.ndarray) -> np.ndarray:
+    """The report ids of packed word_postings entries."""
+    return packed >> 24
 
 
 class IndexBatch:
@@ -523,7 +526,11 @@ class IndexBatch:
         self.removed: list[tuple[int, list[str]]] = []  # (report id, the columns it was indexed with)
         self.added: list[tuple[int, list[str], list[str]]] = []  # (report id, columns, character pairs)
 
-    def add_words(self, report_id: int, words: list[tuple[str, int, int]]) -> None:
+    def add_words(
+        self, conn: sqlite3.Connection, report_id: int, words: list[tuple[str, int, int]], length: int
+    ) -> None:
+        """A report's words: its word_docs row now (in the caller's savepoint), its entries at ``write``."""
+        conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, self.batch, length))
         self.reports += 1
         for term, frequency, columns in words:
             self.entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
@@ -569,12 +576,15 @@ def merge_postings(conn: sqlite3.Connection, small: int = 256, most: int = 16) -
             conn.execute("DELETE FROM word_batches WHERE batch = ?", (batch,))
             if batch not in current:
                 continue
-            owners = {r for (r,) in conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,))}
+            owners = np.array(
+                [r for (r,) in conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,))],
+                dtype=np.int64,
+            )
             for term, entries in rows:
-                kept = np.isin(unpack_postings(entries)[0], list(owners))
-                if kept.any():
-                    packed = np.frombuffer(entries, dtype="<i8")[kept]
-                    target.entries.setdefault(term, []).extend(packed.tolist())
+                packed = np.frombuffer(entries, dtype="<i8")
+                kept = packed[np.isin(report_ids(packed), owners)]
+                if len(kept):
+                    target.entries.setdefault(term, []).extend(kept.tolist())
             target.reports += len(owners)
             conn.execute("UPDATE word_docs SET batch = ? WHERE batch = ?", (target.batch, batch))
         target.write(conn)
@@ -740,13 +750,12 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
             "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
             [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
         )
-    conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, index.batch, prepared.length))
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
+    index.add_words(conn, report_id, prepared.words, prepared.length)
     if indexed is not None:
         index.removed.append((report_id, indexed))
     index.added.append((report_id, prepared.columns, prepared.pairs))
-    index.add_words(report_id, prepared.words)
     return status
 
 
