@@ -321,9 +321,7 @@ def test_a_one_word_query_has_no_word_match_that_exact_mode_misses(store) -> Non
         if query_terms(word) != [word] or word.lower() != word.upper():
             continue
         ids, _, bits = backend._words([word], meta)
-        exact, exact_bits = backend._exact(word, None)
-        if exact_bits is None:
-            exact, exact_bits = backend._pair_bits(word)
+        exact, exact_bits = backend._verbatim(word)
         held = dict(zip(exact.tolist(), exact_bits.tolist(), strict=True))
         for report_id, columns in zip(ids.tolist(), bits.tolist(), strict=True):
             assert columns & ~held.get(report_id, 0) == 0, (word, report_id)

@@ -83,10 +83,10 @@ class _Metadata:
         self.length = np.zeros(size)
         self.documents = len(docs)
         if docs:
-            doc_ids = np.array([d[0] for d in docs], dtype=np.int64)
-            known = doc_ids < size
-            self.batch[doc_ids[known]] = [d[1] for d, k in zip(docs, known, strict=True) if k]
-            self.length[doc_ids[known]] = [d[2] for d, k in zip(docs, known, strict=True) if k]
+            doc_id, batch, length = np.array(docs, dtype=np.int64).T
+            known = doc_id < size
+            self.batch[doc_id[known]] = batch[known]
+            self.length[doc_id[known]] = length[known]
         self.average_length = float(self.length.sum() / max(self.documents, 1)) or 1.0
 
     def selected(self, query: SearchQuery) -> np.ndarray:
@@ -291,7 +291,7 @@ class SqliteBackend:
     def _trigram_ids(self, expr: str) -> np.ndarray:
         """fts_trigram's matching rowids; on a large store the upper half of the reports is searched at
         the same time on a second connection."""
-        meta = self._metadata()
+        meta = self._meta if self._meta is not None else self._metadata()  # a search has just read it
         if meta.reports < _SPLIT_REPORTS or (os.cpu_count() or 1) < 2:
             return _rowids(self.conn, "fts_trigram", expr)
         if self._side is None or self._pool is None:
@@ -306,9 +306,8 @@ class SqliteBackend:
         """Reports holding ``needle`` (in the given column), and the bits of the columns each holds it in
         (for 1–2 characters: None, the section facet counts them apart)."""
         if len(needle) < 3:
-            return self._exact_ids(needle, COLUMNS[column] if column is not None else None), None
-        # One phrase query finds the (report, column) rows: both the reports and the section facet.
-        ids, bits = _report_bits(self._trigram_rows(needle))
+            return self._pair_ids(needle, COLUMNS[column] if column is not None else None), None
+        ids, bits = self._verbatim(needle)
         if column is not None:
             ids, bits = ids[bits & (1 << column) > 0], bits[bits & (1 << column) > 0]
         return ids, bits
@@ -326,7 +325,7 @@ class SqliteBackend:
         """Reports matching every word (or holding the query verbatim: ranked never loses what exact finds),
         their BM25 scores (lower is better) and the bits of the index columns they match in."""
         words, word_scores, word_bits = self._words(terms, meta)
-        exact, exact_bits = _report_bits(self._trigram_rows(needle)) if len(needle) >= 3 else self._pair_bits(needle)
+        exact, exact_bits = self._verbatim(needle)
         size = max(len(meta.present), int(words.max(initial=-1)) + 1, int(exact.max(initial=-1)) + 1)
         bits = np.zeros(size, dtype=np.int64)
         bits[words] |= word_bits
@@ -376,11 +375,13 @@ class SqliteBackend:
         live[live] = meta.batch[ids[live]] == batches[live]
         return ids[live], frequency[live], columns[live]
 
-    def _exact_ids(self, needle: str, section: str | None) -> np.ndarray:
-        """Reports whose normalized text (or the given section) contains ``needle``: exactly those."""
-        if len(needle) >= 3:
-            ids, bits = _report_bits(self._trigram_rows(needle))
-            return ids[bits & (1 << COLUMNS.index(section)) > 0] if section else ids
+    def _verbatim(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+        """Reports holding ``needle`` and, for each, the bits of the index columns holding it. From 3
+        characters on, one phrase query finds the (report, column) rows: both at once."""
+        return _report_bits(self._trigram_rows(needle)) if len(needle) >= 3 else self._pair_bits(needle)
+
+    def _pair_ids(self, needle: str, section: str | None) -> np.ndarray:
+        """(1–2 characters) Reports whose normalized text (or the given section) contains ``needle``."""
         expr = _quoted(pair_key(needle)) + ("*" if len(needle) == 1 else "")
         return self._match_ids("fts_bigram", _in_section(expr, section))
 
@@ -401,7 +402,7 @@ class SqliteBackend:
 
     def _pair_bits(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """(1–2 characters) The reports holding ``needle`` and, for each, the bits of the index columns it is in."""
-        found = [self._exact_ids(needle, c) for c in COLUMNS]
+        found = [self._pair_ids(needle, c) for c in COLUMNS]
         ids = _union(found)
         bits = np.zeros(len(ids), dtype=np.int64)
         for c, in_column in enumerate(found):
