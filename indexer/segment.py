@@ -9,6 +9,7 @@ beside them so a query for a part (开放日, 条例) still finds the whole (政
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 from itertools import accumulate
 
@@ -110,7 +111,12 @@ def _span_token(start: int, end: int, token: str) -> tuple[str, int, int]:
 def _cut(text: str, offset: int) -> list[tuple[str, int, int]]:
     cuts = rjieba.cut(text)
     ends = list(accumulate(map(len, cuts), initial=offset))
-    return [(w, ends[i], ends[i + 1]) for i, w in enumerate(cuts) if w not in _SKIP and _WORDLIKE.match(w)]
+    return [(w, ends[i], ends[i + 1]) for i, w in enumerate(cuts) if _is_word(w)]
+
+
+def _is_word(cut: str) -> bool:
+    """Whether a cut is a word: punctuation and spaces are not."""
+    return cut not in _SKIP and bool(_WORDLIKE.match(cut))
 
 
 @cache
@@ -124,36 +130,41 @@ def sub_words(word: str) -> tuple[str, ...]:
     return tuple(sorted(pieces))
 
 
-def index_text(text: str) -> str:
-    """What the ranked index stores for a text: its words, each followed by its sub-words.
+def _index_cuts(text: str) -> Iterator[tuple[str, bool]]:
+    """A text's cuts as the indexes take them (《…》 titles without their marks), each with whether it is
+    a word."""
+    for piece, _, protected in _pieces(text):
+        if protected:
+            yield (piece[1:-1] if piece.startswith("《") else piece), True
+        else:
+            for cut in rjieba.cut(piece):
+                yield cut, _is_word(cut)
 
-    The same cuts as ``words`` (punctuation is left in: the FTS5 tokenizer drops it).
+
+def index_text(text: str) -> str:
+    """What the Elasticsearch index's words field gets for a text: its cuts, each followed by its sub-words.
+
+    The same cuts as ``words`` (punctuation is left in: the analyzer drops it).
     """
     out: list[str] = []
-    for piece, _, protected in _pieces(text):
-        cuts = [piece[1:-1] if piece.startswith("《") else piece] if protected else rjieba.cut(piece)
-        for w in cuts:
-            out.append(w)
-            if len(w) > 2:
-                out += sub_words(w)
+    for cut, _ in _index_cuts(text):
+        out.append(cut)
+        if len(cut) > 2:
+            out += sub_words(cut)
     return " ".join(out)
 
 
 def index_tokens(text: str) -> list[str]:
-    """The ranked index's terms for a text: the cuts ``index_text`` joins, without punctuation, lower-cased.
+    """The ranked index's terms for a text: its words, each followed by its sub-words, lower-cased.
 
     A query's terms (``query_terms``, lower-cased) are looked up among them.
     """
     out: list[str] = []
-    for piece, _, protected in _pieces(text):
-        if protected:
-            cuts = [piece[1:-1] if piece.startswith("《") else piece]
-        else:
-            cuts = [w for w in rjieba.cut(piece) if w not in _SKIP and _WORDLIKE.match(w)]
-        for w in cuts:
-            out.append(w.lower())
-            if len(w) > 2:
-                out += [sub.lower() for sub in sub_words(w)]
+    for cut, word in _index_cuts(text):
+        if word:
+            out.append(cut.lower())
+            if len(cut) > 2:
+                out += [sub.lower() for sub in sub_words(cut)]
     return out
 
 
