@@ -163,7 +163,7 @@ def ingest(
         if progress:
             progress(done, len(jobs))
     _write_batch(conn, batch, summary, sizes)
-    merge_postings(conn, small=_BATCH)
+    merge_postings(conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     summary.seconds = time.perf_counter() - start

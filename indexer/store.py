@@ -10,6 +10,9 @@ first section, then the six section kinds (``COLUMNS``).
   index columns it occurs in, packed as int64 (``pack_postings``). ``word_docs`` says which batch holds
   each report's current entries (older entries of a replaced report are skipped when read) and its
   length in words; ranked search computes BM25 from these with numpy.
+- ``phrase_postings``: the same for the phrases of ``indexer.phrases.vocabulary()`` (domain terms,
+  lexicon names and aliases), found verbatim: exact mode's answer for those, without the trigram index.
+  Batches are shared with ``word_postings`` and merged with them, size-tiered (``merge_postings``).
 - ``fts_trigram``: the normalized text, trigram tokenizer (exact mode, queries of 3+ characters); one
   row per report and index column, rowid = report id × 8 + column (``section_row``), so that one
   phrase query gives both the reports and the sections it occurs in.
@@ -19,6 +22,7 @@ first section, then the six section kinds (``COLUMNS``).
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sqlite3
@@ -27,6 +31,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +42,12 @@ from indexer.errors import NianbaoError
 from indexer.extract.documents import squeeze
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
+from indexer.phrases import phrase_entries, phrase_version
 from indexer.segment import domain_terms, index_tokens
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {"4": "5", "5": "6"}
+_UPGRADES = {"4": "5", "5": "6", "6": "7"}
 # Segmentation versions of earlier releases that cut text exactly as this one does.
 _SAME_CUTS = {"rjieba:4e4388b10ab3bd47"}
 _UPGRADE_BATCH = 256  # reports per word-postings batch when a store is upgraded
@@ -194,6 +201,11 @@ CREATE TABLE IF NOT EXISTS word_postings (
     entries BLOB NOT NULL,           -- little-endian int64: report id << 24 | frequency << 8 | column bits
     PRIMARY KEY (batch, term)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS phrase_postings (
+    batch INTEGER NOT NULL, phrase TEXT NOT NULL,
+    entries BLOB NOT NULL,           -- as word_postings, with the phrase's occurrences as frequency
+    PRIMARY KEY (batch, phrase)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS word_docs (
     report_id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, length INTEGER NOT NULL
 );
@@ -268,14 +280,14 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
 
 
 def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
-    current = {"schema": SCHEMA_VERSION, "segmentation": segmentation_version()}
+    current = {"schema": SCHEMA_VERSION, "segmentation": segmentation_version(), "phrases": phrase_version()}
     stored = dict(conn.execute("SELECT key, value FROM meta").fetchall())
     if not stored:
         conn.executemany("INSERT INTO meta VALUES (?, ?)", current.items())
         return
     schema = stored.get("schema")
     while schema in _UPGRADES:
-        {"4": _upgrade_from_4, "5": _upgrade_from_5}[schema](conn)
+        {"4": _upgrade_from_4, "5": _upgrade_from_5, "6": _upgrade_from_6}[schema](conn)
         schema = _UPGRADES[schema]
     if schema != SCHEMA_VERSION:
         raise _schema_error(schema, db)
@@ -286,6 +298,9 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
         raise NianbaoError(
             "the segmentation dictionary changed since this store was built; delete it and ingest again", db
         )
+    if conn.execute("SELECT value FROM meta WHERE key = 'phrases'").fetchone() != (current["phrases"],):
+        with transaction(conn):
+            build_phrases(conn)  # the lexicons or domain terms changed: the phrase index follows them
 
 
 def _schema_error(schema: str | None, db: Path) -> NianbaoError:
@@ -328,9 +343,34 @@ def _upgrade_from_5(conn: sqlite3.Connection) -> None:
             for report_id in ids[start : start + _UPGRADE_BATCH]:
                 columns = stored_columns(conn, report_id)
                 _trigram_rows(conn, report_id, columns)
-                postings.add_words(conn, report_id, *word_entries(columns))
+                postings.add_report(conn, report_id, *word_entries(columns), [])  # phrases: schema 7
             postings.write(conn)
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
+
+
+def _upgrade_from_6(conn: sqlite3.Connection) -> None:
+    """Schema 6 → 7: the phrase index, built from the stored text."""
+    with transaction(conn):
+        build_phrases(conn)
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema'")
+
+
+def build_phrases(conn: sqlite3.Connection) -> None:
+    """(Re)build phrase_postings from the stored text, each batch's current reports with the current
+    vocabulary (in the caller's transaction)."""
+    conn.execute("DELETE FROM phrase_postings")
+    batches = [b for (b,) in conn.execute("SELECT batch FROM word_batches ORDER BY batch").fetchall()]
+    for batch in batches:
+        entries: dict[str, list[int]] = {}
+        owners = conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,)).fetchall()
+        for (report_id,) in owners:
+            for phrase, count, columns in phrase_entries(stored_columns(conn, report_id)):
+                entries.setdefault(phrase, []).append(pack_postings(report_id, count, columns))
+        conn.executemany(
+            "INSERT INTO phrase_postings VALUES (?, ?, ?)",
+            [(batch, phrase, _blob(e)) for phrase, e in sorted(entries.items())],
+        )
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('phrases', ?)", (phrase_version(),))
 
 
 @dataclass
@@ -393,6 +433,7 @@ class PreparedReport:
     columns: list[str]  # normalized text per index column
     words: list[tuple[str, int, int]]  # ranked-index words: (term, weighted frequency, column bits)
     length: int  # ranked-index words in the report
+    phrases: list[tuple[str, int, int]]  # the phrase index's: (phrase, occurrences, column bits)
     pairs: list[str]  # fts_bigram values per column
     sections: list[tuple]
     passages: list[tuple]
@@ -453,6 +494,7 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         columns=columns,
         words=words,
         length=length,
+        phrases=phrase_entries(columns),
         pairs=[character_pairs(c) for c in columns],
         sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
         passages=passages,
@@ -499,9 +541,9 @@ def pack_postings(report_id: int, frequency: int, columns: int) -> int:
     return report_id << 24 | frequency << 8 | columns
 
 
-def unpack_postings(entries: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A word_postings blob as arrays of report ids, weighted frequencies and column bits."""
-    packed = np.frombuffer(entries, dtype="<i8")
+def unpack_postings(entries: bytes | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A word_postings blob (or its entries) as arrays of report ids, weighted frequencies and column bits."""
+    packed = np.frombuffer(entries, dtype="<i8") if isinstance(entries, bytes) else entries
     return report_ids(packed), (packed >> 8) & _MAX_FREQUENCY, packed & 0xFF
 
 
@@ -511,8 +553,9 @@ def report_ids(packed: np.ndarray) -> np.ndarray:
 
 
 class IndexBatch:
-    """The index writes of one write transaction, made together before it commits: the word postings
-    (one row per word the batch's reports hold) and the FTS5 rows of the reports added and replaced.
+    """The index writes of one write transaction, made together before it commits: the word and phrase
+    postings (one row per word or phrase the batch's reports hold) and the FTS5 rows of the reports
+    added and replaced.
 
     Deferred because FTS5 flushes its pending terms into a new segment at every savepoint release:
     written report by report (each in a savepoint, so that one failing report leaves the rest), the
@@ -522,18 +565,26 @@ class IndexBatch:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM word_batches").fetchone()[0]
         self.entries: dict[str, list[int]] = {}
+        self.phrases: dict[str, list[int]] = {}
         self.reports = 0
         self.removed: list[tuple[int, list[str]]] = []  # (report id, the columns it was indexed with)
         self.added: list[tuple[int, list[str], list[str]]] = []  # (report id, columns, character pairs)
 
-    def add_words(
-        self, conn: sqlite3.Connection, report_id: int, words: list[tuple[str, int, int]], length: int
+    def add_report(
+        self,
+        conn: sqlite3.Connection,
+        report_id: int,
+        words: list[tuple[str, int, int]],
+        length: int,
+        phrases: list[tuple[str, int, int]],
     ) -> None:
-        """A report's words: its word_docs row now (in the caller's savepoint), its entries at ``write``."""
+        """A report's words and phrases: its word_docs row now (in the caller's savepoint), its entries
+        at ``write``."""
         conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, self.batch, length))
         self.reports += 1
-        for term, frequency, columns in words:
-            self.entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
+        for found, entries in ((words, self.entries), (phrases, self.phrases)):
+            for term, frequency, columns in found:
+                entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
 
     def write(self, conn: sqlite3.Connection) -> None:
         for report_id, columns in self.removed:
@@ -548,47 +599,81 @@ class IndexBatch:
         if not self.reports:
             return
         conn.execute("INSERT INTO word_batches VALUES (?)", (self.batch,))
-        conn.executemany(
-            "INSERT INTO word_postings VALUES (?, ?, ?)",
-            [(self.batch, t, np.array(sorted(e), dtype="<i8").tobytes()) for t, e in sorted(self.entries.items())],
-        )
-        self.entries, self.reports = {}, 0
-
-
-def merge_postings(conn: sqlite3.Connection, small: int = 256, most: int = 16) -> int:
-    """Keep the ranked index compact: drop the batches no report points to any more (each of their
-    reports was replaced since) and, once more than ``most`` batches hold fewer than ``small`` current
-    reports (small ingests, replacements), merge those into one batch without the replaced reports'
-    entries. Returns how many batches were dropped or merged."""
-    current = dict(conn.execute("SELECT batch, count(*) FROM word_docs GROUP BY batch").fetchall())
-    batches = [b for (b,) in conn.execute("SELECT batch FROM word_batches").fetchall()]
-    dead = [b for b in batches if b not in current]
-    merged = [b for b in batches if 0 < current.get(b, 0) < small]
-    if len(merged) <= most:
-        merged = []
-    if not dead and not merged:
-        return 0
-    with transaction(conn):
-        target = IndexBatch(conn)
-        for batch in dead + merged:
-            rows = conn.execute("SELECT term, entries FROM word_postings WHERE batch = ?", (batch,)).fetchall()
-            conn.execute("DELETE FROM word_postings WHERE batch = ?", (batch,))
-            conn.execute("DELETE FROM word_batches WHERE batch = ?", (batch,))
-            if batch not in current:
-                continue
-            owners = np.array(
-                [r for (r,) in conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,))],
-                dtype=np.int64,
+        for table, entries in (("word_postings", self.entries), ("phrase_postings", self.phrases)):
+            conn.executemany(
+                f"INSERT INTO {table} VALUES (?, ?, ?)", [(self.batch, t, _blob(e)) for t, e in sorted(entries.items())]
             )
-            for term, entries in rows:
+        self.entries, self.phrases, self.reports = {}, {}, 0
+
+
+def _blob(entries: list[int]) -> bytes:
+    return np.array(sorted(entries), dtype="<i8").tobytes()
+
+
+def merge_postings(conn: sqlite3.Connection, fanout: int = 8) -> int:
+    """Keep the postings compact, as a size-tiered log-structured index: drop the batches no report
+    points to any more (each of their reports was replaced since), and whenever ``fanout`` batches hold
+    a like number of current reports (the same power of ``fanout``), merge them into one without the
+    replaced reports' entries. A search reads one row per batch for each word, so few batches remain:
+    at most ``fanout`` - 1 per size tier. Returns how many batches were dropped or merged."""
+    changed = 0
+    with transaction(conn):
+        current = dict(conn.execute("SELECT batch, count(*) FROM word_docs GROUP BY batch").fetchall())
+        dead = [b for (b,) in conn.execute("SELECT batch FROM word_batches").fetchall() if b not in current]
+        _drop_batches(conn, dead)
+        changed += len(dead)
+        while True:
+            tiers: dict[int, list[int]] = {}
+            for batch, reports in sorted(current.items()):
+                tiers.setdefault(int(np.log(reports) / np.log(fanout) + 1e-9), []).append(batch)
+            full = [batches for _, batches in sorted(tiers.items()) if len(batches) >= fanout]
+            if not full:
+                return changed
+            target = _merge_batches(conn, full[0])
+            current[target] = sum(current.pop(b) for b in full[0])
+            changed += len(full[0])
+
+
+def _merge_batches(conn: sqlite3.Connection, batches: list[int]) -> int:
+    """Merge the postings of several batches into a new one, keeping each report's current entries only.
+
+    Each batch's rows are read in term order and merged as they come (one row per term in memory)."""
+    target = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM word_batches").fetchone()[0]
+    conn.execute("INSERT INTO word_batches VALUES (?)", (target,))
+    docs = np.array(conn.execute("SELECT report_id, batch FROM word_docs").fetchall(), dtype=np.int64).reshape(-1, 2)
+    owner = np.full(int(docs[:, 0].max(initial=-1)) + 1, -1, dtype=np.int64)  # report id → its current batch
+    owner[docs[:, 0]] = docs[:, 1]
+    for table, key in (("word_postings", "term"), ("phrase_postings", "phrase")):
+        streams = []
+        for batch in batches:
+            cursor = conn.cursor()
+            cursor.row_factory = None
+            sql = f"SELECT {key}, {int(batch)}, entries FROM {table} WHERE batch = ? ORDER BY {key}"
+            streams.append(cursor.execute(sql, (batch,)))
+        rows: list[tuple[int, str, bytes]] = []
+        for term, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
+            parts = []
+            for _, batch, entries in group:
                 packed = np.frombuffer(entries, dtype="<i8")
-                kept = packed[np.isin(report_ids(packed), owners)]
-                if len(kept):
-                    target.entries.setdefault(term, []).extend(kept.tolist())
-            target.reports += len(owners)
-            conn.execute("UPDATE word_docs SET batch = ? WHERE batch = ?", (target.batch, batch))
-        target.write(conn)
-    return len(dead) + len(merged)
+                ids = report_ids(packed)
+                current = ids < len(owner)
+                current[current] = owner[ids[current]] == batch
+                parts.append(packed[current])
+            kept = np.sort(np.concatenate(parts))
+            if len(kept):
+                rows.append((target, term, kept.astype("<i8").tobytes()))
+            if len(rows) >= 10_000:
+                conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
+                rows = []
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
+    conn.executemany("UPDATE word_docs SET batch = ? WHERE batch = ?", [(target, b) for b in batches])
+    _drop_batches(conn, batches)
+    return target
+
+
+def _drop_batches(conn: sqlite3.Connection, batches: list[int]) -> None:
+    for table in ("word_postings", "phrase_postings", "word_batches"):
+        conn.executemany(f"DELETE FROM {table} WHERE batch = ?", [(b,) for b in batches])
 
 
 def _kind_at(bounds: list[tuple[str | None, int, int]], pos: int) -> str:
@@ -752,7 +837,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
         )
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
-    index.add_words(conn, report_id, prepared.words, prepared.length)
+    index.add_report(conn, report_id, prepared.words, prepared.length, prepared.phrases)
     if indexed is not None:
         index.removed.append((report_id, indexed))
     index.added.append((report_id, prepared.columns, prepared.pairs))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import signal
 import sqlite3
@@ -9,15 +10,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer import ingest as ingest_module
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
-from indexer.store import COLUMNS, connect, stored_columns
+from indexer.store import COLUMNS, connect, merge_postings, stored_columns, unpack_postings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -268,3 +271,62 @@ def test_workers_run_at_most_a_window_ahead_of_the_writer(tmp_path: Path, monkey
 
     for _item in ingest_module._prepared(Jobs(jobs), workers=2):
         break  # the generator is closed: its pool must shut down, not wait for the feeder
+
+
+def _phrase_rows(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT batch, phrase, entries FROM phrase_postings ORDER BY batch, phrase").fetchall()
+    conn.close()
+    return rows
+
+
+@pytest.mark.parametrize("change", ["schema 6", "vocabulary"])
+def test_the_phrase_index_is_rebuilt_for_a_schema_6_store_or_a_changed_vocabulary(tmp_path: Path, change: str) -> None:
+    """A schema-6 store has no phrase index and one built with other lexicons holds other phrases: the
+    next write builds it as an ingest would have; until then, searches use the trigram index."""
+    db = tmp_path / "s.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    built = _phrase_rows(db)
+    needles = ["政府信息公开", "政务新媒体", "中华人民共和国政府信息公开条例", "三级审核"]
+    before = {n: _exact_ids(db, n) for n in needles}
+    assert built and all(before.values())
+    conn = sqlite3.connect(db)
+    conn.execute("DELETE FROM phrase_postings WHERE phrase != '政务新媒体'")
+    conn.execute("UPDATE meta SET value = 'another vocabulary' WHERE key = 'phrases'")
+    if change == "schema 6":
+        conn.execute("DELETE FROM meta WHERE key = 'phrases'")
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
+    conn.commit()
+    conn.close()
+
+    if change == "schema 6":
+        with pytest.raises(NianbaoError, match="nianbao ingest"):
+            SqliteBackend(db)
+    else:
+        assert {n: _exact_ids(db, n) for n in needles} == before  # the stale phrase index is not read
+    connect(db).close()
+    assert _phrase_rows(db) == built
+    assert {n: _exact_ids(db, n) for n in needles} == before
+
+
+def test_merged_batches_are_size_tiered(tmp_path: Path) -> None:
+    """Batches are merged a tier at a time: after 30 one-report batches (fanout 4) none is left with
+    three others of its size tier, and the merged postings hold every current entry once."""
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    folder.mkdir()
+    for i in range(30):
+        path = folder / f"r{i:02d}.txt"
+        path.write_text(SAMPLES[i % 5].read_text(encoding="utf-8") + f"\n附：第{i}号。\n", encoding="utf-8")
+        ingest([path], db=db, workers=1)
+        conn = connect(db)
+        merge_postings(conn, fanout=4)
+        sizes = [n for (n,) in conn.execute("SELECT count(*) FROM word_docs GROUP BY batch")]
+        conn.close()
+        tiers = Counter(int(math.log(n, 4) + 1e-9) for n in sizes)
+        assert sum(sizes) == i + 1 and max(tiers.values()) < 4, sizes
+    assert len(sizes) < 30 and max(sizes) >= 16
+    conn = sqlite3.connect(db)
+    entries = [e for (e,) in conn.execute("SELECT entries FROM word_postings WHERE term = '政府信息公开'")]
+    conn.close()
+    ids = np.concatenate([unpack_postings(e)[0] for e in entries])
+    assert sorted(ids.tolist()) == list(range(1, 31))

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.ingest import ingest
+from indexer.phrases import vocabulary
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import sqlite as sqlite_backend
 from indexer.search.base import LOOKUP_CHARS
@@ -342,3 +343,30 @@ def test_a_lookup_split_between_two_connections_finds_what_one_finds(store, monk
         assert split._side is not None
     finally:
         split.close()
+
+
+def test_the_phrase_index_answers_as_the_trigram_index_does(store, monkeypatch) -> None:
+    """Every phrase of the vocabulary the samples hold (and some they do not): its postings give the
+    reports and sections the trigram index gives, and exact and ranked mode take them from there."""
+    backend, texts = store
+    meta = backend._metadata()
+    assert meta.phrases
+    held = [p for p in sorted(vocabulary()) if any(p in text for text in texts.values())]
+    absent = [p for p in sorted(vocabulary()) if p not in held][:50]
+    assert len(held) > 50 and absent
+    for phrase in held + absent:
+        ids, _, bits = backend._postings(phrase, meta, "phrase_postings")
+        rows = sqlite_backend._report_bits(backend._trigram_rows(phrase))
+        assert (ids.tolist(), bits.tolist()) == (rows[0].tolist(), rows[1].tolist()), phrase
+        assert bool(len(ids)) == (phrase in held)
+
+    def no_trigrams(needle: str) -> None:
+        raise AssertionError(f"trigram lookup for {needle}")
+
+    monkeypatch.setattr(backend, "_trigram_rows", no_trigrams)
+    for phrase in ("政府信息公开", "中华人民共和国政府信息公开条例", "政务新媒体"):
+        assert phrase in held
+        for mode in ("exact", "ranked"):
+            query = SearchQuery(phrase, mode=mode, per_page=ALL)
+            assert _paths(backend, query) >= _scan(texts, query)
+        assert _paths(backend, SearchQuery(phrase, mode="exact", per_page=ALL)) == _scan(texts, query)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from indexer.phrases import phrase_version, vocabulary
 from indexer.search.base import (
     LOOKUP_CHARS,
     ReportHit,
@@ -29,6 +30,7 @@ from indexer.store import (
     connect,
     original_text,
     pair_key,
+    report_ids,
     stored_columns,
     unpack_postings,
 )
@@ -38,9 +40,12 @@ _META = ("province", "city", "county", "level", "year")
 _K1, _B = 1.2, 0.75
 _NO_IDS = np.empty(0, dtype=np.int64)
 _SPLIT_REPORTS = 20_000  # from this many reports on, trigram lookups run on two connections
-_POSTINGS = (
-    "SELECT p.batch, p.entries FROM word_batches AS b CROSS JOIN word_postings AS p ON p.batch = b.batch AND p.term = ?"
-)
+# One row per batch: the entries of a word (word_postings) or of a phrase (phrase_postings).
+_POSTINGS = {
+    table: f"SELECT p.batch, p.entries FROM word_batches AS b CROSS JOIN {table} AS p"
+    f" ON p.batch = b.batch AND p.{key} = ?"
+    for table, key in (("word_postings", "term"), ("phrase_postings", "phrase"))
+}
 
 
 def _quoted(text: str) -> str:
@@ -57,7 +62,7 @@ class _Metadata:
     Code 0 stands for no value, and is what an id with no report (``present`` false) has too.
     """
 
-    def __init__(self, rows: list[tuple], docs: list[tuple]) -> None:
+    def __init__(self, rows: list[tuple], docs: list[tuple], phrases: bool) -> None:
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         size = int(ids.max()) + 1 if len(ids) else 0
         self.present = np.zeros(size, dtype=bool)
@@ -88,6 +93,7 @@ class _Metadata:
             self.batch[doc_id[known]] = batch[known]
             self.length[doc_id[known]] = length[known]
         self.average_length = float(self.length.sum() / max(self.documents, 1)) or 1.0
+        self.phrases = phrases  # whether the phrase index holds this vocabulary's phrases
 
     def selected(self, query: SearchQuery) -> np.ndarray:
         """Which report ids exist and pass the query's filters."""
@@ -196,7 +202,9 @@ class SqliteBackend:
         if self._meta is None or (version, count) != self._meta_version:
             rows = self.conn.execute("SELECT id, province, city, county, level, year FROM reports").fetchall()
             docs = self.conn.execute("SELECT report_id, batch, length FROM word_docs").fetchall()
-            self._meta = _Metadata([tuple(r) for r in rows], [tuple(d) for d in docs])
+            phrases = self.conn.execute("SELECT value FROM meta WHERE key = 'phrases'").fetchone()
+            current = phrases is not None and phrases[0] == phrase_version()
+            self._meta = _Metadata([tuple(r) for r in rows], [tuple(d) for d in docs], current)
             self._meta_version = (version, count)
         return self._meta
 
@@ -361,23 +369,35 @@ class SqliteBackend:
         ids = np.flatnonzero(hits == len(terms))
         return ids, -score[ids], bits[ids]
 
-    def _postings(self, term: str, meta: _Metadata) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The reports holding ``term`` (each once), its weighted frequency in each and the columns it is in."""
+    def _postings(
+        self, term: str, meta: _Metadata, table: str = "word_postings"
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The reports holding a word (or a phrase of the phrase index: ``table``), each once and
+        ascending, its weighted frequency in each and the columns it is in."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        rows = cursor.execute(_POSTINGS, (term,)).fetchall()
+        rows = cursor.execute(_POSTINGS[table], (term,)).fetchall()
         if not rows:
             return _NO_IDS, _NO_IDS, _NO_IDS
-        ids, frequency, columns = (np.concatenate(a) for a in zip(*(unpack_postings(e) for _, e in rows), strict=True))
+        packed = np.frombuffer(b"".join(e for _, e in rows), dtype="<i8")
         batches = np.repeat(np.array([batch for batch, _ in rows], dtype=np.int64), [len(e) // 8 for _, e in rows])
         # Entries of a report replaced since, or of one added after the metadata was read, are skipped.
+        ids = report_ids(packed)
         live = ids < len(meta.batch)
         live[live] = meta.batch[ids[live]] == batches[live]
-        return ids[live], frequency[live], columns[live]
+        packed = packed[live]
+        if len(rows) > 1:
+            packed = np.sort(packed)  # each batch's entries are in report order, the batches need not be
+        return unpack_postings(packed)
 
     def _verbatim(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        """Reports holding ``needle`` and, for each, the bits of the index columns holding it. From 3
-        characters on, one phrase query finds the (report, column) rows: both at once."""
+        """Reports holding ``needle`` and, for each, the bits of the index columns holding it: a phrase
+        of the phrase index is read from its postings; from 3 characters on, one trigram phrase query
+        finds the (report, column) rows, both at once."""
+        meta = self._meta if self._meta is not None else self._metadata()  # a search has just read it
+        if meta.phrases and needle in vocabulary():
+            ids, _, bits = self._postings(needle, meta, "phrase_postings")
+            return ids, bits
         return _report_bits(self._trigram_rows(needle)) if len(needle) >= 3 else self._pair_bits(needle)
 
     def _pair_ids(self, needle: str, section: str | None) -> np.ndarray:
