@@ -331,15 +331,18 @@ def test_a_one_word_query_has_no_word_match_that_exact_mode_misses(store) -> Non
 
 
 def test_a_lookup_split_between_two_connections_finds_what_one_finds(store, monkeypatch) -> None:
-    """On a large store trigram lookups are split by rowid between two connections; same results."""
+    """On a large store FTS5 lookups are split by rowid between two connections; same results."""
     backend, _ = store
     whole = {text: backend._trigram_rows(text) for text in QUERIES if len(text) >= 3}
+    pairs = {(text, c): backend._pair_ids(text, c) for text in QUERIES if len(text) < 3 for c in (None, *COLUMNS)}
     monkeypatch.setattr(sqlite_backend, "_SPLIT_REPORTS", 0)
     split = SqliteBackend(backend.conn.execute("PRAGMA database_list").fetchone()["file"])
     try:
         assert split._metadata().middle_id > min(h.report_id for h in split.search(SearchQuery(per_page=ALL)).hits)
         for text, rows in whole.items():
             assert np.array_equal(split._trigram_rows(text), rows), text
+        for (text, column), ids in pairs.items():
+            assert np.array_equal(split._pair_ids(text, column), ids), text
         assert split._side is not None
     finally:
         split.close()

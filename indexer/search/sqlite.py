@@ -39,7 +39,7 @@ _META = ("province", "city", "county", "level", "year")
 # BM25's parameters (as FTS5's bm25() has them); the words' column weights are applied at ingest.
 _K1, _B = 1.2, 0.75
 _NO_IDS = np.empty(0, dtype=np.int64)
-_SPLIT_REPORTS = 20_000  # from this many reports on, trigram lookups run on two connections
+_SPLIT_REPORTS = 20_000  # from this many reports on, FTS5 lookups run on two connections
 # One row per batch: the entries of a word (word_postings) or of a phrase (phrase_postings).
 _POSTINGS = {
     table: f"SELECT p.batch, p.entries FROM word_batches AS b CROSS JOIN {table} AS p"
@@ -181,7 +181,7 @@ class SqliteBackend:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.conn = connect(db, readonly=True)
-        # A large store's trigram lookups are split by rowid between this connection and a second one,
+        # A large store's FTS5 lookups are split by rowid between this connection and a second one,
         # run in a thread (SQLite releases the GIL while it works): the phrase matching runs on two cores.
         self._db = db
         self._side: sqlite3.Connection | None = None
@@ -293,21 +293,17 @@ class SqliteBackend:
     # ------------------------------------------------------------ matching report ids
 
     def _match_ids(self, table: str, expr: str) -> np.ndarray:
-        """The rowids an FTS5 expression matches, ascending, in one string rather than one Python row each."""
-        return _rowids(self.conn, table, expr)
-
-    def _trigram_ids(self, expr: str) -> np.ndarray:
-        """fts_trigram's matching rowids; on a large store the upper half of the reports is searched at
-        the same time on a second connection."""
+        """The rowids an FTS5 expression matches in fts_trigram or fts_bigram, ascending; on a large store
+        the upper half of the reports is searched at the same time on a second connection."""
         meta = self._meta if self._meta is not None else self._metadata()  # a search has just read it
         if meta.reports < _SPLIT_REPORTS or (os.cpu_count() or 1) < 2:
-            return _rowids(self.conn, "fts_trigram", expr)
+            return _rowids(self.conn, table, expr)
         if self._side is None or self._pool is None:
             self._side = connect(self._db, readonly=True)
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-search")
-        middle = meta.middle_id * ROWS_PER_REPORT
-        upper = self._pool.submit(_rowids, self._side, "fts_trigram", expr, middle, None)
-        lower = _rowids(self.conn, "fts_trigram", expr, None, middle)
+        middle = meta.middle_id * (ROWS_PER_REPORT if table == "fts_trigram" else 1)  # fts_bigram: one row each
+        upper = self._pool.submit(_rowids, self._side, table, expr, middle, None)
+        lower = _rowids(self.conn, table, expr, None, middle)
         return np.concatenate([lower, upper.result()])
 
     def _exact(self, needle: str, column: int | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -407,7 +403,7 @@ class SqliteBackend:
 
     def _trigram_rows(self, needle: str) -> np.ndarray:
         """The fts_trigram rows (report id × 8 + column) whose text contains ``needle`` (3+ characters)."""
-        rows = self._trigram_ids(_quoted(needle[:LOOKUP_CHARS]))
+        rows = self._match_ids("fts_trigram", _quoted(needle[:LOOKUP_CHARS]))
         if len(needle) > LOOKUP_CHARS:
             # The index looked up the beginning; the stored text decides about the rest.
             rows = rows[np.array([needle in self._row_text(int(row)) for row in rows], dtype=bool)]
