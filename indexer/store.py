@@ -304,7 +304,7 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
 
 
 def _schema_error(schema: str | None, db: Path) -> NianbaoError:
-    """What to do with a store of another schema: schemas 4 and 5 are upgraded by the next write."""
+    """What to do with a store of another schema: schemas 4 to 6 are upgraded by the next write."""
     upgrade = "run `nianbao ingest` once to upgrade it" if schema in _UPGRADES else "delete it and ingest again"
     return NianbaoError(f"store schema {schema} is not {SCHEMA_VERSION}; {upgrade}", db)
 

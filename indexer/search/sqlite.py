@@ -93,6 +93,7 @@ class _Metadata:
             self.batch[doc_id[known]] = batch[known]
             self.length[doc_id[known]] = length[known]
         self.average_length = float(self.length.sum() / max(self.documents, 1)) or 1.0
+        self.norm = _K1 * (1 - _B + _B * self.length / self.average_length)  # BM25's length normalization
         self.phrases = phrases  # whether the phrase index holds this vocabulary's phrases
 
     def selected(self, query: SearchQuery) -> np.ndarray:
@@ -352,14 +353,13 @@ class SqliteBackend:
         hits = np.zeros(size, dtype=np.int64)
         score = np.zeros(size)
         bits = np.full(size, (1 << len(COLUMNS)) - 1, dtype=np.int64)
-        norm = _K1 * (1 - _B + _B * meta.length / meta.average_length)
         for term in terms:
             ids, frequency, columns = self._postings(term, meta)
             if not len(ids):
                 return _NO_IDS, np.zeros(0), _NO_IDS
             idf = np.log((meta.documents - len(ids) + 0.5) / (len(ids) + 0.5))
             idf = idf if idf > 0 else 1e-6
-            score[ids] += idf * frequency * (_K1 + 1) / (frequency + norm[ids])
+            score[ids] += idf * frequency * (_K1 + 1) / (frequency + meta.norm[ids])
             hits[ids] += 1
             bits[ids] &= columns
         ids = np.flatnonzero(hits == len(terms))
