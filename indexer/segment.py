@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 import rjieba
@@ -119,7 +119,7 @@ def _is_word(cut: str) -> bool:
     return cut not in _SKIP and bool(_WORDLIKE.match(cut))
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: a long ingest meets new long words all the time
 def sub_words(word: str) -> tuple[str, ...]:
     """Shorter words inside a long word: jieba's search-mode pieces and domain terms inside it."""
     if len(word) <= 2:

@@ -49,7 +49,7 @@ SCHEMA_VERSION = "7"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
 _UPGRADES = {"4": "5", "5": "6", "6": "7"}
 # Segmentation versions of earlier releases that cut text exactly as this one does.
-_SAME_CUTS = {"rjieba:4e4388b10ab3bd47"}
+_SAME_CUTS = {"rjieba:4e4388b10ab3bd47", "rjieba:3f0b50dc330e7a80"}
 _UPGRADE_BATCH = 256  # reports per word-postings batch when a store is upgraded
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")

@@ -123,3 +123,29 @@ def test_mentions_carry_sentence_and_section() -> None:
         assert report.text[m.start : m.end] == m.surface
         assert m.sentence_start <= m.start and m.end <= m.sentence_end
         assert m.section in ("preamble", "overview", "proactive", "problems", "other")
+
+
+def test_a_memory_zone_gives_the_same_mentions_and_keeps_the_vocabulary_from_growing(monkeypatch) -> None:
+    """After the warm-up, each report is processed in a spaCy memory zone: the same mentions as
+    outside one, and what the report added to the vocabulary is gone afterwards."""
+    import itertools
+
+    import indexer.extract as extract
+
+    texts = [DEPARTMENT] + [
+        DEPARTMENT.replace("某某县", f"{name}县").replace("12号", f"{n}号")
+        for n, name in enumerate(("甲乙", "丙丁", "戊己"), start=30)
+    ]
+    monkeypatch.setattr(extract, "_calls", itertools.count(1))
+    monkeypatch.setattr(extract, "_WARM_UP", 10**9)
+    outside = [_mentions(t) for t in texts]
+    strings = pipeline().vocab.strings
+    monkeypatch.setattr(extract, "_WARM_UP", 0)
+    before = len(strings)
+    inside = [_mentions(t.replace("县", "区")) for t in texts]
+    assert len(strings) == before
+    assert inside == [_mentions(t.replace("县", "区")) for t in texts]  # zones do not leak into each other
+    monkeypatch.setattr(extract, "_WARM_UP", 10**9)
+    assert [_mentions(t.replace("县", "区")) for t in texts] == inside
+    assert len(strings) > before  # outside a zone the new names stay
+    assert [m.canonical for m in outside[0]] and outside[0] == _mentions(DEPARTMENT)

@@ -273,6 +273,22 @@ def test_workers_run_at_most_a_window_ahead_of_the_writer(tmp_path: Path, monkey
         break  # the generator is closed: its pool must shut down, not wait for the feeder
 
 
+def test_replaced_workers_prepare_every_report_alike(tmp_path: Path, monkeypatch) -> None:
+    """Workers are replaced after a number of tasks (here after each): every report still comes back
+    once, prepared as one process prepares it."""
+    monkeypatch.setattr(ingest_module, "_TASKS_PER_WORKER", 1)
+    jobs = [(str(SAMPLES[i % 5]), f"sha{i}") for i in range(24)]
+    parallel = sorted(
+        ((p.path, p.sha256, p.words, p.phrases, p.mentions) for p in ingest_module._prepared(jobs, workers=2)),
+        key=lambda row: row[1],
+    )
+    serial = sorted(
+        ((p.path, p.sha256, p.words, p.phrases, p.mentions) for p in ingest_module._prepared(jobs, workers=1)),
+        key=lambda row: row[1],
+    )
+    assert len(parallel) == 24 and parallel == serial
+
+
 def _phrase_rows(db: Path) -> list[tuple]:
     conn = sqlite3.connect(db)
     rows = conn.execute("SELECT batch, phrase, entries FROM phrase_postings ORDER BY batch, phrase").fetchall()
