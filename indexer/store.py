@@ -27,6 +27,7 @@ import json
 import os
 import sqlite3
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -361,11 +362,11 @@ def build_phrases(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM phrase_postings")
     batches = [b for (b,) in conn.execute("SELECT batch FROM word_batches ORDER BY batch").fetchall()]
     for batch in batches:
-        entries: dict[str, list[int]] = {}
+        entries: dict[str, array] = {}  # 8 bytes an entry: a merged batch holds every report
         owners = conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,)).fetchall()
         for (report_id,) in owners:
             for phrase, count, columns in phrase_entries(stored_columns(conn, report_id)):
-                entries.setdefault(phrase, []).append(pack_postings(report_id, count, columns))
+                entries.setdefault(phrase, array("q")).append(pack_postings(report_id, count, columns))
         conn.executemany(
             "INSERT INTO phrase_postings VALUES (?, ?, ?)",
             [(batch, phrase, _blob(e)) for phrase, e in sorted(entries.items())],
@@ -606,8 +607,9 @@ class IndexBatch:
         self.entries, self.phrases, self.reports = {}, {}, 0
 
 
-def _blob(entries: list[int]) -> bytes:
-    return np.array(sorted(entries), dtype="<i8").tobytes()
+def _blob(entries: list[int] | array) -> bytes:
+    """Packed entries (any order) as a postings blob: ascending, little-endian int64."""
+    return np.sort(np.asarray(entries, dtype="<i8")).tobytes()
 
 
 def merge_postings(conn: sqlite3.Connection, fanout: int = 8) -> int:
