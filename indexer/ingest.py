@@ -35,7 +35,6 @@ from indexer.store import (
 
 _BATCH = 256  # reports per transaction: fewer commits and FTS5 segment merges
 _IN_FLIGHT = 2 * _BATCH  # prepared reports at most between the workers and the writer
-_TASKS_PER_WORKER = 500  # chunks of 4 reports a worker prepares before a fresh one takes over
 
 
 @dataclass
@@ -113,12 +112,7 @@ def _prepared(jobs: list[tuple[str, str]], workers: int) -> Iterator[PreparedRep
                 return
             yield job
 
-    # Workers are replaced now and then, so that whatever a library caches per process cannot grow
-    # without bound; the pipeline is loaded here once, and each new worker starts with it (fork).
-    from indexer.extract.pipeline import pipeline
-
-    pipeline()
-    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=_TASKS_PER_WORKER) as pool:
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
         try:
             for item in pool.imap_unordered(prepare_file, feed(), chunksize=4):
                 window.release()

@@ -273,20 +273,18 @@ def test_workers_run_at_most_a_window_ahead_of_the_writer(tmp_path: Path, monkey
         break  # the generator is closed: its pool must shut down, not wait for the feeder
 
 
-def test_replaced_workers_prepare_every_report_alike(tmp_path: Path, monkeypatch) -> None:
-    """Workers are replaced after a number of tasks (here after each): every report still comes back
-    once, prepared as one process prepares it."""
-    monkeypatch.setattr(ingest_module, "_TASKS_PER_WORKER", 1)
-    jobs = [(str(SAMPLES[i % 5]), f"sha{i}") for i in range(24)]
-    parallel = sorted(
-        ((p.path, p.sha256, p.words, p.phrases, p.mentions) for p in ingest_module._prepared(jobs, workers=2)),
-        key=lambda row: row[1],
+def test_the_worker_pool_prepares_reports_as_one_process_does() -> None:
+    """Every report comes back once from the pool, with the words, phrases and mentions one process
+    gives it."""
+    jobs = [(str(SAMPLES[i % 5]), f"sha{i}") for i in range(12)]
+    parallel, serial = (
+        sorted(
+            ((p.path, p.sha256, p.words, p.phrases, p.mentions) for p in ingest_module._prepared(jobs, workers=n)),
+            key=lambda row: row[1],
+        )
+        for n in (2, 1)
     )
-    serial = sorted(
-        ((p.path, p.sha256, p.words, p.phrases, p.mentions) for p in ingest_module._prepared(jobs, workers=1)),
-        key=lambda row: row[1],
-    )
-    assert len(parallel) == 24 and parallel == serial
+    assert len(parallel) == 12 and parallel == serial
 
 
 def _phrase_rows(db: Path) -> list[tuple]:
