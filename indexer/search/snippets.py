@@ -15,17 +15,22 @@ def passage_hit(
     orig_end: int,
     source: str,
     needles: list[str],
+    normalized: str | None = None,
 ) -> PassageHit:
-    """``source`` is the passage's original text; matches are found in its normalized form and mapped back."""
-    norm = normalize(source)
+    """``source`` is the passage's original text; matches are found in its normalized form and mapped back.
+
+    ``normalized``, the stored normalized passage, may be given: where it equals the original, the
+    passage is not normalized again."""
+    norm = None if normalized == source else normalize(source)
+    text = source if norm is None else norm.text
     spans: list[tuple[int, int]] = []
     for needle in needles:
         if not needle.strip():
             continue
-        at = norm.text.find(needle)
+        at = text.find(needle)
         while at >= 0:
-            spans.append(norm.original_span(at, at + len(needle)))
-            at = norm.text.find(needle, at + max(len(needle), 1))
+            spans.append((at, at + len(needle)) if norm is None else norm.original_span(at, at + len(needle)))
+            at = text.find(needle, at + max(len(needle), 1))
     merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:

@@ -447,14 +447,18 @@ class SqliteBackend:
 
     # ------------------------------------------------------------ passages and snippets
 
-    def _passage_texts(self, report_id: int, section: str | None) -> dict[sqlite3.Row, str]:
-        text = self.conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+    def _passages(self, report_id: int, section: str | None) -> list[tuple]:
+        """A report's passages (in the given section) in order, as (id, kind, start, end, orig_start,
+        orig_end, normalized text)."""
+        cursor = self.conn.cursor()
+        cursor.row_factory = None
+        text = cursor.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
         sql = "SELECT id, kind, start, end, orig_start, orig_end FROM passages WHERE report_id = ?"
         params: list = [report_id]
         if section:
             sql += " AND kind = ?"
             params.append(section)
-        return {p: text[p["start"] : p["end"]] for p in self.conn.execute(sql + " ORDER BY id", params)}
+        return [(*p, text[p[2] : p[3]]) for p in cursor.execute(sql + " ORDER BY id", params)]
 
     def _report_hit(self, report_id: int, score: float, needle: str, terms: list[str], query: SearchQuery) -> ReportHit:
         meta = self.conn.execute(
@@ -466,28 +470,17 @@ class SqliteBackend:
             return hit
         needles = [needle] if query.mode == "exact" else [needle, *terms]
         scored = []
-        for passage, text in self._passage_texts(report_id, query.section).items():
+        for passage in self._passages(report_id, query.section):
+            text = passage[6]
             if query.mode == "exact":
                 weight = float(text.count(needle))
             else:
                 weight = (100.0 if needle in text else 0.0) + sum(len(t) for t in terms if t in text)
             if weight:
                 scored.append((weight, passage))
-        scored.sort(key=lambda wp: (-wp[0], wp[1]["id"]))
-        best = sorted((p for _, p in scored[: query.passages_per_report]), key=lambda p: p["id"])
+        scored.sort(key=lambda wp: (-wp[0], wp[1][0]))
+        best = sorted((p for _, p in scored[: query.passages_per_report]), key=lambda p: p[0])
         if best:
             original = original_text(self.conn, report_id)
-            hit.passages = [
-                passage_hit(
-                    p["id"],
-                    p["kind"],
-                    p["start"],
-                    p["end"],
-                    p["orig_start"],
-                    p["orig_end"],
-                    original[p["orig_start"] : p["orig_end"]],
-                    needles,
-                )
-                for p in best
-            ]
+            hit.passages = [passage_hit(*p[:6], original[p[4] : p[5]], needles, normalized=p[6]) for p in best]
         return hit
