@@ -565,11 +565,10 @@ class IndexBatch:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.batch = conn.execute("SELECT coalesce(max(batch), 0) + 1 FROM word_batches").fetchone()[0]
-        self.entries: dict[str, list[int]] = {}
-        self.phrases: dict[str, list[int]] = {}
-        self.reports = 0
+        self.reports: dict[int, tuple[list, list]] = {}  # report id → its words and phrases
+        self.totals = EntityTotals()  # the entities' running totals of the batch's reports
         self.removed: list[tuple[int, list[str]]] = []  # (report id, the columns it was indexed with)
-        self.added: list[tuple[int, list[str], list[str]]] = []  # (report id, columns, character pairs)
+        self.added: dict[int, tuple[list[str], list[str]]] = {}  # report id → columns, character pairs
 
     def add_report(
         self,
@@ -580,31 +579,41 @@ class IndexBatch:
         phrases: list[tuple[str, int, int]],
     ) -> None:
         """A report's words and phrases: its word_docs row now (in the caller's savepoint), its entries
-        at ``write``."""
+        at ``write`` (a later version of the report in the same batch takes their place)."""
         conn.execute("INSERT OR REPLACE INTO word_docs VALUES (?, ?, ?)", (report_id, self.batch, length))
-        self.reports += 1
-        for found, entries in ((words, self.entries), (phrases, self.phrases)):
-            for term, frequency, columns in found:
-                entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
+        self.reports[report_id] = (words, phrases)
+
+    def remove(self, report_id: int, columns: list[str]) -> None:
+        """Take a replaced version of a report out of the FTS5 indexes: at ``write`` if it is there,
+        or now if it was added in this batch (its rows are not written yet)."""
+        if self.added.pop(report_id, None) is None:
+            self.removed.append((report_id, columns))
 
     def write(self, conn: sqlite3.Connection) -> None:
+        self.totals.write(conn)
         for report_id, columns in self.removed:
             pairs = [character_pairs(c) for c in columns]
             sql = f"INSERT INTO fts_bigram (fts_bigram, rowid, {_COLS}) VALUES ('delete', ?, {_MARKS})"
             conn.execute(sql, (report_id, *pairs))
             _trigram_rows(conn, report_id, columns, delete=True)
-        for report_id, columns, pairs in self.added:
+        for report_id, (columns, pairs) in self.added.items():
             conn.execute(f"INSERT INTO fts_bigram (rowid, {_COLS}) VALUES (?, {_MARKS})", (report_id, *pairs))
             _trigram_rows(conn, report_id, columns)
-        self.removed, self.added = [], []
+        self.removed, self.added = [], {}
         if not self.reports:
             return
         conn.execute("INSERT INTO word_batches VALUES (?)", (self.batch,))
-        for table, entries in (("word_postings", self.entries), ("phrase_postings", self.phrases)):
+        words: dict[str, list[int]] = {}
+        phrases: dict[str, list[int]] = {}
+        for report_id, found in self.reports.items():
+            for terms, entries in zip(found, (words, phrases), strict=True):
+                for term, frequency, columns in terms:
+                    entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
+        for table, entries in (("word_postings", words), ("phrase_postings", phrases)):
             conn.executemany(
                 f"INSERT INTO {table} VALUES (?, ?, ?)", [(self.batch, t, _blob(e)) for t, e in sorted(entries.items())]
             )
-        self.entries, self.phrases, self.reports = {}, {}, 0
+        self.reports = {}
 
 
 def _blob(entries: list[int] | array) -> bytes:
@@ -733,6 +742,13 @@ def _trigram_rows(conn: sqlite3.Connection, report_id: int, columns: list[str], 
 
 def _link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]) -> None:
     """Add one report's entities to ``entity_reports`` and to the running totals."""
+    _entity_reports(conn, report_id, row, found)
+    totals = EntityTotals()
+    totals.add(row, found)
+    totals.write(conn)
+
+
+def _entity_reports(conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]) -> None:
     province, city, county, year = row["province"], row["city"], row["county"], row["year"]
     agency = publishing_agency(row["publisher"], province, city, county)
     conn.executemany(
@@ -743,28 +759,55 @@ def _link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any]
             for e in found
         ],
     )
-    conn.executemany(
-        "INSERT INTO entities (kind, canonical, loose, attrs, reports, mentions) VALUES (?, ?, ?, ?, 1, ?)"
-        " ON CONFLICT DO UPDATE SET reports = reports + 1, mentions = mentions + excluded.mentions",
-        [
-            (e.kind, e.canonical, squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False), e.mentions)
-            for e in found
-        ],
-    )
-    place = (province or "", city or "", county or "")
-    conn.executemany(
-        "INSERT INTO entity_places VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT DO UPDATE SET reports = reports + 1",
-        [(e.kind, e.canonical, *place) for e in found],
-    )
-    conn.executemany(
-        "INSERT INTO entity_years VALUES (?, ?, ?, 1) ON CONFLICT DO UPDATE SET reports = reports + 1",
-        [(e.kind, e.canonical, year or 0) for e in found],
-    )
-    conn.executemany(
-        "INSERT INTO entity_surfaces VALUES (?, ?, ?, ?)"
-        " ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions",
-        [(e.kind, e.canonical, surface, n) for e in found for surface, n in e.surfaces.items()],
-    )
+
+
+class EntityTotals:
+    """The running totals' increments of several reports, added up: one upsert per entity, place, year
+    and surface instead of one per report (an entity such as the 条例 is named by nearly every report)."""
+
+    def __init__(self) -> None:
+        self.entities: dict[tuple[str, str], list] = {}  # (kind, canonical) → [loose, attrs, reports, mentions]
+        self.places: Counter[tuple] = Counter()
+        self.years: Counter[tuple] = Counter()
+        self.surfaces: Counter[tuple] = Counter()
+
+    def add(self, row: dict[str, Any], found: list[EntitySummary]) -> None:
+        place = (row["province"] or "", row["city"] or "", row["county"] or "")
+        for e in found:
+            key = (e.kind, e.canonical)
+            entity = self.entities.get(key)
+            if entity is None:
+                entity = self.entities[key] = [squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False), 0, 0]
+            entity[2] += 1
+            entity[3] += e.mentions
+            self.places[(*key, *place)] += 1
+            self.years[(*key, row["year"] or 0)] += 1
+            for surface, n in e.surfaces.items():
+                self.surfaces[(*key, surface)] += n
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Apply the increments (entities first: the places' triggers count into them) and start over."""
+        conn.executemany(
+            "INSERT INTO entities (kind, canonical, loose, attrs, reports, mentions) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports, mentions = mentions + excluded.mentions",
+            [(*key, *values) for key, values in self.entities.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_places VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports",
+            [(*key, n) for key, n in self.places.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_years VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports",
+            [(*key, n) for key, n in self.years.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_surfaces VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions",
+            [(*key, n) for key, n in self.surfaces.items()],
+        )
+        self.__init__()
 
 
 def _unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
@@ -803,6 +846,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
     indexed = None
     if old:
         report_id = old[0]
+        index.totals.write(conn)  # the old version may be among them: its totals must be there to take out
         indexed = _unindex(conn, report_id)
         conn.execute(
             f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
@@ -827,7 +871,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
         " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(report_id, *m) for m in prepared.mentions],
     )
-    _link_entities(conn, report_id, row, prepared.entities)
+    _entity_reports(conn, report_id, row, prepared.entities)  # the running totals: below, once all is written
     for kind, n, text, start, end, categories in prepared.items:
         cur = conn.execute(
             "INSERT INTO items (report_id, kind, idx, text, start, end, categories) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -839,10 +883,11 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
         )
     conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
+    index.totals.add(row, prepared.entities)
     index.add_report(conn, report_id, prepared.words, prepared.length, prepared.phrases)
     if indexed is not None:
-        index.removed.append((report_id, indexed))
-    index.added.append((report_id, prepared.columns, prepared.pairs))
+        index.remove(report_id, indexed)
+    index.added[report_id] = (prepared.columns, prepared.pairs)
     return status
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
+from indexer.search import SearchQuery, SqliteBackend
 from indexer.store import SCHEMA_VERSION, connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +102,37 @@ def test_totals_follow_the_mentions_through_a_replace(tmp_path: Path) -> None:
     assert _stored(conn) == _from_mentions(conn)
     after = conn.execute("SELECT reports FROM entities WHERE kind = 'measure' AND canonical = '政府开放日'").fetchone()
     assert after == (2,)
+
+
+def test_totals_hold_when_a_report_is_replaced_in_the_transaction_that_added_it(tmp_path: Path) -> None:
+    """The totals of a write transaction are added up and written at its end; a file named twice in one
+    run replaces the version written moments before, whose totals must be counted before they are
+    taken out."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = [Path(shutil.copy(s, folder / s.name)) for s in SAMPLES]
+    db = tmp_path / "s.db"
+    summary = ingest([folder, files[2], files[4]], db=db, workers=1)
+    assert (summary.ingested, summary.replaced) == (5, 2)
+    conn = sqlite3.connect(db)
+    assert _stored(conn) == _from_mentions(conn)
+    assert conn.execute("SELECT count(*) FROM reports").fetchone() == (5,)
+    fresh = tmp_path / "fresh.db"
+    ingest([folder], db=fresh, workers=1)
+    assert _stored(conn) == _stored(sqlite3.connect(fresh))
+    for needle in ("政府信息公开条例", "政务新媒体", "盐政办发〔2020〕43号"):
+        hits = []
+        for store in (db, fresh):
+            backend = SqliteBackend(store)
+            for mode in ("exact", "ranked"):
+                result = backend.search(SearchQuery(needle, mode=mode, per_page=10))
+                hits.append([(h.path, round(h.score, 9)) for h in result.hits])
+            backend.close()
+        assert hits[:2] == hits[2:] and hits[0]
+    check = sqlite3.connect(db)
+    check.execute("INSERT INTO fts_trigram (fts_trigram) VALUES ('integrity-check')")
+    check.execute("INSERT INTO fts_bigram (fts_bigram) VALUES ('integrity-check')")
+    check.close()
 
 
 def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
