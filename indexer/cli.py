@@ -283,7 +283,6 @@ def stats(db: str | None, csv_path: str | None) -> None:
 def ui(db: str | None, port: int, host: str) -> None:
     """Start the Streamlit app on the store."""
     import os
-    import subprocess
     from pathlib import Path
 
     from indexer.store import default_db_path
@@ -307,7 +306,9 @@ def ui(db: str | None, port: int, host: str) -> None:
         "--client.toolbarMode",
         "viewer",
     ]
-    sys.exit(subprocess.call(cmd, env=env))
+    # Streamlit takes this process's place: whoever stops `nianbao ui` stops the server (a child
+    # process would outlive a terminated parent).
+    os.execve(sys.executable, cmd, env)
 
 
 def _cluster() -> Any:
