@@ -766,6 +766,9 @@ class EntityTotals:
     and surface instead of one per report (an entity such as the 条例 is named by nearly every report)."""
 
     def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
         self.entities: dict[tuple[str, str], list] = {}  # (kind, canonical) → [loose, attrs, reports, mentions]
         self.places: Counter[tuple] = Counter()
         self.years: Counter[tuple] = Counter()
@@ -807,7 +810,7 @@ class EntityTotals:
             " ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions",
             [(*key, n) for key, n in self.surfaces.items()],
         )
-        self.__init__()
+        self.clear()
 
 
 def _unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
