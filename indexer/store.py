@@ -299,7 +299,7 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
         raise NianbaoError(
             "the segmentation dictionary changed since this store was built; delete it and ingest again", db
         )
-    if conn.execute("SELECT value FROM meta WHERE key = 'phrases'").fetchone() != (current["phrases"],):
+    if stored.get("phrases") != current["phrases"]:
         with transaction(conn):
             build_phrases(conn)  # the lexicons or domain terms changed: the phrase index follows them
 
@@ -350,10 +350,9 @@ def _upgrade_from_5(conn: sqlite3.Connection) -> None:
 
 
 def _upgrade_from_6(conn: sqlite3.Connection) -> None:
-    """Schema 6 → 7: the phrase index, built from the stored text."""
-    with transaction(conn):
-        build_phrases(conn)
-        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema'")
+    """Schema 6 → 7: the phrase index, which the vocabulary check after the upgrades builds (a schema-6
+    store records no phrase vocabulary)."""
+    conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema'")
 
 
 def build_phrases(conn: sqlite3.Connection) -> None:
@@ -362,15 +361,9 @@ def build_phrases(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM phrase_postings")
     batches = [b for (b,) in conn.execute("SELECT batch FROM word_batches ORDER BY batch").fetchall()]
     for batch in batches:
-        entries: dict[str, array] = {}  # 8 bytes an entry: a merged batch holds every report
         owners = conn.execute("SELECT report_id FROM word_docs WHERE batch = ?", (batch,)).fetchall()
-        for (report_id,) in owners:
-            for phrase, count, columns in phrase_entries(stored_columns(conn, report_id)):
-                entries.setdefault(phrase, array("q")).append(pack_postings(report_id, count, columns))
-        conn.executemany(
-            "INSERT INTO phrase_postings VALUES (?, ?, ?)",
-            [(batch, phrase, _blob(e)) for phrase, e in sorted(entries.items())],
-        )
+        found = ((report_id, phrase_entries(stored_columns(conn, report_id))) for (report_id,) in owners)
+        _insert_postings(conn, "phrase_postings", batch, found)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('phrases', ?)", (phrase_version(),))
 
 
@@ -553,6 +546,18 @@ def report_ids(packed: np.ndarray) -> np.ndarray:
     return packed >> 24
 
 
+def live_entries(rows: list[tuple[int, bytes]], owner: np.ndarray) -> np.ndarray:
+    """The entries of (batch, blob) postings rows that are their report's current ones, ascending:
+    ``owner`` gives each report id's current batch (-1: none); ids beyond it are skipped."""
+    packed = np.frombuffer(b"".join(e for _, e in rows), dtype="<i8")
+    batches = np.repeat(np.array([batch for batch, _ in rows], dtype=np.int64), [len(e) // 8 for _, e in rows])
+    ids = report_ids(packed)
+    live = ids < len(owner)
+    live[live] = owner[ids[live]] == batches[live]
+    packed = packed[live]
+    return np.sort(packed) if len(rows) > 1 else packed  # each row is in report order, the rows need not be
+
+
 class IndexBatch:
     """The index writes of one write transaction, made together before it commits: the word and phrase
     postings (one row per word or phrase the batch's reports hold) and the FTS5 rows of the reports
@@ -603,22 +608,24 @@ class IndexBatch:
         if not self.reports:
             return
         conn.execute("INSERT INTO word_batches VALUES (?)", (self.batch,))
-        words: dict[str, list[int]] = {}
-        phrases: dict[str, list[int]] = {}
-        for report_id, found in self.reports.items():
-            for terms, entries in zip(found, (words, phrases), strict=True):
-                for term, frequency, columns in terms:
-                    entries.setdefault(term, []).append(pack_postings(report_id, frequency, columns))
-        for table, entries in (("word_postings", words), ("phrase_postings", phrases)):
-            conn.executemany(
-                f"INSERT INTO {table} VALUES (?, ?, ?)", [(self.batch, t, _blob(e)) for t, e in sorted(entries.items())]
-            )
+        for i, table in enumerate(("word_postings", "phrase_postings")):
+            _insert_postings(conn, table, self.batch, ((report_id, f[i]) for report_id, f in self.reports.items()))
         self.reports = {}
 
 
-def _blob(entries: list[int] | array) -> bytes:
-    """Packed entries (any order) as a postings blob: ascending, little-endian int64."""
-    return np.sort(np.asarray(entries, dtype="<i8")).tobytes()
+def _insert_postings(
+    conn: sqlite3.Connection, table: str, batch: int, found: Iterable[tuple[int, list[tuple[str, int, int]]]]
+) -> None:
+    """One batch's rows of word_postings or phrase_postings, from each report's (term, frequency, column
+    bits): a row per term, its entries ascending."""
+    entries: dict[str, array] = {}  # 8 bytes an entry: a batch may hold every report
+    for report_id, terms in found:
+        for term, frequency, columns in terms:
+            entries.setdefault(term, array("q")).append(pack_postings(report_id, frequency, columns))
+    conn.executemany(
+        f"INSERT INTO {table} VALUES (?, ?, ?)",
+        [(batch, term, np.sort(np.asarray(e, dtype="<i8")).tobytes()) for term, e in sorted(entries.items())],
+    )
 
 
 def merge_postings(conn: sqlite3.Connection, fanout: int = 8) -> int:
@@ -663,16 +670,9 @@ def _merge_batches(conn: sqlite3.Connection, batches: list[int]) -> int:
             streams.append(cursor.execute(sql, (batch,)))
         rows: list[tuple[int, str, bytes]] = []
         for term, group in groupby(heapq.merge(*streams), key=itemgetter(0)):
-            parts = []
-            for _, batch, entries in group:
-                packed = np.frombuffer(entries, dtype="<i8")
-                ids = report_ids(packed)
-                current = ids < len(owner)
-                current[current] = owner[ids[current]] == batch
-                parts.append(packed[current])
-            kept = np.sort(np.concatenate(parts))
+            kept = live_entries([(batch, entries) for _, batch, entries in group], owner)
             if len(kept):
-                rows.append((target, term, kept.astype("<i8").tobytes()))
+                rows.append((target, term, kept.tobytes()))
             if len(rows) >= 10_000:
                 conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", rows)
                 rows = []

@@ -28,9 +28,9 @@ from indexer.store import (
     COLUMNS,
     ROWS_PER_REPORT,
     connect,
+    live_entries,
     original_text,
     pair_key,
-    report_ids,
     stored_columns,
     unpack_postings,
 )
@@ -375,16 +375,8 @@ class SqliteBackend:
         rows = cursor.execute(_POSTINGS[table], (term,)).fetchall()
         if not rows:
             return _NO_IDS, _NO_IDS, _NO_IDS
-        packed = np.frombuffer(b"".join(e for _, e in rows), dtype="<i8")
-        batches = np.repeat(np.array([batch for batch, _ in rows], dtype=np.int64), [len(e) // 8 for _, e in rows])
         # Entries of a report replaced since, or of one added after the metadata was read, are skipped.
-        ids = report_ids(packed)
-        live = ids < len(meta.batch)
-        live[live] = meta.batch[ids[live]] == batches[live]
-        packed = packed[live]
-        if len(rows) > 1:
-            packed = np.sort(packed)  # each batch's entries are in report order, the batches need not be
-        return unpack_postings(packed)
+        return unpack_postings(live_entries(rows, meta.batch))
 
     def _verbatim(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """Reports holding ``needle`` and, for each, the bits of the index columns holding it: a phrase
