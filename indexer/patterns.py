@@ -1,9 +1,11 @@
-"""Regular expressions built from word lists."""
+"""Finding many literal words in a text at once."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
 
 
 def trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
@@ -24,3 +26,40 @@ def trie_pattern(words: Iterable[str]) -> re.Pattern[str]:
         return f"(?:{body})?" if "" in node else body
 
     return re.compile(alternation(trie))
+
+
+class Literals:
+    """Many literal words found in one pass (Aho-Corasick), several times faster than ``trie_pattern``'s
+    regex on long word lists, with the same matches as its ``finditer``: scanning left to right, the
+    longest word at the leftmost position where one starts, then on after its end."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            if word:
+                self._automaton.add_word(word, len(word))
+        self.empty = len(self._automaton) == 0
+        if not self.empty:
+            self._automaton.make_automaton()
+
+    def ends(self, text: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+        """The end offset of every occurrence of every word in text[start:end], overlapping ones included,
+        in increasing order."""
+        if self.empty:
+            return iter(())
+        return (i + 1 for i, _ in self._automaton.iter(text, start, len(text) if end is None else end))
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int]]:
+        """The (start, end) of each leftmost-longest, non-overlapping occurrence."""
+        if self.empty:
+            return
+        longest: dict[int, int] = {}
+        for i, length in self._automaton.iter(text):
+            start = i + 1 - length
+            if length > longest.get(start, 0):
+                longest[start] = length
+        pos = 0
+        for start in sorted(longest):
+            if start >= pos:
+                pos = start + longest[start]
+                yield start, pos

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -11,7 +10,7 @@ import yaml
 
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
-from indexer.patterns import trie_pattern
+from indexer.patterns import Literals
 
 
 @dataclass(frozen=True)
@@ -28,14 +27,14 @@ class Lexicon:
     kind: str
     entries: list[Entry]
     by_alias: dict[str, Entry] = field(init=False)
-    pattern: re.Pattern[str] | None = field(init=False)
+    matcher: Literals = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_alias = {}
         for e in self.entries:
             for alias in (e.id, *e.aliases):
                 self.by_alias.setdefault(alias, e)
-        self.pattern = trie_pattern(self.by_alias) if self.by_alias else None
+        self.matcher = Literals(self.by_alias)
 
     def get(self, name: str) -> Entry | None:
         return self.by_alias.get(name)
