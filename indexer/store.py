@@ -424,7 +424,6 @@ class PreparedReport:
     path: str
     sha256: str
     row: dict[str, Any]
-    columns: list[str]  # normalized text per index column
     words: list[tuple[str, int, int]]  # ranked-index words: (term, weighted frequency, column bits)
     length: int  # ranked-index words in the report
     phrases: list[tuple[str, int, int]]  # the phrase index's: (phrase, occurrences, column bits)
@@ -436,6 +435,11 @@ class PreparedReport:
     mentions: list[tuple]
     entities: list[EntitySummary]
     items: list[tuple]
+
+    @property
+    def columns(self) -> list[str]:
+        """The normalized text per index column (derived here: cheaper than sending it from the worker)."""
+        return column_texts(self.row["text"], [(kind, start, end) for _, kind, _, _, start, end in self.sections])
 
 
 def column_texts(text: str, sections: list[tuple[str | None, int, int]]) -> list[str]:
@@ -485,7 +489,6 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         path=report.path,
         sha256=sha256,
         row=row,
-        columns=columns,
         words=words,
         length=length,
         phrases=phrase_entries(columns),

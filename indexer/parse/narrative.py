@@ -16,6 +16,7 @@ _UNITS = "万件|万条|万元|万人次|万份|人次|件|条|个|次|项|期|�
 _FIGURE = re.compile(
     rf"(?P<label>[^，。；：、,;:\n\t（）()“”\d]{{0,24}}?)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>{_UNITS})"
 )
+_DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
 _CLAUSE = re.compile(r"[^。；;！？\n]+")
 _LEADING_FILLER = re.compile(
@@ -38,7 +39,7 @@ def find_figures(text: str, offset: int = 0) -> list[Figure]:
     figures: list[Figure] = []
     line_start = 0
     for line in text.split("\n"):
-        if "\t" not in line:
+        if "\t" not in line and _DIGIT.search(line):  # a figure has a number: most prose lines have none
             for m in _FIGURE.finditer(line):
                 raw = m.group("num")
                 after = line[m.end() : m.end() + 1]
