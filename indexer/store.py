@@ -55,7 +55,7 @@ _UPGRADE_BATCH = 256  # reports per word-postings batch when a store is upgraded
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
 
-_TRIGRAM_TABLE = (
+TRIGRAM_TABLE = (  # the trigram index over each report's index columns (rowids: section_row)
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts_trigram USING fts5(text, content='', tokenize='trigram case_sensitive 1')"
 )
 _SCHEMA = f"""
@@ -210,7 +210,7 @@ CREATE TABLE IF NOT EXISTS phrase_postings (
 CREATE TABLE IF NOT EXISTS word_docs (
     report_id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, length INTEGER NOT NULL
 );
-{_TRIGRAM_TABLE};
+{TRIGRAM_TABLE};
 CREATE VIRTUAL TABLE IF NOT EXISTS fts_bigram USING fts5(
     {", ".join(COLUMNS)}, content='', tokenize='ascii', detail=column);
 """
@@ -335,7 +335,7 @@ def _upgrade_from_5(conn: sqlite3.Connection) -> None:
     with transaction(conn):
         conn.execute("DROP TABLE IF EXISTS fts_words")
         conn.execute("DROP TABLE fts_trigram")
-        conn.execute(_TRIGRAM_TABLE)
+        conn.execute(TRIGRAM_TABLE)
         for table in ("word_batches", "word_postings", "word_docs"):
             conn.execute(f"DELETE FROM {table}")
         ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
