@@ -1,4 +1,5 @@
-"""Literal-word matching: the Aho-Corasick matcher and the agency-shape search give the regexes' matches."""
+"""Searches that skip where no match can be (the Aho-Corasick matcher, agency shapes, prose figures) find
+exactly what the plain regex search finds."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from indexer.extract.pipeline import AgencyShapes
 from indexer.normalize import normalize
+from indexer.parse.narrative import _FIGURE, figure_matches
 from indexer.patterns import Literals, trie_pattern
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,3 +63,27 @@ _AGENCY_TEXT = st.lists(
 def test_agency_shapes_search_equals_the_whole_text_search(text: str) -> None:
     shapes = AgencyShapes()
     assert _found(shapes.matches(text)) == _found(shapes.pattern.finditer(text))
+
+
+# Figures: labels, numbers, spaces, units, the characters a label cannot hold, long runs of plain text.
+_FIGURE_PIECES = [*"共 收到 申请 12 3.5 0 件 条 万件 人次 % 余 多 年 ， ： （ “ 的".split(), "的" * 13, " ", "\u3000"]
+_FIGURE_TEXT = st.lists(
+    st.sampled_from(_FIGURE_PIECES),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(line=_FIGURE_TEXT)
+def test_figure_search_equals_the_whole_line_search(line: str) -> None:
+    assert [m.span() for m in figure_matches(line)] == [m.span() for m in _FIGURE.finditer(line)]
+
+
+def test_figure_search_equals_the_whole_line_search_on_the_samples() -> None:
+    found = 0
+    for path in sorted((ROOT / "data" / "reports").glob("*.txt")):
+        for line in normalize(path.read_text(encoding="utf-8")).text.split("\n"):
+            expected = [m.span() for m in _FIGURE.finditer(line)]
+            assert [m.span() for m in figure_matches(line)] == expected
+            found += len(expected)
+    assert found > 100

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -13,8 +14,9 @@ from indexer.model import Check
 from indexer.paths import data_dir
 
 _UNITS = "万件|万条|万元|万人次|万份|人次|件|条|个|次|项|期|份|册|人|名|家|篇|卷|盒|页|起|批|场|所|台|户|栏|%"
+_LABEL_CHARS = 24
 _FIGURE = re.compile(
-    rf"(?P<label>[^，。；：、,;:\n\t（）()“”\d]{{0,24}}?)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>{_UNITS})"
+    rf"(?P<label>[^，。；：、,;:\n\t（）()“”\d]{{0,{_LABEL_CHARS}}}?)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<approx>余|多)?\s*(?P<unit>{_UNITS})"
 )
 _DIGIT = re.compile(r"\d")
 _SENTENCE = re.compile(r"[^。！？\n]+[。！？]?")
@@ -34,13 +36,30 @@ class Figure:
     end: int
 
 
+def figure_matches(line: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_FIGURE.finditer(line)``, searched from where one can start: a figure's label
+    (at most 24 characters, no digit) and spaces come right before its number, so no match starts more
+    than 24 characters before the spaces before the next digit. (Trying all 25 label lengths at every
+    position of a line took 3 ms a report.)"""
+    pos = 0
+    while (digit := _DIGIT.search(line, pos)) is not None:
+        spaces = digit.start()
+        while spaces > pos and line[spaces - 1].isspace():
+            spaces -= 1
+        m = _FIGURE.search(line, max(pos, spaces - _LABEL_CHARS))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def find_figures(text: str, offset: int = 0) -> list[Figure]:
     """Every number with a measure word in the prose (table rows are skipped)."""
     figures: list[Figure] = []
     line_start = 0
     for line in text.split("\n"):
-        if "\t" not in line and _DIGIT.search(line):  # a figure has a number: most prose lines have none
-            for m in _FIGURE.finditer(line):
+        if "\t" not in line:
+            for m in figure_matches(line):
                 raw = m.group("num")
                 after = line[m.end() : m.end() + 1]
                 if after in "年月日" and after:
