@@ -31,6 +31,8 @@ def parse_number(cell: str) -> tuple[int | float, str | None] | None:
     """The signed value and unit a table cell prints, or None when it is not a number."""
     if not cell or cell[0] not in _NUMBER_START:
         return None
+    if cell.isascii() and cell.isdigit():  # most cells: a plain count
+        return int(cell), None
     m = _NUMBER.match(cell.strip())
     if m is None:
         return None
