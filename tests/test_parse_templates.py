@@ -198,6 +198,59 @@ def test_county_government_office_is_county_level() -> None:
     assert (report.region.province, report.region.city) == ("甘肃省", "庆阳市")
 
 
+def _without_title(first_lines: list[str]) -> str:
+    """report_2021 with its title line and introduction replaced."""
+    lines = report_2021().split("\n")
+    return "\n".join(first_lines + lines[3:])
+
+
+@pytest.mark.parametrize(
+    ("intro", "title", "publisher", "level", "county"),
+    [
+        (
+            "依据《中华人民共和国政府信息公开条例》，现公布通榆县人民政府办公室政府信息公开工作年度报告。",
+            "通榆县人民政府办公室政府信息公开工作年度报告",
+            "通榆县人民政府办公室",
+            "county",
+            "通榆县",
+        ),
+        (
+            "根据《条例》规定，现将建平县人民政府2022年政府信息公开工作年度报告公布如下。",
+            "建平县人民政府2022年政府信息公开工作年度报告",
+            "建平县人民政府",
+            "county",
+            "建平县",
+        ),
+    ],
+)
+def test_report_without_title_block_named_in_its_first_sentence(
+    intro: str, title: str, publisher: str, level: str, county: str
+) -> None:
+    report = parse_text(_without_title([intro, "统计期限为2022年1月1日至2022年12月31日。"]))
+    assert (report.title, report.publisher, report.level, report.year) == (title, publisher, level, 2022)
+    assert report.region is not None and report.region.county == county
+
+
+def test_report_announcing_itself_without_a_name_has_no_title() -> None:
+    report = parse_text(_without_title(["根据《条例》规定，现将本单位2022年政府信息公开工作年度报告公布如下。"]))
+    assert report.title is None
+    assert report.publisher is None
+
+
+def test_publisher_compiled_by_in_the_introduction() -> None:
+    text = _without_title(
+        [
+            "政府信息公开工作年度报告",
+            "本报告根据《中华人民共和国政府信息公开条例》要求，由保康县农业农村局编制。",
+            "统计期限为2022年1月1日至2022年12月31日。",
+        ]
+    )
+    report = parse_text(text)
+    assert report.publisher == "保康县农业农村局"  # not 由保康县…
+    assert report.level == "department"
+    assert (report.region.province, report.region.county) == ("湖北省", "保康县")
+
+
 def test_township_report_level() -> None:
     report = parse_text(report_2021(publisher="盐池县花马池镇人民政府"))
     assert report.level == "township"

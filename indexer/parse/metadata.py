@@ -31,9 +31,26 @@ def title_lines(preamble: str) -> list[str]:
     return block if any(_DISCLOSURE.search(b) for b in block) else block[:1]
 
 
+# A report without a title block names itself in its first sentence: 根据…，现公布通榆县人民政府办公室
+# 政府信息公开工作年度报告。 / 现将本县2023年政府信息公开工作年度报告公布如下。
+_NAME = (
+    r"[^\s。，,；;：:！？（）()“”《》]{2,40}?(?:政府信息公开|政务公开|信息公开)"
+    r"[^\s。，,；;：:]{0,12}?(?:年度报告|年报)"
+)
+_ANNOUNCED = re.compile(
+    rf"现(?:予以|予|正式)?(?:公布|发布|公开)(?P<a>{_NAME})|现将(?P<b>{_NAME})(?:予以)?(?:公布|发布|公开)"
+)
+_SELF_REFERENCE = re.compile(r"^(?:本|我|该)")
+
+
 def parse_title(preamble: str) -> str | None:
+    """The title block's lines, joined; without a title block, the name the first sentences announce."""
     block = title_lines(preamble)
-    return re.sub(r"\s+", "", "".join(block)) or None
+    if block:
+        return re.sub(r"\s+", "", "".join(block))
+    m = _ANNOUNCED.search(preamble, 0, 600)
+    name = m and (m.group("a") or m.group("b"))
+    return name if name and not _SELF_REFERENCE.match(name) else None
 
 
 def parse_year(title: str | None, text: str) -> int | None:
@@ -65,14 +82,20 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     return head
 
 
-_COMPILED_BY = re.compile(
-    r"([\u4e00-\u9fff（）()]{2,30}?(?:人民政府办公室|人民政府办公厅|人民政府|局|委员会|厅))(?:编制|汇总|制作|发布)"
+# 由保康县农业农村局编制 / 由区人民政府信息公开办负责编制 / 晋安区人民政府办公室编制 (由 is not part of it).
+_COMPILER = (
+    r"([\u4e00-\u9fff（）()]{2,30}?(?:" + _AGENCY_SUFFIX.pattern[1:-2] + r"))"  # the suffixes, without (…)$
+    r"(?:负责|统一|组织)?(?:编制|汇总|制作|发布)"
 )
+_COMPILED_BY = (re.compile("(?:由|经)" + _COMPILER), re.compile(_COMPILER))
 
 
 def _publisher_from_intro(preamble: str) -> str | None:
-    m = _COMPILED_BY.search(preamble)
-    return m.group(1) if m else None
+    for pattern in _COMPILED_BY:
+        m = pattern.search(preamble)
+        if m and not _SELF_REFERENCE.match(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def publisher_level(publisher: str | None, region_level: str | None) -> str | None:
