@@ -237,6 +237,13 @@ def test_report_announcing_itself_without_a_name_has_no_title() -> None:
     assert report.publisher is None
 
 
+def test_publisher_named_after_the_year_in_the_title() -> None:
+    report = parse_text(_without_title(["2022年上海市政府信息公开工作年度报告", "本年度报告根据《条例》的要求编制。"]))
+    assert (report.publisher, report.level, report.year) == ("上海市人民政府", "province", 2022)
+    report = parse_text(_without_title(["2022年全市政府信息公开工作年度报告", "本年度报告根据《条例》的要求编制。"]))
+    assert report.publisher is None
+
+
 def test_publisher_compiled_by_in_the_introduction() -> None:
     text = _without_title(
         [

@@ -73,6 +73,9 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     m = _YEAR_IN_TITLE.search(title)
     head = title[: m.start()] if m else re.split(r"政府信息公开|政务公开", title)[0]
     head = head.strip("：: ")
+    if not head and m:  # 2022年上海市政府信息公开工作年度报告: the name follows the year
+        head = re.split(r"政府信息公开|政务公开|信息公开", title[m.end() :])[0].strip("：: ")
+        head = "" if _SELF_REFERENCE.match(head) or head.startswith("全") else head  # 本局, 全市: no name
     if not head:
         return _publisher_from_intro(preamble)
     if _AGENCY_SUFFIX.search(head):
