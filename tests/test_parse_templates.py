@@ -215,6 +215,13 @@ def _without_title(first_lines: list[str]) -> str:
             "通榆县",
         ),
         (
+            "依据《条例》要求，现发布《临洮县新添镇2022年政府信息公开工作年度报告》。",
+            "临洮县新添镇2022年政府信息公开工作年度报告",
+            "临洮县新添镇人民政府",
+            "township",
+            "临洮县",
+        ),
+        (
             "根据《条例》规定，现将建平县人民政府2022年政府信息公开工作年度报告公布如下。",
             "建平县人民政府2022年政府信息公开工作年度报告",
             "建平县人民政府",
@@ -242,6 +249,24 @@ def test_publisher_named_after_the_year_in_the_title() -> None:
     assert (report.publisher, report.level, report.year) == ("上海市人民政府", "province", 2022)
     report = parse_text(_without_title(["2022年全市政府信息公开工作年度报告", "本年度报告根据《条例》的要求编制。"]))
     assert report.publisher is None
+
+
+def test_publisher_on_a_line_of_its_own_under_the_title() -> None:
+    report = parse_text(_without_title(["2022年政府信息公开工作年度报告", "桃江县松木塘镇人民政府", ""]))
+    assert (report.title, report.publisher, report.level) == (
+        "2022年政府信息公开工作年度报告",
+        "桃江县松木塘镇人民政府",
+        "township",
+    )
+    assert report.region is not None and report.region.county == "桃江县"
+
+
+@pytest.mark.parametrize(
+    ("publisher", "level"),
+    [("下湿壕镇政府", "township"), ("固阳县政府办公室", "county"), ("固阳县教育局", "department")],
+)
+def test_government_written_without_renmin(publisher: str, level: str) -> None:
+    assert parse_text(report_2021(publisher=publisher)).level == level
 
 
 def test_publisher_compiled_by_in_the_introduction() -> None:

@@ -14,8 +14,8 @@ _ANY_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _AGENCY_SUFFIX = re.compile(
     r"(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|院|所|站|队|处|会|馆|署|总局|集团|公司)$"
 )
-_TOWNSHIP = re.compile(r"(乡|镇|街道|街道办事处|苏木)(人民政府)?$")
-_GOVERNMENT = re.compile(r"人民政府(办公室|办公厅)?$")
+_TOWNSHIP = re.compile(r"(乡|镇|街道|街道办事处|苏木)$")
+_GOVERNMENT = re.compile(r"(人民)?政府(办公室|办公厅)?$")  # 下湿壕镇政府 is written without 人民 too
 
 
 def title_lines(preamble: str) -> list[str]:
@@ -38,7 +38,7 @@ _NAME = (
     r"[^\s。，,；;：:]{0,12}?(?:年度报告|年报)"
 )
 _ANNOUNCED = re.compile(
-    rf"现(?:予以|予|正式)?(?:公布|发布|公开)(?P<a>{_NAME})|现将(?P<b>{_NAME})(?:予以)?(?:公布|发布|公开)"
+    rf"现(?:予以|予|正式)?(?:公布|发布|公开)《?(?P<a>{_NAME})|现将《?(?P<b>{_NAME})》?(?:予以)?(?:公布|发布|公开)"
 )
 _SELF_REFERENCE = re.compile(r"^(?:本|我|该)")
 
@@ -77,10 +77,10 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
         head = re.split(r"政府信息公开|政务公开|信息公开", title[m.end() :])[0].strip("：: ")
         head = "" if _SELF_REFERENCE.match(head) or head.startswith("全") else head  # 本局, 全市: no name
     if not head:
-        return _publisher_from_intro(preamble)
+        return _publisher_line(preamble) or _publisher_from_intro(preamble)
     if _AGENCY_SUFFIX.search(head):
         return head
-    if re.search(r"(省|自治区|市|县|区|旗|州|盟)$", head):
+    if re.search(r"(省|自治区|市|县|区|旗|州|盟|乡|镇)$", head):
         return head + "人民政府"
     return head
 
@@ -91,6 +91,20 @@ _COMPILER = (
     r"(?:负责|统一|组织)?(?:编制|汇总|制作|发布)"
 )
 _COMPILED_BY = (re.compile("(?:由|经)" + _COMPILER), re.compile(_COMPILER))
+
+
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff（）()]{4,30}")
+
+
+def _publisher_line(preamble: str) -> str | None:
+    """An agency's name on a line of its own near the title (2022年政府信息公开工作年度报告 /
+    桃江县松木塘镇人民政府)."""
+    lines = [ln.strip() for ln in preamble.split("\n") if ln.strip()]
+    for line in lines[:4]:
+        if _NAME_LINE.fullmatch(line) and not _REPORT_WORDS.search(line) and not _SELF_REFERENCE.match(line):
+            if _AGENCY_SUFFIX.search(line) or _GOVERNMENT.search(line):
+                return line
+    return None
 
 
 def _publisher_from_intro(preamble: str) -> str | None:
@@ -105,8 +119,7 @@ def publisher_level(publisher: str | None, region_level: str | None) -> str | No
     """province / city / county for a government or its general office, department, or township."""
     if not publisher:
         return region_level
-    name = re.sub(r"人民政府(办公室|办公厅)$", "人民政府", publisher)
-    if _TOWNSHIP.search(name.removesuffix("人民政府") if name.endswith("人民政府") else name):
+    if _TOWNSHIP.search(_GOVERNMENT.sub("", publisher)):
         return "township"
     if _GOVERNMENT.search(publisher):
         return region_level
