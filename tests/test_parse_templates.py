@@ -251,6 +251,22 @@ def test_publisher_named_after_the_year_in_the_title() -> None:
     assert report.publisher is None
 
 
+@pytest.mark.parametrize(
+    ("title", "publisher"),
+    [
+        ("关于固阳县2022年政府信息公开工作年度报告", "固阳县人民政府"),
+        ("固阳县人民政府关于2022年度政府信息公开工作年度报告的报告", "固阳县人民政府"),
+        ("固阳县教育局政府信息公开工作2022年度报告", "固阳县教育局"),
+        ("固阳县人民政府信息公开工作2022年度报告", "固阳县人民政府"),
+        ("固阳县人民政府信息公开工作年度报告", "固阳县人民政府"),
+        ("上海市2022年政务公开工作年度报告", "上海市人民政府"),
+    ],
+)
+def test_publisher_from_title_forms(title: str, publisher: str) -> None:
+    report = parse_text(_without_title([title, "统计期限为2022年1月1日至2022年12月31日。"]))
+    assert (report.publisher, report.year) == (publisher, 2022)
+
+
 def test_publisher_on_a_line_of_its_own_under_the_title() -> None:
     report = parse_text(_without_title(["2022年政府信息公开工作年度报告", "桃江县松木塘镇人民政府", ""]))
     assert (report.title, report.publisher, report.level) == (

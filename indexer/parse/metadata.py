@@ -71,10 +71,9 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     if not title:
         return None
     m = _YEAR_IN_TITLE.search(title)
-    head = title[: m.start()] if m else re.split(r"政府信息公开|政务公开", title)[0]
-    head = head.strip("：: ")
+    head = _title_name(title[: m.start()] if m else title)
     if not head and m:  # 2022年上海市政府信息公开工作年度报告: the name follows the year
-        head = re.split(r"政府信息公开|政务公开|信息公开", title[m.end() :])[0].strip("：: ")
+        head = _title_name(title[m.end() :])
         head = "" if _SELF_REFERENCE.match(head) or head.startswith("全") else head  # 本局, 全市: no name
     if not head:
         return _publisher_line(preamble) or _publisher_from_intro(preamble)
@@ -83,6 +82,17 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     if re.search(r"(省|自治区|市|县|区|旗|州|盟|乡|镇)$", head):
         return head + "人民政府"
     return head
+
+
+# Where the name in a title ends: 固阳县教育局|政府信息公开…, 固阳县人民政府|信息公开… (its 政府 stays).
+_DISCLOSURE_START = re.compile(r"(?<=人民政府)信息公开|(?<!人民)政府信息公开|政务公开|信息公开")
+
+
+def _title_name(part: str) -> str:
+    """The name in a part of a title: up to the disclosure words, without 关于 and separators."""
+    m = _DISCLOSURE_START.search(part)
+    name = (part[: m.start()] if m else part).strip("：: ")
+    return name.removeprefix("关于").removesuffix("关于")
 
 
 # 由保康县农业农村局编制 / 由区人民政府信息公开办负责编制 / 晋安区人民政府办公室编制 (由 is not part of it).
