@@ -267,6 +267,24 @@ def test_publisher_from_title_forms(title: str, publisher: str) -> None:
     assert (report.publisher, report.year) == (publisher, 2022)
 
 
+_NEXT = "2022年计划：2022年起完善制度，2022年底前建成专区，2022年全年培训。"  # the next year, named more often
+
+
+@pytest.mark.parametrize(
+    ("lines", "year", "publisher"),
+    [
+        (["固阳县二〇二一年政府信息公开工作年度报告"], 2021, "固阳县人民政府"),
+        (["固阳县二○二一年度政府信息公开工作年度报告"], 2021, "固阳县人民政府"),
+        (["固阳县人民政府政府信息公开工作年度报告", "统计期限自2021年1月1日起至2021年12月31日止。", _NEXT], 2021, None),
+        (["固阳县人民政府政府信息公开工作年度报告", "所列数据统计期限为2021年1月1日至12月31日。", _NEXT], 2021, None),
+    ],
+)
+def test_reporting_year_forms(lines: list[str], year: int, publisher: str | None) -> None:
+    report = parse_text(_without_title(lines))
+    assert report.year == year
+    assert publisher is None or report.publisher == publisher
+
+
 def test_publisher_on_a_line_of_its_own_under_the_title() -> None:
     report = parse_text(_without_title(["2022年政府信息公开工作年度报告", "桃江县松木塘镇人民政府", ""]))
     assert (report.title, report.publisher, report.level) == (

@@ -8,8 +8,11 @@ from collections import Counter
 _REPORT_WORDS = re.compile(r"年度报告|年报|工作报告|情况报告|年度工作")
 _DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
 _INTRO_START = re.compile(r"^(根据|依据|按照|本报告|为了|为贯彻|为进一步|现将|现就|现予|特向|特此|《)")
-_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
-_STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日[至到—\-－~]+(?:(?:19|20)\d{2})年12月31日")
+# 2022年, 2022年度, and in Chinese numerals 二〇二二年 (some titles are set that way).
+_YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2}|[一二][〇○零Ｏ一二三四五六七八九]{3})\s*年度?")
+_CHINESE_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "000012345678" + "9")
+# 自2022年1月1日起至2022年12月31日止, 2022年1月1日至12月31日
+_STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?\s*[至到—\-－~]+\s*(?:(?:19|20)\d{2}年)?12月31日")
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _AGENCY_SUFFIX = re.compile(
     r"(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|院|所|站|队|处|会|馆|署|总局|集团|公司)$"
@@ -57,8 +60,9 @@ def parse_year(title: str | None, text: str) -> int | None:
     """The reporting year: from the title, else the statistics period, else the commonest year."""
     if title:
         m = _YEAR_IN_TITLE.search(title)
-        if m:
-            return int(m.group(1))
+        year = int(m.group(1).translate(_CHINESE_DIGITS)) if m else 0
+        if 1990 <= year <= 2100:
+            return year
     m = _STAT_PERIOD.search(text)
     if m:
         return int(m.group(1))
