@@ -389,6 +389,27 @@ def test_free_form_report_before_2019() -> None:
     assert [s.kind for s in report.sections] == ["overview", "proactive", "applications", "problems"]
 
 
+@pytest.mark.parametrize(
+    ("problems_heading", "fixes_heading"),
+    [("存在问题", "改进措施"), ("存在的主要问题", "今后改进方向"), ("工作中存在的不足", "下一步工作打算")],
+)
+def test_report_before_2019_with_problems_and_fixes_apart(problems_heading: str, fixes_heading: str) -> None:
+    text = (
+        "某某县文广新局2013年度信息公开工作年度报告\n"
+        "一、主动公开政府信息的情况\n2013年度主动公开信息5条。\n"
+        "二、依申请公开政府信息情况\n2013年度没有收到申请。\n"
+        "三、信息公开的收费及减免情况\n没有收费。\n"
+        "四、因信息公开申请行政复议、提起行政诉讼的情况\n没有发生。\n"
+        f"五、{problems_heading}\n还存在宣传培训不足、工作人员业务不熟等问题。\n"
+        f"六、{fixes_heading}\n一是规范流程，建立长效机制。二是加强培训，提高业务水平。\n"
+    )
+    report = parse_text(text)
+    assert [s.kind for s in report.sections] == ["proactive", "applications", "review_litigation", "problems"]
+    problems = report.sections[-1]
+    assert problems.heading == problems_heading
+    assert text[problems.start : problems.end].rstrip().endswith("二是加强培训，提高业务水平。")  # fixes included
+
+
 def test_truncated_web_page_parses_as_far_as_it_goes() -> None:
     text = report_2021().split("二、主动公开政府信息情况")[0]
     report = parse_text(text)

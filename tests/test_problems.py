@@ -75,6 +75,21 @@ def test_every_gold_problem_gets_its_category(path: Path) -> None:
         assert all(c["matched"] and c["score"] >= 1 for c in item.categories)
 
 
+def test_items_of_a_report_before_2019_with_problems_and_fixes_apart() -> None:
+    from indexer.parse import parse_text
+
+    text = (
+        "某某县文广新局2013年度信息公开工作年度报告\n"
+        "一、主动公开政府信息的情况\n2013年度主动公开信息5条。\n"
+        "二、依申请公开政府信息情况\n2013年度没有收到申请。\n"
+        "五、存在问题\n政府信息公开工作还存在宣传培训不足、工作人员业务不熟等问题。\n"
+        "六、改进措施\n一是规范流程，建立长效机制。二是加强培训，提高业务水平。\n"
+    )
+    items = extract_items(parse_text(text))
+    assert [i.kind for i in items] == ["problem", "fix", "fix"]
+    assert items[1].text.startswith("一是规范流程")
+
+
 def test_item_offsets_point_into_the_text() -> None:
     report = parse_file(str(ROOT / "data" / "reports" / GOLD[0].name.replace(".json", ".txt")))
     for item in extract_items(report):

@@ -11,7 +11,14 @@ from indexer.model import SECTION_KINDS, Paragraph, Section, Subsection
 _KIND_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("review_litigation", re.compile(r"行政复议|行政诉讼|复议.{0,3}诉讼")),
     ("other", re.compile(r"其他需要报告|其他需报告|其他事项|需要报告的")),
-    ("problems", re.compile(r"存在的.{0,4}问题|主要问题|问题[和及与].{0,2}改进|改进情况|不足")),
+    # Reports before 2019 often split it: 五、存在问题 / 六、改进措施 (or 今后改进方向, 下一步工作打算).
+    (
+        "problems",
+        re.compile(
+            r"存在的?.{0,4}问题|主要问题|问题[和及与].{0,2}改进|改进情况|不足"
+            r"|改进(?:措施|方向|计划|思路)|整改措施|下一步.{0,2}(?:工作)?(?:打算|计划|思路)"
+        ),
+    ),
     ("applications", re.compile(r"收到和处理|依申请公开|申请公开|公开申请|申请情况")),
     ("proactive", re.compile(r"主动公开")),
     ("overview", re.compile(r"总体情况|基本情况|概述|概况|总体要求")),
