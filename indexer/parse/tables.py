@@ -96,10 +96,19 @@ def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Val
         while i < len(tokens) and tokens[i].number is not None:
             numbers.append(tokens[i])
             i += 1
+        marks = [t.text for t in tokens[i : i + len(fields)] if t.text in _NOT_APPLICABLE]
+        if not numbers and len(marks) == len(fields):  # 规章 / / /: a county makes no 规章
+            reasons = (f"'{key}' row prints '{m}' (not applicable)" for m in marks)
+            rows[key] = {f: Value(None, reason=r) for f, r in zip(fields, reasons, strict=True)}
+            continue
         if i < len(tokens) and _COMPACT.sub("", tokens[i].text) not in labels and not numbers:
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
     return rows, warnings
+
+
+# What a cell prints for "not applicable" (the 2021 template's 规章 row of a county, for one).
+_NOT_APPLICABLE = frozenset(("/", "／", "—", "——", "-", "--", "无", "不适用"))
 
 
 def _place_proactive(key: str, fields: tuple[str, ...], numbers: list[Token]) -> dict[str, Value]:
