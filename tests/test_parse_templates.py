@@ -317,15 +317,21 @@ def test_publisher_compiled_by_in_the_introduction() -> None:
     assert (report.region.province, report.region.county) == ("湖北省", "保康县")
 
 
-@pytest.mark.parametrize("row", ["规章\t/\t/\t/", "规章\n/\n/\n/", "规章\t—\t—\t—"])
+@pytest.mark.parametrize("row", ["规章\t/\t/\t/", "规章\n/\n/\n/", "规章\t—\t—\t—", "规章（县级无此项）\t/\t/\t/"])
 def test_not_applicable_cells_are_empty_with_that_reason(row: str) -> None:
     report = parse_text(report_2021(publisher="某某区统计局").replace("规章\t0\t0\t0", row))
-    mark = row.split()[1]
+    mark = row.split()[-1]
     assert {f: (v.value, v.reason) for f, v in report.proactive["规章"].items()} == {
         f: (None, f"'规章' row prints '{mark}' (not applicable)") for f in ("issued", "repealed", "in_force")
     }
     assert report.proactive["行政规范性文件"]["in_force"].value == 23
     assert not report.warnings
+
+
+@pytest.mark.parametrize("label", ["规章（县级无此项）", "规章(县级无此项)", "规章 （县级无此项）"])
+def test_row_label_with_a_note(label: str) -> None:
+    report = parse_text(report_2021().replace("规章\t0\t0\t0", f"{label}\t1\t2\t3"))
+    assert [v.value for v in report.proactive["规章"].values()] == [1, 2, 3]
 
 
 def test_township_report_level() -> None:

@@ -42,11 +42,18 @@ PROACTIVE_2021: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
 _OPTIONAL_2021 = {"其他对外管理服务事项", "政府集中采购"}
 
 _COMPACT = re.compile(r"\s+")
+# A note after a row's label: 规章（县级无此项）.
+_LABEL_NOTE = re.compile(r"[（(][^（）()]*[）)]$")
 # Space-separated numbers glued to a label: "行政许可447 32 2705".
 _NUM = r"(?:减少|减|增加|增|下降|新增)?[+\-−]?\d+(?:\.\d+)?(?:万元|元)?"
 # Cells run together once spaces go: "246减45 52772" is 246 | 减45 | 52772.
 _CELL_GAP = r"(?:\s+|(?=减少|减|增加|增|下降|新增))"
 _GLUED = re.compile(rf"^(?P<label>.*?[^\d\s.+\-−])?\s*(?P<nums>{_NUM}(?:{_CELL_GAP}{_NUM})+)$")
+
+
+def _row_label(text: str) -> str:
+    """A 第二十条 row's label as the spec names it: without spaces or a note after it."""
+    return _LABEL_NOTE.sub("", _COMPACT.sub("", text))
 
 
 def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Token]:
@@ -84,7 +91,7 @@ def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Val
     i = 0
     for key, aliases, fields in spec:
         at = next(
-            (j for j in range(i, len(tokens)) if _COMPACT.sub("", tokens[j].text) in aliases),
+            (j for j in range(i, len(tokens)) if _row_label(tokens[j].text) in aliases),
             None,
         )
         if at is None:
@@ -101,7 +108,7 @@ def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Val
             reasons = (f"'{key}' row prints '{m}' (not applicable)" for m in marks)
             rows[key] = {f: Value(None, reason=r) for f, r in zip(fields, reasons, strict=True)}
             continue
-        if i < len(tokens) and _COMPACT.sub("", tokens[i].text) not in labels and not numbers:
+        if i < len(tokens) and _row_label(tokens[i].text) not in labels and not numbers:
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
     return rows, warnings
