@@ -78,6 +78,9 @@ def page(server: str) -> Iterator[Page]:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         page.set_default_timeout(45_000)
+        # Assertions wait as long as actions: an upload ingests its file (and loads the entity pipeline
+        # on first use), which takes more than expect's default 5 s on a busy machine.
+        expect.set_options(timeout=45_000)
         yield page
         browser.close()
 
