@@ -334,6 +334,17 @@ def test_row_label_with_a_note(label: str) -> None:
     assert [v.value for v in report.proactive["规章"].values()] == [1, 2, 3]
 
 
+def test_blank_cells_of_a_grid_whose_labels_span_two_fields() -> None:
+    # As a web page's table arrives: blank cells stay empty fields, and the outcome rows' labels
+    # take two fields (三、本年度办理结果 | （一）予以公开 | …), so the numbers end at each line's end.
+    printed = _row("一、本年新收政府信息公开申请数量", [20, 3, 0, 0, 1, 0, 24])
+    report = parse_text(report_2021().replace(printed, "一、本年新收政府信息公开申请数量\t20\t\t\t\t\t\t24"))
+    new = report.requests["新收"]
+    assert [v.value for v in new] == [20, 3, 0, 0, 1, 0, 24]
+    assert [v.derived for v in new] == [False, True, True, True, True, True, False]  # 20 and 24 are printed
+    assert {d.column for d in report.derived_cells} == {"商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"}
+
+
 def test_township_report_level() -> None:
     report = parse_text(report_2021(publisher="盐池县花马池镇人民政府"))
     assert report.level == "township"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -284,7 +285,7 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
     units = _units(tokens, widths, tab, warnings)
     _assign_rows(units, specs, warnings)
     outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
-    span = _full_row_span(units) if tab else None
+    span_of = _grid_span(units) if tab else None
     grid: dict[str, list[Value]] = {}
     derived: list[DerivedCell] = []
     pending: list[_Unit] = []
@@ -302,22 +303,27 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
     for u in pending:
         assert u.row is not None
         limit = _available(grid) if u.row in (*outcome_rows, "总计", "结转下年度") else None
-        placed = _place_by_field(u, span, limit, derived) if span is not None else None
+        placed = _place_by_field(u, span_of(u), limit, derived) if span_of is not None else None
         grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
     _derive_from_identities(grid, outcome_rows, derived)
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
 
 
-def _full_row_span(units: list[_Unit]) -> tuple[int, int] | None:
-    """The tab fields complete rows' numbers occupy, when nine in ten agree (a true grid)."""
-    spans = Counter((u.numbers[0].field, u.numbers[-1].field) for u in units if len(u.numbers) == _NCOL)
-    if not spans:
+def _grid_span(units: list[_Unit]) -> Callable[[_Unit], tuple[int, int]] | None:
+    """Where a row's cells sit among its tab fields, when nine in ten complete rows agree: the same
+    fields in every row (a true grid), or the last seven fields of each line (a label spanning two
+    fields in some rows: 三、本年度办理结果 | （一）予以公开 | …)."""
+    full = [u for u in units if len(u.numbers) == _NCOL]
+    if not full:
         return None
-    (first, last), count = spans.most_common(1)[0]
-    if last - first != _NCOL - 1 or count * 10 < sum(spans.values()) * 9:
-        return None
-    return first, last
+    (first, last), count = Counter((u.numbers[0].field, u.numbers[-1].field) for u in full).most_common(1)[0]
+    if last - first == _NCOL - 1 and count * 10 >= len(full) * 9:
+        return lambda u: (first, last)
+    at_end = sum(u.numbers[0].field == u.width - _NCOL and u.numbers[-1].field == u.width - 1 for u in full)
+    if at_end * 10 >= len(full) * 9:
+        return lambda u: (u.width - _NCOL, u.width - 1)
+    return None
 
 
 def _place_by_field(
@@ -325,7 +331,7 @@ def _place_by_field(
 ) -> list[Value] | None:
     """Cells placed by their tab field, when that placement passes the row's own arithmetic."""
     # Only a row printed across the whole grid shows where its blank cells are; a shorter row lost cells.
-    if u.width <= span[1] or not all(span[0] <= t.field <= span[1] for t in u.numbers):
+    if u.width <= span[1] or span[0] < 0 or not all(span[0] <= t.field <= span[1] for t in u.numbers):
         return None
     row: list[int | float | None] = [None] * _NCOL
     for t in u.numbers:
