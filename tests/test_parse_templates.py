@@ -345,6 +345,20 @@ def test_blank_cells_of_a_grid_whose_labels_span_two_fields() -> None:
     assert {d.column for d in report.derived_cells} == {"商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"}
 
 
+@pytest.mark.parametrize("tail", ["", "\t\t"])
+def test_review_row_with_blank_cells_to_the_end(tail: str) -> None:
+    printed = "\t".join(["1", "1", "0", "0", "2", "0", "0", "1", "0", "1", "0", "0", "0", "0", "0"])
+    blanks = "\t".join(["1", "1", "", "", "2", "", "", "1", "", "1", "", "", "", "", ""]) + tail
+    report = parse_text(report_2021().replace(printed, blanks))
+    review = {block: [v.value for v in cells.values()] for block, cells in report.review_litigation.items()}
+    assert review == {
+        "复议": [1, 1, None, None, 2],
+        "直接起诉": [None, None, 1, None, 1],
+        "复议后起诉": [None, None, None, None, None],
+    }
+    assert report.review_litigation["复议后起诉"]["总计"].reason == "cell is blank in the printed table"
+
+
 def test_township_report_level() -> None:
     report = parse_text(report_2021(publisher="盐池县花马池镇人民政府"))
     assert report.level == "township"

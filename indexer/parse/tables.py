@@ -517,7 +517,9 @@ def _review_by_field(region: str) -> list[Value] | None:
     data_lines = [ln for ln in region.split("\n") if any(parse_number(f) is not None for f in ln.split("\t"))]
     if len(data_lines) != 1:
         return None
-    fields = data_lines[0].rstrip("\t ").split("\t")
+    fields = data_lines[0].split("\t")
+    while len(fields) > _REVIEW_CELLS and not fields[-1].strip():  # blank fields after the last cell
+        fields.pop()
     if len(fields) != _REVIEW_CELLS or any(f.strip() and parse_number(f) is None for f in fields):
         return None
     return [
