@@ -3,6 +3,8 @@ free-form reports before 2019, truncated reports, one cell per line."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from indexer.errors import NianbaoError
@@ -357,6 +359,19 @@ def test_review_row_with_blank_cells_to_the_end(tail: str) -> None:
         "复议后起诉": [None, None, None, None, None],
     }
     assert report.review_litigation["复议后起诉"]["总计"].reason == "cell is blank in the printed table"
+
+
+def test_applications_table_with_zeros_left_blank_in_every_row() -> None:
+    # A web page's table: no row prints all seven cells, blank fields stay, labels of the outcome rows
+    # take two fields. Printed numbers are placed by field; blanks forced by the identities are derived.
+    text = report_2021()
+    start, end = text.index("申请人情况"), text.index("四、政府信息公开行政复议")
+    region = re.sub(r"(?<=\t)0(?=\t|\n|$)", "", text[start:end])
+    report = parse_text(text[:start] + region + text[end:])
+    assert [v.value for v in report.requests["新收"]] == [20, 3, 0, 0, 1, 0, 24]
+    assert [v.derived for v in report.requests["新收"]] == [False, False, True, True, False, True, False]
+    assert [v.value for v in report.requests["予以公开"]] == [10, 1, 0, 0, 0, 0, 11]
+    assert {c.check: c.ok for c in report.consistency}["requests.balance"] is True
 
 
 def test_township_report_level() -> None:

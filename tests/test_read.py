@@ -259,6 +259,27 @@ def test_html_unknown_layout_found_by_text_density(tmp_path: Path) -> None:
     assert len(lines) == 9 and all(line.startswith("（") for line in lines[1:])
 
 
+def test_html_statistics_table_holding_most_text_keeps_the_prose_around_it(tmp_path: Path) -> None:
+    # A short report: its applications table holds most of the page's Chinese text, yet the
+    # paragraphs beside it are the report too (the density search must not descend into the table).
+    rows = "".join(
+        f"<tr><td>{label}</td>" + "<td></td>" * 6 + "<td>0</td></tr>"
+        for label in ("一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "四、结转下年度继续办理")
+    )
+    notes = "".join(
+        f"<tr><td>（{n}）属于三类内部事务信息及其他法律行政法规禁止公开的情形</td>" + "<td></td>" * 7 + "</tr>"
+        for n in range(6)
+    )
+    page = f"""<html><head><meta charset="utf-8"></head><body>
+    <h1>某县2022年政府信息公开工作年度报告</h1><p>一、总体情况</p><p>全年未收到申请。</p>
+    <table>{rows}{notes}</table><p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>"""
+    (tmp_path / "short.html").write_text(page, encoding="utf-8")
+    lines = read_report(tmp_path / "short.html").text.splitlines()
+    assert lines[:3] == ["某县2022年政府信息公开工作年度报告", "一、总体情况", "全年未收到申请。"]
+    assert lines[3].startswith("一、本年新收政府信息公开申请数量\t")
+    assert lines[-2:] == ["五、存在的主要问题及改进情况", "无。"]
+
+
 # --- bad input -----------------------------------------------------------------------------------
 
 

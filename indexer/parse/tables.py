@@ -313,15 +313,25 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
 def _grid_span(units: list[_Unit]) -> Callable[[_Unit], tuple[int, int]] | None:
     """Where a row's cells sit among its tab fields, when nine in ten complete rows agree: the same
     fields in every row (a true grid), or the last seven fields of each line (a label spanning two
-    fields in some rows: 三、本年度办理结果 | （一）予以公开 | …)."""
+    fields in some rows: 三、本年度办理结果 | （一）予以公开 | …). Without a complete row, the last
+    seven fields when every printed row has them."""
     full = [u for u in units if len(u.numbers) == _NCOL]
-    if not full:
+    if full:
+        spans = Counter((u.numbers[0].field, u.numbers[-1].field) for u in full)
+        (first, last), count = spans.most_common(1)[0]
+        if last - first == _NCOL - 1 and count * 10 >= len(full) * 9:
+            return lambda u: (first, last)
+        at_end = sum(u.numbers[0].field == u.width - _NCOL and u.numbers[-1].field == u.width - 1 for u in full)
+        if at_end * 10 >= len(full) * 9:
+            return lambda u: (u.width - _NCOL, u.width - 1)
         return None
-    (first, last), count = Counter((u.numbers[0].field, u.numbers[-1].field) for u in full).most_common(1)[0]
-    if last - first == _NCOL - 1 and count * 10 >= len(full) * 9:
-        return lambda u: (first, last)
-    at_end = sum(u.numbers[0].field == u.width - _NCOL and u.numbers[-1].field == u.width - 1 for u in full)
-    if at_end * 10 >= len(full) * 9:
+    # No row prints all seven (a web page leaves zeros blank): every row that prints a number must
+    # still carry a label and seven fields, its numbers among the last seven.
+    printed = [u for u in units if u.numbers and u.row is not None]
+    if len(printed) >= 3 and all(
+        u.width > _NCOL and u.numbers[0].field >= u.width - _NCOL and u.numbers[-1].field <= u.width - 1
+        for u in printed
+    ):
         return lambda u: (u.width - _NCOL, u.width - 1)
     return None
 

@@ -147,8 +147,8 @@ class _PageText:
         while True:
             children = [child for child in node if child in self.score]
             densest = max(children, key=self.score.__getitem__, default=None)
-            if densest is None or self.score[densest] < _DENSE_SHARE * self.total:
-                return node
+            if densest is None or self.score[densest] < _DENSE_SHARE * self.total or _is_data_table(densest):
+                return node  # a statistics table is part of the report, so is the prose around it
             node = densest
 
 
@@ -205,7 +205,7 @@ def _render_table(table: lxml.html.HtmlElement, writer: _LineWriter) -> None:
 
     A layout table (one cell per row, or cells holding tables or long text) is read as blocks.
     """
-    rows = [tr.xpath("./td|./th") for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
+    rows = _table_rows(table)
     if _is_layout(rows):
         for cell in (cell for cells in rows for cell in cells):
             _render(cell, writer)
@@ -231,6 +231,14 @@ def _render_table(table: lxml.html.HtmlElement, writer: _LineWriter) -> None:
             writer.add_row(line)
         for nested_table in nested:
             _render_table(nested_table, writer)
+
+
+def _table_rows(table: lxml.html.HtmlElement) -> list[list[lxml.html.HtmlElement]]:
+    return [tr.xpath("./td|./th") for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
+
+
+def _is_data_table(element: lxml.html.HtmlElement) -> bool:
+    return element.tag == "table" and not _is_layout(_table_rows(element))
 
 
 def _is_layout(rows: list[list[lxml.html.HtmlElement]]) -> bool:
