@@ -8,6 +8,7 @@ import re
 import pytest
 
 from indexer.errors import NianbaoError
+from indexer.model import SECTION_KINDS
 from indexer.parse import parse_text
 
 OUTCOMES_2021 = [
@@ -372,6 +373,18 @@ def test_applications_table_with_zeros_left_blank_in_every_row() -> None:
     assert [v.derived for v in report.requests["新收"]] == [False, False, True, True, False, True, False]
     assert [v.value for v in report.requests["予以公开"]] == [10, 1, 0, 0, 0, 0, 11]
     assert {c.check: c.ok for c in report.consistency}["requests.balance"] is True
+
+
+def test_sections_numbered_like_subsections() -> None:
+    text = report_2021()
+    headings = ["总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况"]
+    headings += ["政府信息公开行政复议、行政诉讼情况", "存在的主要问题及改进情况", "其他需要报告的事项"]
+    for numeral, heading in zip("一二三四五六", headings, strict=True):
+        text = text.replace(f"{numeral}、{heading}", f"（{numeral}）{heading}")
+    report = parse_text(text)
+    assert [s.kind for s in report.sections] == list(SECTION_KINDS)
+    assert report.proactive is not None and report.requests is not None
+    assert report.sections[0].subsections[0].heading.startswith("主动公开")  # （一）主动公开。 stays a subsection
 
 
 def test_township_report_level() -> None:

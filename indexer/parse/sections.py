@@ -34,6 +34,7 @@ _NUMBERED = re.compile(
     r"(?P<text>.+)$"
 )
 _GLUED_NUMERAL = re.compile(r"^([一二三四五六七八九十]{1,2})(.+)$")
+_BRACKETED = re.compile(r"^[（(]([一二三四五六七八九十]{1,2})[）)]\s*(.+)$")
 _SUBSECTION = re.compile(r"^[ \t]*[（(](?P<num>[一二三四五六七八九十]{1,3})[）)]\s*(?P<rest>.*)$", re.M)
 _HEADING_MAX = 40
 
@@ -70,6 +71,11 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
         return None, text, section_kind(text)
     # "一 总体情况": normalization removed the space between numeral and heading.
     m = _GLUED_NUMERAL.match(text)
+    if m and _CANONICAL.match(m.group(2)):
+        return m.group(1), m.group(2), section_kind(m.group(2))
+    # "（一）总体情况": a report numbering its sections as others number subsections; only the
+    # standard headings themselves count (a subsection （一）主动公开 is not one).
+    m = _BRACKETED.match(text)
     if m and _CANONICAL.match(m.group(2)):
         return m.group(1), m.group(2), section_kind(m.group(2))
     return None
