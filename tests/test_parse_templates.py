@@ -387,6 +387,11 @@ def test_sections_numbered_like_subsections() -> None:
     assert report.sections[0].subsections[0].heading.startswith("主动公开")  # （一）主动公开。 stays a subsection
 
 
+def test_other_matters_to_explain() -> None:
+    report = parse_text(report_2021().replace("六、其他需要报告的事项", "六、其他需要说明的事项"))
+    assert report.sections[-1].kind == "other" and report.sections[-1].heading == "其他需要说明的事项"
+
+
 def test_township_report_level() -> None:
     report = parse_text(report_2021(publisher="盐池县花马池镇人民政府"))
     assert report.level == "township"

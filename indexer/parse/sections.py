@@ -10,7 +10,7 @@ from indexer.model import SECTION_KINDS, Paragraph, Section, Subsection
 # Keywords that tell a heading's kind, tried in this order (行政复议 before 申请, 申请 before 公开).
 _KIND_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("review_litigation", re.compile(r"行政复议|行政诉讼|复议.{0,3}诉讼")),
-    ("other", re.compile(r"其他需要报告|其他需报告|其他事项|需要报告的")),
+    ("other", re.compile(r"其他需要报告|其他需报告|其他事项|需要报告的|其他需要说明|需要说明的")),
     # Reports before 2019 often split it: 五、存在问题 / 六、改进措施 (or 今后改进方向, 下一步工作打算).
     (
         "problems",
@@ -27,7 +27,7 @@ _KIND_KEYWORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _CANONICAL = re.compile(
     r"^(?:总体情况|主动公开政府信息(?:的)?情况|收到和处理政府信息公开申请(?:的)?情况|依申请公开政府信息(?:的)?情况"
     r"|(?:因)?政府信息公开(?:工作)?(?:的)?行政复议[、和与及]?行政诉讼(?:的)?情况"
-    r"|存在的主要问题及改进情况|其他需要报告的事项|其他需要报告的情况)$"
+    r"|存在的主要问题及改进情况|其他需要报告的事项|其他需要报告的情况|其他需要说明的事项)$"
 )
 _NUMBERED = re.compile(
     r"^(?:(?P<part>第[一二三四五六七八九十]+部分)[、.．，,:：\s]*|(?P<num>[一二三四五六七八九十]{1,2}|[1-9])\s*(?:[、.．，,:：]|\s)\s*)"
