@@ -121,7 +121,7 @@ def _delete(
 # A long prose line not ending a sentence, then blank lines, then the line that continues it.
 _BROKEN_LINE = re.compile(rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])")
 # A title or heading line ends with these words; an introduction starts with these.
-_TITLE_END = re.compile(r"(?:报告|情况|事项|年报)$")
+_TITLE_END = re.compile(r"(?:报告|情况|事项|年报|的通知)$")  # …年度报告》的通知: a notice publishing one
 _INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
 # Two numbers separated only by spaces: cells of a table row extracted without tabs.
 _NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")

@@ -74,6 +74,7 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     """The issuing body: the name before the year in the title, or the region's 人民政府."""
     if not title:
         return None
+    title = _NOTICE.sub("", title)  # …关于印发《X2022年…年度报告》的通知: the report is X's
     m = _YEAR_IN_TITLE.search(title)
     head = _title_name(title[: m.start()] if m else title)
     if not head and m:  # 2022年上海市政府信息公开工作年度报告: the name follows the year
@@ -88,6 +89,7 @@ def parse_publisher(title: str | None, preamble: str) -> str | None:
     return head
 
 
+_NOTICE = re.compile(r"^.*?关于(?:印发|公布|发布|公开)《?|》?的通知$")
 # Where the name in a title ends: 固阳县教育局|政府信息公开…, 固阳县人民政府|信息公开… (its 政府 stays).
 _DISCLOSURE_START = re.compile(r"(?<=人民政府)信息公开|(?<!人民)政府信息公开|政务公开|信息公开")
 
