@@ -123,6 +123,8 @@ _BROKEN_LINE = re.compile(rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])
 # A title or heading line ends with these words; an introduction starts with these.
 _TITLE_END = re.compile(r"(?:报告|情况|事项|年报|的通知)$")  # …年度报告》的通知: a notice publishing one
 _INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
+_REPORT_NAME = re.compile(r"年度报告|年报")
+_CLAUSE_MARK = re.compile(r"[，。；,;]")
 # Two numbers separated only by spaces: cells of a table row extracted without tabs.
 _NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")
 _CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9]")
@@ -137,6 +139,8 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
     if _TITLE_END.search(text, line_start, m.start()) or _INTRO_START.match(following):
         return False
+    if line_start == 0 and _REPORT_NAME.search(text, 0, m.start()) and not _CLAUSE_MARK.search(text, 0, m.start()):
+        return False  # a first line naming the report, not a sentence: its title, whatever follows the name
     if _NUMBER_RUN.search(text, line_start, m.start()) or _NUMBER_RUN.search(following):
         return False  # a table row with space-separated cells
     return (

@@ -49,6 +49,14 @@ def test_heading_and_title_lines_are_not_joined() -> None:
     assert "年度报告\n" in out and "平台建设情况\n" in out
 
 
+def test_a_first_line_naming_the_report_is_not_joined() -> None:
+    notice = "固阳县教育局关于公布《固阳县教育局2022年政府信息公开工作年度报告》的通知"
+    for title in (notice, "固阳县2022年政府信息公开工作年度报告全文"):
+        assert normalize(f"{title}\n统计期限为2022年1月1日至2022年12月31日。").text.startswith(f"{title}\n")
+    # A first line that is a sentence broken by a page break is still joined.
+    assert normalize("根据条例要求，我们认真编制了年度报告并按时向社会\n公开发布。").text.endswith("向社会公开发布。")
+
+
 def test_span_maps_back_to_the_original() -> None:
     original = "2020 年，盐池县**政 务新媒体**发布信息 4700 余 条。"
     norm = normalize(original)
