@@ -42,12 +42,12 @@ class Literals:
         if not self.empty:
             self._automaton.make_automaton()
 
-    def ends(self, text: str, start: int = 0, end: int | None = None) -> Iterator[int]:
-        """The end offset of every occurrence of every word in text[start:end], overlapping ones included,
-        in increasing order."""
+    def ends(self, text: str) -> Iterator[int]:
+        """The end offset of every occurrence of every word in the text, overlapping ones included, in
+        increasing order."""
         if self.empty:
             return iter(())
-        return (i + 1 for i, _ in self._automaton.iter(text, start, len(text) if end is None else end))
+        return (i + 1 for i, _ in self._automaton.iter(text))
 
     def finditer(self, text: str) -> Iterator[tuple[int, int]]:
         """The (start, end) of each leftmost-longest, non-overlapping occurrence."""

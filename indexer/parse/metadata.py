@@ -14,18 +14,24 @@ _CHINESE_DIGITS = str.maketrans("〇○零Ｏ一二三四五六七八九", "0000
 # 自2022年1月1日起至2022年12月31日止, 2022年1月1日至12月31日
 _STAT_PERIOD = re.compile(r"((?:19|20)\d{2})年1月1日(?:起)?\s*[至到—\-－~]+\s*(?:(?:19|20)\d{2}年)?12月31日")
 _ANY_YEAR = re.compile(r"((?:19|20)\d{2})年")
-_AGENCY_SUFFIX = re.compile(
-    r"(人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管理局|局|厅|委|办|中心|院|所|站|队|处|会|馆|署|总局|集团|公司)$"
+_AGENCY_SUFFIXES = (
+    "人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|管理局"  # fmt: skip
+    "|局|厅|委|办|中心|院|所|站|队|处|会|馆|署|总局|集团|公司"
 )
+_AGENCY_SUFFIX = re.compile(f"({_AGENCY_SUFFIXES})$")
 _TOWNSHIP = re.compile(r"(乡|镇|街道|街道办事处|苏木)$")
 _GOVERNMENT = re.compile(r"(人民)?政府(办公室|办公厅)?$")  # 下湿壕镇政府 is written without 人民 too
 
 
+def _lines(preamble: str) -> list[str]:
+    """The preamble's non-blank lines, stripped."""
+    return [ln.strip() for ln in preamble.split("\n") if ln.strip()]
+
+
 def title_lines(preamble: str) -> list[str]:
     """The lines of the title block: short lines at the top, up to the one naming the report."""
-    lines = [ln.strip() for ln in preamble.split("\n") if ln.strip()]
     block: list[str] = []
-    for line in lines[:6]:
+    for line in _lines(preamble)[:6]:
         if "\t" in line or _INTRO_START.match(line) or line.endswith("。") or len(line) > 60:
             break
         block.append(line)
@@ -102,10 +108,7 @@ def _title_name(part: str) -> str:
 
 
 # 由保康县农业农村局编制 / 由区人民政府信息公开办负责编制 / 晋安区人民政府办公室编制 (由 is not part of it).
-_COMPILER = (
-    r"([\u4e00-\u9fff（）()]{2,30}?(?:" + _AGENCY_SUFFIX.pattern[1:-2] + r"))"  # the suffixes, without (…)$
-    r"(?:负责|统一|组织)?(?:编制|汇总|制作|发布)"
-)
+_COMPILER = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_AGENCY_SUFFIXES}))(?:负责|统一|组织)?(?:编制|汇总|制作|发布)"
 _COMPILED_BY = (re.compile("(?:由|经)" + _COMPILER), re.compile(_COMPILER))
 
 
@@ -115,8 +118,7 @@ _NAME_LINE = re.compile(r"[\u4e00-\u9fff（）()]{4,30}")
 def _publisher_line(preamble: str) -> str | None:
     """An agency's name on a line of its own near the title (2022年政府信息公开工作年度报告 /
     桃江县松木塘镇人民政府)."""
-    lines = [ln.strip() for ln in preamble.split("\n") if ln.strip()]
-    for line in lines[:4]:
+    for line in _lines(preamble)[:4]:
         if _NAME_LINE.fullmatch(line) and not _REPORT_WORDS.search(line) and not _SELF_REFERENCE.match(line):
             if _AGENCY_SUFFIX.search(line) or _GOVERNMENT.search(line):
                 return line

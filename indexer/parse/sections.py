@@ -69,15 +69,13 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     text = stripped.rstrip("：:")
     if _CANONICAL.match(text):
         return None, text, section_kind(text)
-    # "一 总体情况": normalization removed the space between numeral and heading.
-    m = _GLUED_NUMERAL.match(text)
-    if m and _CANONICAL.match(m.group(2)):
-        return m.group(1), m.group(2), section_kind(m.group(2))
-    # "（一）总体情况": a report numbering its sections as others number subsections; only the
-    # standard headings themselves count (a subsection （一）主动公开 is not one).
-    m = _BRACKETED.match(text)
-    if m and _CANONICAL.match(m.group(2)):
-        return m.group(1), m.group(2), section_kind(m.group(2))
+    # "一 总体情况" (normalization removed the space between numeral and heading) and "（一）总体情况" (a
+    # report numbering its sections as others number subsections): only the standard headings count
+    # (a subsection （一）主动公开 is not one).
+    for pattern in (_GLUED_NUMERAL, _BRACKETED):
+        m = pattern.match(text)
+        if m and _CANONICAL.match(m.group(2)):
+            return m.group(1), m.group(2), section_kind(m.group(2))
     return None
 
 

@@ -321,19 +321,21 @@ def _grid_span(units: list[_Unit]) -> Callable[[_Unit], tuple[int, int]] | None:
         (first, last), count = spans.most_common(1)[0]
         if last - first == _NCOL - 1 and count * 10 >= len(full) * 9:
             return lambda u: (first, last)
-        at_end = sum(u.numbers[0].field == u.width - _NCOL and u.numbers[-1].field == u.width - 1 for u in full)
-        if at_end * 10 >= len(full) * 9:
-            return lambda u: (u.width - _NCOL, u.width - 1)
+        if sum(_last_fields(u) == (u.numbers[0].field, u.numbers[-1].field) for u in full) * 10 >= len(full) * 9:
+            return _last_fields
         return None
     # No row prints all seven (a web page leaves zeros blank): every row that prints a number must
-    # still carry a label and seven fields, its numbers among the last seven.
+    # still carry a label and seven fields, its numbers among the last seven (its width is that of its
+    # last number's line, so none lies beyond them).
     printed = [u for u in units if u.numbers and u.row is not None]
-    if len(printed) >= 3 and all(
-        u.width > _NCOL and u.numbers[0].field >= u.width - _NCOL and u.numbers[-1].field <= u.width - 1
-        for u in printed
-    ):
-        return lambda u: (u.width - _NCOL, u.width - 1)
+    if len(printed) >= 3 and all(u.width > _NCOL and u.numbers[0].field >= _last_fields(u)[0] for u in printed):
+        return _last_fields
     return None
+
+
+def _last_fields(u: _Unit) -> tuple[int, int]:
+    """The last seven tab fields of a row's line."""
+    return u.width - _NCOL, u.width - 1
 
 
 def _place_by_field(
