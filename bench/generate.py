@@ -10,6 +10,16 @@ citations vary across regions and years, and prints the three statistics tables 
 satisfy the tables' identities. About 5 % of reports carry a deliberate inconsistency and 3 % a dropped
 cell, as real extractions do; about 3 % are free-form reports from before 2019 without tables.
 
+No two reports share a publisher (as the parser reads the title) and a year: the project takes such files
+for versions of one report.
+
+    python bench/generate.py --copies --n 2000 --seed 7 --out bench/out/copies-2k
+
+writes a corpus for copy detection (内容雷同) instead: the prose of sections 一, 二, 五 and 六 is random words
+from jieba's dictionary around a few template sentences every report shares, about 10 % of reports copy one
+such section from another report (the same publisher's previous year or another publisher's) and about 5 %
+take 30–50 % of one from another as near misses; ``copies_truth.csv`` lists every planted pair.
+
 Output is deterministic for a given ``n`` and ``seed``. ``generate`` and ``generate_reports`` stream.
 """
 
@@ -22,16 +32,17 @@ import random
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from indexer.model import REVIEW_BLOCKS, REVIEW_FIELDS
 from indexer.parse import parse_file
 from indexer.parse.cells import parse_number
-from indexer.parse.metadata import title_lines
+from indexer.parse.metadata import parse_publisher, title_lines
 from indexer.parse.tables import PROACTIVE_2019, REQUEST_ROWS_2019, REQUEST_ROWS_2021
 from indexer.paths import data_dir
 
@@ -42,6 +53,11 @@ DROPPED_CELL_RATE = 0.03
 # Kinds recorded in ``injected_inconsistency``; "dropped_cell" is the extraction flaw, the others break a rule.
 INCONSISTENCIES = ("total_row", "balance", "row_sum", "review_sum")
 DROPPED_CELL = "dropped_cell"
+COPIES_COLUMNS = ("source", "target", "section", "relation", "copied")
+COPY_RATE = 0.10
+NEAR_MISS_RATE = 0.05
+# Sections whose prose the copies corpus makes unique per report, and that can carry a planted copy.
+PLANTED_KINDS = ("overview", "proactive", "problems", "other")
 
 
 @dataclass(frozen=True)
@@ -92,30 +108,70 @@ def generate_reports(n: int, seed: int) -> Iterator[GeneratedReport]:
     """
     pools = _pools()
     rng = random.Random(seed)
-    index = 0
-    while index < n:
-        publisher = _publisher(rng)
-        for year in _years(rng):
-            if index == n:
-                return
-            yield _report(index, publisher, year, rng, pools)
-            index += 1
+    for index, (publisher, year) in enumerate(islice(_publisher_years(rng), n)):
+        yield _report(index, publisher, year, rng, pools)
 
 
 def write_corpus(n: int, seed: int, out: Path) -> int:
     """Write ``n`` reports under ``out`` (folders of FILES_PER_FOLDER) and ``manifest.csv``; bytes written."""
+    return _write_reports(generate_reports(n, seed), out)
+
+
+def _write_reports(reports: Iterable[GeneratedReport], out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     written = 0
     with (out / "manifest.csv").open("w", encoding="utf-8", newline="") as handle:
         manifest = csv.DictWriter(handle, fieldnames=MANIFEST_COLUMNS)
         manifest.writeheader()
-        for report in generate_reports(n, seed):
+        for report in reports:
             path = out / report.filename
             path.parent.mkdir(exist_ok=True)
             data = report.text.encode("utf-8")
             path.write_bytes(data)
             written += len(data)
             manifest.writerow(report.manifest_row())
+    return written
+
+
+@dataclass(frozen=True)
+class PlantedCopy:
+    """A section of ``target`` planted from the same section of ``source`` (files relative to the corpus).
+
+    ``relation``: "previous" (the same publisher's previous year) or "other" (another publisher, same or an
+    earlier year). ``copied``: a copy (≥ 90 % of the sentences verbatim, similarity ≥ 0.8 expected) or a near
+    miss that takes 30–50 % of its sentences from the source (similarity ≤ 0.6 expected).
+    """
+
+    source: str
+    target: str
+    section: str  # one of PLANTED_KINDS
+    relation: str
+    copied: bool
+
+    def truth_row(self) -> dict[str, str]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "section": self.section,
+            "relation": self.relation,
+            "copied": "true" if self.copied else "false",
+        }
+
+
+def generate_copies_corpus(n: int, seed: int) -> tuple[list[GeneratedReport], list[PlantedCopy]]:
+    """``n`` reports (2019 or later) whose prose sections are unique but for the planted copies, and the plants."""
+    reports, plants = _copies_corpus(n, seed)
+    return list(reports), plants
+
+
+def write_copies_corpus(n: int, seed: int, out: Path) -> int:
+    """Write the copies corpus as ``write_corpus`` writes reports, plus ``copies_truth.csv``; bytes written."""
+    reports, plants = _copies_corpus(n, seed)
+    written = _write_reports(reports, out)
+    with (out / "copies_truth.csv").open("w", encoding="utf-8", newline="") as handle:
+        truth = csv.DictWriter(handle, fieldnames=COPIES_COLUMNS)
+        truth.writeheader()
+        truth.writerows(plant.truth_row() for plant in plants)
     return written
 
 
@@ -311,6 +367,30 @@ def _place_names(unit: _Unit, gaz: _Gazetteer, rng: random.Random) -> dict[str, 
         "phone": f"0{rng.randint(310, 999)}-{rng.randint(2000000, 8999999)}",
         "doc_prefix": own_short[0] if rng.random() < 0.6 else own_short,
     }
+
+
+def _publisher_years(rng: random.Random) -> Iterator[tuple[_Publisher, int]]:
+    """Publishers and the years they report for, endless; a year its publisher already reported for is skipped.
+
+    Two draws can name the same publisher: the same unit (and department) again, or 明光市 and 明光市人民政府.
+    """
+    reported: set[tuple[str, int]] = set()
+    while True:
+        publisher = _publisher(rng)
+        for year in _years(rng):
+            key = (_parsed_publisher(publisher, year), year)
+            if key not in reported:
+                reported.add(key)
+                yield publisher, year
+
+
+def _title(publisher: _Publisher, year: int) -> str:
+    return f"{publisher.title_head}{year}年政府信息公开工作年度报告"
+
+
+def _parsed_publisher(publisher: _Publisher, year: int) -> str:
+    """The publisher as the parser reads it from the title: a bare region becomes its 人民政府."""
+    return parse_publisher(_title(publisher, year), "") or publisher.name
 
 
 def _years(rng: random.Random) -> list[int]:
@@ -1048,52 +1128,17 @@ def _free_form(publisher: _Publisher, values: dict[str, Any], applications: int,
 
 def _report(index: int, publisher: _Publisher, year: int, rng: random.Random, pools: _Pools) -> GeneratedReport:
     template = "other" if year < 2019 else "2021" if year >= 2021 else "2019"
-    title = f"{publisher.title_head}{year}年政府信息公开工作年度报告"
-    values: dict[str, Any] = {
-        **publisher.names,
-        "name": publisher.name,
-        "year": year,
-        "next": year + 1,
-        "format_notice": _FORMAT_NOTICE["2021" if year >= 2021 else "2019"],
-    }
-    roll = rng.random()
-    if roll < 0.1:
-        title_block = [f"{publisher.title_head} {year} 年政府信息公开工作 年度报告"]
-    elif roll < 0.2:
-        title_block = [publisher.title_head, f"{year}年政府信息公开工作年度报告"]
-    else:
-        title_block = [title]
-    tables: dict[str, Any] | None = None
-    injected = ""
+    values = _values(publisher, year)
+    title_block = _title_block(publisher, year, rng)
+    statistics: _Statistics | None = None
     if template == "other":
         applications = rng.choice((0, 0, rng.randint(1, 30)))
         intro = [rng.choice(_INTROS).format(**values)] if rng.random() < 0.5 else []
         body = _free_form(publisher, values, applications, pools, rng)
     else:
-        requests = _requests_table(rng, publisher.size, template)
-        review = _review_table(rng, publisher.size)
-        proactive = _proactive_table(rng, publisher.level, template)
-        applications = requests["新收"][-1]
-        dropped_request: tuple[str, int, bool] | None = None
-        dropped_review: int | None = None
-        roll = rng.random()
-        if roll < INCONSISTENCY_RATE:
-            injected = rng.choice(INCONSISTENCIES)
-            _inject(injected, requests, review, rng)
-        elif roll < INCONSISTENCY_RATE + DROPPED_CELL_RATE:
-            injected = DROPPED_CELL
-            if rng.random() < 0.8:
-                dropped_request = (rng.choice(list(requests)), rng.randrange(7), rng.random() < 0.5)
-            else:
-                dropped_review = rng.randrange(15)
-        tables = {"proactive": proactive, "requests": requests, "review": review}
-        style = _Style(
-            cells=rng.random() < publisher.cell_layout,
-            nested=rng.random() < 0.7,
-            sign=rng.choice((0, 1, 1, 2)),
-            full_width=rng.random() < 0.03,
-            amount_unit=rng.choice(("", "万元", " 万元")),
-        )
+        statistics = _statistics(publisher, template, rng)
+        tables, style = statistics.tables, statistics.style
+        applications = tables["requests"]["新收"][-1]
         if rng.random() < 0.6 and pools.intros:
             intro = [rng.choice(pools.intros).render(publisher.names, year, applications, rng)]
         else:
@@ -1112,28 +1157,331 @@ def _report(index: int, publisher: _Publisher, year: int, rng: random.Random, po
         )
         body = [
             headings[0], *_overview(publisher, values, applications, pools, rng),
-            headings[1], "\n".join(_proactive_lines(proactive, template, style, pools, rng)),
-            headings[2], *notes, "\n".join(_requests_lines(requests, style, pools, rng, dropped_request)),
-            headings[3], "\n".join(_review_lines(review, style, pools, rng, dropped_review)),
+            headings[1], "\n".join(_proactive_lines(tables["proactive"], template, style, pools, rng)),
+            headings[2], *notes, "\n".join(_requests_lines(tables["requests"], style, pools, rng,
+                                                           statistics.dropped_request)),
+            headings[3], "\n".join(_review_lines(tables["review"], style, pools, rng, statistics.dropped_review)),
             headings[4], *_problems(publisher, values, applications, pools, rng),
             headings[5], closing,
         ]  # fmt: skip
-    blocks = [*title_block, *intro, *body]
+    return _finished(index, publisher, year, template, [*title_block, *intro, *body], statistics, rng)
+
+
+def _values(publisher: _Publisher, year: int) -> dict[str, Any]:
+    """The fields the prose templates are filled with."""
+    return {
+        **publisher.names,
+        "name": publisher.name,
+        "year": year,
+        "next": year + 1,
+        "format_notice": _FORMAT_NOTICE["2021" if year >= 2021 else "2019"],
+    }
+
+
+def _title_block(publisher: _Publisher, year: int, rng: random.Random) -> list[str]:
+    """The title as extraction leaves it: on one line, spaced out, or on two lines."""
+    roll = rng.random()
+    if roll < 0.1:
+        return [f"{publisher.title_head} {year} 年政府信息公开工作 年度报告"]
+    if roll < 0.2:
+        return [publisher.title_head, f"{year}年政府信息公开工作年度报告"]
+    return [_title(publisher, year)]
+
+
+@dataclass(frozen=True)
+class _Statistics:
+    """A report's three tables as printed (any inconsistency injected), the cell extraction lost, the style."""
+
+    tables: dict[str, Any]
+    injected: str
+    dropped_request: tuple[str, int, bool] | None  # (row, column, leave a blank field)
+    dropped_review: int | None
+    style: _Style
+
+
+def _statistics(publisher: _Publisher, template: str, rng: random.Random) -> _Statistics:
+    requests = _requests_table(rng, publisher.size, template)
+    review = _review_table(rng, publisher.size)
+    proactive = _proactive_table(rng, publisher.level, template)
+    injected = ""
+    dropped_request: tuple[str, int, bool] | None = None
+    dropped_review: int | None = None
+    roll = rng.random()
+    if roll < INCONSISTENCY_RATE:
+        injected = rng.choice(INCONSISTENCIES)
+        _inject(injected, requests, review, rng)
+    elif roll < INCONSISTENCY_RATE + DROPPED_CELL_RATE:
+        injected = DROPPED_CELL
+        if rng.random() < 0.8:
+            dropped_request = (rng.choice(list(requests)), rng.randrange(7), rng.random() < 0.5)
+        else:
+            dropped_review = rng.randrange(15)
+    style = _Style(
+        cells=rng.random() < publisher.cell_layout,
+        nested=rng.random() < 0.7,
+        sign=rng.choice((0, 1, 1, 2)),
+        full_width=rng.random() < 0.03,
+        amount_unit=rng.choice(("", "万元", " 万元")),
+    )
+    tables = {"proactive": proactive, "requests": requests, "review": review}
+    return _Statistics(tables, injected, dropped_request, dropped_review, style)
+
+
+def _filename(index: int) -> str:
+    return f"{index // FILES_PER_FOLDER:03d}/{index:06d}.txt"
+
+
+def _finished(index: int, publisher: _Publisher, year: int, template: str, blocks: list[str],
+              statistics: _Statistics | None, rng: random.Random) -> GeneratedReport:  # fmt: skip
+    """The report of these blocks, now and then with the artifacts of a PDF text layer."""
     if rng.random() < 0.1:
         blocks = [blocks[0], *(_pdf_artifacts(b, rng) if "\t" not in b else b for b in blocks[1:])]
     return GeneratedReport(
-        filename=f"{index // FILES_PER_FOLDER:03d}/{index:06d}.txt",
+        filename=_filename(index),
         text="\n\n".join(blocks) + "\n",
-        title=title,
+        title=_title(publisher, year),
         publisher=publisher.name,
         province=publisher.province,
         city=publisher.city,
         county=publisher.county,
         year=year,
         template=template,
-        injected=injected,
-        tables=tables,
+        injected=statistics.injected if statistics else "",
+        tables=statistics.tables if statistics else None,
     )
+
+
+# ---------------------------------------------------------------- the copies corpus
+
+# Template wording of the copies corpus, every report's: (opening, closing) sentences of each prose section.
+# The publisher's name is left to the preamble: a name in a section would cost a copy up to 0.1 of similarity.
+_TEMPLATE_SENTENCES = {
+    "overview": ("{year}年，本机关认真贯彻落实《条例》，扎实推进政务公开各项工作。", ""),
+    "proactive": ("", "本机关严格落实《条例》第二十条规定，主动公开政府信息情况见下表。"),
+    "problems": ("{year}年，本机关政务公开工作取得一定成效，但仍存在一些不足。",
+                 "下一步，本机关将针对上述问题认真加以改进。"),
+    "other": ("本年度未收取信息处理费。", ""),
+}  # fmt: skip
+_TEMPLATE_INTRO = (
+    "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求，由{name}编制。"
+    "本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。本报告电子版可在{web}查阅和下载。"
+)
+# (paragraphs, characters of unique prose) drawn for each section: long enough that a changed number or
+# sentence, another year in the template sentences and another heading wording leave a copy above 0.85.
+_PROSE_SIZES = {
+    "overview": ((2, 4), (320, 700)),
+    "proactive": ((1, 2), (170, 320)),
+    "problems": ((2, 3), (230, 450)),
+    "other": ((1, 2), (170, 260)),
+}
+_PROSE_UNITS = ("件", "个", "条", "次", "项", "人次", "场", "期", "家", "份")
+# Dictionary words the random prose leaves out: the parser reads them as report terms or table starts, and
+# names of places, people and organizations (jieba's tags), which region and entity extraction would pick up.
+_REPORT_TERMS = re.compile(r"公开|信息|申请|复议|诉讼|报告|条例|政务|年度|新收|结转|总计")
+_NAME_TAGS = frozenset({"nr", "nrfg", "nrt", "ns", "nt", "nz"})
+_PROSE_WORD = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
+_Prose = tuple[tuple[str, ...], ...]  # paragraphs of sentences
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A report of the copies corpus before it is printed: who, when, and the seed of its own random stream.
+
+    The stream gives its own prose first (``_own_prose``), then its tables, layout and headings, so that
+    planting a section changes nothing else; prose is drawn again when needed rather than kept for 100,000.
+    """
+
+    publisher: _Publisher
+    year: int
+    seed: int
+
+    @property
+    def publisher_key(self) -> str:
+        return _parsed_publisher(self.publisher, self.year)
+
+
+def _copies_corpus(n: int, seed: int) -> tuple[Iterator[GeneratedReport], list[PlantedCopy]]:
+    """The copies corpus's reports, streamed, and its plants."""
+    rng = random.Random(seed)
+    years = ((publisher, year) for publisher, year in _publisher_years(rng) if year >= 2019)
+    drafts = [_Draft(publisher, year, rng.getrandbits(64)) for publisher, year in islice(years, n)]
+    planted, plants = _plant(drafts, rng)
+    pools = _pools()
+    reports = (_copies_report(i, draft, planted.get(i, {}), pools) for i, draft in enumerate(drafts))
+    return reports, plants
+
+
+@cache
+def _dictionary() -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """jieba's common words of 2–4 Chinese characters, with cumulative frequencies for weighted draws."""
+    import jieba  # a test dependency (as for bench/ingest.py's baseline): only the copies corpus needs it
+
+    words: list[str] = []
+    cumulative: list[int] = []
+    total = 0
+    with jieba.dt.get_dict_file() as handle:
+        for line in handle:
+            word, frequency, tag = line.decode("utf-8").split()
+            if _PROSE_WORD.fullmatch(word) and tag not in _NAME_TAGS and not _REPORT_TERMS.search(word):
+                total += int(frequency)
+                words.append(word)
+                cumulative.append(total)
+    return tuple(words), tuple(cumulative)
+
+
+def _sentence(rng: random.Random, number: bool, size: tuple[int, int] = (6, 14)) -> str:
+    """``size`` dictionary words drawn by frequency, maybe a count among them, now and then a comma, and 。."""
+    words, cumulative = _dictionary()
+    picked = rng.choices(words, cum_weights=cumulative, k=rng.randint(*size))
+    if number:
+        picked.insert(rng.randint(0, len(picked)), f"{rng.randint(2, 999)}{rng.choice(_PROSE_UNITS)}")
+    if len(picked) > 7 and rng.random() < 0.6:
+        cut = rng.randint(3, len(picked) - 3)
+        picked[cut] = "，" + picked[cut]
+    return "".join(picked) + "。"
+
+
+def _section_prose(kind: str, rng: random.Random) -> _Prose:
+    """Unique sentences for one section; every paragraph opens with a count (a copy can change it)."""
+    paragraph_range, chars_range = _PROSE_SIZES[kind]
+    paragraphs = rng.randint(*paragraph_range)
+    length = rng.randint(*chars_range) / paragraphs
+    out: list[tuple[str, ...]] = []
+    for _ in range(paragraphs):
+        sentences = [_sentence(rng, number=True)]
+        while sum(map(len, sentences)) < length:
+            sentences.append(_sentence(rng, number=rng.random() < 0.4))
+        out.append(tuple(sentences))
+    return tuple(out)
+
+
+def _own_prose(rng: random.Random) -> dict[str, _Prose]:
+    """A report's unique sentences (template sentences are added in print), by section kind."""
+    return {kind: _section_prose(kind, rng) for kind in PLANTED_KINDS}
+
+
+def _plant(drafts: list[_Draft], rng: random.Random) -> tuple[dict[int, dict[str, _Prose]], list[PlantedCopy]]:
+    """The planted sections by report index, and the plants.
+
+    A report takes part in one plant at most, so that no pair of similar sections goes unrecorded.
+    """
+    by_key = {(draft.publisher_key, draft.year): i for i, draft in enumerate(drafts)}
+    wanted = {True: round(len(drafts) * COPY_RATE), False: round(len(drafts) * NEAR_MISS_RATE)}
+    relations = {"previous": 0, "other": 0}
+    involved: set[int] = set()
+    planted: dict[int, dict[str, _Prose]] = {}
+    plants: list[PlantedCopy] = []
+    for target in rng.sample(range(len(drafts)), len(drafts)):
+        if not wanted[True] and not wanted[False]:
+            break
+        if target in involved:
+            continue
+        copied = rng.random() < wanted[True] / (wanted[True] + wanted[False])
+        found = _source(target, drafts, by_key, involved, relations["previous"] <= relations["other"], rng)
+        if found is None:
+            continue
+        source, relation = found
+        kind = rng.choice(PLANTED_KINDS)
+        theirs = _own_prose(random.Random(drafts[source].seed))[kind]
+        if copied:
+            prose = _copied(theirs, rng)
+        else:
+            prose = _near_miss(_own_prose(random.Random(drafts[target].seed))[kind], theirs, rng)
+        if prose is None:
+            continue
+        planted[target] = {kind: prose}
+        involved |= {source, target}
+        wanted[copied] -= 1
+        relations[relation] += 1
+        plants.append(PlantedCopy(_filename(source), _filename(target), kind, relation, copied))
+    return planted, plants
+
+
+def _source(target: int, drafts: list[_Draft], by_key: dict[tuple[str, int], int], involved: set[int],
+            previous_first: bool, rng: random.Random) -> tuple[int, str] | None:  # fmt: skip
+    """The report to plant from: the publisher's previous year (when ``previous_first``) or another's."""
+    draft = drafts[target]
+    previous = by_key.get((draft.publisher_key, draft.year - 1))
+    if previous_first and previous is not None and previous not in involved:
+        return previous, "previous"
+    for _ in range(50):
+        other = rng.randrange(len(drafts))
+        candidate = drafts[other]
+        if other not in involved and candidate.year <= draft.year and candidate.publisher_key != draft.publisher_key:
+            return other, "other"
+    return None
+
+
+def _copied(source: _Prose, rng: random.Random) -> _Prose:
+    """The source's sentences with one count changed or, in a long section, its shortest sentence rewritten.
+
+    A rewrite costs a copy about twice the sentence's length in shingles: only a sentence under 1/40 of the
+    section is rewritten, so that the copy stays above 0.85 of similarity.
+    """
+    sentences = [(i, j) for i, paragraph in enumerate(source) for j in range(len(paragraph))]
+    total = sum(len(s) for paragraph in source for s in paragraph)
+    shortest = min(sentences, key=lambda at: len(source[at[0]][at[1]]))
+    paragraphs = [list(paragraph) for paragraph in source]
+    if len(sentences) >= 15 and len(source[shortest[0]][shortest[1]]) * 40 <= total and rng.random() < 0.5:
+        i, j = shortest
+        paragraphs[i][j] = _sentence(rng, number=False, size=(6, 6))
+    else:
+        i, j = rng.choice([(i, j) for i, j in sentences if re.search(r"\d", source[i][j])])
+        text = paragraphs[i][j]
+        m = rng.choice(list(re.finditer(r"\d+", text)))
+        paragraphs[i][j] = text[: m.start()] + str(int(m.group()) + rng.randint(1, 9)) + text[m.end() :]
+    return tuple(tuple(paragraph) for paragraph in paragraphs)
+
+
+def _near_miss(own: _Prose, source: _Prose, rng: random.Random) -> _Prose | None:
+    """``own`` with a run of 30–50 % of its sentences replaced by a run of at most half the source's."""
+    mine = [s for paragraph in own for s in paragraph]
+    theirs = [s for paragraph in source for s in paragraph]
+    low, high = math.ceil(len(mine) * 0.3), min(len(mine) // 2, len(theirs) // 2)
+    if low < 1 or low > high:
+        return None
+    count = rng.randint(low, high)
+    at, start = rng.randint(0, len(mine) - count), rng.randint(0, len(theirs) - count)
+    mine[at : at + count] = theirs[start : start + count]
+    out: list[tuple[str, ...]] = []
+    for paragraph in own:
+        out.append(tuple(mine[: len(paragraph)]))
+        mine = mine[len(paragraph) :]
+    return tuple(out)
+
+
+def _section_blocks(kind: str, prose: _Prose, values: dict[str, Any]) -> list[str]:
+    """A prose section's paragraphs with its template sentences around them."""
+    opening, closing = (sentence.format(**values) for sentence in _TEMPLATE_SENTENCES[kind])
+    blocks = ["".join(paragraph) for paragraph in prose]
+    blocks[0] = opening + blocks[0]
+    blocks[-1] += closing
+    return blocks
+
+
+def _copies_report(index: int, draft: _Draft, planted: dict[str, _Prose], pools: _Pools) -> GeneratedReport:
+    """A report of the copies corpus: its own prose or the ``planted`` one, the normal tables and layout."""
+    rng = random.Random(draft.seed)
+    own = {**_own_prose(rng), **planted}
+    publisher, year = draft.publisher, draft.year
+    template = "2021" if year >= 2021 else "2019"
+    values = _values(publisher, year)
+    title_block = _title_block(publisher, year, rng)
+    statistics = _statistics(publisher, template, rng)
+    tables, style = statistics.tables, statistics.style
+    headings = _headings(publisher, rng)
+    prose = {kind: _section_blocks(kind, own[kind], values) for kind in PLANTED_KINDS}
+    body = [
+        headings[0], *prose["overview"],
+        headings[1], *prose["proactive"], "\n".join(_proactive_lines(tables["proactive"], template, style, pools, rng)),
+        headings[2], "\n".join(_requests_lines(tables["requests"], style, pools, rng, statistics.dropped_request)),
+        headings[3], "\n".join(_review_lines(tables["review"], style, pools, rng, statistics.dropped_review)),
+        headings[4], *prose["problems"],
+        headings[5], *prose["other"],
+    ]  # fmt: skip
+    blocks = [*title_block, _TEMPLATE_INTRO.format(**values), *body]
+    return _finished(index, publisher, year, template, blocks, statistics, rng)
 
 
 # ---------------------------------------------------------------- command line
@@ -1144,13 +1492,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--n", type=int, required=True, help="number of reports")
     parser.add_argument("--seed", type=int, default=7, help="random seed (same seed and n, same corpus)")
     parser.add_argument("--out", type=Path, help="output folder; without it, reports are generated and discarded")
+    parser.add_argument(
+        "--copies", action="store_true", help="the copy-detection corpus: planted copies listed in copies_truth.csv"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.out is None:
-        size = sum(len(text.encode("utf-8")) for _, text in generate(args.n, args.seed))
+        reports = _copies_corpus(args.n, args.seed)[0] if args.copies else generate_reports(args.n, args.seed)
+        size = sum(len(report.text.encode("utf-8")) for report in reports)
         action = "generated"
     else:
-        size = write_corpus(args.n, args.seed, args.out)
+        write = write_copies_corpus if args.copies else write_corpus
+        size = write(args.n, args.seed, args.out)
         action = f"wrote to {args.out}"
     seconds = time.perf_counter() - started
     print(f"{args.n} reports ({size / 1e6:.1f} MB) {action} in {seconds:.1f} s", file=sys.stderr)

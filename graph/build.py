@@ -1,7 +1,7 @@
 """Build the knowledge graph from the store: a view, the store stays the truth.
 
 Node ids are stable strings with a type prefix:
-``region:宁夏回族自治区/吴忠市/盐池县``, ``agency:盐池县人民政府办公室``, ``report:<sha256[:12]>``,
+``region:宁夏回族自治区/吴忠市/盐池县``, ``agency:盐池县人民政府办公室``, ``report:<report id>``,
 ``doc:中华人民共和国政府信息公开条例``, ``platform:政务新媒体``, ``measure:政府开放日``.
 
 Edges (one per pair and relation, ``key`` = ``relation``, with ``count`` and the provenance ``reports``;
@@ -9,7 +9,11 @@ not ``type``, which GEXF reserves):
 publishes (agency → report), located_in (report/agency → region), part_of (region → region),
 cites (agency → doc, with ``articles``), uses (agency → platform), practices (agency → measure),
 issued_by (doc → agency), reports_problem (agency → problem), proposes_fix (agency → fix),
-addressed_by (problem → fix proposed beside it in the same report).
+addressed_by (problem → fix proposed beside it in the same report), copies (report → an earlier report, or
+one of the same year, with a section at least ``COPY_EDGE_MIN`` similar: one edge per section kind, key
+``copies:<kind>``, with ``section`` and ``similarity``).
+
+Provenance lists hold the stable report ids.
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ EDGE_TYPES = (
     "reports_problem",
     "proposes_fix",
     "addressed_by",
+    "copies",
 )
+COPY_EDGE_MIN = 0.8
 _PREFIX = {
     "region": "region",
     "agency": "agency",
@@ -75,7 +81,7 @@ class _Edges:
         u: str,
         v: str,
         relation: str,
-        reports: Iterable[int] = (),
+        reports: Iterable[str] = (),
         count: int = 1,
         articles: Iterable[str] = (),
     ) -> None:
@@ -94,7 +100,7 @@ class _Edges:
         )
 
 
-def _data(relation: str, count: int, reports: Iterable[int], articles: Iterable[str]) -> dict[str, Any]:
+def _data(relation: str, count: int, reports: Iterable[str], articles: Iterable[str]) -> dict[str, Any]:
     """An edge's attributes: report ids and articles (any order, repeats allowed) sorted and comma-joined."""
     return {
         "relation": relation,
@@ -120,8 +126,18 @@ def _split(concat: str | None) -> list[str]:
     return concat.split(",") if concat else []
 
 
-def _ids(concat: str | None) -> list[int]:
-    return [int(x) for x in _split(concat)]
+class _Ids:
+    """Report rows' stable ids, for the provenance of edges."""
+
+    def __init__(self, uid_of: dict[int, str]) -> None:
+        self.uid_of = uid_of
+
+    def __call__(self, concat: str | None) -> list[str]:
+        """The ids of a ``group_concat`` of report rows."""
+        return [self.uid_of[int(x)] for x in _split(concat)]
+
+    def one(self, row: int) -> tuple[str]:
+        return (self.uid_of[row],)
 
 
 def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) -> nx.MultiDiGraph:
@@ -134,26 +150,29 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
     g = nx.MultiDiGraph()
     edges = _Edges()
     publisher_of: dict[int, str] = {}
-    for rid, sha, title, year, publisher, level, province, city, county, path in rows(
-        "SELECT id, sha256, title, year, publisher, level, province, city, county, path FROM reports"
+    uid_of: dict[int, str] = {}
+    for rid, uid, title, year, publisher, level, province, city, county, path in rows(
+        "SELECT id, uid, title, year, publisher, level, province, city, county, path FROM reports"
     ):
+        uid_of[rid] = uid
         chain = region_path(province, city, county)
         for (child, name), parent in zip(chain, [None, *chain[:-1]], strict=True):
             g.add_node(child, type="region", label=name)
             if parent:
                 edges.add(child, parent[0], "part_of", count=1)
-        report = node_id("report", sha[:12])
-        g.add_node(report, type="report", label=title or path, year=year or 0, report_id=rid, path=path)
+        report = node_id("report", uid)
+        g.add_node(report, type="report", label=title or path, year=year or 0, report_id=uid, path=path)
         name = publishing_agency(publisher, province, city, county)
         if name:
             agency = node_id("agency", name)
             g.add_node(agency, type="agency", label=name, level=level or "")
             publisher_of[rid] = agency
-            edges.add(agency, report, "publishes", (rid,))
+            edges.add(agency, report, "publishes", (uid,))
             if chain:
-                edges.add(agency, chain[-1][0], "located_in", (rid,))
+                edges.add(agency, chain[-1][0], "located_in", (uid,))
         if chain:
-            edges.add(report, chain[-1][0], "located_in", (rid,))
+            edges.add(report, chain[-1][0], "located_in", (uid,))
+    ids = _Ids(uid_of)
     for kind, canonical, attrs in rows("SELECT kind, canonical, attrs FROM entities"):
         g.add_node(node_id(kind, canonical), type=kind, label=canonical, **json.loads(attrs))
     # One row per edge, aggregated in SQL: straight into the graph.
@@ -162,7 +181,7 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
             node_id("agency", agency),
             node_id(kind, canonical),
             _ENTITY_EDGE[kind],
-            _data(_ENTITY_EDGE[kind], n, _ids(reports), _split(articles)),
+            _data(_ENTITY_EDGE[kind], n, ids(reports), _split(articles)),
         )
         for agency, kind, canonical, n, reports, articles in rows(
             "SELECT agency, kind, canonical, sum(mentions), group_concat(report_id), group_concat(nullif(articles, ''))"
@@ -175,8 +194,14 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
     ):
         document, agency = node_id("document", canonical), node_id("agency", issuer)
         g.add_node(agency, type="agency", label=issuer)
-        g.add_edge(document, agency, key="issued_by", **_data("issued_by", n, _ids(reports), ()))
-    _add_problems(rows, g, edges, publisher_of)
+        g.add_edge(document, agency, key="issued_by", **_data("issued_by", n, ids(reports), ()))
+    _add_problems(rows, g, edges, publisher_of, ids)
+    for later, earlier, kind, similarity in rows(
+        f"SELECT report_id, other_id, kind, similarity FROM copies WHERE similarity >= {COPY_EDGE_MIN}"
+    ):
+        u, v = node_id("report", uid_of[later]), node_id("report", uid_of[earlier])
+        data = _data("copies", 1, (uid_of[later], uid_of[earlier]), ())
+        g.add_edge(u, v, key=f"copies:{kind}", section=kind, similarity=similarity, **data)
     edges.into(g)
     if wanted != set(NODE_TYPES):
         g = g.subgraph([n for n, t in g.nodes(data="type") if t in wanted]).copy()
@@ -184,7 +209,11 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
 
 
 def _add_problems(
-    rows: Callable[[str], sqlite3.Cursor], g: nx.MultiDiGraph, edges: _Edges, publisher_of: dict[int, str]
+    rows: Callable[[str], sqlite3.Cursor],
+    g: nx.MultiDiGraph,
+    edges: _Edges,
+    publisher_of: dict[int, str],
+    ids: _Ids,
 ) -> None:
     """Problem and fix categories: who reports which, and which fixes stand beside which problems."""
     from indexer.extract.problems import taxonomy
@@ -197,14 +226,14 @@ def _add_problems(
     ):
         if rid in publisher_of:
             relation = "reports_problem" if kind == "problem" else "proposes_fix"
-            edges.add(publisher_of[rid], node_id(kind, category), relation, (rid,), n)
+            edges.add(publisher_of[rid], node_id(kind, category), relation, ids.one(rid), n)
     for problem, fix, n, reports in rows(
         "SELECT p.category, f.category, count(DISTINCT p.report_id), group_concat(DISTINCT p.report_id)"
         " FROM item_categories p JOIN item_categories f ON f.report_id = p.report_id AND f.kind = 'fix'"
         " WHERE p.kind = 'problem'"
         " GROUP BY p.category, f.category"
     ):
-        edges.add(node_id("problem", problem), node_id("fix", fix), "addressed_by", _ids(reports), n)
+        edges.add(node_id("problem", problem), node_id("fix", fix), "addressed_by", ids(reports), n)
 
 
 def neighbours(g: nx.MultiDiGraph, node: str) -> dict[str, list[tuple[str, int]]]:

@@ -47,7 +47,7 @@ def problem_ranking(
     With an Elasticsearch ``cluster`` the ranking's counts come from the cluster's aggregation."""
     where, params = _where(province, year)
     rows = conn.execute(
-        "SELECT ic.category, r.id, r.province, r.city, r.county, r.publisher, r.year, i.text"
+        "SELECT ic.category, r.id, r.uid, r.province, r.city, r.county, r.publisher, r.year, i.text"
         " FROM item_categories ic JOIN items i ON i.id = ic.item_id JOIN reports r ON r.id = ic.report_id"
         f" WHERE ic.kind = 'problem'{where} ORDER BY ic.score DESC, r.year DESC",
         params,
@@ -59,7 +59,7 @@ def problem_ranking(
     }
     problem_labels, fix_labels = _labels("problem"), _labels("fix")
     grouped: dict[str, dict[str, Any]] = {}
-    for category, rid, prov, city, county, publisher, y, text in rows:
+    for category, rid, uid, prov, city, county, publisher, y, text in rows:
         g = grouped.setdefault(
             category,
             {"regions": set(), "reports": set(), "examples": [], "fixes": Counter(), "followed": 0, "recurred": 0},
@@ -70,7 +70,7 @@ def problem_ranking(
         g["reports"].add(rid)
         if len(g["examples"]) < examples:
             g["examples"].append(
-                {"report_id": rid, "region": "/".join(x for x in (prov, city, county) if x), "year": y, "text": text}
+                {"report_id": uid, "region": "/".join(x for x in (prov, city, county) if x), "year": y, "text": text}
             )
         g["fixes"].update(fixes.get(rid, ()))
         following = by_publisher_year.get((publisher, y + 1)) if y else None
@@ -102,7 +102,7 @@ def problem_ranking(
 def region_items(conn: sqlite3.Connection, region: str) -> list[dict[str, Any]]:
     """A region's problems and fixes by year (county, city or province name)."""
     rows = conn.execute(
-        "SELECT r.year, r.publisher, r.id, i.kind, i.text, i.categories"
+        "SELECT r.year, r.publisher, r.uid, i.kind, i.text, i.categories"
         " FROM items i JOIN reports r ON r.id = i.report_id WHERE ? IN (r.county, r.city, r.province)"
         " ORDER BY r.year, r.publisher, i.kind DESC, i.idx",
         (region,),
@@ -111,12 +111,12 @@ def region_items(conn: sqlite3.Connection, region: str) -> list[dict[str, Any]]:
         {
             "year": y,
             "publisher": p,
-            "report_id": rid,
+            "report_id": uid,
             "kind": k,
             "text": t,
             "categories": [c["label"] for c in json.loads(c_json)],
         }
-        for y, p, rid, k, t, c_json in rows
+        for y, p, uid, k, t, c_json in rows
     ]
 
 

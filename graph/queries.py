@@ -29,7 +29,7 @@ _WEIGHTS = "SELECT value ->> 0 AS kind, value ->> 1 AS canonical, value ->> 2 AS
 
 @dataclass
 class Citing:
-    report_id: int
+    report_id: str  # the stable report id
     title: str | None
     year: int | None
     province: str | None
@@ -107,8 +107,8 @@ def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, fig
         " ORDER BY province, city, county, year, report_id LIMIT ?",
         (*key, limit),
     ).fetchall():
-        title, year, province, city, county, publisher, text = conn.execute(
-            "SELECT title, year, province, city, county, publisher, text FROM reports WHERE id = ?", (rid,)
+        uid, title, year, province, city, county, publisher, text = conn.execute(
+            "SELECT uid, title, year, province, city, county, publisher, text FROM reports WHERE id = ?", (rid,)
         ).fetchone()
         said = conn.execute(
             "SELECT section, sentence_start, sentence_end FROM mentions"
@@ -118,7 +118,7 @@ def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, fig
         # Every sentence that names the entity (a report often says more than once).
         sentences = list(dict.fromkeys(text[a:b].strip() for _, a, b in said))
         hit = Citing(
-            rid,
+            uid,
             title,
             year,
             province,

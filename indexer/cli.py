@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from functools import wraps
 from typing import Any
 
 import click
 
 from indexer.errors import NianbaoError
-from indexer.model import APPLICANT_COLUMNS, Report, Value
+from indexer.labels import SECTION_LABELS
+from indexer.model import APPLICANT_COLUMNS, SECTION_KINDS, Report, Value
 from indexer.search.base import SECTION_KINDS as SEARCH_SECTIONS
 
 
@@ -158,12 +160,13 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend:
 
     summary = run_ingest(paths, db=db, workers=workers, progress=progress)
     bar.close()
-    click.echo(
-        f"新导入 {summary.ingested}, 未变 {summary.unchanged}, 已替换 {summary.replaced}, 失败 {len(summary.failed)}"
-        f"  ({summary.seconds:.1f} s, {summary.reports_per_second:.1f} 份/s, {summary.mb_per_second:.2f} MB/s)"
-    )
-    for failure in summary.failed:
-        click.echo(f"失败: {failure.path}: {failure.reason}", err=True)
+    click.echo(render_ingest_summary(summary))
+    for o in summary.outcomes:
+        if o.status == "failed":
+            click.echo(f"失败: {o.location}: {o.detail}", err=True)
+    if summary.interrupted:
+        click.echo("已中断: 已提交的报告完好, 再次运行同一命令会继续导入其余文件", err=True)
+        sys.exit(130)
     if backend == "elasticsearch":
         from indexer.search.elastic import EsConfig, connect_es, reindex
         from indexer.store import connect
@@ -179,6 +182,32 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend:
             sys.exit(2)
     if summary.failed:
         sys.exit(2)
+
+
+INGEST_STATUSES = {
+    "new": "新报告",
+    "unchanged": "未变",
+    "moved": "已移动",
+    "attached": "附加来源",
+    "updated": "已更新",
+    "version": "新版本",
+    "skipped": "跳过",
+    "failed": "失败",
+}
+
+
+def render_ingest_summary(summary: Any) -> str:
+    """The counts of an ingest by status, then one line for each file moved, attached, updated, versioned
+    or skipped."""
+    counts = ", ".join(f"{label} {summary.count(status)}" for status, label in INGEST_STATUSES.items())
+    lines = [
+        f"{counts}  ({summary.seconds:.1f} s, {summary.reports_per_second:.1f} 份/s, {summary.mb_per_second:.2f} MB/s)"
+    ]
+    for o in summary.outcomes:
+        if o.status in ("moved", "attached", "updated", "version", "skipped"):
+            report = f" → 报告 {o.uid}" if o.uid else ""
+            lines.append(f"{INGEST_STATUSES[o.status]}: {o.location}{report}" + (f" ({o.detail})" if o.detail else ""))
+    return "\n".join(lines)
 
 
 def _years(value: str | None) -> tuple[int | None, int | None]:
@@ -242,19 +271,176 @@ def search(
 
 
 @main.command()
-@click.argument("report_id", type=int)
+@click.argument("report_id")
 @_DB
 @click.option("--json", "as_json", is_flag=True, help="Print the stored model as JSON.")
 @_user_errors
-def show(report_id: int, db: str | None, as_json: bool) -> None:
-    """Show one ingested report: metadata, sections, tables with failing checks marked."""
+def show(report_id: str, db: str | None, as_json: bool) -> None:
+    """Show one ingested report by its id (as `nianbao reports` lists them): metadata, sections, tables."""
+    from indexer.corpus import report_row_id
     from indexer.store import connect, load_model
 
-    model = load_model(connect(db, readonly=True), report_id)
+    conn = connect(db, readonly=True)
+    model = load_model(conn, report_row_id(conn, report_id))
     if as_json:
         click.echo(json.dumps(model, ensure_ascii=False, indent=2))
     else:
         click.echo(render_model(model))
+
+
+_FILTERS = [
+    click.option("--province"),
+    click.option("--city"),
+    click.option("--county"),
+    click.option("--level", type=click.Choice(["province", "city", "county", "department", "township"])),
+    click.option("--year", type=int),
+]
+
+
+def _filters(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed(_FILTERS):
+        func = option(func)
+    return func
+
+
+@main.command()
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="Print every report with its sources and versions as JSON.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write the list as CSV.")
+@_DB
+@_user_errors
+def reports(as_json: bool, csv_path: str | None, db: str | None, **filters: Any) -> None:
+    """The stored reports, one per publisher and year: id, publisher, region, year, template, sources,
+    versions and failing checks."""
+    from indexer.corpus import list_reports
+    from indexer.store import connect
+
+    entries = list_reports(connect(db, readonly=True), **filters)
+    if as_json:
+        click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
+        return
+    if csv_path:
+        import csv
+
+        with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(REPORT_COLUMNS)
+            for e in entries:
+                writer.writerow(_report_row(e))
+        click.echo(f"{len(entries)} 行写入 {csv_path}")
+        return
+    for e in entries:
+        region = "/".join(x for x in (e.province, e.city, e.county) if x) or "地区未识别"
+        click.echo(
+            f"{e.uid}  {e.publisher or '发布机关未识别'}  {region}  {e.year or '年度未识别'}  模板 {e.template}"
+            f"  来源 {len(e.sources)}  旧版本 {len(e.versions)}  不通过检查 {e.failing_checks}"
+        )
+    click.echo(f"共 {len(entries)} 份报告")
+
+
+REPORT_COLUMNS = (
+    "report_id", "title", "publisher", "level", "province", "city", "county", "year", "template",
+    "failing_checks", "sources", "versions", "primary",
+)  # fmt: skip
+
+
+def _report_row(e: Any) -> list[Any]:
+    values = [e.uid, e.title, e.publisher, e.level, e.province, e.city, e.county, e.year, e.template]
+    return [*values, e.failing_checks, " | ".join(s["location"] for s in e.sources), len(e.versions), e.primary]
+
+
+@main.command()
+@click.argument("report_ids", nargs=-1, required=True)
+@_DB
+@_user_errors
+def remove(report_ids: tuple[str, ...], db: str | None) -> None:
+    """Remove reports by id, in one transaction (nothing is removed if an id is unknown)."""
+    from indexer.corpus import remove as run
+    from indexer.store import connect
+
+    for title in run(connect(db), list(report_ids)):
+        click.echo(f"已删除: {title}")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@_DB
+@_user_errors
+def prune(dry_run: bool, db: str | None) -> None:
+    """Remove the reports none of whose source files exist any more (uploads are kept)."""
+    from indexer.corpus import prune as run
+    from indexer.store import connect
+
+    result = run(connect(db), dry_run=dry_run)
+    verb = "将删除" if dry_run else "已删除"
+    for location in result.dead_sources:
+        click.echo(f"文件已不在: {location}")
+    for uid, title in result.removed:
+        click.echo(f"{verb}: {uid} {title or ''}")
+    click.echo(f"{verb} {len(result.removed)} 份报告, 失效来源 {len(result.dead_sources)} 个")
+
+
+@main.command()
+@click.option("--report", "report_id", help="One report's sections against last year and the closest other report.")
+@click.option("--section", type=click.Choice(list(SECTION_KINDS)), help="Only this section kind.")
+@click.option("--min", "minimum", type=float, default=0.8, show_default=True, help="Least similarity of a pair.")
+@_filters
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@_DB
+@_user_errors
+def copies(
+    report_id: str | None,
+    section: str | None,
+    minimum: float,
+    limit: int,
+    as_json: bool,
+    db: str | None,
+    **filters: Any,
+) -> None:
+    """内容雷同: pairs of reports with a similar section (the template's wording and the tables left out),
+    with the longest passages they share."""
+    from indexer.copies import STORE_MIN, copy_pairs, report_copies
+    from indexer.corpus import report_row_id
+    from indexer.store import connect
+
+    conn = connect(db, readonly=True)
+    if report_id:
+        found = report_copies(conn, report_row_id(conn, report_id))
+        if section:
+            found = {k: v for k, v in found.items() if k == section}
+        if as_json:
+            out = {k: {side: (asdict(m) if m else None) for side, m in v.items()} for k, v in found.items()}
+            click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+            return
+        for kind, sides in found.items():
+            click.echo(f"[{SECTION_LABELS.get(kind, kind)}]")
+            for side, label in (("previous", "上一年"), ("closest", "最相似的其他报告")):
+                m = sides[side]
+                if m is None:
+                    click.echo(f"  {label}: 无")
+                    continue
+                score = "—" if m.similarity is None else f"{m.similarity:.2f}"
+                click.echo(f"  {label}: {score}  {m.other_year or ''} {m.other_publisher or ''} [{m.other_uid}]")
+                for a, _, n in m.shared[:2]:
+                    click.echo(f"      「{m.text[a : a + n][:80]}」")
+        return
+    if minimum < STORE_MIN:
+        raise NianbaoError(f"--min 不能小于 {STORE_MIN}: 更低的相似度不予记录")
+    year = filters.pop("year")
+    pairs = copy_pairs(conn, minimum, section, filters["province"], year, filters["level"], limit=limit, passages=True)
+    if as_json:
+        click.echo(json.dumps([p.to_json() for p in pairs], ensure_ascii=False, indent=2))
+        return
+    for p in pairs:
+        click.echo(
+            f"{p.similarity:.2f} [{SECTION_LABELS.get(p.kind, p.kind)}] {p.year or ''} {p.publisher or ''}"
+            f" [{p.uid}] ← {p.other_year or ''} {p.other_publisher or ''} [{p.other_uid}]"
+            + (" (同一发布机关)" if p.relation == "own" else "")
+        )
+        for passage in p.shared[:1]:
+            click.echo(f"      「{passage[:80]}」")
+    click.echo(f"共 {len(pairs)} 对")
 
 
 @main.command()

@@ -1,9 +1,11 @@
 """Ingest: read → normalize → parse → segment in worker processes, write to the store in one process.
 
-A file whose content hash is already stored is skipped; a changed file replaces its old version in
-one transaction; a file that fails is recorded with its reason and never stops the batch. Reports
-are committed in small batches, so a run that is killed leaves every committed report whole and the
-next run completes the rest.
+Each file is placed by ``indexer.corpus``: bytes already stored are not parsed again (unchanged, moved,
+or another source of their report); a parsed file becomes a new report, another source of a stored
+one, or a new version of it. A file that fails is recorded with its reason and never stops the batch;
+files of unsupported types found in a folder are listed as skipped. Reports are committed in small
+batches, so a run that is killed leaves every committed report whole and the next run completes the
+rest; the copied-section pairs of the reports that changed are refreshed at the end.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 import sqlite3
 import threading
 import time
@@ -19,18 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analyze import analyze_document
+from indexer.copies import refresh_copies
+from indexer.corpus import Outcome, file_holds, known_sources, place, place_known
 from indexer.errors import NianbaoError
 from indexer.read import SUPPORTED_EXTENSIONS, read_report
 from indexer.store import (
     IndexBatch,
     PreparedReport,
+    SourceFile,
     connect,
-    known_hashes,
     merge_postings,
     prepare,
     record_failure,
     transaction,
-    write_report,
 )
 
 _BATCH = 256  # reports per transaction: fewer commits and FTS5 segment merges
@@ -45,17 +49,38 @@ class Failure:
 
 @dataclass
 class IngestSummary:
-    ingested: int = 0
-    replaced: int = 0
-    unchanged: int = 0
-    failed: list[Failure] = field(default_factory=list)
-    statuses: dict[str, str] = field(default_factory=dict)  # path → ingested | replaced | unchanged | failed
+    """What happened to each file (``outcomes``, in the order they were placed), counted by status."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
-    bytes: int = 0
+    parsed: int = 0  # files parsed and stored
+    bytes: int = 0  # their size
+    interrupted: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
 
     @property
-    def processed(self) -> int:
-        return self.ingested + self.replaced
+    def ingested(self) -> int:
+        """New reports."""
+        return self.count("new")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def failed(self) -> list[Failure]:
+        return [Failure(o.location, o.detail) for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def skipped(self) -> list[str]:
+        return [o.location for o in self.outcomes if o.status == "skipped"]
+
+    @property
+    def statuses(self) -> dict[str, str]:
+        """location → status of its last outcome."""
+        return {o.location: o.status for o in self.outcomes}
 
     @property
     def mb_per_second(self) -> float:
@@ -63,18 +88,24 @@ class IngestSummary:
 
     @property
     def reports_per_second(self) -> float:
-        return self.processed / self.seconds if self.seconds else 0.0
+        return self.parsed / self.seconds if self.seconds else 0.0
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Report files under the given files and folders (recursively), in a stable order."""
-    found: list[Path] = []
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[Path]]:
+    """Report files under the given files and folders (recursively), in a stable order and each once; and
+    the files of other types found in the folders."""
+    found: dict[Path, None] = {}
+    skipped: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS)
+            for f in sorted(f for f in p.rglob("*") if f.is_file()):
+                if f.suffix.lower() in SUPPORTED_EXTENSIONS:
+                    found.setdefault(f.resolve())
+                else:
+                    skipped.append(f.resolve())
         else:
-            found.append(p)  # named explicitly: read_report reports why it cannot be read
-    return found
+            found.setdefault(p.resolve())  # named explicitly: read_report reports why it cannot be read
+    return list(found), skipped
 
 
 def _sha256(path: Path) -> str | None:
@@ -84,19 +115,31 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def prepare_file(job: tuple[str, str]) -> PreparedReport | Failure:
-    """Read, parse and segment one file (runs in a worker); every error becomes a Failure."""
-    path, sha = job
+def prepare_file(source: SourceFile) -> PreparedReport | Outcome:
+    """Read, parse and segment one file (runs in a worker); every error becomes a failed Outcome."""
     try:
-        report, norm = analyze_document(read_report(path))
-        return prepare(report, sha, norm.original, norm.original_span)
+        report, norm = analyze_document(read_report(source.read_from))
+        report.path = source.location
+        return prepare(report, source, norm.original, norm.original_span)
     except NianbaoError as exc:
-        return Failure(path, exc.reason)
+        return Outcome("failed", source.location, detail=exc.reason)
     except Exception as exc:  # a parser bug must not stop the batch; the file is reported instead
-        return Failure(path, f"internal error ({type(exc).__name__}: {exc}); please report this file")
+        reason = f"internal error ({type(exc).__name__}: {exc}); please report this file"
+        return Outcome("failed", source.location, detail=reason)
 
 
-def _prepared(jobs: list[tuple[str, str]], workers: int) -> Iterator[PreparedReport | Failure]:
+def _quiet_worker() -> None:
+    """A worker leaves Ctrl-C to the parent, and dies with it instead of writing into a closed pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the worker ends at its next task instead
+
+
+def _prepared(jobs: list[SourceFile], workers: int) -> Iterator[PreparedReport | Outcome]:
     if workers <= 1 or len(jobs) < 4:
         yield from map(prepare_file, jobs)
         return
@@ -105,14 +148,14 @@ def _prepared(jobs: list[tuple[str, str]], workers: int) -> Iterator[PreparedRep
     window = threading.Semaphore(_IN_FLIGHT)
     stopped = threading.Event()
 
-    def feed() -> Iterator[tuple[str, str]]:
+    def feed() -> Iterator[SourceFile]:
         for job in jobs:
             window.acquire()
             if stopped.is_set():
                 return
             yield job
 
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
         try:
             for item in pool.imap_unordered(prepare_file, feed(), chunksize=4):
                 window.release()
@@ -128,41 +171,53 @@ def ingest(
     db: str | Path | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    names: dict[str, str] | None = None,
 ) -> IngestSummary:
-    """Ingest report files and folders into the store; returns what happened to each file."""
+    """Ingest report files and folders into the store; returns what happened to each file.
+
+    ``names`` marks files as uploads: {file path: the uploaded file's own name}, which is recorded as
+    its source instead of the (temporary) path. Ctrl-C stops after the last committed batch
+    (``interrupted``); the next run completes the rest.
+    """
     start = time.perf_counter()
     conn = connect(db)
     # A bulk writer: a large page cache for the FTS5 merges, and WAL checkpoints only now and then.
     conn.execute("PRAGMA cache_size=-262144")
     conn.execute("PRAGMA wal_autocheckpoint=20000")
     summary = IngestSummary()
-    known = known_hashes(conn)
-    jobs: list[tuple[str, str]] = []
-    sizes: dict[str, int] = {}
-    for f in discover(paths):
-        path = str(f.resolve())
+    found, skipped = discover(paths)
+    summary.outcomes += [Outcome("skipped", str(p), detail=f"unsupported file type '{p.suffix}'") for p in skipped]
+    uploads = {str(Path(k).resolve()): v for k, v in (names or {}).items()}
+    sources, hashes = [], {}
+    for f in found:
         sha = _sha256(f)
+        location = uploads.get(str(f), str(f))
         if sha is None:
-            summary.failed.append(Failure(path, "file not found or not readable"))
-            summary.statuses[path] = "failed"
+            summary.outcomes.append(Outcome("failed", location, detail="file not found or not readable"))
             continue
-        if known.get(path) == sha:
-            summary.unchanged += 1
-            summary.statuses[path] = "unchanged"
-            continue
-        jobs.append((path, sha))
-        sizes[path] = f.stat().st_size
-    done = 0
-    batch: list[PreparedReport | Failure] = []
-    for item in _prepared(jobs, workers or os.cpu_count() or 1):
-        batch.append(item)
-        done += 1
-        if len(batch) >= _BATCH:
-            _write_batch(conn, batch, summary, sizes)
-            batch = []
-        if progress:
-            progress(done, len(jobs))
-    _write_batch(conn, batch, summary, sizes)
+        stat = f.stat()
+        origin = "upload" if str(f) in uploads else "file"
+        mtime = time.time() if origin == "upload" else stat.st_mtime
+        sources.append(SourceFile(origin, location, sha, stat.st_size, mtime, str(f)))
+        hashes[str(f)] = sha
+    jobs = _place_known_files(conn, sources, hashes, summary)
+    changed: set[int] = set()
+    try:
+        done = 0
+        batch: list[PreparedReport | Outcome] = []
+        for item in _prepared(jobs, workers or os.cpu_count() or 1):
+            batch.append(item)
+            done += 1
+            if len(batch) >= _BATCH:
+                changed |= _write_batch(conn, batch, summary)
+                batch = []
+            if progress:
+                progress(done, len(jobs))
+        changed |= _write_batch(conn, batch, summary)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    with transaction(conn):
+        refresh_copies(conn, changed)
     merge_postings(conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -170,33 +225,53 @@ def ingest(
     return summary
 
 
-def _write_batch(
-    conn: sqlite3.Connection, batch: list[PreparedReport | Failure], summary: IngestSummary, sizes: dict[str, int]
-) -> None:
+def _place_known_files(
+    conn: sqlite3.Connection, sources: list[SourceFile], hashes: dict[str, str], summary: IngestSummary
+) -> list[SourceFile]:
+    """Place the files whose bytes are stored already (one transaction); returns the files to parse."""
+    known = known_sources(conn)
+
+    def holds(location: str, sha256: str) -> bool:
+        return hashes[location] == sha256 if location in hashes else file_holds(location, sha256)
+
+    jobs = []
+    with transaction(conn):
+        index = IndexBatch(conn)
+        for source in sources:
+            if source.sha256 in known:
+                summary.outcomes.append(place_known(conn, source, known[source.sha256], index, holds))
+            else:
+                jobs.append(source)
+        index.write(conn)
+    return jobs
+
+
+def _write_batch(conn: sqlite3.Connection, batch: list[PreparedReport | Outcome], summary: IngestSummary) -> set[int]:
+    """Place a batch of parsed files in one transaction; returns the ids of the report rows it changed."""
     if not batch:
-        return
+        return set()
+    changed = set()
     with transaction(conn):
         index = IndexBatch(conn)
         for item in batch:
-            if isinstance(item, Failure):
-                summary.failed.append(item)
-                summary.statuses[item.path] = "failed"
-                record_failure(conn, item.path, None, item.reason)
+            if isinstance(item, Outcome):
+                summary.outcomes.append(item)
+                record_failure(conn, item.location, None, item.detail)
                 continue
             conn.execute("SAVEPOINT one_report")
             try:
-                status = write_report(conn, item, index)
+                outcome = place(conn, item, index)
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO one_report")
-                summary.failed.append(Failure(item.path, f"could not be stored: {exc}"))
-                summary.statuses[item.path] = "failed"
-                continue
+                outcome = Outcome("failed", item.path, detail=f"could not be stored: {exc}")
             finally:
                 conn.execute("RELEASE one_report")
-            summary.statuses[item.path] = status
-            if status == "replaced":
-                summary.replaced += 1
-            else:
-                summary.ingested += 1
-            summary.bytes += sizes.get(item.path, 0)
+            summary.outcomes.append(outcome)
+            if outcome.status != "failed":
+                summary.parsed += 1
+                summary.bytes += item.source.size
+                row = conn.execute("SELECT id FROM reports WHERE uid = ?", (item.uid,)).fetchone()
+                if row:
+                    changed.add(row[0])
         index.write(conn)
+    return changed

@@ -39,16 +39,18 @@ from typing import Any
 
 import numpy as np
 
+from indexer.copies import section_signatures
 from indexer.errors import NianbaoError
 from indexer.extract.documents import squeeze
+from indexer.identity import report_uid, text_sha
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.phrases import phrase_entries, phrase_version
 from indexer.segment import domain_terms, index_tokens
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {"4": "5", "5": "6", "6": "7"}
+_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8"}
 # Segmentation versions of earlier releases that cut text exactly as this one does.
 _SAME_CUTS = {"rjieba:4e4388b10ab3bd47", "rjieba:3f0b50dc330e7a80"}
 _UPGRADE_BATCH = 256  # reports per word-postings batch when a store is upgraded
@@ -58,13 +60,15 @@ COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigati
 TRIGRAM_TABLE = (  # the trigram index over each report's index columns (rowids: section_row)
     "CREATE VIRTUAL TABLE IF NOT EXISTS fts_trigram USING fts5(text, content='', tokenize='trigram case_sensitive 1')"
 )
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reports (
+REPORTS_TABLE = """
+CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
     id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
+    uid TEXT NOT NULL UNIQUE,    -- the stable report id (indexer.identity.report_uid)
+    path TEXT NOT NULL,          -- the primary source, the one parsed and shown (a path, or an upload's name)
     sha256 TEXT NOT NULL,
     format TEXT NOT NULL,
+    text_sha TEXT NOT NULL,      -- indexer.identity.text_sha of the normalized text
+    mtime REAL NOT NULL,         -- when the version's first file was modified: the newest version is current
     title TEXT, publisher TEXT, level TEXT, year INTEGER,
     province TEXT, city TEXT, county TEXT, region_code TEXT,
     template TEXT NOT NULL,
@@ -78,6 +82,47 @@ CREATE INDEX IF NOT EXISTS reports_year ON reports (year);
 CREATE INDEX IF NOT EXISTS reports_county_place ON reports (county, province, city);
 CREATE INDEX IF NOT EXISTS reports_city_place ON reports (city, province);
 CREATE INDEX IF NOT EXISTS reports_publisher ON reports (publisher);
+"""
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+{REPORTS_TABLE}
+CREATE TABLE IF NOT EXISTS versions (  -- superseded versions of a report: listed and shown, never counted
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL, text_sha TEXT NOT NULL, mtime REAL NOT NULL,
+    title TEXT, publisher TEXT, year INTEGER, template TEXT NOT NULL,
+    text TEXT NOT NULL, original BLOB NOT NULL, model BLOB NOT NULL,
+    differences TEXT NOT NULL,   -- JSON: what differs from the version that superseded it
+    superseded_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS versions_uid ON versions (uid);
+CREATE TABLE IF NOT EXISTS sources (  -- every file and upload a report was seen in
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    version_id INTEGER,          -- NULL: the report's current version; else versions.id
+    origin TEXT NOT NULL,        -- file | upload
+    location TEXT NOT NULL,      -- the absolute path, or an upload's file name
+    sha256 TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
+    unproven INTEGER, failing INTEGER,  -- its parse's unproven cells and failing checks (NULL: not parsed)
+    first_seen TEXT NOT NULL DEFAULT (datetime('now')),
+    last_seen TEXT NOT NULL DEFAULT (datetime('now')),
+    UNIQUE (origin, location, sha256)
+);
+CREATE INDEX IF NOT EXISTS sources_sha ON sources (sha256);
+CREATE INDEX IF NOT EXISTS sources_uid ON sources (uid, version_id);
+CREATE TABLE IF NOT EXISTS section_signatures (  -- MinHash signatures of the sections' prose (indexer.copies)
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL, shingles INTEGER NOT NULL, signature BLOB NOT NULL,
+    PRIMARY KEY (report_id, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS copies (  -- similar sections of two reports, stored from each report's side
+    report_id INTEGER NOT NULL, other_id INTEGER NOT NULL, kind TEXT NOT NULL,
+    relation TEXT NOT NULL,      -- previous | next: the same publisher's other year; other: another publisher
+    similarity REAL NOT NULL,
+    PRIMARY KEY (report_id, kind, other_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS copies_other ON copies (other_id);
+CREATE INDEX IF NOT EXISTS copies_kind ON copies (kind, similarity);
 CREATE TABLE IF NOT EXISTS sections (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     idx INTEGER NOT NULL, kind TEXT, number TEXT, heading TEXT NOT NULL,
@@ -288,7 +333,7 @@ def _check_versions(conn: sqlite3.Connection, db: Path) -> None:
         return
     schema = stored.get("schema")
     while schema in _UPGRADES:
-        {"4": _upgrade_from_4, "5": _upgrade_from_5, "6": _upgrade_from_6}[schema](conn)
+        _UPGRADE_STEPS[schema](conn)
         schema = _UPGRADES[schema]
     if schema != SCHEMA_VERSION:
         raise _schema_error(schema, db)
@@ -349,10 +394,22 @@ def _upgrade_from_5(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
 
 
+def _upgrade_from_7(conn: sqlite3.Connection) -> None:
+    """Schema 7 → 8: reports get their stable ids, sources and versions (``corpus.upgrade_identities``)."""
+    from indexer.corpus import upgrade_identities
+
+    with transaction(conn):
+        upgrade_identities(conn)
+        conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema'")
+
+
 def _upgrade_from_6(conn: sqlite3.Connection) -> None:
     """Schema 6 → 7: the phrase index, which the vocabulary check after the upgrades builds (a schema-6
     store records no phrase vocabulary)."""
     conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema'")
+
+
+_UPGRADE_STEPS = {"4": _upgrade_from_4, "5": _upgrade_from_5, "6": _upgrade_from_6, "7": _upgrade_from_7}
 
 
 def build_phrases(conn: sqlite3.Connection) -> None:
@@ -417,12 +474,26 @@ def publishing_agency(publisher: str | None, province: str | None, city: str | N
     return f"{place}人民政府" if place else None
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """One file as ingest found it: where it was seen (a path, or an upload's own name) and its bytes' hash."""
+
+    origin: str  # file | upload
+    location: str
+    sha256: str
+    size: int
+    mtime: float
+    read_from: str  # the file read (an upload's temporary copy; else the location)
+
+
 @dataclass
 class PreparedReport:
     """Everything the writer inserts for one report, computed away from the database (in a worker)."""
 
-    path: str
-    sha256: str
+    source: SourceFile
+    uid: str
+    unproven: int  # table cells left empty
+    failing: int  # consistency checks that fail
     row: dict[str, Any]
     words: list[tuple[str, int, int]]  # ranked-index words: (term, weighted frequency, column bits)
     length: int  # ranked-index words in the report
@@ -435,6 +506,14 @@ class PreparedReport:
     mentions: list[tuple]
     entities: list[EntitySummary]
     items: list[tuple]
+    signatures: list[tuple[str, int, bytes]]  # the sections' prose: (kind, shingles, MinHash signature)
+
+    @property
+    def path(self) -> str:
+        return self.source.location
+
+    def model(self) -> dict[str, Any]:
+        return json.loads(zlib.decompress(self.row["model"]))
 
     @property
     def columns(self) -> list[str]:
@@ -452,16 +531,21 @@ def column_texts(text: str, sections: list[tuple[str | None, int, int]]) -> list
     return ["\n".join(parts[c]) for c in COLUMNS]
 
 
-def prepare(report: Report, sha256: str, original: str, original_span: Any) -> PreparedReport:
+def prepare(report: Report, source: SourceFile, original: str, original_span: Any) -> PreparedReport:
     """Turn a parsed report into rows and index values."""
     text = report.text
     bounds = [(s.kind, s.start, s.end) for s in report.sections]
     columns = column_texts(text, bounds)
     region = report.region
+    fingerprint = text_sha(text)
+    uid = report_uid(report.publisher, report.year, fingerprint)
     row = {
-        "path": report.path,
-        "sha256": sha256,
+        "uid": uid,
+        "path": source.location,
+        "sha256": source.sha256,
         "format": report.format,
+        "text_sha": fingerprint,
+        "mtime": source.mtime,
         "title": report.title,
         "publisher": report.publisher,
         "level": report.level,
@@ -485,9 +569,13 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
             o_start, o_end = original_span(pos, end)
             passages.append((kind, pos, end, o_start, o_end))
         pos = end + 1
+    cells = list(_cells(report))
+    checks = [(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency]
     return PreparedReport(
-        path=report.path,
-        sha256=sha256,
+        source=source,
+        uid=uid,
+        unproven=sum(1 for c in cells if c[3] is None),
+        failing=sum(1 for c in checks if c[1] == 0),
         row=row,
         words=words,
         length=length,
@@ -495,8 +583,8 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
         pairs=[character_pairs(c) for c in columns],
         sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
         passages=passages,
-        cells=list(_cells(report)),
-        checks=[(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency],
+        cells=cells,
+        checks=checks,
         mentions=[
             (
                 m.kind,
@@ -516,6 +604,7 @@ def prepare(report: Report, sha256: str, original: str, original_span: Any) -> P
             (i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
             for n, i in enumerate(report.items)
         ],
+        signatures=section_signatures(text, bounds),
     )
 
 
@@ -718,8 +807,18 @@ def _unindex(conn: sqlite3.Connection, report_id: int) -> list[str]:
     """
     columns = stored_columns(conn, report_id)
     _unlink_entities(conn, report_id)
-    for table in ("sections", "passages", "table_cells", "checks", "mentions", "item_categories", "items"):
+    for table in (
+        "sections",
+        "passages",
+        "table_cells",
+        "checks",
+        "mentions",
+        "item_categories",
+        "items",
+        "section_signatures",
+    ):
         conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM copies WHERE report_id = ? OR other_id = ?", (report_id, report_id))
     return columns
 
 
@@ -841,30 +940,26 @@ def _unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
     conn.execute("DELETE FROM entity_reports WHERE report_id = ?", (report_id,))
 
 
-def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: IndexBatch) -> str:
-    """Insert or replace one report; the caller holds the transaction and writes ``index`` before it ends.
-
-    Returns 'ingested' or 'replaced'.
+def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: IndexBatch, replace: int | None) -> int:
+    """Insert a report, or store it in place of the report row ``replace`` (same id, its old rows and index
+    entries taken out); the caller holds the transaction and writes ``index`` before it ends. Returns the id.
     """
-    old = conn.execute("SELECT id FROM reports WHERE path = ?", (prepared.path,)).fetchone()
     row = prepared.row
     names = list(row)
     indexed = None
-    if old:
-        report_id = old[0]
+    if replace is not None:
+        report_id = replace
         index.totals.write(conn)  # the old version may be among them: its totals must be there to take out
         indexed = _unindex(conn, report_id)
         conn.execute(
             f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
             (*row.values(), report_id),
         )
-        status = "replaced"
     else:
         cur = conn.execute(
             f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values())
         )
         report_id = cur.lastrowid
-        status = "ingested"
     conn.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *s) for s in prepared.sections])
     conn.executemany(
         "INSERT INTO passages (report_id, kind, start, end, orig_start, orig_end) VALUES (?, ?, ?, ?, ?, ?)",
@@ -887,22 +982,30 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
             "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
             [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
         )
-    conn.execute("DELETE FROM failures WHERE path = ?", (prepared.path,))
+    conn.executemany(
+        "INSERT INTO section_signatures VALUES (?, ?, ?, ?)", [(report_id, *s) for s in prepared.signatures]
+    )
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
     index.totals.add(row, prepared.entities)
     index.add_report(conn, report_id, prepared.words, prepared.length, prepared.phrases)
     if indexed is not None:
         index.remove(report_id, indexed)
     index.added[report_id] = (prepared.columns, prepared.pairs)
-    return status
+    return report_id
+
+
+def delete_report_row(conn: sqlite3.Connection, report_id: int, index: IndexBatch) -> None:
+    """Take a report row out of the store and every index (in the caller's transaction; ``index`` written
+    before it ends)."""
+    index.totals.write(conn)  # the report may be among them: its totals must be there to take out
+    index.remove(report_id, _unindex(conn, report_id))
+    index.reports.pop(report_id, None)
+    conn.execute("DELETE FROM word_docs WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
 
 
 def record_failure(conn: sqlite3.Connection, path: str, sha256: str | None, reason: str) -> None:
     conn.execute("INSERT OR REPLACE INTO failures (path, sha256, reason) VALUES (?, ?, ?)", (path, sha256, reason))
-
-
-def known_hashes(conn: sqlite3.Connection) -> dict[str, str]:
-    return dict(conn.execute("SELECT path, sha256 FROM reports").fetchall())
 
 
 @contextmanager

@@ -32,7 +32,7 @@ def write_long_csv(conn: sqlite3.Connection, out: TextIO) -> int:
     """One line per table cell (kind=cell) and per check (kind=check); returns the number of lines."""
     writer = csv.writer(out)
     writer.writerow(LONG_COLUMNS)
-    meta = "r.id, r.path, r.title, r.publisher, r.province, r.city, r.county, r.level, r.year, r.template"
+    meta = "r.uid, r.path, r.title, r.publisher, r.province, r.city, r.county, r.level, r.year, r.template"
     count = 0
     cells = conn.execute(
         f"SELECT {meta}, 'cell', c.tbl, c.row, c.col, c.value, c.derived, NULL, c.reason "

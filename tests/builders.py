@@ -206,3 +206,39 @@ def build_html(text: str, path: Path, encoding: str = "utf-8") -> Path:
     page = _PAGE.format(charset=encoding, title=escape(str(title)), body="\n".join(parts))
     path.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))
     return path
+
+
+SAMPLE_COUNTIES = ("盐池县", "中宁县", "原州区", "西夏区", "合水县")
+
+
+def distinct_reports(samples: list[Path], folder: Path, n: int) -> list[Path]:
+    """``n`` report files that are ``n`` different reports: sample texts whose county is renamed after
+    another county of the gazetteer each time (so each has its own publisher), with a numbered line."""
+    import csv
+
+    from indexer.paths import data_dir
+
+    with (data_dir() / "gazetteer" / "divisions.csv").open(encoding="utf-8") as f:
+        counties = [r["name"] for r in csv.DictReader(f) if r["level"] == "county" and r["name"].endswith("县")]
+    counties = [c for c in dict.fromkeys(counties) if c not in SAMPLE_COUNTIES]
+    texts = [s.read_text(encoding="utf-8") for s in samples]
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(n):
+        text = texts[i % len(texts)]
+        own = max(SAMPLE_COUNTIES, key=text.count)
+        path = folder / f"r{i:04d}.txt"
+        path.write_text(text.replace(own, counties[i]) + f"\n附：编号{i:04d}号。\n", encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def with_changed_cell(text: str) -> str:
+    """A report text with one printed number of its 第二十条 table changed (规范性文件's first cell): a
+    corrected or wrong version of the same report."""
+    import re
+
+    changed, n = re.subn(r"^(规范性文件\t)(\d+)", lambda m: f"{m[1]}{int(m[2]) + 7}", text, count=1, flags=re.M)
+    if not n:
+        raise ValueError("no 规范性文件 row with tab-separated cells in this text")
+    return changed

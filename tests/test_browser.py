@@ -15,8 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import distinct_reports
 
+from indexer.corpus import list_reports
 from indexer.ingest import ingest
+from indexer.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -46,9 +49,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ui_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("browser") / "ui.db"
     ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(ui_db: Path) -> Iterator[str]:
+    db = ui_db
     port = _free_port()
     nianbao = Path(sys.executable).with_name("nianbao")
     proc = subprocess.Popen(
@@ -118,5 +127,43 @@ def test_search_open_report_citations_graph_upload(server: str, page: Page, tmp_
     shutil.copy(ROOT / "data" / "reports" / "004_3438832166e5f38e.txt", upload)
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="导入").click()
-    expect(page.get_by_text("upload_合水县.txt：已导入")).to_be_visible()
+    # A copy of a stored report is another source of it, not a new report.
+    expect(page.get_by_text("upload_合水县.txt：已作为同一报告的另一来源")).to_be_visible()
     _shot(page, "5-upload")
+
+
+def _stored(db: Path) -> list[dict]:
+    conn = connect(db, readonly=True)
+    entries = [e.to_json() for e in list_reports(conn)]
+    conn.close()
+    return entries
+
+
+def test_an_upload_twice_is_one_report_and_the_import_page_removes_it(
+    server: str, ui_db: Path, page: Page, tmp_path: Path
+) -> None:
+    new = distinct_reports([ROOT / "data" / "reports" / "000_26dfd29bd5682613.txt"], tmp_path / "new", 1)[0]
+    upload = new.with_name("新报告.txt")
+    new.rename(upload)
+    before = len(_stored(ui_db))
+    for expected in ("新报告.txt：已导入为新报告", "新报告.txt：未变（已在库中）"):
+        page.goto(f"{server}/导入")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("button", name="导入").click()
+        expect(page.get_by_text(expected)).to_be_visible()
+    entries = _stored(ui_db)
+    assert len(entries) == before + 1
+    added = next(e for e in entries if any(s["location"] == "新报告.txt" for s in e["sources"]))
+    assert [s["origin"] for s in added["sources"]] == ["upload"]  # the upload's own name, no temporary path
+
+    page.goto(f"{server}/报告?id=000000000000")
+    expect(page.get_by_text("没有编号为 000000000000 的报告")).to_be_visible()
+
+    page.goto(f"{server}/导入")
+    page.get_by_role("combobox", name="选择要删除的报告").click()
+    page.get_by_role("option", name=added["uid"]).click()
+    page.keyboard.press("Escape")
+    page.get_by_role("button", name="删除所选报告").click()
+    expect(page.get_by_text("已删除：")).to_be_visible()
+    _shot(page, "6-remove")
+    assert len(_stored(ui_db)) == before

@@ -3,12 +3,14 @@ ingest, replace and the upgrade of a schema-4 store."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from builders import with_changed_cell
 
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
@@ -97,7 +99,7 @@ def test_totals_follow_the_mentions_through_a_replace(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert "政府开放日" in text
     target.write_text(text.replace("政府开放日", "座谈会").replace("走进政府", "参与座谈"), encoding="utf-8")
-    assert ingest([folder], db=db, workers=1).replaced == 1
+    assert ingest([folder], db=db, workers=1).count("updated") == 1
     conn = sqlite3.connect(db)
     assert _stored(conn) == _from_mentions(conn)
     after = conn.execute("SELECT reports FROM entities WHERE kind = 'measure' AND canonical = '政府开放日'").fetchone()
@@ -105,18 +107,24 @@ def test_totals_follow_the_mentions_through_a_replace(tmp_path: Path) -> None:
 
 
 def test_totals_hold_when_a_report_is_replaced_in_the_transaction_that_added_it(tmp_path: Path) -> None:
-    """The totals of a write transaction are added up and written at its end; a file named twice in one
-    run replaces the version written moments before, whose totals must be counted before they are
-    taken out."""
+    """The totals of a write transaction are added up and written at its end; a newer version of a report
+    in the same run replaces the version written moments before, whose totals must be counted before
+    they are taken out."""
     folder = tmp_path / "in"
     folder.mkdir()
     files = [Path(shutil.copy(s, folder / s.name)) for s in SAMPLES]
+    for i in (0, 2):
+        newer = folder / f"zz-{files[i].name}"
+        newer.write_text(with_changed_cell(files[i].read_text(encoding="utf-8")), encoding="utf-8")
+        os.utime(newer, (files[i].stat().st_mtime + 60,) * 2)
     db = tmp_path / "s.db"
-    summary = ingest([folder, files[2], files[4]], db=db, workers=1)
-    assert (summary.ingested, summary.replaced) == (5, 2)
+    summary = ingest([folder], db=db, workers=1)
+    assert (summary.ingested, summary.count("version")) == (5, 2)
     conn = sqlite3.connect(db)
     assert _stored(conn) == _from_mentions(conn)
     assert conn.execute("SELECT count(*) FROM reports").fetchone() == (5,)
+    assert conn.execute("SELECT count(*) FROM versions").fetchone() == (2,)
+    assert {p for (p,) in conn.execute("SELECT path FROM reports")} >= {str(folder / f"zz-{files[0].name}")}
     fresh = tmp_path / "fresh.db"
     ingest([folder], db=fresh, workers=1)
     assert _stored(conn) == _stored(sqlite3.connect(fresh))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from indexer.model import Report
+from indexer.model import SECTION_KINDS, Report
 from indexer.parse import parse_text
+from indexer.parse.metadata import parse_publisher
 
 N = 200
 SEED = 7
+N_COPIES = 300
 TABLE_CHECKS = ("requests.balance", "requests.total_row", "requests.row_sum", "review.sum")
 
 
@@ -120,3 +124,95 @@ def test_write_corpus(tmp_path: Path) -> None:
     assert all(name.startswith("000/") for name, _ in expected)
     for name, text in expected:
         assert (tmp_path / name).read_text(encoding="utf-8") == text
+
+
+def test_no_two_reports_share_publisher_and_year(corpus) -> None:
+    pairs = Counter((parsed.publisher, parsed.year) for _, parsed in corpus)
+    assert not [pair for pair, count in pairs.items() if count > 1]
+
+
+def test_no_two_titles_name_the_same_publisher_and_year() -> None:
+    # Drawn freely, the first 1,000 reports of seed 7 hold 柳州市人民政府 2021 twice; titles parse fast.
+    reports = list(generator.generate_reports(1000, SEED))
+    pairs = Counter((parse_publisher(report.title, ""), report.year) for report in reports)
+    assert not [pair for pair, count in pairs.items() if count > 1]
+
+
+# ---------------------------------------------------------------- the copies corpus
+
+
+@pytest.fixture(scope="module")
+def copies() -> tuple[list[Any], list[Any], dict[str, Report]]:
+    reports, plants = generator.generate_copies_corpus(N_COPIES, SEED)
+    return reports, plants, {report.filename: parse_text(report.text, path=report.filename) for report in reports}
+
+
+def test_copies_corpus_parses_with_all_six_sections(copies) -> None:
+    reports, _, parsed = copies
+    assert len(reports) == N_COPIES
+    for report in reports:
+        found = parsed[report.filename]
+        assert (found.title, found.publisher, found.year) == (report.title, report.publisher, report.year)
+        assert [section.kind for section in found.sections] == list(SECTION_KINDS), report.filename
+    pairs = Counter((found.publisher, found.year) for found in parsed.values())
+    assert not [pair for pair, count in pairs.items() if count > 1]
+
+
+def test_copies_corpus_is_deterministic() -> None:
+    first = generator.generate_copies_corpus(60, SEED)
+    assert first == generator.generate_copies_corpus(60, SEED)
+    assert [r.text for r in first[0]] != [r.text for r in generator.generate_copies_corpus(60, SEED + 1)[0]]
+
+
+def test_planted_copies_relate_the_right_reports(copies) -> None:
+    _, plants, parsed = copies
+    copied = [plant for plant in plants if plant.copied]
+    assert N_COPIES * 0.08 <= len(copied) <= N_COPIES * 0.1
+    assert N_COPIES * 0.04 <= len(plants) - len(copied) <= N_COPIES * 0.05
+    assert {plant.relation for plant in plants} == {"previous", "other"}
+    assert {plant.section for plant in plants} == set(generator.PLANTED_KINDS)
+    involved = [name for plant in plants for name in (plant.source, plant.target)]
+    assert len(involved) == len(set(involved))  # one plant a report: no pair goes unrecorded
+    for plant in plants:
+        assert plant.source in parsed and plant.target in parsed, plant
+        source, target = parsed[plant.source], parsed[plant.target]
+        if plant.relation == "previous":
+            assert source.publisher == target.publisher and source.year == target.year - 1, plant
+        else:
+            assert plant.relation == "other", plant
+            assert source.publisher != target.publisher and source.year <= target.year, plant
+
+
+def _sentences(report: Report, kind: str) -> set[str]:
+    """The sentences of a section's prose paragraphs (table lines left out)."""
+    section = next(section for section in report.sections if section.kind == kind)
+    prose = [p.text for p in section.paragraphs if p.text.endswith("。") and "\t" not in p.text]
+    return {sentence for paragraph in prose for sentence in re.findall(r"[^。]+。", paragraph)}
+
+
+def test_unrelated_sections_share_only_template_sentences(copies) -> None:
+    _, plants, parsed = copies
+    planted = {(plant.section, plant.source): plant.target for plant in plants}
+    planted |= {(plant.section, plant.target): plant.source for plant in plants}
+    for kind in generator.PLANTED_KINDS:
+        holders: dict[str, set[str]] = {}
+        for name, report in parsed.items():
+            for sentence in _sentences(report, kind):
+                holders.setdefault(sentence, set()).add(name)
+        for sentence, names in holders.items():
+            if 1 < len(names) < N_COPIES // 20:  # more: a template sentence (every report's, or every year's)
+                first, *others = sorted(names)
+                assert others == [planted.get((kind, first))], (kind, sentence, names)
+
+
+def test_write_copies_corpus(tmp_path: Path) -> None:
+    generator.write_copies_corpus(40, SEED, tmp_path)
+    reports, plants = generator.generate_copies_corpus(40, SEED)
+    with (tmp_path / "copies_truth.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and tuple(rows[0]) == generator.COPIES_COLUMNS
+    assert rows == [plant.truth_row() for plant in plants]
+    with (tmp_path / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["file"] for row in csv.DictReader(handle)] == [report.filename for report in reports]
+    for report in reports:
+        assert (tmp_path / report.filename).read_text(encoding="utf-8") == report.text

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from builders import distinct_reports
 
 from indexer import ingest as ingest_module
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
-from indexer.store import COLUMNS, connect, merge_postings, stored_columns, unpack_postings
+from indexer.store import COLUMNS, SourceFile, connect, merge_postings, stored_columns, unpack_postings
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -52,10 +53,10 @@ def _copy_samples(folder: Path) -> list[Path]:
 def test_reingest_is_idempotent(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     first = ingest([ROOT / "data" / "reports"], db=db, workers=1)
-    assert (first.ingested, first.unchanged, first.replaced, first.failed) == (5, 0, 0, [])
+    assert (first.ingested, first.unchanged, first.failed) == (5, 0, [])
     before = _counts(db)
     second = ingest([ROOT / "data" / "reports"], db=db)
-    assert (second.ingested, second.unchanged, second.replaced, second.failed) == (0, 5, 0, [])
+    assert (second.ingested, second.unchanged, second.failed) == (0, 5, [])
     assert _counts(db) == before
 
 
@@ -69,7 +70,8 @@ def test_changed_file_replaces_its_old_version(tmp_path: Path) -> None:
     assert "贺兰山西路" in text
     target.write_text(text.replace("贺兰山西路", "黄河东路"), encoding="utf-8")
     summary = ingest([tmp_path / "in"], db=db, workers=1)
-    assert (summary.ingested, summary.unchanged, summary.replaced) == (0, 4, 1)
+    # The same report with a prose edit: the file is its source still, the report re-read from it.
+    assert (summary.ingested, summary.unchanged, summary.count("updated")) == (0, 4, 1)
     assert _counts(db) == before
     assert _exact_ids(db, "贺兰山西路") == set()
     assert _exact_ids(db, "黄河东路") == {str(target.resolve())}
@@ -99,10 +101,7 @@ def test_broken_files_are_reported_and_the_rest_ingested(tmp_path: Path) -> None
 
 
 def _many_reports(folder: Path, n: int) -> None:
-    folder.mkdir(parents=True)
-    texts = [s.read_text(encoding="utf-8") for s in SAMPLES]
-    for i in range(n):
-        (folder / f"r{i:04d}.txt").write_text(texts[i % 5] + f"\n附：编号{i:04d}号。\n", encoding="utf-8")
+    distinct_reports(SAMPLES, folder, n)
 
 
 def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_path: Path) -> None:
@@ -218,15 +217,12 @@ def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tm
     """Twenty one-file ingests, then replacements: the word batches are merged (few remain, none that
     no report points to), and ranked results (paths and scores) equal one ingest of the final files."""
     folder, db = tmp_path / "in", tmp_path / "s.db"
-    folder.mkdir()
-    files = []
-    for i in range(20):
-        files.append(folder / f"r{i:02d}.txt")
-        files[-1].write_text(SAMPLES[i % 5].read_text(encoding="utf-8") + f"\n附：第{i}号。\n", encoding="utf-8")
-        assert ingest([files[-1]], db=db, workers=1).ingested == 1
+    files = distinct_reports(SAMPLES, folder, 20)
+    for file in files:
+        assert ingest([file], db=db, workers=1).ingested == 1
     for i in (3, 3, 11, 19):
         files[i].write_text(files[i].read_text(encoding="utf-8") + f"\n修订{i}。\n", encoding="utf-8")
-        assert ingest([files[i]], db=db, workers=1).replaced == 1
+        assert ingest([files[i]], db=db, workers=1).count("updated") == 1
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM word_batches").fetchone()[0] <= 16
     assert (
@@ -237,7 +233,7 @@ def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tm
 
     fresh = tmp_path / "fresh.db"
     ingest([folder], db=fresh, workers=1)
-    for text in ("政府信息公开", "公开", "修订", "政务新媒体 复议", "第7号"):
+    for text in ("政府信息公开", "公开", "修订", "政务新媒体 复议", "编号0007号"):
         results = []
         for store in (db, fresh):
             backend = SqliteBackend(store)
@@ -260,10 +256,10 @@ def test_workers_run_at_most_a_window_ahead_of_the_writer(tmp_path: Path, monkey
                 pulled += 1
                 yield job
 
-    jobs = Jobs((str(SAMPLES[i % 5]), f"sha{i}") for i in range(30))
+    jobs = Jobs(_source(SAMPLES[i % 5], i) for i in range(30))
     done = 0
     for item in ingest_module._prepared(jobs, workers=2):
-        assert not isinstance(item, ingest_module.Failure), item
+        assert not isinstance(item, ingest_module.Outcome), item
         done += 1
         time.sleep(0.02)  # a slow writer
         assert pulled - done <= 6 + 1  # the job the feeder holds while it waits for room
@@ -273,13 +269,20 @@ def test_workers_run_at_most_a_window_ahead_of_the_writer(tmp_path: Path, monkey
         break  # the generator is closed: its pool must shut down, not wait for the feeder
 
 
+def _source(path: Path, i: int) -> SourceFile:
+    return SourceFile("file", str(path), f"sha{i:02d}", path.stat().st_size, 0.0, str(path))
+
+
 def test_the_worker_pool_prepares_reports_as_one_process_does() -> None:
     """Every report comes back once from the pool, with the words, phrases and mentions one process
     gives it."""
-    jobs = [(str(SAMPLES[i % 5]), f"sha{i}") for i in range(12)]
+    jobs = [_source(SAMPLES[i % 5], i) for i in range(12)]
     parallel, serial = (
         sorted(
-            ((p.path, p.sha256, p.words, p.phrases, p.mentions) for p in ingest_module._prepared(jobs, workers=n)),
+            (
+                (p.path, p.source.sha256, p.words, p.phrases, p.mentions)
+                for p in ingest_module._prepared(jobs, workers=n)
+            ),
             key=lambda row: row[1],
         )
         for n in (2, 1)
@@ -327,10 +330,7 @@ def test_merged_batches_are_size_tiered(tmp_path: Path) -> None:
     """Batches are merged a tier at a time: after 30 one-report batches (fanout 4) none is left with
     three others of its size tier, and the merged postings hold every current entry once."""
     folder, db = tmp_path / "in", tmp_path / "s.db"
-    folder.mkdir()
-    for i in range(30):
-        path = folder / f"r{i:02d}.txt"
-        path.write_text(SAMPLES[i % 5].read_text(encoding="utf-8") + f"\n附：第{i}号。\n", encoding="utf-8")
+    for i, path in enumerate(distinct_reports(SAMPLES, folder, 30)):
         ingest([path], db=db, workers=1)
         conn = connect(db)
         merge_postings(conn, fanout=4)

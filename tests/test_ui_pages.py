@@ -20,7 +20,7 @@ def test_report_page_shows_tables_checks_and_marked_text(app: AppTest) -> None:
     at.text_input(key="report_filter").set_value("盐池").run()
     assert 1 <= len(at.selectbox(key="report_id").options) <= 2  # the matches, and the report shown before
     choice = next(label for label in at.selectbox(key="report_id").options if "盐池" in label)
-    at.selectbox(key="report_id").set_value(int(choice.rsplit("[", 1)[1].rstrip("]"))).run()
+    at.selectbox(key="report_id").set_value(choice.rsplit("[", 1)[1].rstrip("]")).run()
     assert _metrics(at)["不通过的检查"] != "0"
     assert any("requests.balance" in e.value for e in at.error)
     assert len(at.dataframe) >= 3

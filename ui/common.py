@@ -13,16 +13,6 @@ from indexer.search import open_backend
 from indexer.search.base import PassageHit
 from indexer.store import connect, default_db_path
 
-SECTION_LABELS = {
-    "preamble": "标题与导言",
-    "overview": "一、总体情况",
-    "proactive": "二、主动公开",
-    "applications": "三、依申请公开",
-    "review_litigation": "四、复议诉讼",
-    "problems": "五、问题及改进",
-    "other": "六、其他事项",
-}
-LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门", "township": "乡镇"}
 KIND_LABELS = {
     "agency": "机关",
     "document": "文件",
@@ -99,8 +89,9 @@ def marked_text(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
-def report_link(report_id: int, label: str) -> None:
-    st.page_link("pages/2_报告.py", label=label, query_params={"id": str(report_id)}, icon="📄")
+def report_link(report_id: str, label: str) -> None:
+    """A link to a report's page by its stable id."""
+    st.page_link("pages/2_报告.py", label=label, query_params={"id": report_id}, icon="📄")
 
 
 @st.cache_data(show_spinner=False)

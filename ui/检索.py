@@ -7,9 +7,10 @@ import io
 
 import streamlit as st
 
+from indexer.labels import LEVEL_LABELS, SECTION_LABELS
 from indexer.search import SearchQuery
 from indexer.search.base import SearchResult
-from ui.common import LEVEL_LABELS, SECTION_LABELS, backend, highlighted, region_label, report_link, setup, show_text
+from ui.common import backend, highlighted, region_label, report_link, setup, show_text
 
 PER_PAGE = 10
 

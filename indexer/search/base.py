@@ -60,7 +60,7 @@ class PassageHit:
 
 @dataclass
 class ReportHit:
-    report_id: int
+    report_id: str  # the stable report id
     path: str
     title: str | None
     publisher: str | None

@@ -59,7 +59,7 @@ def mappings() -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "properties": {
-            "report_id": {"type": "long"},
+            "report_id": {"type": "keyword"},  # the stable report id (reports.uid)
             "passage_id": {"type": "long"},
             "path": keyword,
             "title": {"type": "text", "analyzer": "nianbao_bigrams", "fields": {"raw": keyword}},
@@ -164,8 +164,8 @@ def connect_es(config: EsConfig) -> Any:
 
 def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
     """Every passage of the store as an Elasticsearch document (the store is the source)."""
-    for rid, path, title, publisher, level, year, province, city, county, text in conn.execute(
-        "SELECT id, path, title, publisher, level, year, province, city, county, text FROM reports ORDER BY id"
+    for rid, uid, path, title, publisher, level, year, province, city, county, text in conn.execute(
+        "SELECT id, uid, path, title, publisher, level, year, province, city, county, text FROM reports ORDER BY id"
     ):
         original = original_text(conn, rid)
         entities = sorted(
@@ -208,7 +208,7 @@ def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
             passage = text[start:end]
             yield {
                 "_id": str(pid),
-                "report_id": rid,
+                "report_id": uid,
                 "passage_id": pid,
                 "path": path,
                 "title": title,

@@ -454,10 +454,11 @@ class SqliteBackend:
 
     def _report_hit(self, report_id: int, score: float, needle: str, terms: list[str], query: SearchQuery) -> ReportHit:
         meta = self.conn.execute(
-            "SELECT path, title, publisher, level, year, province, city, county FROM reports WHERE id = ?",
+            "SELECT uid AS report_id, path, title, publisher, level, year, province, city, county FROM reports"
+            " WHERE id = ?",
             (report_id,),
         ).fetchone()
-        hit = ReportHit(report_id=report_id, score=score, **dict(meta))
+        hit = ReportHit(score=score, **dict(meta))
         if not needle.strip() and query.mode == "ranked" or not needle or query.passages_per_report <= 0:
             return hit
         needles = [needle] if query.mode == "exact" else [needle, *terms]

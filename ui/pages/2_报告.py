@@ -7,24 +7,30 @@ import json
 import pandas as pd
 import streamlit as st
 
+from indexer.corpus import list_reports, report_row_id
+from indexer.errors import NianbaoError
+from indexer.labels import LEVEL_LABELS, SECTION_LABELS
 from indexer.store import load_model
-from ui.common import KIND_LABELS, LEVEL_LABELS, SECTION_LABELS, marked_text, region_label, setup, show_text, store
+from ui.common import KIND_LABELS, marked_text, region_label, setup, show_text, store
+
+ORIGINS = {"file": "文件", "upload": "上传"}
 
 
 @st.cache_data(show_spinner=False)
-def report_choices(contains: str, wanted: int | None) -> dict[int, str]:
+def report_choices(contains: str, wanted: str | None) -> dict[str, str]:
     """At most 300 reports whose title contains the filter (newest first), and the one asked for."""
     rows = store().execute(
-        "SELECT id, title FROM reports WHERE (? = '' OR title LIKE '%' || ? || '%') OR id = ?"
-        " ORDER BY id = ? DESC, year DESC, title LIMIT 300",
-        (contains, contains, wanted or -1, wanted or -1),
+        "SELECT uid, title FROM reports WHERE (? = '' OR title LIKE '%' || ? || '%') OR uid = ?"
+        " ORDER BY uid = ? DESC, year DESC, title LIMIT 300",
+        (contains, contains, wanted or "", wanted or ""),
     )
-    return {rid: f"{title or '（无标题）'} [{rid}]" for rid, title in rows}
+    return {uid: f"{title or '（无标题）'} [{uid}]" for uid, title in rows}
 
 
 @st.cache_data(show_spinner=False)
-def report(report_id: int) -> tuple[dict, str, list[tuple]]:
+def report(uid: str) -> tuple[dict, str, list[tuple]]:
     conn = store()
+    report_id = report_row_id(conn, uid)
     text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
     mentions = [
         tuple(r)  # plain tuples: st.cache_data pickles what it keeps
@@ -33,6 +39,41 @@ def report(report_id: int) -> tuple[dict, str, list[tuple]]:
         )
     ]
     return load_model(conn, report_id), text, mentions
+
+
+def sources_and_versions(uid: str) -> None:
+    """Every file and upload the report was seen in (the primary first), and its superseded versions."""
+    entry = list_reports(store(), uids=[uid])[0]
+    st.markdown(f"**来源**（共 {len(entry.sources)} 个；第一个为解析和显示所用的主来源）")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "来源": ORIGINS.get(s["origin"], s["origin"]),
+                    "位置": s["location"],
+                    "格式": s["format"],
+                    "版本": "当前" if s["version"] == "current" else "已被取代",
+                    "首次见到": s["first_seen"],
+                    "最近见到": s["last_seen"],
+                }
+                for s in entry.sources
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    if not entry.versions:
+        st.caption("没有其他版本。")
+        return
+    st.markdown(f"**已被取代的版本**（{len(entry.versions)} 个；统计只计当前版本）")
+    for v in entry.versions:
+        d = v["differences"]
+        sections = "、".join(SECTION_LABELS.get(k, k) for k in d["sections"]) or "无"
+        with st.container(border=True):
+            st.write(f"{v['title'] or '（无标题）'} · {v['path']} · 取代于 {v['superseded_at']}")
+            st.caption(f"与取代它的版本相比：不同的章节 {sections}；不同的表格单元格 {len(d['cells'])} 个")
+            for c in d["cells"][:20]:
+                st.caption(f"{c['table']} / {c['row']} / {c['column']}：{c['old']:g} → {c['new']:g}")
 
 
 def requests_frame(model: dict) -> pd.DataFrame:
@@ -50,18 +91,23 @@ def requests_frame(model: dict) -> pd.DataFrame:
 
 def main() -> None:
     setup("报告")
-    wanted = st.query_params.get("id")
-    wanted_id = int(wanted) if wanted and wanted.isdigit() else None
+    wanted = (st.query_params.get("id") or "").strip() or None
     contains = st.text_input("标题包含（如：盐池、2021、教育局）", key="report_filter").strip()
-    choices = report_choices(contains, wanted_id)
+    choices = report_choices(contains, wanted)
+    if wanted and wanted not in choices:
+        st.error(f"没有编号为 {wanted} 的报告：它可能已被删除，或编号有误。请在下方选择一份报告。")
     if not choices:
         st.info("没有符合的报告：请换一个筛选词，或先在「导入」页上传、运行 nianbao ingest。")
         return
     ids = list(choices)
-    default = ids.index(wanted_id) if wanted_id in choices else 0
+    default = ids.index(wanted) if wanted in choices else 0
     report_id = st.selectbox("选择报告", ids, index=default, format_func=choices.get, key="report_id")
-    st.query_params["id"] = str(report_id)
-    model, text, mentions = report(report_id)
+    st.query_params["id"] = report_id
+    try:
+        model, text, mentions = report(report_id)
+    except NianbaoError as exc:
+        st.error(str(exc))
+        return
     r = model.get("region") or {}
     cols = st.columns(4)
     cols[0].metric("年度", model["year"] or "—")
@@ -71,9 +117,14 @@ def main() -> None:
     cols[3].metric("不通过的检查", len(failing))
     show_text(model["title"] or "（无标题）", bold=True)
     region = region_label(r.get("province"), r.get("city"), r.get("county"))
-    st.caption(f"发布机关：{model['publisher'] or '未识别'} · 地区：{region} · 文件：{model['path']}")
+    st.caption(f"编号：{report_id} · 发布机关：{model['publisher'] or '未识别'} · 地区：{region}")
 
-    tab_text, tab_tables, tab_checks, tab_entities = st.tabs(["正文", "统计表", "一致性检查", "实体"])
+    tab_text, tab_tables, tab_checks, tab_entities, tab_sources = st.tabs(
+        ["正文", "统计表", "一致性检查", "实体", "来源与版本"]
+    )
+    with tab_sources:
+        sources_and_versions(report_id)
+        st.page_link("pages/9_雷同.py", label="查看本报告的内容雷同", query_params={"id": report_id})
     with tab_text:
         spans = [(s, e, k, f"{KIND_LABELS.get(k, k)}：{c}") for k, c, s, e, _ in mentions]
         st.caption("标注：" + " ".join(f"{KIND_LABELS[k]}" for k in ("agency", "document", "platform", "measure")))

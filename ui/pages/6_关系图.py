@@ -103,8 +103,8 @@ def main() -> None:
                 show_text(hit.sentence)
                 report_link(hit.report_id, hit.title or "打开报告")
     elif prefix == "agency":
-        for rid, title in store().execute("SELECT id, title FROM reports WHERE publisher = ? ORDER BY year", (name,)):
-            report_link(rid, title or "打开报告")
+        for uid, title in store().execute("SELECT uid, title FROM reports WHERE publisher = ? ORDER BY year", (name,)):
+            report_link(uid, title or "打开报告")
 
 
 main()

@@ -28,12 +28,12 @@ def figures() -> pd.DataFrame:
     """One row per report with the chosen cells (None where the parser could not prove them)."""
     conn = store()
     rows = conn.execute(
-        "SELECT r.id, r.title, r.province, r.city, r.county, r.level, r.year, c.tbl, c.row, c.col, c.value"
+        "SELECT r.uid, r.title, r.province, r.city, r.county, r.level, r.year, c.tbl, c.row, c.col, c.value"
         " FROM table_cells c JOIN reports r ON r.id = c.report_id"
         " WHERE (c.tbl = 'requests' AND c.col = '总计' AND c.row IN ('新收', '总计', '予以公开', '部分公开'))"
         " OR (c.tbl = 'review_litigation' AND c.col IN ('总计', '纠正'))"
     ).fetchall()
-    data: dict[int, dict] = {}
+    data: dict[str, dict] = {}
     for rid, title, province, city, county, level, year, tbl, row, col, value in rows:
         d = data.setdefault(
             rid,
@@ -111,7 +111,7 @@ def main() -> None:
     failing = (
         store()
         .execute(
-            "SELECT r.id, r.title, k.check_id, k.detail FROM checks k JOIN reports r ON r.id = k.report_id"
+            "SELECT r.uid, r.title, k.check_id, k.detail FROM checks k JOIN reports r ON r.id = k.report_id"
             " WHERE k.ok = 0 AND (k.check_id LIKE 'requests.%' OR k.check_id LIKE 'review.%')"
             " ORDER BY r.year DESC LIMIT 200"
         )

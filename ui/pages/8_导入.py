@@ -1,4 +1,5 @@
-"""导入: upload report files; each is ingested into the store and reported with its result."""
+"""导入: upload report files (each placed as ingest places a file: one report, counted once), and remove
+reports from the store."""
 
 from __future__ import annotations
 
@@ -7,51 +8,90 @@ from pathlib import Path
 
 import streamlit as st
 
+from indexer.corpus import list_reports, remove
 from indexer.ingest import ingest
 from indexer.read import MAX_REPORT_BYTES, SUPPORTED_EXTENSIONS
-from ui.common import backend, db_path, setup
+from indexer.store import connect
+from ui.common import backend, db_path, report_link, setup, store
 
-STATUS = {"ingested": "已导入", "replaced": "已替换旧版本", "unchanged": "未变（已在库中）", "failed": "失败"}
+STATUS = {
+    "new": "已导入为新报告",
+    "unchanged": "未变（已在库中）",
+    "moved": "已在库中（位置已更新）",
+    "attached": "已作为同一报告的另一来源",
+    "updated": "已更新",
+    "version": "已作为该报告的另一版本",
+    "failed": "失败",
+}
+DETAIL_HINTS = {"version": "同一发布机关、同一年度、内容不同：较新的版本计入统计，其余列为已被取代的版本"}
 
 
-def main() -> None:
-    setup("导入报告")
-    st.caption(f"支持 {' '.join(SUPPORTED_EXTENSIONS)}；单个文件不超过 {MAX_REPORT_BYTES // 1024 // 1024} MB。")
+def upload() -> None:
     files = st.file_uploader(
         "选择报告文件", type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], accept_multiple_files=True, key="uploads"
     )
     if not files or not st.button("导入", type="primary"):
         return
     folder = Path(tempfile.mkdtemp(prefix="nianbao-upload-"))
-    paths, rejected = [], []
-    for f in files:
+    names, rejected = {}, []
+    for i, f in enumerate(files):
         if f.size > MAX_REPORT_BYTES:
             rejected.append((f.name, f"文件过大（{f.size / 1e6:.1f} MB）"))
             continue
-        path = folder / Path(f.name).name
+        path = folder / f"{i}{Path(f.name).suffix.lower()}"  # the upload's own name is recorded, not this path
         path.write_bytes(f.getvalue())
-        paths.append(path)
+        names[str(path)] = Path(f.name).name
     bar = st.progress(0.0, text="导入中…")
     summary = ingest(
-        paths,
+        list(names),
         db=db_path(),
         workers=1,
         progress=lambda done, total: bar.progress(done / max(total, 1), text=f"导入中… {done}/{total}"),
+        names=names,
     )
     bar.progress(1.0, text="完成")
     st.cache_data.clear()
     backend.clear()
-    reasons = {Path(f.path).name: f.reason for f in summary.failed}
-    for path in paths:
-        status = summary.statuses.get(str(path.resolve()), "failed")
-        message = f"{path.name}：{STATUS[status]}"
-        if status == "failed":
-            st.error(f"{message} — {reasons.get(path.name, '')}")
-        else:
-            st.success(message)
+    for o in summary.outcomes:
+        message = f"{o.location}：{STATUS.get(o.status, o.status)}"
+        if o.status == "failed":
+            st.error(f"{message} — {o.detail}")
+            continue
+        st.success(message + (f"。{DETAIL_HINTS[o.status]}" if o.status in DETAIL_HINTS else ""))
+        if o.uid:
+            report_link(o.uid, f"打开报告 {o.uid}")
     for name, reason in rejected:
         st.error(f"{name}：失败 — {reason}")
     st.caption(f"用时 {summary.seconds:.1f} 秒")
+
+
+def removal() -> None:
+    st.subheader("删除报告")
+    entries = list_reports(store())
+    if not entries:
+        st.caption("库中还没有报告。")
+        return
+    labels = {e.uid: f"{e.title or '（无标题）'} · {e.year or '年度未识别'} [{e.uid}]" for e in entries}
+    chosen = st.multiselect(
+        "选择要删除的报告", list(labels), format_func=labels.get, key="remove_ids", placeholder="选择报告"
+    )
+    if chosen and st.button("删除所选报告", key="remove_button"):
+        conn = connect(db_path())
+        titles = remove(conn, chosen)
+        conn.close()
+        st.cache_data.clear()
+        backend.clear()
+        st.success("已删除：" + "、".join(titles))
+
+
+def main() -> None:
+    setup("导入报告")
+    st.caption(
+        f"支持 {' '.join(SUPPORTED_EXTENSIONS)}；单个文件不超过 {MAX_REPORT_BYTES // 1024 // 1024} MB。"
+        "同一份报告（同一发布机关、同一年度）无论上传几次、以何种格式上传，都只计为一份。"
+    )
+    upload()
+    removal()
 
 
 main()

@@ -1,0 +1,412 @@
+"""内容雷同: report sections that copy another report's, found without comparing every pair.
+
+What is compared is a section's *prose*: its lines of at least ``PROSE_CJK`` Chinese characters that
+are no table row (no tab, fewer than a quarter digits), as character 5-grams (``indexer.identity``).
+The statistics tables never count.
+
+- At ingest each section with at least ``MIN_SHINGLES`` 5-grams gets a MinHash signature
+  (datasketch, ``NUM_PERM`` permutations), stored in ``section_signatures``.
+- ``refresh_copies`` puts every signature of a section kind into a datasketch ``MinHashLSH`` and asks
+  it for the candidates of the reports that changed: only sections that share a band of their
+  signature are ever compared. A band bucket holding more than ``BUCKET_SHARE`` of a kind's sections
+  (at least ``BUCKET_MIN``) is the template's wording, not a copy, and gives no candidates.
+- A candidate pair's similarity is the exact Jaccard similarity of the two sections' 5-grams once the
+  template's wording is taken out: the 5-grams found in at least ``COMMON_SHARE`` of the sections of
+  that kind (in a sample of at most ``COMMON_SAMPLE`` reports, and in at least ``COMMON_MIN`` of them),
+  such as the 根据《中华人民共和国政府信息公开条例》… preamble or the standard closing sentences.
+  Pairs of at least ``STORE_MIN`` are kept in ``copies``, from the later report's side.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sqlite3
+from collections import Counter, OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from indexer.identity import jaccard, shingle_hashes
+from indexer.model import SECTION_KINDS
+
+NUM_PERM = 64
+SEED = 1
+SCHEME = "affine32"
+MIN_SHINGLES = 40  # a section with less prose than this is not compared
+PROSE_CJK = 12  # Chinese characters a line needs to count as prose
+LSH_THRESHOLD = 0.5
+STORE_MIN = 0.5
+BUCKET_SHARE = 0.01
+BUCKET_MIN = 20
+COMMON_SHARE = 0.05
+COMMON_SAMPLE = 2000
+COMMON_MIN = 3
+SHARED_PASSAGE_CHARS = 12  # the shortest passage shown as shared
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_DIGIT = re.compile(r"\d")
+_CACHE_REPORTS = 20_000  # reports whose sections' 5-grams a refresh keeps at once
+
+
+def prose(text: str) -> str:
+    """The prose lines of a text: no table rows, no short label lines."""
+    lines = []
+    for line in text.split("\n"):
+        if "\t" in line or len(_CJK.findall(line)) < PROSE_CJK:
+            continue
+        if len(_DIGIT.findall(line)) * 4 >= len(line.strip()):
+            continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def section_prose(text: str, bounds: Iterable[tuple[str | None, int, int]]) -> dict[str, str]:
+    """Each compared section kind's prose (a kind printed twice is joined)."""
+    parts: dict[str, list[str]] = {}
+    for kind, start, end in bounds:
+        if kind in SECTION_KINDS:
+            parts.setdefault(kind, []).append(prose(text[start:end]))
+    return {kind: "\n".join(p) for kind, p in parts.items() if any(p)}
+
+
+def _hash32(shingles: np.ndarray) -> np.ndarray:
+    return np.unique((shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+
+
+def section_signatures(text: str, bounds: Iterable[tuple[str | None, int, int]]) -> list[tuple[str, int, bytes]]:
+    """(kind, 5-grams, MinHash signature as little-endian uint32) of each section with enough prose."""
+    out = []
+    for kind, body in section_prose(text, bounds).items():
+        hashes = _hash32(shingle_hashes(body))
+        if len(hashes) < MIN_SHINGLES:
+            continue
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
+        m.update_batch(hashes.tolist())
+        out.append((kind, len(hashes), m.hashvalues.astype("<u4").tobytes()))
+    return out
+
+
+@dataclass
+class RefreshStats:
+    sections: int = 0  # signatures in the LSH indexes
+    queried: int = 0  # sections whose candidates were asked for
+    candidates: int = 0  # candidate pairs the LSH returned
+    compared: int = 0  # pairs whose exact similarity was computed
+    stored: int = 0  # pairs kept in ``copies``
+    template_buckets: int = 0  # LSH buckets left out as template wording
+
+
+@dataclass
+class _Report:
+    id: int
+    uid: str
+    publisher: str | None
+    year: int | None
+
+
+class _Prose:
+    """Sections' 5-grams (template wording removed), read from the store as needed and kept a while."""
+
+    def __init__(self, conn: sqlite3.Connection, common: dict[str, np.ndarray]) -> None:
+        self.conn = conn
+        self.common = common
+        self.cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
+
+    def of(self, report_id: int) -> dict[str, np.ndarray]:
+        found = self.cache.get(report_id)
+        if found is None:
+            found = {
+                kind: np.setdiff1d(_hash32(shingle_hashes(body)), self.common.get(kind, _EMPTY), assume_unique=True)
+                for kind, body in stored_prose(self.conn, report_id).items()
+            }
+            self.cache[report_id] = found
+            if len(self.cache) > _CACHE_REPORTS:
+                self.cache.popitem(last=False)
+        else:
+            self.cache.move_to_end(report_id)
+        return found
+
+
+_EMPTY = np.zeros(0, dtype=np.uint32)
+
+
+def stored_prose(conn: sqlite3.Connection, report_id: int) -> dict[str, str]:
+    """A stored report's section prose."""
+    row = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
+    if row is None:
+        return {}
+    bounds = conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
+    return section_prose(row[0], [tuple(b) for b in bounds])
+
+
+def common_shingles(conn: sqlite3.Connection) -> dict[str, np.ndarray]:
+    """Per section kind, the 5-grams of the template's wording: those in a large share of the sections."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY uid")]
+    step = max(1, len(ids) // COMMON_SAMPLE)
+    counts: dict[str, Counter[int]] = {}
+    sections: Counter[str] = Counter()
+    for report_id in ids[::step]:
+        for kind, body in stored_prose(conn, report_id).items():
+            sections[kind] += 1
+            counts.setdefault(kind, Counter()).update(_hash32(shingle_hashes(body)).tolist())
+    out = {}
+    for kind, counter in counts.items():
+        floor = max(COMMON_MIN, COMMON_SHARE * sections[kind])
+        out[kind] = np.array(sorted(h for h, n in counter.items() if n >= floor), dtype=np.uint32)
+    return out
+
+
+def _lean(signature: bytes) -> LeanMinHash:
+    values = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
+    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+
+
+def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = None) -> RefreshStats:
+    """Recompute the copied sections of the reports ``changed`` (all reports when None), in one transaction
+    of the caller's: their pairs are deleted and found again against every stored section."""
+    stats = RefreshStats()
+    reports = {r[0]: _Report(*r) for r in conn.execute("SELECT id, uid, publisher, year FROM reports").fetchall()}
+    if changed is None:
+        conn.execute("DELETE FROM copies")
+        wanted = set(reports)
+    else:
+        wanted = set(changed) & set(reports)
+        conn.executemany("DELETE FROM copies WHERE report_id = ? OR other_id = ?", [(i, i) for i in wanted])
+    if not wanted:
+        return stats
+    signatures: dict[str, dict[int, LeanMinHash]] = {}
+    for report_id, kind, signature in conn.execute("SELECT report_id, kind, signature FROM section_signatures"):
+        signatures.setdefault(kind, {})[report_id] = _lean(signature)
+    prose_of = _Prose(conn, common_shingles(conn))
+    found: dict[tuple[int, int, str], float] = {}
+    for kind, members in signatures.items():
+        stats.sections += len(members)
+        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        with lsh.insertion_session() as session:
+            for report_id, m in members.items():
+                session.insert(report_id, m, check_duplication=False)
+        stats.template_buckets += _drop_template_buckets(lsh, len(members))
+        for report_id in sorted(wanted & set(members)):
+            stats.queried += 1
+            for other in lsh.query(members[report_id]):
+                if other == report_id:
+                    continue
+                pair = _ordered(reports[report_id], reports[other])
+                key = (pair[0].id, pair[1].id, kind)
+                if key in found:
+                    continue
+                stats.candidates += 1
+                if members[report_id].jaccard(members[other]) < STORE_MIN - 0.15:
+                    found[key] = 0.0  # far below the threshold even with the template's wording in
+                    continue
+                stats.compared += 1
+                a, b = prose_of.of(pair[0].id).get(kind, _EMPTY), prose_of.of(pair[1].id).get(kind, _EMPTY)
+                found[key] = jaccard(a, b) if min(len(a), len(b)) >= MIN_SHINGLES else 0.0
+    rows = [
+        (later, earlier, kind, _relation(reports[later], reports[earlier]), round(similarity, 4))
+        for (later, earlier, kind), similarity in found.items()
+        if similarity >= STORE_MIN
+    ]
+    conn.executemany("INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?)", rows)
+    stats.stored = len(rows)
+    return stats
+
+
+def _drop_template_buckets(lsh: MinHashLSH, members: int) -> int:
+    """Empty the band buckets shared by too many sections to be copies (the template's wording)."""
+    cap = max(BUCKET_MIN, BUCKET_SHARE * members)
+    dropped = 0
+    for table in lsh.hashtables:
+        crowded = [key for key in table.keys() if len(table.get(key)) > cap]
+        if crowded:
+            table.remove(*crowded)
+            dropped += len(crowded)
+    return dropped
+
+
+def _ordered(a: _Report, b: _Report) -> tuple[_Report, _Report]:
+    """(the later report, the earlier one); in one year (or unknown years), by id string."""
+    if (a.year or 0, a.uid) >= (b.year or 0, b.uid):
+        return a, b
+    return b, a
+
+
+def _relation(later: _Report, earlier: _Report) -> str:
+    if later.publisher and later.publisher == earlier.publisher:
+        return "own"
+    return "other"
+
+
+def shared_passages(a: str, b: str, limit: int = 5) -> list[tuple[int, int, int]]:
+    """The longest passages two texts share: (start in a, start in b, length), longest first."""
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    blocks = [m for m in matcher.get_matching_blocks() if m.size >= SHARED_PASSAGE_CHARS]
+    return [(m.a, m.b, m.size) for m in sorted(blocks, key=lambda m: -m.size)[:limit]]
+
+
+def similarity(conn: sqlite3.Connection, report_id: int, other_id: int, kind: str) -> float | None:
+    """The similarity of one section kind of two stored reports, computed now (None: a side has too little
+    prose of that kind)."""
+    common = common_shingles(conn)
+    sides = []
+    for rid in (report_id, other_id):
+        body = stored_prose(conn, rid).get(kind, "")
+        sides.append(np.setdiff1d(_hash32(shingle_hashes(body)), common.get(kind, _EMPTY), assume_unique=True))
+    if min(len(s) for s in sides) < MIN_SHINGLES:
+        return None
+    return jaccard(*sides)
+
+
+@dataclass
+class SectionMatch:
+    """One section of a report beside another report's section of the same kind."""
+
+    kind: str
+    other_uid: str
+    other_title: str | None
+    other_publisher: str | None
+    other_year: int | None
+    similarity: float | None
+    text: str  # this report's section prose
+    other_text: str
+    shared: list[tuple[int, int, int]] = field(default_factory=list)  # (start here, start there, length)
+
+
+def section_match(
+    conn: sqlite3.Connection, report_id: int, other_id: int, kind: str, score: float | None
+) -> SectionMatch:
+    """A section beside another report's, with the passages they share."""
+    other = conn.execute("SELECT uid, title, publisher, year FROM reports WHERE id = ?", (other_id,)).fetchone()
+    text = stored_prose(conn, report_id).get(kind, "")
+    other_text = stored_prose(conn, other_id).get(kind, "")
+    return SectionMatch(
+        kind=kind,
+        other_uid=other[0],
+        other_title=other[1],
+        other_publisher=other[2],
+        other_year=other[3],
+        similarity=score,
+        text=text,
+        other_text=other_text,
+        shared=shared_passages(text, other_text),
+    )
+
+
+def report_copies(conn: sqlite3.Connection, report_id: int) -> dict[str, dict[str, SectionMatch | None]]:
+    """Each section of a report against the same publisher's previous report and against the most
+    similar section of another publisher's report of the same year or earlier."""
+    publisher, year = conn.execute("SELECT publisher, year FROM reports WHERE id = ?", (report_id,)).fetchone()
+    previous = None
+    if publisher and year:
+        row = conn.execute(
+            "SELECT id FROM reports WHERE publisher = ? AND year < ? ORDER BY year DESC LIMIT 1", (publisher, year)
+        ).fetchone()
+        previous = row[0] if row else None
+    out: dict[str, dict[str, SectionMatch | None]] = {}
+    for kind in stored_prose(conn, report_id):
+        entry: dict[str, SectionMatch | None] = {"previous": None, "closest": None}
+        if previous is not None and kind in stored_prose(conn, previous):
+            entry["previous"] = section_match(
+                conn, report_id, previous, kind, similarity(conn, report_id, previous, kind)
+            )
+        closest = conn.execute(
+            "SELECT other_id, similarity FROM copies WHERE report_id = ? AND kind = ? AND relation = 'other'"
+            " UNION ALL SELECT c.report_id, c.similarity FROM copies c JOIN reports r ON r.id = c.report_id"
+            " WHERE c.other_id = ? AND c.kind = ? AND c.relation = 'other' AND r.year IS ?"
+            " ORDER BY 2 DESC LIMIT 1",
+            (report_id, kind, report_id, kind, year),
+        ).fetchone()
+        if closest:
+            entry["closest"] = section_match(conn, report_id, closest[0], kind, closest[1])
+        out[kind] = entry
+    return out
+
+
+@dataclass
+class CopyPair:
+    """Two reports with a similar section: ``uid`` the later (or, in one year, either), ``other_uid`` the
+    earlier."""
+
+    uid: str
+    title: str | None
+    publisher: str | None
+    province: str | None
+    year: int | None
+    other_uid: str
+    other_title: str | None
+    other_publisher: str | None
+    other_province: str | None
+    other_year: int | None
+    kind: str
+    relation: str
+    similarity: float
+    shared: list[str] = field(default_factory=list)  # the longest shared passages
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def _pair_filters(
+    minimum: float, kind: str | None, province: str | None, year: int | None, level: str | None
+) -> tuple[list[str], list[Any]]:
+    """The WHERE terms (on ``copies c`` and the later report ``r``) and their parameters."""
+    where, params = ["c.similarity >= ?"], [minimum]
+    for column, value in (("c.kind", kind), ("r.province", province), ("r.year", year), ("r.level", level)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    return where, params
+
+
+def copy_pairs(
+    conn: sqlite3.Connection,
+    minimum: float = 0.8,
+    kind: str | None = None,
+    province: str | None = None,
+    year: int | None = None,
+    level: str | None = None,
+    limit: int | None = 100,
+    passages: bool = True,
+) -> list[CopyPair]:
+    """Pairs of reports with a section at least ``minimum`` similar, most similar first (filters: the later
+    report's province, year and level)."""
+    where, params = _pair_filters(minimum, kind, province, year, level)
+    sql = (
+        "SELECT c.report_id, c.other_id, r.uid, r.title, r.publisher, r.province, r.year,"
+        " o.uid, o.title, o.publisher, o.province, o.year, c.kind, c.relation, c.similarity"
+        " FROM copies c JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_id"
+        f" WHERE {' AND '.join(where)} ORDER BY c.similarity DESC, r.uid, o.uid, c.kind" + (" LIMIT ?" if limit else "")
+    )
+    rows = conn.execute(sql, (*params, limit) if limit else params).fetchall()
+    out = []
+    for report_id, other_id, *values in rows:
+        pair = CopyPair(*values)
+        if passages:
+            a = stored_prose(conn, report_id).get(pair.kind, "")
+            b = stored_prose(conn, other_id).get(pair.kind, "")
+            pair.shared = [a[i : i + n] for i, _, n in shared_passages(a, b, limit=3)]
+        out.append(pair)
+    return out
+
+
+def most_copied(
+    conn: sqlite3.Connection,
+    minimum: float = 0.8,
+    province: str | None = None,
+    year: int | None = None,
+    level: str | None = None,
+) -> list[tuple[str, int, int]]:
+    """Section kinds by the reports (of the filters) with a section copied at ``minimum`` or more:
+    (kind, reports, pairs)."""
+    where, params = _pair_filters(minimum, None, province, year, level)
+    return [
+        tuple(r)
+        for r in conn.execute(
+            "SELECT c.kind, count(DISTINCT c.report_id), count(*) FROM copies c JOIN reports r ON r.id = c.report_id"
+            f" WHERE {' AND '.join(where)} GROUP BY c.kind ORDER BY 2 DESC",
+            params,
+        )
+    ]
