@@ -31,6 +31,7 @@ from indexer.store import (
     PreparedReport,
     SourceFile,
     connect,
+    default_db_path,
     merge_postings,
     prepare,
     record_failure,
@@ -186,6 +187,8 @@ def ingest(
     conn.execute("PRAGMA wal_autocheckpoint=20000")
     summary = IngestSummary()
     found, skipped = discover(paths)
+    own = Path(db or default_db_path()).resolve()
+    skipped = [p for p in skipped if not str(p).startswith(str(own))]  # the store's own files, in the folder
     summary.outcomes += [Outcome("skipped", str(p), detail=f"unsupported file type '{p.suffix}'") for p in skipped]
     uploads = {str(Path(k).resolve()): v for k, v in (names or {}).items()}
     sources, hashes = [], {}
@@ -201,6 +204,12 @@ def ingest(
         sources.append(SourceFile(origin, location, sha, stat.st_size, mtime, str(f)))
         hashes[str(f)] = sha
     jobs = _place_known_files(conn, sources, hashes, summary)
+    # Files with the same bytes in one run: the first is parsed, the others then placed as known bytes.
+    first: dict[str, SourceFile] = {}
+    for job in jobs:
+        first.setdefault(job.sha256, job)
+    repeated = [job for job in jobs if first[job.sha256] is not job]
+    jobs = list(first.values())
     changed: set[int] = set()
     try:
         done = 0
@@ -214,6 +223,7 @@ def ingest(
             if progress:
                 progress(done, len(jobs))
         changed |= _write_batch(conn, batch, summary)
+        _place_known_files(conn, repeated, hashes, summary)
     except KeyboardInterrupt:
         summary.interrupted = True
     with transaction(conn):

@@ -104,13 +104,13 @@ def _many_reports(folder: Path, n: int) -> None:
     distinct_reports(SAMPLES, folder, n)
 
 
-def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_path: Path) -> None:
-    folder, db = tmp_path / "in", tmp_path / "s.db"
-    _many_reports(folder, 400)
+def _ingest_until(folder: Path, db: Path, reports: int, stop: signal.Signals) -> subprocess.CompletedProcess:
+    """Run `nianbao ingest` with two workers and send it ``stop`` once ``reports`` are committed."""
     proc = subprocess.Popen(
-        [str(NIANBAO), "ingest", str(folder), "--db", str(db), "--workers", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        [str(NIANBAO), "ingest", str(folder), "--db", str(db), "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -121,10 +121,19 @@ def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_
             conn.close()
         except sqlite3.OperationalError:
             continue
-        if done >= 64:
+        if done >= reports:
             break
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    proc.send_signal(stop)
+    out, err = proc.communicate(timeout=120)
+    time.sleep(1)  # the workers' last words, if any, reach the pipe
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    _many_reports(folder, 400)
+    killed = _ingest_until(folder, db, 64, signal.SIGKILL)
+    assert "Traceback" not in killed.stderr and "BrokenPipe" not in killed.stderr, killed.stderr
     partial = _counts(db)["reports"]
     assert 0 < partial < 400, "the ingest should have been killed half way"
     conn = sqlite3.connect(db)
@@ -146,6 +155,19 @@ def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_
     backend.close()
     assert len(_exact_ids(db, "附：编号")) == 400
     assert _exact_ids(db, "编号0123号") == {str((folder / "r0123.txt").resolve())}
+
+
+def test_ctrl_c_stops_an_ingest_quietly_and_the_rerun_completes_it(tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    _many_reports(folder, 300)
+    stopped = _ingest_until(folder, db, 1, signal.SIGINT)
+    assert stopped.returncode == 130, stopped.stderr
+    assert "Traceback" not in stopped.stderr and "KeyboardInterrupt" not in stopped.stderr, stopped.stderr
+    assert "已中断" in stopped.stderr
+    partial = _counts(db)["reports"]
+    assert 0 < partial < 300
+    summary = ingest([folder], db=db)
+    assert summary.ingested == 300 - partial and summary.unchanged == partial
 
 
 def test_readers_query_while_an_ingest_writes(tmp_path: Path) -> None:
