@@ -20,9 +20,11 @@ The statistics tables never count.
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
 import re
 import sqlite3
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +50,9 @@ COMMON_MIN = 3
 SHARED_PASSAGE_CHARS = 12  # the shortest passage shown as shared
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _DIGIT = re.compile(r"\d")
-_CACHE_REPORTS = 20_000  # reports whose sections' 5-grams a refresh keeps at once
+_CACHE_REPORTS = 5_000  # reports whose text a refresh keeps at once
+_PARALLEL_SECTIONS = 50_000  # from this many signatures, each section kind's LSH index is built in a process
+_LSH_TASK: tuple[dict[str, dict[int, np.ndarray]], set[int] | None] | None = None
 
 
 def prose(text: str) -> str:
@@ -108,60 +112,54 @@ class _Report:
 
 
 class _Prose:
-    """Sections' 5-grams (template wording removed), read from the store as needed and kept a while."""
+    """One section kind's 5-grams of a stored report (the template's wording removed), from its text; the
+    texts of the last reports asked for are kept a while."""
 
     def __init__(self, conn: sqlite3.Connection, common: dict[str, np.ndarray]) -> None:
         self.conn = conn
         self.common = common
-        self.cache: OrderedDict[int, dict[str, np.ndarray]] = OrderedDict()
+        self.cache: OrderedDict[int, tuple[str, list[tuple]]] = OrderedDict()
 
-    def of(self, report_id: int) -> dict[str, np.ndarray]:
+    def of(self, report_id: int, kind: str) -> np.ndarray:
         found = self.cache.get(report_id)
         if found is None:
-            found = {
-                kind: np.setdiff1d(_hash32(shingle_hashes(body)), self.common.get(kind, _EMPTY), assume_unique=True)
-                for kind, body in stored_prose(self.conn, report_id).items()
-            }
-            self.cache[report_id] = found
+            found = self.cache[report_id] = _stored_text(self.conn, report_id)
             if len(self.cache) > _CACHE_REPORTS:
                 self.cache.popitem(last=False)
         else:
             self.cache.move_to_end(report_id)
-        return found
+        text, bounds = found
+        body = section_prose(text, [b for b in bounds if b[0] == kind]).get(kind, "")
+        return np.setdiff1d(_hash32(shingle_hashes(body)), self.common.get(kind, _EMPTY), assume_unique=True)
 
 
 _EMPTY = np.zeros(0, dtype=np.uint32)
 
 
+def _stored_text(conn: sqlite3.Connection, report_id: int) -> tuple[str, list[tuple]]:
+    row = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
+    bounds = conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
+    return (row[0] if row else ""), [tuple(b) for b in bounds]
+
+
 def stored_prose(conn: sqlite3.Connection, report_id: int) -> dict[str, str]:
     """A stored report's section prose."""
-    row = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
-    if row is None:
-        return {}
-    bounds = conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
-    return section_prose(row[0], [tuple(b) for b in bounds])
+    return section_prose(*_stored_text(conn, report_id))
 
 
 def common_shingles(conn: sqlite3.Connection) -> dict[str, np.ndarray]:
     """Per section kind, the 5-grams of the template's wording: those in a large share of the sections."""
     ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY uid")]
     step = max(1, len(ids) // COMMON_SAMPLE)
-    counts: dict[str, Counter[int]] = {}
-    sections: Counter[str] = Counter()
-    for report_id in ids[::step]:
+    found: dict[str, list[np.ndarray]] = {}
+    for report_id in ids[::step][:COMMON_SAMPLE]:
         for kind, body in stored_prose(conn, report_id).items():
-            sections[kind] += 1
-            counts.setdefault(kind, Counter()).update(_hash32(shingle_hashes(body)).tolist())
+            found.setdefault(kind, []).append(_hash32(shingle_hashes(body)))
     out = {}
-    for kind, counter in counts.items():
-        floor = max(COMMON_MIN, COMMON_SHARE * sections[kind])
-        out[kind] = np.array(sorted(h for h, n in counter.items() if n >= floor), dtype=np.uint32)
+    for kind, arrays in found.items():
+        hashes, counts = np.unique(np.concatenate(arrays), return_counts=True)
+        out[kind] = hashes[counts >= max(COMMON_MIN, COMMON_SHARE * len(arrays))]
     return out
-
-
-def _lean(signature: bytes) -> LeanMinHash:
-    values = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
 def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = None) -> RefreshStats:
@@ -177,34 +175,36 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
         conn.executemany("DELETE FROM copies WHERE report_id = ? OR other_id = ?", [(i, i) for i in wanted])
     if not wanted:
         return stats
-    signatures: dict[str, dict[int, LeanMinHash]] = {}
+    signatures: dict[str, dict[int, np.ndarray]] = {}
     for report_id, kind, signature in conn.execute("SELECT report_id, kind, signature FROM section_signatures"):
-        signatures.setdefault(kind, {})[report_id] = _lean(signature)
+        signatures.setdefault(kind, {})[report_id] = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
     prose_of = _Prose(conn, common_shingles(conn))
     found: dict[tuple[int, int, str], float] = {}
-    for kind, members in signatures.items():
-        stats.sections += len(members)
-        lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        with lsh.insertion_session() as session:
-            for report_id, m in members.items():
-                session.insert(report_id, m, check_duplication=False)
-        stats.template_buckets += _drop_template_buckets(lsh, len(members))
-        for report_id in sorted(wanted & set(members)):
-            stats.queried += 1
-            for other in lsh.query(members[report_id]):
-                if other == report_id:
-                    continue
-                pair = _ordered(reports[report_id], reports[other])
-                key = (pair[0].id, pair[1].id, kind)
-                if key in found:
-                    continue
-                stats.candidates += 1
-                if members[report_id].jaccard(members[other]) < STORE_MIN - 0.15:
-                    found[key] = 0.0  # far below the threshold even with the template's wording in
-                    continue
-                stats.compared += 1
-                a, b = prose_of.of(pair[0].id).get(kind, _EMPTY), prose_of.of(pair[1].id).get(kind, _EMPTY)
-                found[key] = jaccard(a, b) if min(len(a), len(b)) >= MIN_SHINGLES else 0.0
+    global _LSH_TASK
+    _LSH_TASK = (signatures, None if changed is None else wanted)
+    kinds = sorted(signatures)
+    try:
+        if sum(len(m) for m in signatures.values()) >= _PARALLEL_SECTIONS and len(kinds) > 1:
+            with multiprocessing.get_context("fork").Pool(min(len(kinds), os.cpu_count() or 1)) as pool:
+                found_pairs = pool.map(_candidate_pairs, kinds)
+        else:
+            found_pairs = [_candidate_pairs(kind) for kind in kinds]
+    finally:
+        _LSH_TASK = None
+    for kind, (pairs, kind_stats) in zip(kinds, found_pairs, strict=True):
+        members = signatures[kind]
+        stats.sections += kind_stats.sections
+        stats.queried += kind_stats.queried
+        stats.template_buckets += kind_stats.template_buckets
+        for a, b in sorted(pairs):
+            stats.candidates += 1
+            later, earlier = _ordered(reports[a], reports[b])
+            if np.mean(members[a] == members[b]) < STORE_MIN - 0.15:
+                continue  # far below the threshold even with the template's wording in
+            stats.compared += 1
+            x, y = prose_of.of(later.id, kind), prose_of.of(earlier.id, kind)
+            if min(len(x), len(y)) >= MIN_SHINGLES:
+                found[(later.id, earlier.id, kind)] = jaccard(x, y)
     rows = [
         (later, earlier, kind, _relation(reports[later], reports[earlier]), round(similarity, 4))
         for (later, earlier, kind), similarity in found.items()
@@ -215,9 +215,47 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
     return stats
 
 
-def _drop_template_buckets(lsh: MinHashLSH, members: int) -> int:
+def _candidate_pairs(kind: str) -> tuple[set[tuple[int, int]], RefreshStats]:
+    """The candidate pairs (low id first) of one section kind from an LSH index of its signatures: the
+    pairs sharing a bucket when every report is wanted, else the wanted reports' query answers. Reads
+    ``_LSH_TASK`` (set before a pool forks: the signatures are not sent to the worker processes)."""
+    assert _LSH_TASK is not None
+    signatures, wanted = _LSH_TASK
+    members = signatures[kind]
+    stats = RefreshStats(sections=len(members))
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    with lsh.insertion_session() as session:
+        for report_id, values in members.items():
+            session.insert(report_id, LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), check_duplication=False)
+    cap = max(BUCKET_MIN, BUCKET_SHARE * len(members))
+    if wanted is None:  # every report: the pairs sharing a bucket, without a query per section
+        stats.queried = len(members)
+        return _bucket_pairs(lsh, cap, stats), stats
+    stats.template_buckets = _drop_template_buckets(lsh, cap)
+    pairs = set()
+    for report_id in wanted & set(members):
+        stats.queried += 1
+        query = LeanMinHash(seed=SEED, hashvalues=members[report_id], scheme=SCHEME)
+        pairs.update((min(report_id, o), max(report_id, o)) for o in lsh.query(query) if o != report_id)
+    return pairs, stats
+
+
+def _bucket_pairs(lsh: MinHashLSH, cap: float, stats: RefreshStats) -> set[tuple[int, int]]:
+    """Every pair of keys sharing a band bucket, but for buckets of more than ``cap`` (template wording)."""
+    pairs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:
+        for key in table.keys():
+            members = table.get(key)
+            if len(members) > cap:
+                stats.template_buckets += 1
+            elif len(members) > 1:
+                ordered = sorted(members)
+                pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+    return pairs
+
+
+def _drop_template_buckets(lsh: MinHashLSH, cap: float) -> int:
     """Empty the band buckets shared by too many sections to be copies (the template's wording)."""
-    cap = max(BUCKET_MIN, BUCKET_SHARE * members)
     dropped = 0
     for table in lsh.hashtables:
         crowded = [key for key in table.keys() if len(table.get(key)) > cap]

@@ -13,6 +13,7 @@ import struct
 import zlib
 from html import escape
 from pathlib import Path
+from types import ModuleType
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -242,3 +243,19 @@ def with_changed_cell(text: str) -> str:
     if not n:
         raise ValueError("no 规范性文件 row with tab-separated cells in this text")
     return changed
+
+
+def load_generator() -> ModuleType:
+    """bench/generate.py, the synthetic corpus generator (bench/ holds scripts, not a package)."""
+    import importlib.util
+    import sys
+
+    if "bench_generate" in sys.modules:
+        return sys.modules["bench_generate"]
+    path = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
+    spec = importlib.util.spec_from_file_location("bench_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from builders import load_generator
 
 from indexer.model import SECTION_KINDS, Report
 from indexer.parse import parse_text
@@ -23,18 +21,7 @@ N_COPIES = 300
 TABLE_CHECKS = ("requests.balance", "requests.total_row", "requests.row_sum", "review.sum")
 
 
-def _load_generator() -> ModuleType:
-    # bench/ holds scripts, not a package: load the module from its file.
-    path = Path(__file__).resolve().parents[1] / "bench" / "generate.py"
-    spec = importlib.util.spec_from_file_location("bench_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-generator = _load_generator()
+generator = load_generator()
 
 
 @pytest.fixture(scope="module")
