@@ -66,7 +66,7 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = corpus(args.n, args.seed)
-    files = discover([folder])
+    files = discover([folder])[0]
     total_mb = sum(f.stat().st_size for f in files) / 1e6
     db = HERE / "out" / f"ingest-{args.n}.db"
     for suffix in ("", "-wal", "-shm"):

@@ -37,7 +37,7 @@ from indexer.ingest import IngestSummary, _write_batch, discover  # noqa: E402
 from indexer.normalize import normalize  # noqa: E402
 from indexer.parse import parse_text  # noqa: E402
 from indexer.read import read_report  # noqa: E402
-from indexer.store import TRIGRAM_TABLE, connect, prepare  # noqa: E402
+from indexer.store import TRIGRAM_TABLE, SourceFile, connect, prepare  # noqa: E402
 
 _WARM_UP = 100  # reports run first and not timed: lexicons, automata and the spaCy pipeline load lazily
 
@@ -71,7 +71,9 @@ def worker_stages(files: list[Path]) -> tuple[dict[str, float], list[Any]]:
         laps.lap("entity pipeline (spaCy)")
         report.items = extract_items(report)
         laps.lap("problems and fixes")
-        item = prepare(report, "-", norm.original, norm.original_span)
+        stat = f.stat()
+        source = SourceFile("file", str(f), "-", stat.st_size, stat.st_mtime, str(f))
+        item = prepare(report, source, norm.original, norm.original_span)
         laps.lap("index values and rows")
         prepared.append(pickle.loads(pickle.dumps(item)))
         laps.lap("hand-over (pickle, unpickle)")
@@ -87,7 +89,7 @@ def writer_seconds(prepared: list[Any], batch: int = 256) -> tuple[float, float]
         conn.execute("PRAGMA cache_size=-262144")
         start = time.process_time()
         for k in range(0, len(prepared), batch):
-            _write_batch(conn, prepared[k : k + batch], IngestSummary(), {})
+            _write_batch(conn, prepared[k : k + batch], IngestSummary())
         writer = time.process_time() - start
         conn.close()
         fts = sqlite3.connect(Path(tmp) / "trigram.db", isolation_level=None)
@@ -113,7 +115,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
 
-    files = discover([corpus(args.n, args.seed)])
+    files = discover([corpus(args.n, args.seed)])[0]
     step = max(1, len(files) // (args.sample + _WARM_UP))
     chosen = files[::step][: args.sample + _WARM_UP]
     worker_stages(chosen[:_WARM_UP])

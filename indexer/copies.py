@@ -166,6 +166,8 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
     """Recompute the copied sections of the reports ``changed`` (all reports when None), in one transaction
     of the caller's: their pairs are deleted and found again against every stored section."""
     stats = RefreshStats()
+    if changed is None:
+        conn.execute("DELETE FROM copies_pending")
     reports = {r[0]: _Report(*r) for r in conn.execute("SELECT id, uid, publisher, year FROM reports").fetchall()}
     if changed is None:
         conn.execute("DELETE FROM copies")
@@ -212,6 +214,15 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
     ]
     conn.executemany("INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?)", rows)
     stats.stored = len(rows)
+    return stats
+
+
+def refresh_pending(conn: sqlite3.Connection) -> RefreshStats:
+    """Compute the copies of the reports stored since the last refresh (``copies_pending``: an interrupted
+    ingest's reports get theirs on the next run), in the caller's transaction."""
+    pending = [r[0] for r in conn.execute("SELECT report_id FROM copies_pending")]
+    stats = refresh_copies(conn, pending)
+    conn.execute("DELETE FROM copies_pending")
     return stats
 
 

@@ -5,7 +5,8 @@ or another source of their report); a parsed file becomes a new report, another 
 one, or a new version of it. A file that fails is recorded with its reason and never stops the batch;
 files of unsupported types found in a folder are listed as skipped. Reports are committed in small
 batches, so a run that is killed leaves every committed report whole and the next run completes the
-rest; the copied-section pairs of the reports that changed are refreshed at the end.
+rest; the copied-section pairs of the reports stored since the last refresh (by this run or an
+interrupted one) are computed at the end.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.analyze import analyze_document
-from indexer.copies import refresh_copies
+from indexer.copies import refresh_pending
 from indexer.corpus import Outcome, file_holds, known_sources, place, place_known
 from indexer.errors import NianbaoError
 from indexer.read import SUPPORTED_EXTENSIONS, read_report
@@ -210,7 +211,6 @@ def ingest(
         first.setdefault(job.sha256, job)
     repeated = [job for job in jobs if first[job.sha256] is not job]
     jobs = list(first.values())
-    changed: set[int] = set()
     try:
         done = 0
         batch: list[PreparedReport | Outcome] = []
@@ -218,16 +218,16 @@ def ingest(
             batch.append(item)
             done += 1
             if len(batch) >= _BATCH:
-                changed |= _write_batch(conn, batch, summary)
+                _write_batch(conn, batch, summary)
                 batch = []
             if progress:
                 progress(done, len(jobs))
-        changed |= _write_batch(conn, batch, summary)
+        _write_batch(conn, batch, summary)
         _place_known_files(conn, repeated, hashes, summary)
     except KeyboardInterrupt:
         summary.interrupted = True
     with transaction(conn):
-        refresh_copies(conn, changed)
+        refresh_pending(conn)
     merge_postings(conn)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -256,11 +256,10 @@ def _place_known_files(
     return jobs
 
 
-def _write_batch(conn: sqlite3.Connection, batch: list[PreparedReport | Outcome], summary: IngestSummary) -> set[int]:
-    """Place a batch of parsed files in one transaction; returns the ids of the report rows it changed."""
+def _write_batch(conn: sqlite3.Connection, batch: list[PreparedReport | Outcome], summary: IngestSummary) -> None:
+    """Place a batch of parsed files in one transaction."""
     if not batch:
-        return set()
-    changed = set()
+        return
     with transaction(conn):
         index = IndexBatch(conn)
         for item in batch:
@@ -280,8 +279,4 @@ def _write_batch(conn: sqlite3.Connection, batch: list[PreparedReport | Outcome]
             if outcome.status != "failed":
                 summary.parsed += 1
                 summary.bytes += item.source.size
-                row = conn.execute("SELECT id FROM reports WHERE uid = ?", (item.uid,)).fetchone()
-                if row:
-                    changed.add(row[0])
         index.write(conn)
-    return changed

@@ -122,6 +122,7 @@ CREATE TABLE IF NOT EXISTS copies (  -- similar sections of two reports, stored 
     PRIMARY KEY (report_id, kind, other_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS copies_other ON copies (other_id);
+CREATE TABLE IF NOT EXISTS copies_pending (report_id INTEGER PRIMARY KEY);  -- stored, copies not computed yet
 CREATE INDEX IF NOT EXISTS copies_kind ON copies (kind, similarity);
 CREATE TABLE IF NOT EXISTS sections (
     report_id INTEGER NOT NULL REFERENCES reports (id),
@@ -985,6 +986,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, index: Inde
     conn.executemany(
         "INSERT INTO section_signatures VALUES (?, ?, ?, ?)", [(report_id, *s) for s in prepared.signatures]
     )
+    conn.execute("INSERT OR IGNORE INTO copies_pending VALUES (?)", (report_id,))
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
     index.totals.add(row, prepared.entities)
     index.add_report(conn, report_id, prepared.words, prepared.length, prepared.phrases)
@@ -1001,6 +1003,7 @@ def delete_report_row(conn: sqlite3.Connection, report_id: int, index: IndexBatc
     index.remove(report_id, _unindex(conn, report_id))
     index.reports.pop(report_id, None)
     conn.execute("DELETE FROM word_docs WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM copies_pending WHERE report_id = ?", (report_id,))
     conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
 
 

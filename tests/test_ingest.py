@@ -143,6 +143,8 @@ def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_
     assert summary.ingested == 400 - partial and summary.unchanged == partial and not summary.failed
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (400, 400)
+    # The killed run's reports got their copied sections computed by the rerun.
+    assert conn.execute("SELECT count(*) FROM copies_pending").fetchone() == (0,)
     for table in ("fts_trigram", "fts_bigram"):
         conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
     # Every report's word entries are in a batch that was written (the killed transaction left none).

@@ -67,3 +67,35 @@ def test_stats_page(app: AppTest) -> None:
 def test_upload_page_renders(app: AppTest) -> None:
     at = _page(app, "8_导入")
     assert any(".docx" in c.value for c in at.caption)
+
+
+def test_copies_page_shows_a_report_beside_the_report_it_copies(tmp_path, monkeypatch) -> None:
+    """Two reports of one text under two counties' names: every section is a copy, and the page shows
+    them side by side with the shared passages marked."""
+    import sqlite3
+    from pathlib import Path
+
+    import streamlit as st
+    from builders import distinct_reports
+
+    from indexer.ingest import ingest
+
+    root = Path(__file__).resolve().parents[1]
+    distinct_reports(sorted((root / "data" / "reports").glob("*.txt"))[:1], tmp_path / "in", 2)
+    db = tmp_path / "copies.db"
+    ingest([tmp_path / "in"], db=db, workers=1)
+    later = sqlite3.connect(db).execute("SELECT uid FROM reports r JOIN copies c ON c.report_id = r.id").fetchone()[0]
+    monkeypatch.setenv("NIANBAO_DB", str(db))
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(root / "ui" / "检索.py"), default_timeout=60)
+        at.run()
+        at.query_params["id"] = later
+        at.switch_page("pages/9_雷同.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        texts = [m.value for m in at.markdown]
+        assert any("与最相似的其他报告" in t for t in texts)
+        assert any("<mark>" in t for t in texts)
+        assert any("雷同对数" in str(df.value.columns.tolist()) for df in at.dataframe)
+    finally:
+        st.cache_resource.clear()
