@@ -18,6 +18,10 @@ import rjieba
 from indexer.paths import data_dir
 from indexer.patterns import trie_pattern
 
+# The cuts' version: raise it with every change of this module that changes the words a text is indexed
+# with (tests/test_segment_version.py fails until then). Stores record it and refuse other cuts.
+SEGMENTATION_VERSION = 1
+
 _DOC_NUMBER = r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|国务院令第\d{1,4}号"
 _TITLE = r"《[^《》\n]{1,80}》"
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")

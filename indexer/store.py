@@ -46,13 +46,14 @@ from indexer.identity import report_uid, text_sha
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.paths import data_dir
 from indexer.phrases import phrase_entries, phrase_version
-from indexer.segment import domain_terms, index_tokens
+from indexer.segment import SEGMENTATION_VERSION, domain_terms, index_tokens
 
 SCHEMA_VERSION = "8"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
 _UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8"}
-# Segmentation versions of earlier releases that cut text exactly as this one does.
-_SAME_CUTS = {"rjieba:4e4388b10ab3bd47", "rjieba:3f0b50dc330e7a80"}
+# Segmentation versions recorded by earlier releases (a hash of segment.py's source) whose cuts are this
+# release's.
+_SAME_CUTS = {"rjieba:4e4388b10ab3bd47", "rjieba:3f0b50dc330e7a80", "rjieba:25beca401c2b137d"}
 _UPGRADE_BATCH = 256  # reports per word-postings batch when a store is upgraded
 # Index columns: the text before the first section, then the six section kinds.
 COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
@@ -294,14 +295,12 @@ def character_pairs(text: str) -> str:
 
 
 def segmentation_version() -> str:
-    """Changes whenever the words indexed for a text could change (dictionary or code)."""
+    """Changes whenever the words indexed for a text could change: ``SEGMENTATION_VERSION`` (the code's
+    cuts) and the domain terms (the dictionary)."""
     import hashlib
 
-    import rjieba
-
-    digest = hashlib.sha256("\n".join(domain_terms()).encode())
-    digest.update(Path(__file__).with_name("segment.py").read_bytes())
-    return f"{rjieba.__name__}:{digest.hexdigest()[:16]}"
+    digest = hashlib.sha256("\n".join(domain_terms()).encode()).hexdigest()[:16]
+    return f"rjieba:v{SEGMENTATION_VERSION}:{digest}"
 
 
 def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.Connection:
