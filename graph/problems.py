@@ -85,7 +85,8 @@ def problem_ranking(
             "reports": len(g["reports"]),
             "examples": g["examples"],
             "fixes": [
-                {"category": f, "label": fix_labels.get(f, f), "reports": n} for f, n in g["fixes"].most_common(3)
+                {"category": f, "label": fix_labels.get(f, f), "reports": n}
+                for f, n in sorted(g["fixes"].items(), key=lambda fn: (-fn[1], fn[0]))[:3]  # ties by name: stable
             ],
             "recurrence": round(g["recurred"] / g["followed"], 3) if g["followed"] else None,
             "recurrence_basis": g["followed"],

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from indexer.api import Library
 from indexer.errors import NianbaoError
 from indexer.labels import SECTION_LABELS
 from indexer.model import APPLICANT_COLUMNS, SECTION_KINDS, Report, Value
@@ -150,15 +151,14 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend:
     """Ingest report files and folders (recursively) into the store."""
     from tqdm import tqdm
 
-    from indexer.ingest import ingest as run_ingest
-
+    library = Library(db, backend)
     bar = tqdm(total=0, unit="份", desc="导入", disable=None, file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
         bar.total = total
         bar.update(done - bar.n)
 
-    summary = run_ingest(paths, db=db, workers=workers, progress=progress)
+    summary = library.ingest(paths, workers=workers, progress=progress)
     bar.close()
     click.echo(render_ingest_summary(summary))
     for o in summary.outcomes:
@@ -168,10 +168,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend:
         click.echo("已中断: 已提交的报告完好, 再次运行同一命令会继续导入其余文件", err=True)
         sys.exit(130)
     if backend == "elasticsearch":
-        from indexer.search.elastic import EsConfig, connect_es, reindex
-        from indexer.store import connect
-
-        report = reindex(connect_es(EsConfig.from_env()), connect(db, readonly=True))
+        report = library.reindex_cluster()
         click.echo(
             f"Elasticsearch: {report.indexed}/{report.expected} 段落写入 {report.index} ({report.seconds:.1f} s)"
         )
@@ -239,7 +236,7 @@ def search(
     query: str, exact: bool, years: str | None, limit: int, page: int, as_json: bool, db: str | None, **filters: Any
 ) -> None:
     """Search the ingested reports (ranked by default, --exact for substring matches)."""
-    from indexer.search import SearchQuery, open_backend
+    from indexer.search import SearchQuery
 
     year_from, year_to = _years(years)
     q = SearchQuery(
@@ -251,7 +248,7 @@ def search(
         page=max(page, 1),
         **filters,
     )
-    result = open_backend(db).search(q)
+    result = Library(db).search(q)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return
@@ -277,11 +274,7 @@ def search(
 @_user_errors
 def show(report_id: str, db: str | None, as_json: bool) -> None:
     """Show one ingested report by its id (as `nianbao reports` lists them): metadata, sections, tables."""
-    from indexer.corpus import report_row_id
-    from indexer.store import connect, load_model
-
-    conn = connect(db, readonly=True)
-    model = load_model(conn, report_row_id(conn, report_id))
+    model = Library(db).report(report_id).model
     if as_json:
         click.echo(json.dumps(model, ensure_ascii=False, indent=2))
     else:
@@ -312,10 +305,7 @@ def _filters(func: Callable[..., Any]) -> Callable[..., Any]:
 def reports(as_json: bool, csv_path: str | None, db: str | None, **filters: Any) -> None:
     """The stored reports, one per publisher and year: id, publisher, region, year, template, sources,
     versions and failing checks."""
-    from indexer.corpus import list_reports
-    from indexer.store import connect
-
-    entries = list_reports(connect(db, readonly=True), **filters)
+    entries = Library(db).reports(**filters)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2))
         return
@@ -355,10 +345,7 @@ def _report_row(e: Any) -> list[Any]:
 @_user_errors
 def remove(report_ids: tuple[str, ...], db: str | None) -> None:
     """Remove reports by id, in one transaction (nothing is removed if an id is unknown)."""
-    from indexer.corpus import remove as run
-    from indexer.store import connect
-
-    for title in run(connect(db), list(report_ids)):
+    for title in Library(db).remove(list(report_ids)):
         click.echo(f"已删除: {title}")
 
 
@@ -368,10 +355,7 @@ def remove(report_ids: tuple[str, ...], db: str | None) -> None:
 @_user_errors
 def prune(dry_run: bool, db: str | None) -> None:
     """Remove the reports none of whose source files exist any more (uploads are kept)."""
-    from indexer.corpus import prune as run
-    from indexer.store import connect
-
-    result = run(connect(db), dry_run=dry_run)
+    result = Library(db).prune(dry_run=dry_run)
     verb = "将删除" if dry_run else "已删除"
     for location in result.dead_sources:
         click.echo(f"文件已不在: {location}")
@@ -400,13 +384,11 @@ def copies(
 ) -> None:
     """内容雷同: pairs of reports with a similar section (the template's wording and the tables left out),
     with the longest passages they share."""
-    from indexer.copies import STORE_MIN, copy_pairs, report_copies
-    from indexer.corpus import report_row_id
-    from indexer.store import connect
+    from indexer.copies import STORE_MIN
 
-    conn = connect(db, readonly=True)
+    library = Library(db)
     if report_id:
-        found = report_copies(conn, report_row_id(conn, report_id))
+        found = library.report_copies(report_id)
         if section:
             found = {k: v for k, v in found.items() if k == section}
         if as_json:
@@ -427,8 +409,8 @@ def copies(
         return
     if minimum < STORE_MIN:
         raise NianbaoError(f"--min 不能小于 {STORE_MIN}: 更低的相似度不予记录")
-    year = filters.pop("year")
-    pairs = copy_pairs(conn, minimum, section, filters["province"], year, filters["level"], limit=limit, passages=True)
+    wanted = {k: filters[k] for k in ("province", "year", "level")}
+    pairs = library.copies(minimum, section, **wanted, limit=limit)
     if as_json:
         click.echo(json.dumps([p.to_json() for p in pairs], ensure_ascii=False, indent=2))
         return
@@ -449,16 +431,13 @@ def copies(
 @_user_errors
 def stats(db: str | None, csv_path: str | None) -> None:
     """Every report's table cells in long form, plus the checks, as CSV."""
-    from indexer.store import connect
-    from indexer.tables_export import write_long_csv
-
-    conn = connect(db, readonly=True)
+    library = Library(db)
     if csv_path:
         with open(csv_path, "w", encoding="utf-8-sig", newline="") as f:
-            rows = write_long_csv(conn, f)
+            rows = library.long_table(f)
         click.echo(f"{rows} 行写入 {csv_path}")
     else:
-        write_long_csv(conn, sys.stdout)
+        library.long_table(sys.stdout)
 
 
 @main.command()
@@ -495,17 +474,6 @@ def ui(db: str | None, port: int, host: str) -> None:
     # Streamlit takes this process's place: whoever stops `nianbao ui` stops the server (a child
     # process would outlive a terminated parent).
     os.execve(sys.executable, cmd, env)
-
-
-def _cluster() -> Any:
-    """The Elasticsearch backend when NIANBAO_BACKEND=elasticsearch: the aggregations run there."""
-    import os
-
-    if os.environ.get("NIANBAO_BACKEND", "sqlite").lower() != "elasticsearch":
-        return None
-    from indexer.search.elastic import ElasticBackend
-
-    return ElasticBackend()
 
 
 def _entity_answer(answer: Any, as_json: bool, csv_path: str | None) -> None:
@@ -547,10 +515,7 @@ def _entity_answer(answer: Any, as_json: bool, csv_path: str | None) -> None:
 @_user_errors
 def cites(name: str, limit: int, as_json: bool, csv_path: str | None, db: str | None) -> None:
     """Who cites a document or regulation (any alias): regions and reports, with article and sentence."""
-    from graph.queries import cites as run
-    from indexer.store import connect
-
-    _entity_answer(run(connect(db, readonly=True), name, limit, _cluster()), as_json, csv_path)
+    _entity_answer(Library(db).cites(name, limit), as_json, csv_path)
 
 
 @main.command()
@@ -562,10 +527,7 @@ def cites(name: str, limit: int, as_json: bool, csv_path: str | None, db: str | 
 @_user_errors
 def practice(name: str, limit: int, as_json: bool, csv_path: str | None, db: str | None) -> None:
     """The regions reporting a practice (or platform), with passages and the figures in them."""
-    from graph.queries import practice as run
-    from indexer.store import connect
-
-    _entity_answer(run(connect(db, readonly=True), name, limit, _cluster()), as_json, csv_path)
+    _entity_answer(Library(db).practice(name, limit), as_json, csv_path)
 
 
 @main.command()
@@ -575,10 +537,7 @@ def practice(name: str, limit: int, as_json: bool, csv_path: str | None, db: str
 @_user_errors
 def entity(name: str, as_json: bool, db: str | None) -> None:
     """An entity: its canonical name, the forms it is written in, and its neighbours by relation."""
-    from graph.queries import entity as run
-    from indexer.store import connect
-
-    answer = run(connect(db, readonly=True), name)
+    answer = Library(db).entity(name)
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
@@ -596,10 +555,7 @@ def entity(name: str, as_json: bool, db: str | None) -> None:
 @_user_errors
 def similar(region: str, limit: int, as_json: bool, db: str | None) -> None:
     """Regions ranked by the documents, platforms and measures they share with REGION."""
-    from graph.queries import similar as run
-    from indexer.store import connect
-
-    rows = run(connect(db, readonly=True), region, limit)
+    rows = Library(db).similar(region, limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -629,18 +585,15 @@ def problems(
     db: str | None,
 ) -> None:
     """Problem categories ranked by the regions reporting them, with examples, fixes and recurrence."""
-    from graph import problems as q
-    from indexer.store import connect
-
-    conn = connect(db, readonly=True)
+    library = Library(db)
     if region:
-        result: Any = q.region_items(conn, region)
+        result: Any = library.region_items(region)
     elif publisher:
-        result = q.recurrence(conn, publisher)
+        result = library.recurrence(publisher)
     elif show_clusters:
-        result = q.clusters(conn, province=province, year=year)
+        result = library.clusters(province=province, year=year)
     else:
-        result = q.problem_ranking(conn, province, year, cluster=_cluster())
+        result = library.problems(province, year)
     if csv_path and not region and not publisher and not show_clusters:
         import csv
 
@@ -699,15 +652,14 @@ def graph() -> None:
 @_user_errors
 def graph_export(fmt: str, types: str | None, out: str | None, db: str | None) -> None:
     """Export the graph for Gephi and other tools."""
-    from graph.build import NODE_TYPES, build_graph
+    from graph.build import NODE_TYPES
     from graph.export import export_graph
-    from indexer.store import connect
 
     kinds = [t.strip() for t in types.split(",")] if types else None
     unknown = set(kinds or []) - set(NODE_TYPES)
     if unknown:
         raise NianbaoError(f"unknown node type(s): {', '.join(sorted(unknown))}; choose from {', '.join(NODE_TYPES)}")
-    g = build_graph(connect(db, readonly=True), kinds)
+    g = Library(db).graph(kinds)
     path = out or f"nianbao.{fmt}"
     export_graph(g, fmt, path)
     click.echo(f"{g.number_of_nodes()} 个节点, {g.number_of_edges()} 条边 → {path}")

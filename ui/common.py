@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import html
-import os
-import sqlite3
-from typing import Any
 
 import streamlit as st
 
-from indexer.search import open_backend
+from indexer.api import Library
 from indexer.search.base import PassageHit
-from indexer.store import connect, default_db_path
 
 KIND_LABELS = {
     "agency": "机关",
@@ -31,18 +27,10 @@ mark{background:#ffe58f;padding:0 .1em}.nb-text{line-height:1.9;white-space:pre-
 </style>"""
 
 
-def db_path() -> str:
-    return os.environ.get("NIANBAO_DB") or str(default_db_path())
-
-
 @st.cache_resource
-def backend() -> Any:
-    return open_backend(db_path())
-
-
-@st.cache_resource
-def store() -> sqlite3.Connection:
-    return connect(db_path(), readonly=True)
+def library() -> Library:
+    """The store named by NIANBAO_DB (``nianbao ui --db`` sets it) and its search backend."""
+    return Library()
 
 
 def setup(title: str) -> None:
@@ -97,8 +85,4 @@ def report_link(report_id: str, label: str) -> None:
 @st.cache_data(show_spinner=False)
 def entity_names(kind: str, limit: int = 5000) -> list[str]:
     """Canonical names of one kind of entity, most mentioned first (for the pickers)."""
-    rows = store().execute(
-        "SELECT canonical FROM entities WHERE kind = ? ORDER BY reports DESC LIMIT ?",
-        (kind, limit),
-    )
-    return [r[0] for r in rows]
+    return library().entity_names(kind, limit)

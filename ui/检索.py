@@ -10,7 +10,7 @@ import streamlit as st
 from indexer.labels import LEVEL_LABELS, SECTION_LABELS
 from indexer.search import SearchQuery
 from indexer.search.base import SearchResult
-from ui.common import backend, highlighted, region_label, report_link, setup, show_text
+from ui.common import highlighted, library, region_label, report_link, setup, show_text
 
 PER_PAGE = 10
 
@@ -100,7 +100,7 @@ def main() -> None:
         per_page=PER_PAGE,
     )
     with st.spinner("检索中…"):
-        result = backend().search(query)
+        result = library().search(query)
     if result.facets != (previous.facets if previous else None):
         state["last_result"] = result
     pages = max(1, -(-result.total_reports // PER_PAGE))

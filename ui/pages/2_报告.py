@@ -7,11 +7,9 @@ import json
 import pandas as pd
 import streamlit as st
 
-from indexer.corpus import list_reports, report_row_id
 from indexer.errors import NianbaoError
 from indexer.labels import LEVEL_LABELS, SECTION_LABELS
-from indexer.store import load_model
-from ui.common import KIND_LABELS, marked_text, region_label, setup, show_text, store
+from ui.common import KIND_LABELS, library, marked_text, region_label, setup, show_text
 
 ORIGINS = {"file": "文件", "upload": "上传"}
 
@@ -19,31 +17,19 @@ ORIGINS = {"file": "文件", "upload": "上传"}
 @st.cache_data(show_spinner=False)
 def report_choices(contains: str, wanted: str | None) -> dict[str, str]:
     """At most 300 reports whose title contains the filter (newest first), and the one asked for."""
-    rows = store().execute(
-        "SELECT uid, title FROM reports WHERE (? = '' OR title LIKE '%' || ? || '%') OR uid = ?"
-        " ORDER BY uid = ? DESC, year DESC, title LIMIT 300",
-        (contains, contains, wanted or "", wanted or ""),
-    )
-    return {uid: f"{title or '（无标题）'} [{uid}]" for uid, title in rows}
+    titles = library().report_titles(contains, wanted)
+    return {uid: f"{title or '（无标题）'} [{uid}]" for uid, title in titles.items()}
 
 
 @st.cache_data(show_spinner=False)
 def report(uid: str) -> tuple[dict, str, list[tuple]]:
-    conn = store()
-    report_id = report_row_id(conn, uid)
-    text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
-    mentions = [
-        tuple(r)  # plain tuples: st.cache_data pickles what it keeps
-        for r in conn.execute(
-            "SELECT kind, canonical, start, end, attrs FROM mentions WHERE report_id = ? ORDER BY start", (report_id,)
-        )
-    ]
-    return load_model(conn, report_id), text, mentions
+    view = library().report(uid)
+    return view.model, view.text, view.mentions
 
 
 def sources_and_versions(uid: str) -> None:
     """Every file and upload the report was seen in (the primary first), and its superseded versions."""
-    entry = list_reports(store(), uids=[uid])[0]
+    entry = library().reports(uids=[uid])[0]
     st.markdown(f"**来源**（共 {len(entry.sources)} 个；第一个为解析和显示所用的主来源）")
     st.dataframe(
         pd.DataFrame(

@@ -7,14 +7,13 @@ import html
 import pandas as pd
 import streamlit as st
 
-from graph.queries import cites
 from indexer.errors import NianbaoError
-from ui.common import entity_names, region_label, report_link, setup, show_text, store
+from ui.common import entity_names, library, region_label, report_link, setup, show_text
 
 
 @st.cache_data(show_spinner=False)
 def answer(name: str) -> dict:
-    return cites(store(), name, limit=50).to_json()
+    return library().cites(name, limit=50).to_json()
 
 
 def main() -> None:

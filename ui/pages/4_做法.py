@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph.queries import practice
 from indexer.errors import NianbaoError
-from ui.common import entity_names, region_label, report_link, setup, show_text, store
+from ui.common import entity_names, library, region_label, report_link, setup, show_text
 
 
 @st.cache_data(show_spinner=False)
 def answer(name: str) -> dict:
-    return practice(store(), name, limit=50).to_json()
+    return library().practice(name, limit=50).to_json()
 
 
 def main() -> None:

@@ -7,23 +7,17 @@ import html
 import pandas as pd
 import streamlit as st
 
-from graph.problems import problem_ranking, recurrence
-from ui.common import report_link, setup, show_text, store
+from ui.common import library, report_link, setup, show_text
 
 
 @st.cache_data(show_spinner=False)
 def ranking(province: str | None, year: int | None) -> list[dict]:
-    return problem_ranking(store(), province, year, examples=20)
+    return library().problems(province, year, examples=20)
 
 
 @st.cache_data(show_spinner=False)
 def provinces_and_years() -> tuple[list[str], list[int]]:
-    conn = store()
-    provinces = [
-        p for (p,) in conn.execute("SELECT DISTINCT province FROM reports WHERE province IS NOT NULL ORDER BY 1")
-    ]
-    years = [y for (y,) in conn.execute("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1 DESC")]
-    return provinces, years
+    return library().values("province"), library().values("year")
 
 
 def main() -> None:
@@ -63,7 +57,7 @@ def main() -> None:
     st.divider()
     publisher = st.text_input("某一发布机关的逐年对比（如：盐池县人民政府办公室）", key="p_publisher")
     if publisher:
-        for pair in recurrence(store(), publisher):
+        for pair in library().recurrence(publisher):
             st.markdown(f"**{pair['year']} → {pair['next_year']}**")
             for item in pair["recurring_problems"]:
                 a, b = st.columns(2)

@@ -6,10 +6,8 @@ import networkx as nx
 import plotly.graph_objects as go
 import streamlit as st
 
-from graph.ego import neighbourhood
-from graph.queries import practice
 from indexer.errors import NianbaoError
-from ui.common import KIND_COLORS, KIND_LABELS, entity_names, report_link, setup, show_text, store
+from ui.common import KIND_COLORS, KIND_LABELS, entity_names, library, report_link, setup, show_text
 
 MAX_NODES = 80  # what stays readable; more neighbours are dropped, most frequent kept
 TYPES = ["agency", "document", "platform", "measure", "region"]
@@ -18,7 +16,7 @@ COLORS = {**KIND_COLORS, "region": "#ffd6d6", "problem": "#e0e0e0", "fix": "#e8f
 
 @st.cache_data(show_spinner=False)
 def expand(node: str, kinds: tuple[str, ...], cap: int) -> nx.MultiDiGraph:
-    return neighbourhood(store(), node, set(kinds), cap)
+    return library().neighbourhood(node, set(kinds), cap)
 
 
 def figure(g: nx.MultiDiGraph, centre: str) -> go.Figure:
@@ -93,7 +91,7 @@ def main() -> None:
     st.subheader(f"{KIND_LABELS.get(prefix if prefix != 'doc' else 'document', prefix)}：{name}")
     if prefix in ("doc", "measure", "platform"):
         try:
-            answer = practice(store(), name, limit=5) if prefix != "doc" else None
+            answer = library().practice(name, limit=5) if prefix != "doc" else None
         except NianbaoError:
             answer = None
         if prefix == "doc":
@@ -103,7 +101,7 @@ def main() -> None:
                 show_text(hit.sentence)
                 report_link(hit.report_id, hit.title or "打开报告")
     elif prefix == "agency":
-        for uid, title in store().execute("SELECT uid, title FROM reports WHERE publisher = ? ORDER BY year", (name,)):
+        for uid, title in library().publisher_reports(name):
             report_link(uid, title or "打开报告")
 
 

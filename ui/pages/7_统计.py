@@ -7,7 +7,7 @@ import io
 import pandas as pd
 import streamlit as st
 
-from ui.common import report_link, setup, store
+from ui.common import library, report_link, setup
 
 CELLS = {
     ("requests", "新收", "总计"): "收到申请",
@@ -26,13 +26,7 @@ CELLS = {
 @st.cache_data(show_spinner=False)
 def figures() -> pd.DataFrame:
     """One row per report with the chosen cells (None where the parser could not prove them)."""
-    conn = store()
-    rows = conn.execute(
-        "SELECT r.uid, r.title, r.province, r.city, r.county, r.level, r.year, c.tbl, c.row, c.col, c.value"
-        " FROM table_cells c JOIN reports r ON r.id = c.report_id"
-        " WHERE (c.tbl = 'requests' AND c.col = '总计' AND c.row IN ('新收', '总计', '予以公开', '部分公开'))"
-        " OR (c.tbl = 'review_litigation' AND c.col IN ('总计', '纠正'))"
-    ).fetchall()
+    rows = library().cells(list(CELLS))
     data: dict[str, dict] = {}
     for rid, title, province, city, county, level, year, tbl, row, col, value in rows:
         d = data.setdefault(
@@ -108,15 +102,7 @@ def main() -> None:
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     st.subheader("表内检查不通过的报告")
-    failing = (
-        store()
-        .execute(
-            "SELECT r.uid, r.title, k.check_id, k.detail FROM checks k JOIN reports r ON r.id = k.report_id"
-            " WHERE k.ok = 0 AND (k.check_id LIKE 'requests.%' OR k.check_id LIKE 'review.%')"
-            " ORDER BY r.year DESC LIMIT 200"
-        )
-        .fetchall()
-    )
+    failing = library().failing_checks(("requests.", "review."))
     st.caption(f"{len(failing)} 项")
     for rid, title, check, detail in failing[:50]:
         with st.container(border=True):

@@ -8,11 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from indexer.corpus import list_reports, remove
-from indexer.ingest import ingest
 from indexer.read import MAX_REPORT_BYTES, SUPPORTED_EXTENSIONS
-from indexer.store import connect
-from ui.common import backend, db_path, report_link, setup, store
+from ui.common import library, report_link, setup
 
 STATUS = {
     "new": "已导入为新报告",
@@ -42,16 +39,15 @@ def upload() -> None:
         path.write_bytes(f.getvalue())
         names[str(path)] = Path(f.name).name
     bar = st.progress(0.0, text="导入中…")
-    summary = ingest(
+    summary = library().ingest(
         list(names),
-        db=db_path(),
         workers=1,
         progress=lambda done, total: bar.progress(done / max(total, 1), text=f"导入中… {done}/{total}"),
         names=names,
     )
     bar.progress(1.0, text="完成")
     st.cache_data.clear()
-    backend.clear()
+    library.clear()
     for o in summary.outcomes:
         message = f"{o.location}：{STATUS.get(o.status, o.status)}"
         if o.status == "failed":
@@ -67,7 +63,7 @@ def upload() -> None:
 
 def removal() -> None:
     st.subheader("删除报告")
-    entries = list_reports(store())
+    entries = library().reports() if library().exists() else []
     if not entries:
         st.caption("库中还没有报告。")
         return
@@ -76,11 +72,9 @@ def removal() -> None:
         "选择要删除的报告", list(labels), format_func=labels.get, key="remove_ids", placeholder="选择报告"
     )
     if chosen and st.button("删除所选报告", key="remove_button"):
-        conn = connect(db_path())
-        titles = remove(conn, chosen)
-        conn.close()
+        titles = library().remove(chosen)
         st.cache_data.clear()
-        backend.clear()
+        library.clear()
         st.success("已删除：" + "、".join(titles))
 
 

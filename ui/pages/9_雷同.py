@@ -7,11 +7,10 @@ import html
 
 import streamlit as st
 
-from indexer.copies import SectionMatch, copy_pairs, most_copied, report_copies
-from indexer.corpus import report_row_id
+from indexer.copies import SectionMatch
 from indexer.errors import NianbaoError
 from indexer.labels import LEVEL_LABELS, SECTION_LABELS
-from ui.common import report_link, setup, store
+from ui.common import library, report_link, setup
 
 
 def marked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -41,9 +40,8 @@ def side_by_side(match: SectionMatch, title: str) -> None:
 
 
 def one_report(uid: str) -> None:
-    conn = store()
     try:
-        found = report_copies(conn, report_row_id(conn, uid))
+        found = library().report_copies(uid)
     except NianbaoError as exc:
         st.error(str(exc))
         return
@@ -61,11 +59,9 @@ def one_report(uid: str) -> None:
 
 
 def overview() -> None:
-    conn = store()
-    provinces = [p for (p,) in conn.execute("SELECT DISTINCT province FROM reports WHERE province IS NOT NULL")]
-    years = [y for (y,) in conn.execute("SELECT DISTINCT year FROM reports WHERE year IS NOT NULL ORDER BY 1 DESC")]
+    provinces, years = library().values("province"), library().values("year")
     cols = st.columns(4)
-    province = cols[0].selectbox("省份", [None, *sorted(provinces)], format_func=lambda v: v or "全部", key="c_prov")
+    province = cols[0].selectbox("省份", [None, *provinces], format_func=lambda v: v or "全部", key="c_prov")
     year = cols[1].selectbox(
         "年度", [None, *years], format_func=lambda v: "全部" if v is None else str(v), key="c_year"
     )
@@ -73,7 +69,7 @@ def overview() -> None:
         "层级", [None, *LEVEL_LABELS], format_func=lambda v: "全部" if v is None else LEVEL_LABELS[v], key="c_level"
     )
     minimum = cols[3].slider("最低相似度", 0.5, 1.0, 0.8, 0.05, key="c_min")
-    kinds = most_copied(conn, minimum, province, year, level)
+    kinds = library().most_copied(minimum, province=province, year=year, level=level)
     if not kinds:
         st.info("当前筛选条件下没有雷同的章节。")
         return
@@ -84,7 +80,7 @@ def overview() -> None:
         width="stretch",
     )
     st.subheader("最相似的章节对")
-    for p in copy_pairs(conn, minimum, None, province, year, level, limit=30):
+    for p in library().copies(minimum, province=province, year=year, level=level, limit=30):
         with st.container(border=True):
             relation = "（同一发布机关）" if p.relation == "own" else ""
             st.markdown(

@@ -1,0 +1,262 @@
+"""The one API under the CLI and the UI: every question either asks of the store, answered the same way.
+
+``Library(db)`` opens a store; the search backend (the embedded store, or Elasticsearch when
+``NIANBAO_BACKEND=elasticsearch``) is chosen once, here, so the CLI and the UI always give the same answer.
+Answers are the plain dataclasses and dicts of the modules that compute them.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TextIO
+
+from indexer.errors import NianbaoError
+
+
+@dataclass
+class ReportView:
+    """One report as its page shows it: the stored model, the normalized text and the entity mentions."""
+
+    uid: str
+    model: dict[str, Any]
+    text: str
+    mentions: list[tuple[str, str, int, int, str]]  # (kind, canonical, start, end, attrs JSON)
+
+
+class Library:
+    """The store at ``db`` (default ``data/nianbao.db``, or ``NIANBAO_DB``) and the configured backend."""
+
+    def __init__(self, db: str | Path | None = None, backend: str | None = None) -> None:
+        from indexer.store import default_db_path
+
+        self.db = Path(db) if db else default_db_path()
+        self.backend_name = (backend or os.environ.get("NIANBAO_BACKEND") or "sqlite").lower()
+        if self.backend_name not in ("sqlite", "elasticsearch"):
+            raise NianbaoError(f"unknown backend '{self.backend_name}': NIANBAO_BACKEND is sqlite or elasticsearch")
+
+    # ------------------------------------------------------------ connections
+
+    @cached_property
+    def conn(self) -> sqlite3.Connection:
+        """A read-only connection (WAL: it sees each write as it commits)."""
+        from indexer.store import connect
+
+        return connect(self.db, readonly=True)
+
+    def _writable(self) -> sqlite3.Connection:
+        from indexer.store import connect
+
+        return connect(self.db)
+
+    @cached_property
+    def searcher(self) -> Any:
+        from indexer.search import open_backend
+
+        return open_backend(self.db, self.backend_name)
+
+    @cached_property
+    def cluster(self) -> Any:
+        """The Elasticsearch backend when it is the configured one: entity and problem counts come from it."""
+        return self.searcher if self.backend_name == "elasticsearch" else None
+
+    def exists(self) -> bool:
+        return self.db.exists()
+
+    # ------------------------------------------------------------ the corpus
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        workers: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> Any:
+        from indexer.ingest import ingest
+
+        return ingest(paths, db=self.db, workers=workers, progress=progress, names=names)
+
+    def reindex_cluster(self) -> Any:
+        """Elasticsearch: a new index from the store, the alias moved when it is complete."""
+        from indexer.search.elastic import EsConfig, connect_es, reindex
+
+        return reindex(connect_es(EsConfig.from_env()), self.conn)
+
+    def reports(self, **filters: Any) -> list[Any]:
+        from indexer.corpus import list_reports
+
+        return list_reports(self.conn, **filters)
+
+    def remove(self, uids: list[str]) -> list[str]:
+        from indexer.corpus import remove
+
+        conn = self._writable()
+        try:
+            return remove(conn, uids)
+        finally:
+            conn.close()
+
+    def prune(self, dry_run: bool = False) -> Any:
+        from indexer.corpus import prune
+
+        conn = self._writable()
+        try:
+            return prune(conn, dry_run=dry_run)
+        finally:
+            conn.close()
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+    def values(self, column: str) -> list[Any]:
+        """The distinct provinces, cities, counties, levels or years of the reports (for the pickers)."""
+        if column not in ("province", "city", "county", "level", "year"):
+            raise NianbaoError(f"no report field '{column}'")
+        order = "DESC" if column == "year" else ""
+        sql = f"SELECT DISTINCT {column} FROM reports WHERE {column} IS NOT NULL ORDER BY 1 {order}"
+        return [v for (v,) in self.conn.execute(sql)]
+
+    # ------------------------------------------------------------ one report
+
+    def report(self, uid: str) -> ReportView:
+        from indexer.corpus import report_row_id
+        from indexer.store import load_model
+
+        report_id = report_row_id(self.conn, uid)
+        text = self.conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        mentions = [
+            (k, c, s, e, a)
+            for k, c, s, e, a in self.conn.execute(
+                "SELECT kind, canonical, start, end, attrs FROM mentions WHERE report_id = ? ORDER BY start",
+                (report_id,),
+            )
+        ]
+        return ReportView(uid, load_model(self.conn, report_id), text, mentions)
+
+    def report_titles(self, contains: str = "", wanted: str | None = None, limit: int = 300) -> dict[str, str]:
+        """At most ``limit`` reports whose title contains ``contains`` (newest first), and the one wanted:
+        id → title."""
+        rows = self.conn.execute(
+            "SELECT uid, title FROM reports WHERE (? = '' OR title LIKE '%' || ? || '%') OR uid = ?"
+            " ORDER BY uid = ? DESC, year DESC, title LIMIT ?",
+            (contains, contains, wanted or "", wanted or "", limit),
+        )
+        return {uid: title for uid, title in rows}
+
+    def publisher_reports(self, publisher: str) -> list[tuple[str, str | None]]:
+        """(id, title) of one publisher's reports by year."""
+        sql = "SELECT uid, title FROM reports WHERE publisher = ? ORDER BY year"
+        return [tuple(r) for r in self.conn.execute(sql, (publisher,))]
+
+    # ------------------------------------------------------------ search and tables
+
+    def search(self, query: Any) -> Any:
+        return self.searcher.search(query)
+
+    def long_table(self, out: TextIO) -> int:
+        """Every report's table cells and checks in long form (CSV); returns the lines written."""
+        from indexer.tables_export import write_long_csv
+
+        return write_long_csv(self.conn, out)
+
+    def cells(self, wanted: list[tuple[str, str, str]]) -> list[tuple]:
+        """(report id, title, province, city, county, level, year, table, row, column, value) of the cells
+        named (table, row, column)."""
+        import json
+
+        sql = (
+            "SELECT r.uid, r.title, r.province, r.city, r.county, r.level, r.year, c.tbl, c.row, c.col, c.value"
+            " FROM json_each(?) w JOIN table_cells c ON c.tbl = w.value ->> 0 AND c.row = w.value ->> 1"
+            " AND c.col = w.value ->> 2 JOIN reports r ON r.id = c.report_id"
+        )
+        return [tuple(r) for r in self.conn.execute(sql, (json.dumps(wanted, ensure_ascii=False),))]
+
+    def failing_checks(self, prefixes: tuple[str, ...], limit: int = 200) -> list[tuple[str, str | None, str, str]]:
+        """(report id, title, check, detail) of the failing checks whose names start with a prefix."""
+        like = " OR ".join("k.check_id LIKE ?" for _ in prefixes)
+        sql = (
+            "SELECT r.uid, r.title, k.check_id, k.detail FROM checks k JOIN reports r ON r.id = k.report_id"
+            f" WHERE k.ok = 0 AND ({like}) ORDER BY r.year DESC LIMIT ?"
+        )
+        return [tuple(r) for r in self.conn.execute(sql, (*(p + "%" for p in prefixes), limit))]
+
+    # ------------------------------------------------------------ entities and the graph
+
+    def cites(self, name: str, limit: int = 50) -> Any:
+        from graph.queries import cites
+
+        return cites(self.conn, name, limit, self.cluster)
+
+    def practice(self, name: str, limit: int = 50) -> Any:
+        from graph.queries import practice
+
+        return practice(self.conn, name, limit, self.cluster)
+
+    def entity(self, name: str) -> dict[str, Any]:
+        from graph.queries import entity
+
+        return entity(self.conn, name)
+
+    def entity_names(self, kind: str, limit: int = 5000) -> list[str]:
+        """Canonical names of one kind of entity, most reported first."""
+        sql = "SELECT canonical FROM entities WHERE kind = ? ORDER BY reports DESC LIMIT ?"
+        return [c for (c,) in self.conn.execute(sql, (kind, limit))]
+
+    def similar(self, region: str, limit: int = 20) -> list[dict[str, Any]]:
+        from graph.queries import similar
+
+        return similar(self.conn, region, limit)
+
+    def graph(self, types: Iterable[str] | None = None) -> Any:
+        from graph.build import build_graph
+
+        return build_graph(self.conn, types)
+
+    def neighbourhood(self, node: str, kinds: set[str], cap: int = 25) -> Any:
+        from graph.ego import neighbourhood
+
+        return neighbourhood(self.conn, node, kinds, cap)
+
+    # ------------------------------------------------------------ problems and fixes
+
+    def problems(self, province: str | None = None, year: int | None = None, examples: int = 3) -> list[dict]:
+        from graph.problems import problem_ranking
+
+        return problem_ranking(self.conn, province, year, examples=examples, cluster=self.cluster)
+
+    def region_items(self, region: str) -> list[dict[str, Any]]:
+        from graph.problems import region_items
+
+        return region_items(self.conn, region)
+
+    def recurrence(self, publisher: str) -> list[dict[str, Any]]:
+        from graph.problems import recurrence
+
+        return recurrence(self.conn, publisher)
+
+    def clusters(self, province: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+        from graph.problems import clusters
+
+        return clusters(self.conn, province=province, year=year)
+
+    # ------------------------------------------------------------ copied content
+
+    def copies(self, minimum: float = 0.8, kind: str | None = None, **filters: Any) -> list[Any]:
+        from indexer.copies import copy_pairs
+
+        return copy_pairs(self.conn, minimum, kind, **filters)
+
+    def report_copies(self, uid: str) -> dict[str, dict[str, Any]]:
+        from indexer.copies import report_copies
+        from indexer.corpus import report_row_id
+
+        return report_copies(self.conn, report_row_id(self.conn, uid))
+
+    def most_copied(self, minimum: float = 0.8, **filters: Any) -> list[tuple[str, int, int]]:
+        from indexer.copies import most_copied
+
+        return most_copied(self.conn, minimum, **filters)
