@@ -296,15 +296,10 @@ def shared_passages(a: str, b: str, limit: int = 5) -> list[tuple[int, int, int]
     return [(m.a, m.b, m.size) for m in sorted(blocks, key=lambda m: -m.size)[:limit]]
 
 
-def similarity(conn: sqlite3.Connection, report_id: int, other_id: int, kind: str) -> float | None:
-    """The similarity of one section kind of two stored reports, computed now (None: a side has too little
-    prose of that kind)."""
-    common = common_shingles(conn)
-    sides = []
-    for rid in (report_id, other_id):
-        body = stored_prose(conn, rid).get(kind, "")
-        sides.append(np.setdiff1d(_hash32(shingle_hashes(body)), common.get(kind, _EMPTY), assume_unique=True))
-    if min(len(s) for s in sides) < MIN_SHINGLES:
+def _similarity(text: str, other_text: str, common: np.ndarray) -> float | None:
+    """The similarity of two sections' prose without the template's 5-grams (None: a side has too little)."""
+    sides = [np.setdiff1d(_hash32(shingle_hashes(t)), common, assume_unique=True) for t in (text, other_text)]
+    if min(len(side) for side in sides) < MIN_SHINGLES:
         return None
     return jaccard(*sides)
 
@@ -325,12 +320,10 @@ class SectionMatch:
 
 
 def section_match(
-    conn: sqlite3.Connection, report_id: int, other_id: int, kind: str, score: float | None
+    conn: sqlite3.Connection, other_id: int, kind: str, score: float | None, text: str, other_text: str
 ) -> SectionMatch:
-    """A section beside another report's, with the passages they share."""
+    """A section's prose beside another report's, with the passages they share."""
     other = conn.execute("SELECT uid, title, publisher, year FROM reports WHERE id = ?", (other_id,)).fetchone()
-    text = stored_prose(conn, report_id).get(kind, "")
-    other_text = stored_prose(conn, other_id).get(kind, "")
     return SectionMatch(
         kind=kind,
         other_uid=other[0],
@@ -354,13 +347,15 @@ def report_copies(conn: sqlite3.Connection, report_id: int) -> dict[str, dict[st
             "SELECT id FROM reports WHERE publisher = ? AND year < ? ORDER BY year DESC LIMIT 1", (publisher, year)
         ).fetchone()
         previous = row[0] if row else None
+    mine = stored_prose(conn, report_id)
+    last_year = stored_prose(conn, previous) if previous is not None else {}
+    common = common_shingles(conn) if last_year else {}
     out: dict[str, dict[str, SectionMatch | None]] = {}
-    for kind in stored_prose(conn, report_id):
+    for kind, text in mine.items():
         entry: dict[str, SectionMatch | None] = {"previous": None, "closest": None}
-        if previous is not None and kind in stored_prose(conn, previous):
-            entry["previous"] = section_match(
-                conn, report_id, previous, kind, similarity(conn, report_id, previous, kind)
-            )
+        if kind in last_year:
+            score = _similarity(text, last_year[kind], common.get(kind, _EMPTY))
+            entry["previous"] = section_match(conn, previous, kind, score, text, last_year[kind])
         closest = conn.execute(
             "SELECT other_id, similarity FROM copies WHERE report_id = ? AND kind = ? AND relation = 'other'"
             " UNION ALL SELECT c.report_id, c.similarity FROM copies c JOIN reports r ON r.id = c.report_id"
@@ -369,7 +364,8 @@ def report_copies(conn: sqlite3.Connection, report_id: int) -> dict[str, dict[st
             (report_id, kind, report_id, kind, year),
         ).fetchone()
         if closest:
-            entry["closest"] = section_match(conn, report_id, closest[0], kind, closest[1])
+            other_text = stored_prose(conn, closest[0]).get(kind, "")
+            entry["closest"] = section_match(conn, closest[0], kind, closest[1], text, other_text)
         out[kind] = entry
     return out
 
