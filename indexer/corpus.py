@@ -24,6 +24,7 @@ from indexer.store import (
     SourceFile,
     delete_report_row,
     transaction,
+    unpack_model,
     write_report,
 )
 
@@ -154,7 +155,7 @@ def _place_beside(
     conn: sqlite3.Connection, prepared: PreparedReport, current: sqlite3.Row, index: IndexBatch, updated: bool
 ) -> Outcome:
     source, uid = prepared.source, prepared.uid
-    model, new_model = _model(current["model"]), prepared.model()
+    model, new_model = unpack_model(current["model"]), prepared.model()
     text, new_text = current["text"], prepared.row["text"]
     if current["text_sha"] == prepared.row["text_sha"] or same_version(text, model, new_text, new_model):
         _add_source(conn, source, uid, None, prepared)
@@ -168,7 +169,7 @@ def _place_beside(
     for version_id, v_text, v_model in conn.execute(
         "SELECT id, text, model FROM versions WHERE uid = ?", (uid,)
     ).fetchall():
-        if same_version(v_text, _model(v_model), new_text, new_model):
+        if same_version(v_text, unpack_model(v_model), new_text, new_model):
             _add_source(conn, source, uid, version_id, prepared)
             return Outcome("attached", source.location, uid, "another source of a superseded version")
     if source.mtime >= current["mtime"]:
@@ -180,10 +181,6 @@ def _place_beside(
     version_id = _archive(conn, uid, {**prepared.row, "path": source.location}, new_model, text, model)
     _add_source(conn, source, uid, version_id, prepared)
     return Outcome("version", source.location, uid, f"an older version than {current['path']}, kept as superseded")
-
-
-def _model(blob: bytes) -> dict[str, Any]:
-    return json.loads(zlib.decompress(blob))
 
 
 def _better_primary(conn: sqlite3.Connection, uid: str, current: sqlite3.Row, prepared: PreparedReport) -> bool:
@@ -326,7 +323,7 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
     for rid, path, sha, fmt, text, blob, original in conn.execute(
         "SELECT id, path, sha256, format, text, model, original FROM reports ORDER BY id"
     ).fetchall():
-        model = _model(blob)
+        model = unpack_model(blob)
         fingerprint = text_sha(text)
         uid = report_uid(model.get("publisher"), model.get("year"), fingerprint)
         try:

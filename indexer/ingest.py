@@ -76,15 +76,6 @@ class IngestSummary:
         return [Failure(o.location, o.detail) for o in self.outcomes if o.status == "failed"]
 
     @property
-    def skipped(self) -> list[str]:
-        return [o.location for o in self.outcomes if o.status == "skipped"]
-
-    @property
-    def statuses(self) -> dict[str, str]:
-        """location → status of its last outcome."""
-        return {o.location: o.status for o in self.outcomes}
-
-    @property
     def mb_per_second(self) -> float:
         return self.bytes / 1e6 / self.seconds if self.seconds else 0.0
 

@@ -513,7 +513,7 @@ class PreparedReport:
         return self.source.location
 
     def model(self) -> dict[str, Any]:
-        return json.loads(zlib.decompress(self.row["model"]))
+        return unpack_model(self.row["model"])
 
     @property
     def columns(self) -> list[str]:
@@ -1025,7 +1025,12 @@ def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
     row = conn.execute("SELECT model FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         raise NianbaoError(f"no report with id {report_id}")
-    return json.loads(zlib.decompress(row[0]))
+    return unpack_model(row[0])
+
+
+def unpack_model(blob: bytes) -> dict[str, Any]:
+    """A stored model (zlib-compressed JSON) as a dict."""
+    return json.loads(zlib.decompress(blob))
 
 
 def original_text(conn: sqlite3.Connection, report_id: int) -> str:
