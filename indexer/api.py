@@ -98,7 +98,7 @@ class Library:
         try:
             return remove(conn, uids)
         finally:
-            conn.close()
+            self._follow(conn)
 
     def prune(self, dry_run: bool = False) -> Any:
         from indexer.corpus import prune
@@ -106,6 +106,43 @@ class Library:
         conn = self._writable()
         try:
             return prune(conn, dry_run=dry_run)
+        finally:
+            self._follow(conn)
+
+    def _follow(self, conn: sqlite3.Connection) -> None:
+        """After a change of the store: the embedded index takes it in (when an ingest holds the index,
+        that ingest does), and the connection closes."""
+        from indexer.search.sync import IndexSync
+
+        try:
+            try:
+                sync = IndexSync(conn, self.db)
+            except ValueError:
+                return
+            try:
+                sync.apply({})
+            finally:
+                sync.close(wait=False)
+        finally:
+            conn.close()
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> Any:
+        """Rebuild the configured backend's index from the store: the embedded index (returns the reports
+        indexed), or a new Elasticsearch index (returns its ``IndexReport``)."""
+        if self.backend_name == "elasticsearch":
+            return self.reindex_cluster()
+        from indexer.search.sync import IndexSync
+
+        conn = self._writable()
+        try:
+            try:
+                sync = IndexSync(conn, self.db)
+            except ValueError:
+                raise NianbaoError("an ingest is writing to this index; run reindex after it", self.db) from None
+            try:
+                return sync.rebuild(progress)
+            finally:
+                sync.close()
         finally:
             conn.close()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
@@ -217,8 +218,8 @@ def _years(value: str | None) -> tuple[int | None, int | None]:
         raise NianbaoError(f"--year takes a year or a range such as 2019-2021, not '{value}'") from None
 
 
-@main.command()
-@click.argument("query", default="")
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1)
 @click.option("--exact", is_flag=True, help="Exact substring match instead of ranked words.")
 @click.option("--province")
 @click.option("--city")
@@ -233,14 +234,24 @@ def _years(value: str | None) -> tuple[int | None, int | None]:
 @_DB
 @_user_errors
 def search(
-    query: str, exact: bool, years: str | None, limit: int, page: int, as_json: bool, db: str | None, **filters: Any
+    query: tuple[str, ...],
+    exact: bool,
+    years: str | None,
+    limit: int,
+    page: int,
+    as_json: bool,
+    db: str | None,
+    **filters: Any,
 ) -> None:
-    """Search the ingested reports (ranked by default, --exact for substring matches)."""
+    """Search the ingested reports (ranked by default, --exact for substring matches).
+
+    A space means AND; OR, -word or NOT word, "a phrase" and (parentheses) work as in the README.
+    """
     from indexer.search import SearchQuery
 
     year_from, year_to = _years(years)
     q = SearchQuery(
-        text=query,
+        text=" ".join(query),
         mode="exact" if exact else "ranked",
         year_from=year_from,
         year_to=year_to,
@@ -347,6 +358,41 @@ def remove(report_ids: tuple[str, ...], db: str | None) -> None:
     """Remove reports by id, in one transaction (nothing is removed if an id is unknown)."""
     for title in Library(db).remove(list(report_ids)):
         click.echo(f"已删除: {title}")
+
+
+@main.command()
+@_DB
+@click.option(
+    "--backend",
+    type=click.Choice(["sqlite", "elasticsearch"]),
+    envvar="NIANBAO_BACKEND",
+    default="sqlite",
+    help="The index to rebuild: the embedded one (default) or Elasticsearch's (NIANBAO_ES_URL).",
+)
+@_user_errors
+def reindex(db: str | None, backend: str) -> None:
+    """Rebuild the search index from the store (the store is not changed)."""
+    from tqdm import tqdm
+
+    library = Library(db, backend)
+    if not library.exists():
+        raise NianbaoError("no store here yet; run `nianbao ingest` first", library.db)
+    if backend == "elasticsearch":
+        report = library.reindex()
+        click.echo(f"Elasticsearch: {report.indexed}/{report.expected} 写入 {report.index} ({report.seconds:.1f} s)")
+        if report.failed:
+            sys.exit(2)
+        return
+    bar = tqdm(total=0, unit="份", desc="索引", disable=None, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    started = time.perf_counter()
+    n = library.reindex(progress)
+    bar.close()
+    click.echo(f"已重建索引: {n} 份报告 ({time.perf_counter() - started:.1f} s)")
 
 
 @main.command()

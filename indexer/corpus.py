@@ -19,9 +19,9 @@ from typing import Any
 from indexer.errors import NianbaoError
 from indexer.identity import same_version, source_rank, version_differences
 from indexer.store import (
-    IndexBatch,
     PreparedReport,
     SourceFile,
+    WriteBatch,
     delete_report_row,
     transaction,
     unpack_model,
@@ -94,15 +94,15 @@ def _release_location(conn: sqlite3.Connection, source: SourceFile) -> set[str]:
     return {r[1] for r in rows}
 
 
-def _drop_sourceless(conn: sqlite3.Connection, uids: set[str], index: IndexBatch) -> None:
+def _drop_sourceless(conn: sqlite3.Connection, uids: set[str], batch: WriteBatch) -> None:
     """Remove the reports none of whose versions has a source left."""
     for uid in uids:
         if conn.execute("SELECT 1 FROM sources WHERE uid = ? LIMIT 1", (uid,)).fetchone() is None:
-            remove_report(conn, uid, index)
+            remove_report(conn, uid, batch)
 
 
 def place_known(
-    conn: sqlite3.Connection, source: SourceFile, stored: list[KnownSource], index: IndexBatch, holds: Any
+    conn: sqlite3.Connection, source: SourceFile, stored: list[KnownSource], batch: WriteBatch, holds: Any
 ) -> Outcome:
     """A file whose bytes are a stored source's: unchanged, moved (its old location no longer holds them:
     ``holds(location, sha256)`` says), or another source of the same report. Nothing is parsed."""
@@ -128,11 +128,11 @@ def place_known(
         first = stored[0]
         _add_source(conn, source, first.uid, first.version_id, None)
         outcome = Outcome("attached", source.location, first.uid, f"the same file as {first.location}")
-    _drop_sourceless(conn, stale - {outcome.uid}, index)
+    _drop_sourceless(conn, stale - {outcome.uid}, batch)
     return outcome
 
 
-def place(conn: sqlite3.Connection, prepared: PreparedReport, index: IndexBatch) -> Outcome:
+def place(conn: sqlite3.Connection, prepared: PreparedReport, batch: WriteBatch) -> Outcome:
     """Store a parsed file as a new report, another source of a stored version (re-parsed from it when it
     is the better primary), or a new version; in the caller's transaction."""
     source, uid = prepared.source, prepared.uid
@@ -142,17 +142,17 @@ def place(conn: sqlite3.Connection, prepared: PreparedReport, index: IndexBatch)
         "SELECT id, text_sha, text, model, path, sha256, format, mtime FROM reports WHERE uid = ?", (uid,)
     ).fetchone()
     if current is None:
-        write_report(conn, prepared, index, None)
+        write_report(conn, prepared, batch, None)
         _add_source(conn, source, uid, None, prepared)
         outcome = Outcome("new", source.location, uid)
     else:
-        outcome = _place_beside(conn, prepared, current, index, updated=uid in stale)
-    _drop_sourceless(conn, stale - {uid}, index)
+        outcome = _place_beside(conn, prepared, current, batch, updated=uid in stale)
+    _drop_sourceless(conn, stale - {uid}, batch)
     return outcome
 
 
 def _place_beside(
-    conn: sqlite3.Connection, prepared: PreparedReport, current: sqlite3.Row, index: IndexBatch, updated: bool
+    conn: sqlite3.Connection, prepared: PreparedReport, current: sqlite3.Row, batch: WriteBatch, updated: bool
 ) -> Outcome:
     source, uid = prepared.source, prepared.uid
     model, new_model = unpack_model(current["model"]), prepared.model()
@@ -161,7 +161,7 @@ def _place_beside(
         _add_source(conn, source, uid, None, prepared)
         if _better_primary(conn, uid, current, prepared):
             prepared.row["mtime"] = current["mtime"]  # the version keeps its age
-            write_report(conn, prepared, index, current["id"])
+            write_report(conn, prepared, batch, current["id"])
             detail = f"now the primary source (was {current['path']})"
         else:
             detail = f"another source of {current['path']}"
@@ -175,7 +175,7 @@ def _place_beside(
     if source.mtime >= current["mtime"]:
         version_id = _archive(conn, uid, dict(current), model, new_text, new_model)
         conn.execute("UPDATE sources SET version_id = ? WHERE uid = ? AND version_id IS NULL", (version_id, uid))
-        write_report(conn, prepared, index, current["id"])
+        write_report(conn, prepared, batch, current["id"])
         _add_source(conn, source, uid, None, prepared)
         return Outcome("version", source.location, uid, f"supersedes the version of {current['path']}")
     version_id = _archive(conn, uid, {**prepared.row, "path": source.location}, new_model, text, model)
@@ -236,12 +236,12 @@ def _archive(
     return cur.lastrowid
 
 
-def remove_report(conn: sqlite3.Connection, uid: str, index: IndexBatch) -> None:
+def remove_report(conn: sqlite3.Connection, uid: str, batch: WriteBatch) -> None:
     """Take a report out: its row and index entries, its versions and its sources (in the caller's
     transaction)."""
     row = conn.execute("SELECT id FROM reports WHERE uid = ?", (uid,)).fetchone()
     if row is not None:
-        delete_report_row(conn, row[0], index)
+        delete_report_row(conn, row[0], batch)
     conn.execute("DELETE FROM versions WHERE uid = ?", (uid,))
     conn.execute("DELETE FROM sources WHERE uid = ?", (uid,))
 
@@ -260,11 +260,11 @@ def remove(conn: sqlite3.Connection, uids: list[str]) -> list[str]:
         report_row_id(conn, uid)
     titles = []
     with transaction(conn):
-        index = IndexBatch(conn)
+        batch = WriteBatch()
         for uid in dict.fromkeys(u.strip() for u in uids):
             titles.append(conn.execute("SELECT title FROM reports WHERE uid = ?", (uid,)).fetchone()[0] or uid)
-            remove_report(conn, uid, index)
-        index.write(conn)
+            remove_report(conn, uid, batch)
+        batch.finish(conn)
     return titles
 
 
@@ -297,11 +297,11 @@ def prune(conn: sqlite3.Connection, dry_run: bool = False) -> PruneResult:
     if dry_run or not dead:
         return result
     with transaction(conn):
-        index = IndexBatch(conn)
+        batch = WriteBatch()
         conn.executemany("DELETE FROM sources WHERE id = ?", [(sid,) for sid in dead_ids])
         for uid, _ in result.removed:
-            remove_report(conn, uid, index)
-        index.write(conn)
+            remove_report(conn, uid, batch)
+        batch.finish(conn)
     return result
 
 
@@ -317,7 +317,7 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
 
     if "uid" in [r[1] for r in conn.execute("PRAGMA table_info(reports)")]:
         return  # the reports table has this schema's layout already
-    index = IndexBatch(conn)
+    batch = WriteBatch()
     kept: dict[str, dict[str, Any]] = {}
     sources: list[tuple] = []
     for rid, path, sha, fmt, text, blob, original in conn.execute(
@@ -336,7 +336,7 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
         source.append(sum(1 for c in model.get("consistency") or [] if c["ok"] is False))
         current = kept.get(uid)
         if current is not None and same_version(current["text"], current["parsed"], text, model):
-            delete_report_row(conn, rid, index)
+            delete_report_row(conn, rid, batch)
         elif current is not None:
             older, newer = (row, current) if mtime < current["mtime"] else (current, row)
             version_id = _archive(conn, uid, older, older["parsed"], newer["text"], newer["parsed"])
@@ -344,12 +344,12 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
                 if s[0] == uid and s[1] is None and s[3] == older["path"]:
                     s[1] = version_id
             source[1] = version_id if older is row else None
-            delete_report_row(conn, older["id"], index)
+            delete_report_row(conn, older["id"], batch)
             kept[uid] = newer
         else:
             kept[uid] = row
         sources.append(source)
-    index.write(conn)
+    batch.finish(conn)
     for name in [
         r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reports'")
     ]:

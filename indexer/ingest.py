@@ -27,19 +27,20 @@ from indexer.copies import refresh_pending
 from indexer.corpus import Outcome, file_holds, known_sources, place, place_known
 from indexer.errors import NianbaoError
 from indexer.read import SUPPORTED_EXTENSIONS, read_report
+from indexer.search.embedded import index_path
+from indexer.search.sync import IndexSync
 from indexer.store import (
-    IndexBatch,
     PreparedReport,
     SourceFile,
+    WriteBatch,
     connect,
     default_db_path,
-    merge_postings,
     prepare,
     record_failure,
     transaction,
 )
 
-_BATCH = 256  # reports per transaction: fewer commits and FTS5 segment merges
+_BATCH = 256  # reports per transaction and index commit
 _IN_FLIGHT = 2 * _BATCH  # prepared reports at most between the workers and the writer
 
 
@@ -173,14 +174,41 @@ def ingest(
     (``interrupted``); the next run completes the rest.
     """
     start = time.perf_counter()
-    conn = connect(db)
-    # A bulk writer: a large page cache for the FTS5 merges, and WAL checkpoints only now and then.
-    conn.execute("PRAGMA cache_size=-262144")
+    own = Path(db or default_db_path()).resolve()
+    conn = connect(own)
+    # A bulk writer: WAL checkpoints only now and then.
     conn.execute("PRAGMA wal_autocheckpoint=20000")
+    try:
+        index = IndexSync(conn, own)
+    except ValueError:
+        conn.close()
+        raise NianbaoError("another ingest is writing to this store; wait for it to finish", own) from None
+    try:
+        return _ingest(conn, index, paths, own, workers, progress, names, start)
+    finally:
+        try:
+            index.apply({})  # what an interruption left queued
+        finally:
+            index.close()
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+
+
+def _ingest(
+    conn: sqlite3.Connection,
+    index: IndexSync,
+    paths: Iterable[str | Path],
+    own: Path,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+    names: dict[str, str] | None,
+    start: float,
+) -> IngestSummary:
+    index.catch_up()  # what an earlier process left undone, before anything new
     summary = IngestSummary()
     found, skipped = discover(paths)
-    own = Path(db or default_db_path()).resolve()
-    skipped = [p for p in skipped if not str(p).startswith(str(own))]  # the store's own files, in the folder
+    mine = (str(own), str(index_path(own)) + os.sep)  # the store's own files and its index, in the folder
+    skipped = [p for p in skipped if not str(p).startswith(mine)]
     summary.outcomes += [Outcome("skipped", str(p), detail=f"unsupported file type '{p.suffix}'") for p in skipped]
     uploads = {str(Path(k).resolve()): v for k, v in (names or {}).items()}
     sources, hashes = [], {}
@@ -195,7 +223,7 @@ def ingest(
         mtime = time.time() if origin == "upload" else stat.st_mtime
         sources.append(SourceFile(origin, location, sha, stat.st_size, mtime, str(f)))
         hashes[str(f)] = sha
-    jobs = _place_known_files(conn, sources, hashes, summary)
+    jobs = _place_known_files(conn, index, sources, hashes, summary)
     # Files with the same bytes in one run: the first is parsed, the others then placed as known bytes.
     first: dict[str, SourceFile] = {}
     for job in jobs:
@@ -209,25 +237,26 @@ def ingest(
             batch.append(item)
             done += 1
             if len(batch) >= _BATCH:
-                _write_batch(conn, batch, summary)
+                _write_batch(conn, index, batch, summary)
                 batch = []
             if progress:
                 progress(done, len(jobs))
-        _write_batch(conn, batch, summary)
-        _place_known_files(conn, repeated, hashes, summary)
+        _write_batch(conn, index, batch, summary)
+        _place_known_files(conn, index, repeated, hashes, summary)
     except KeyboardInterrupt:
         summary.interrupted = True
     with transaction(conn):
         refresh_pending(conn)
-    merge_postings(conn)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
     summary.seconds = time.perf_counter() - start
     return summary
 
 
 def _place_known_files(
-    conn: sqlite3.Connection, sources: list[SourceFile], hashes: dict[str, str], summary: IngestSummary
+    conn: sqlite3.Connection,
+    index: IndexSync,
+    sources: list[SourceFile],
+    hashes: dict[str, str],
+    summary: IngestSummary,
 ) -> list[SourceFile]:
     """Place the files whose bytes are stored already (one transaction); returns the files to parse."""
     known = known_sources(conn)
@@ -237,30 +266,33 @@ def _place_known_files(
 
     jobs = []
     with transaction(conn):
-        index = IndexBatch(conn)
+        batch = WriteBatch()
         for source in sources:
             if source.sha256 in known:
-                summary.outcomes.append(place_known(conn, source, known[source.sha256], index, holds))
+                summary.outcomes.append(place_known(conn, source, known[source.sha256], batch, holds))
             else:
                 jobs.append(source)
-        index.write(conn)
+        batch.finish(conn)
+    index.apply(batch.reports)
     return jobs
 
 
-def _write_batch(conn: sqlite3.Connection, batch: list[PreparedReport | Outcome], summary: IngestSummary) -> None:
-    """Place a batch of parsed files in one transaction."""
-    if not batch:
+def _write_batch(
+    conn: sqlite3.Connection, index: IndexSync, items: list[PreparedReport | Outcome], summary: IngestSummary
+) -> None:
+    """Place a batch of parsed files in one transaction, then index what it changed."""
+    if not items:
         return
     with transaction(conn):
-        index = IndexBatch(conn)
-        for item in batch:
+        batch = WriteBatch()
+        for item in items:
             if isinstance(item, Outcome):
                 summary.outcomes.append(item)
                 record_failure(conn, item.location, None, item.detail)
                 continue
             conn.execute("SAVEPOINT one_report")
             try:
-                outcome = place(conn, item, index)
+                outcome = place(conn, item, batch)
             except sqlite3.Error as exc:
                 conn.execute("ROLLBACK TO one_report")
                 outcome = Outcome("failed", item.path, detail=f"could not be stored: {exc}")
@@ -270,4 +302,5 @@ def _write_batch(conn: sqlite3.Connection, batch: list[PreparedReport | Outcome]
             if outcome.status != "failed":
                 summary.parsed += 1
                 summary.bytes += item.source.size
-        index.write(conn)
+        batch.finish(conn)
+    index.apply(batch.reports)

@@ -9,10 +9,8 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from builders import with_changed_cell
 
-from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.store import SCHEMA_VERSION, connect
@@ -134,13 +132,10 @@ def test_totals_hold_when_a_report_is_replaced_in_the_transaction_that_added_it(
             backend = SqliteBackend(store)
             for mode in ("exact", "ranked"):
                 result = backend.search(SearchQuery(needle, mode=mode, per_page=10))
-                hits.append([(h.path, round(h.score, 9)) for h in result.hits])
+                hits.append({h.path for h in result.hits})
+            assert backend.index.searcher().num_docs == 5  # the replaced versions are out of the index
             backend.close()
         assert hits[:2] == hits[2:] and hits[0]
-    check = sqlite3.connect(db)
-    check.execute("INSERT INTO fts_trigram (fts_trigram) VALUES ('integrity-check')")
-    check.execute("INSERT INTO fts_bigram (fts_bigram) VALUES ('integrity-check')")
-    check.close()
 
 
 def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
@@ -155,9 +150,7 @@ def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
 
-    with pytest.raises(NianbaoError, match="nianbao ingest"):
-        connect(db, readonly=True)
-    connect(db).close()
+    connect(db, readonly=True).close()  # a reader upgrades an older store once
     assert _snapshot(db) == expected
     schema = connect(db, readonly=True).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
     assert schema == SCHEMA_VERSION

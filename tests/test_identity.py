@@ -21,6 +21,7 @@ from indexer.corpus import list_reports, prune, remove
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
+from indexer.search.embedded import index_path
 from indexer.store import connect
 from indexer.tables_export import write_long_csv
 
@@ -275,7 +276,8 @@ def test_a_schema_7_store_is_upgraded_to_one_report_per_publisher_and_year(
     _schema_7_store(everything, db, monkeypatch)
 
     conn = connect(db)
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "8"
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "9"
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name IN ('word_postings', 'fts_trigram')").fetchall()
     entries = {e.uid: e.to_json() for e in list_reports(conn)}
     expected = {e["uid"]: e for e in _entries(reference)}
     assert set(entries) == set(expected)
@@ -296,11 +298,11 @@ def _schema_7_store(files: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch
     report), no stable ids, sources, versions, signatures or copies."""
     from itertools import count
 
-    import indexer.store
+    import indexer.store.reports
 
     rows = count()
     with monkeypatch.context() as m:
-        m.setattr(indexer.store, "report_uid", lambda *_: f"row{next(rows)}")
+        m.setattr(indexer.store.reports, "report_uid", lambda *_: f"row{next(rows)}")
         for f in files:  # one at a time: the copy's bytes are new to a store keyed by path
             conn = connect(db)
             conn.execute("DELETE FROM sources")
@@ -317,7 +319,13 @@ def _schema_7_store(files: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch
         f" INSERT INTO reports (id, path, {kept}) SELECT id, path, {kept} FROM reports_8;"
         " DROP TABLE reports_8;"
         " DROP TABLE sources; DROP TABLE versions; DROP TABLE section_signatures; DROP TABLE copies;"
+        " DROP TABLE index_queue; DELETE FROM meta WHERE key = 'index_token';"
+        # Schema 7's own search tables (schema 9 drops them; the index is built from the stored text).
+        " CREATE TABLE word_postings (batch INTEGER, term TEXT, entries BLOB);"
+        " CREATE VIRTUAL TABLE fts_trigram USING fts5(text, content='', tokenize='trigram');"
+        " INSERT INTO meta VALUES ('segmentation', 'rjieba:v1:x'), ('phrases', 'x');"
         " UPDATE meta SET value = '7' WHERE key = 'schema';"
     )
+    shutil.rmtree(index_path(db))
     assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == len(files)
     conn.close()

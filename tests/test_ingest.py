@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import math
+import json
 import shutil
 import signal
 import sqlite3
@@ -10,18 +10,17 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 from builders import distinct_reports
 
 from indexer import ingest as ingest_module
-from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
-from indexer.store import COLUMNS, SourceFile, connect, merge_postings, stored_columns, unpack_postings
+from indexer.search import sync as sync_module
+from indexer.search.embedded import index_path
+from indexer.store import SourceFile
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -129,34 +128,100 @@ def _ingest_until(folder: Path, db: Path, reports: int, stop: signal.Signals) ->
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
-def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(tmp_path: Path) -> None:
+def _answers(db: Path, needles: list[str]) -> dict[tuple[str, str], set[str]]:
+    """The reports each needle finds in either mode (a new backend: it reconciles the index on opening)."""
+    backend = SqliteBackend(db)
+    try:
+        return {
+            (n, mode): {h.path for h in backend.search(SearchQuery(n, mode=mode, per_page=10_000)).hits}
+            for n in needles
+            for mode in ("exact", "ranked")
+        }
+    finally:
+        backend.close()
+
+
+def _scan(db: Path, needle: str) -> set[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return {path for path, text in conn.execute("SELECT path, text FROM reports") if needle in text}
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(("reports", "kill_at"), [(300, 1), (600, 257)])
+def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(
+    tmp_path: Path, reports: int, kill_at: int
+) -> None:
     folder, db = tmp_path / "in", tmp_path / "s.db"
-    _many_reports(folder, 400)
-    killed = _ingest_until(folder, db, 64, signal.SIGKILL)
+    _many_reports(folder, reports)
+    killed = _ingest_until(folder, db, kill_at, signal.SIGKILL)
     assert "Traceback" not in killed.stderr and "BrokenPipe" not in killed.stderr, killed.stderr
     partial = _counts(db)["reports"]
-    assert 0 < partial < 400, "the ingest should have been killed half way"
+    assert 0 < partial < reports, "the ingest should have been killed half way"
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+    # Before any rerun, the store and the index answer alike (whatever the kill interrupted).
+    backend = SqliteBackend(db)
+    assert backend.search(SearchQuery("附", per_page=1)).total_reports == partial
+    backend.close()
+    assert _exact_ids(db, "附：编号") == _scan(db, "附：编号") and len(_scan(db, "附：编号")) == partial
     summary = ingest([folder], db=db)
-    assert summary.ingested == 400 - partial and summary.unchanged == partial and not summary.failed
+    assert summary.ingested == reports - partial and summary.unchanged == partial and not summary.failed
     conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (400, 400)
+    assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (reports, reports)
     # The killed run's reports got their copied sections computed by the rerun.
     assert conn.execute("SELECT count(*) FROM copies_pending").fetchone() == (0,)
-    for table in ("fts_trigram", "fts_bigram"):
-        conn.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
-    # Every report's word entries are in a batch that was written (the killed transaction left none).
-    assert conn.execute(
-        "SELECT count(*) FROM word_docs JOIN word_batches USING (batch) JOIN reports ON reports.id = report_id"
-    ).fetchone() == (400,)
+    assert conn.execute("SELECT count(*) FROM index_queue").fetchone() == (0,)
     conn.close()
     backend = SqliteBackend(db)
-    assert backend.search(SearchQuery("附", per_page=1)).total_reports == 400
+    assert backend.search(SearchQuery("附", per_page=1)).total_reports == reports
     backend.close()
-    assert len(_exact_ids(db, "附：编号")) == 400
+    assert len(_exact_ids(db, "附：编号")) == reports
     assert _exact_ids(db, "编号0123号") == {str((folder / "r0123.txt").resolve())}
+
+
+@pytest.mark.parametrize("point", ["after the store's commit", "after the index's commit"])
+def test_a_crash_between_the_store_and_the_index_is_reconciled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    """A process dying after the store committed a batch but before the index did (or before the queue
+    was cleared): the next process to open the index brings it in step, each report once."""
+    folder, db = tmp_path / "in", tmp_path / "s.db"
+    files = distinct_reports(SAMPLES, folder, 12)
+    ingest(files[:6], db=db, workers=1)
+    needles = ["附：编号", "政府信息公开", "编号0008号", "复议 OR 诉讼"]
+
+    class Crash(BaseException):
+        pass
+
+    real_commit = sync_module.EmbeddedWriter.commit
+
+    def crash(self):
+        if point == "after the index's commit":
+            real_commit(self)
+        raise Crash
+
+    monkeypatch.setattr(sync_module.EmbeddedWriter, "commit", crash)
+    with pytest.raises(Crash):
+        ingest(files, db=db, workers=1)
+    monkeypatch.setattr(sync_module.EmbeddedWriter, "commit", real_commit)
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM reports").fetchone() == (12,)
+    assert conn.execute("SELECT count(*) FROM index_queue").fetchone()[0] > 0
+    conn.close()
+    answers = _answers(db, needles)
+    assert answers[("附：编号", "exact")] == _scan(db, "附：编号") and len(_scan(db, "附：编号")) == 12
+    assert answers[("编号0008号", "exact")] == _scan(db, "编号0008号")
+    fresh = tmp_path / "fresh.db"
+    ingest(files, db=fresh, workers=1)
+    assert {k: {Path(p).name for p in v} for k, v in answers.items()} == {
+        k: {Path(p).name for p in v} for k, v in _answers(fresh, needles).items()
+    }
+    backend = SqliteBackend(db)
+    assert backend.index.searcher().num_docs == 12  # each report once
+    backend.close()
 
 
 def test_ctrl_c_stops_an_ingest_quietly_and_the_rerun_completes_it(tmp_path: Path) -> None:
@@ -210,36 +275,50 @@ def test_cli_rejects_bad_year(args: list[str], tmp_path: Path) -> None:
     assert result.returncode == 1 and "Traceback" not in result.stderr and "--year" in result.stderr
 
 
-def test_a_schema_5_store_gets_its_trigram_index_rebuilt_on_the_next_write(tmp_path: Path) -> None:
-    """Schema 5 indexed the trigram text with one row per report; the next write rebuilds it by section."""
+@pytest.mark.parametrize("damage", ["index deleted", "another layout", "another vocabulary", "a report lost"])
+def test_an_index_that_does_not_match_its_store_is_rebuilt_from_the_stored_text(tmp_path: Path, damage: str) -> None:
     db = tmp_path / "s.db"
     ingest([ROOT / "data" / "reports"], db=db, workers=1)
-    needles = ["政府信息公开条例", "政务新媒体", "不存在的词语组合", "盐政办发〔2020〕43号"]
-    before = {n: _exact_ids(db, n) for n in needles}
-    conn = sqlite3.connect(db)
-    conn.execute("DROP TABLE fts_trigram")
-    conn.execute(f"CREATE VIRTUAL TABLE fts_trigram USING fts5({', '.join(COLUMNS)}, content='', tokenize='trigram')")
-    for report_id in [r[0] for r in conn.execute("SELECT id FROM reports")]:
-        columns = stored_columns(conn, report_id)
-        conn.execute(f"INSERT INTO fts_trigram VALUES ({', '.join('?' * len(columns))})", columns)
-    conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema'")
-    conn.commit()
-    conn.close()
+    needles = ["政府信息公开条例", "政务新媒体", "不存在的词语组合", "盐政办发〔2020〕43号", "复议 -诉讼"]
+    before = _answers(db, needles)
+    folder = index_path(db)
+    marker = folder / "nianbao-index.json"
+    if damage == "index deleted":
+        shutil.rmtree(folder)
+    elif damage == "a report lost":
+        from indexer.search.embedded import EmbeddedWriter
 
-    with pytest.raises(NianbaoError, match="nianbao ingest"):
-        SqliteBackend(db)
-    connect(db).close()
-    assert {n: _exact_ids(db, n) for n in needles} == before
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO fts_trigram (fts_trigram) VALUES ('integrity-check')")
-    rows = conn.execute("SELECT count(*) FROM fts_trigram_docsize").fetchone()[0]
-    assert rows == sum(bool(c) for r in conn.execute("SELECT id FROM reports") for c in stored_columns(conn, r[0]))
-    conn.close()
+        conn = sqlite3.connect(db)
+        token = conn.execute("SELECT value FROM meta WHERE key = 'index_token'").fetchone()[0]
+        rid = conn.execute("SELECT min(id) FROM reports").fetchone()[0]
+        conn.close()
+        writer = EmbeddedWriter(folder, token)
+        writer.remove(rid)
+        writer.commit()
+        writer.close(wait=True)
+    else:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+        recorded["layout" if damage == "another layout" else "phrases"] = "other"
+        marker.write_text(json.dumps(recorded), encoding="utf-8")
+    assert _answers(db, needles) == before
+    recorded = json.loads(marker.read_text(encoding="utf-8"))
+    assert "other" not in recorded.values()
 
 
-def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tmp_path: Path) -> None:
-    """Twenty one-file ingests, then replacements: the word batches are merged (few remain, none that
-    no report points to), and ranked results (paths and scores) equal one ingest of the final files."""
+def test_reindex_rebuilds_the_index_and_answers_alike(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    needles = ["政府信息公开", "(复议 OR 诉讼) -县长", "2020年"]
+    before = _answers(db, needles)
+    result = subprocess.run([str(NIANBAO), "reindex", "--db", str(db)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "5 份报告" in result.stdout
+    assert _answers(db, needles) == before
+
+
+def test_small_ingests_and_replacements_answer_as_one_ingest(tmp_path: Path) -> None:
+    """Twenty one-file ingests, then replacements: each report is in the index once, and ranked results
+    are those of one ingest of the final files."""
     folder, db = tmp_path / "in", tmp_path / "s.db"
     files = distinct_reports(SAMPLES, folder, 20)
     for file in files:
@@ -247,13 +326,9 @@ def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tm
     for i in (3, 3, 11, 19):
         files[i].write_text(files[i].read_text(encoding="utf-8") + f"\n修订{i}。\n", encoding="utf-8")
         assert ingest([files[i]], db=db, workers=1).count("updated") == 1
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM word_batches").fetchone()[0] <= 16
-    assert (
-        conn.execute("SELECT count(*) FROM word_batches WHERE batch NOT IN (SELECT batch FROM word_docs)").fetchone()[0]
-        == 0
-    )
-    conn.close()
+    backend = SqliteBackend(db)
+    assert backend.index.searcher().num_docs == 20
+    backend.close()
 
     fresh = tmp_path / "fresh.db"
     ingest([folder], db=fresh, workers=1)
@@ -262,7 +337,7 @@ def test_small_ingests_and_replacements_keep_the_word_index_compact_and_equal(tm
         for store in (db, fresh):
             backend = SqliteBackend(store)
             hits = backend.search(SearchQuery(text, per_page=100)).hits
-            results.append({h.path: pytest.approx(h.score) for h in hits})
+            results.append({h.path for h in hits})
             backend.close()
         assert results[0] == results[1] and results[0]
 
@@ -298,13 +373,12 @@ def _source(path: Path, i: int) -> SourceFile:
 
 
 def test_the_worker_pool_prepares_reports_as_one_process_does() -> None:
-    """Every report comes back once from the pool, with the words, phrases and mentions one process
-    gives it."""
+    """Every report comes back once from the pool, with the index fields and mentions one process gives it."""
     jobs = [_source(SAMPLES[i % 5], i) for i in range(12)]
     parallel, serial = (
         sorted(
             (
-                (p.path, p.source.sha256, p.words, p.phrases, p.mentions)
+                (p.path, p.source.sha256, p.document, p.mentions)
                 for p in ingest_module._prepared(jobs, workers=n)
             ),
             key=lambda row: row[1],
@@ -312,59 +386,3 @@ def test_the_worker_pool_prepares_reports_as_one_process_does() -> None:
         for n in (2, 1)
     )
     assert len(parallel) == 12 and parallel == serial
-
-
-def _phrase_rows(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    rows = conn.execute("SELECT batch, phrase, entries FROM phrase_postings ORDER BY batch, phrase").fetchall()
-    conn.close()
-    return rows
-
-
-@pytest.mark.parametrize("change", ["schema 6", "vocabulary"])
-def test_the_phrase_index_is_rebuilt_for_a_schema_6_store_or_a_changed_vocabulary(tmp_path: Path, change: str) -> None:
-    """A schema-6 store has no phrase index and one built with other lexicons holds other phrases: the
-    next write builds it as an ingest would have; until then, searches use the trigram index."""
-    db = tmp_path / "s.db"
-    ingest([ROOT / "data" / "reports"], db=db, workers=1)
-    built = _phrase_rows(db)
-    needles = ["政府信息公开", "政务新媒体", "中华人民共和国政府信息公开条例", "三级审核"]
-    before = {n: _exact_ids(db, n) for n in needles}
-    assert built and all(before.values())
-    conn = sqlite3.connect(db)
-    conn.execute("DELETE FROM phrase_postings WHERE phrase != '政务新媒体'")
-    conn.execute("UPDATE meta SET value = 'another vocabulary' WHERE key = 'phrases'")
-    if change == "schema 6":
-        conn.execute("DELETE FROM meta WHERE key = 'phrases'")
-        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema'")
-    conn.commit()
-    conn.close()
-
-    if change == "schema 6":
-        with pytest.raises(NianbaoError, match="nianbao ingest"):
-            SqliteBackend(db)
-    else:
-        assert {n: _exact_ids(db, n) for n in needles} == before  # the stale phrase index is not read
-    connect(db).close()
-    assert _phrase_rows(db) == built
-    assert {n: _exact_ids(db, n) for n in needles} == before
-
-
-def test_merged_batches_are_size_tiered(tmp_path: Path) -> None:
-    """Batches are merged a tier at a time: after 30 one-report batches (fanout 4) none is left with
-    three others of its size tier, and the merged postings hold every current entry once."""
-    folder, db = tmp_path / "in", tmp_path / "s.db"
-    for i, path in enumerate(distinct_reports(SAMPLES, folder, 30)):
-        ingest([path], db=db, workers=1)
-        conn = connect(db)
-        merge_postings(conn, fanout=4)
-        sizes = [n for (n,) in conn.execute("SELECT count(*) FROM word_docs GROUP BY batch")]
-        conn.close()
-        tiers = Counter(int(math.log(n, 4) + 1e-9) for n in sizes)
-        assert sum(sizes) == i + 1 and max(tiers.values()) < 4, sizes
-    assert len(sizes) < 30 and max(sizes) >= 16
-    conn = sqlite3.connect(db)
-    entries = [e for (e,) in conn.execute("SELECT entries FROM word_postings WHERE term = '政府信息公开'")]
-    conn.close()
-    ids = np.concatenate([unpack_postings(e)[0] for e in entries])
-    assert sorted(ids.tolist()) == list(range(1, 31))

@@ -7,7 +7,6 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,9 +15,9 @@ from indexer.ingest import ingest
 from indexer.phrases import vocabulary
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import sqlite as sqlite_backend
-from indexer.search.base import LOOKUP_CHARS
-from indexer.segment import index_tokens, query_terms
-from indexer.store import COLUMNS, stored_columns
+from indexer.search.embedded import COLUMNS
+from indexer.search.query import And, Node, Not, Or, parse
+from indexer.store import stored_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = 100_000
@@ -58,7 +57,10 @@ QUERIES = [
 
 
 class Texts(dict):
-    """The stored normalized texts by path (short repr: hypothesis prints its arguments)."""
+    """The stored normalized texts by path, and ``columns``: each one's text per index column (short
+    repr: hypothesis prints its arguments)."""
+
+    columns: dict[str, list[str]]
 
     def __repr__(self) -> str:
         return f"<{len(self)} texts>"
@@ -71,6 +73,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteBackend, Text
     assert summary.ingested == 5
     conn = sqlite3.connect(db)
     texts = Texts(conn.execute("SELECT path, text FROM reports"))
+    texts.columns = {path: stored_columns(conn, rid) for rid, path in conn.execute("SELECT id, path FROM reports")}
     conn.close()
     return SqliteBackend(db), texts
 
@@ -79,9 +82,25 @@ def _paths(backend: SqliteBackend, query: SearchQuery) -> set[str]:
     return {h.path for h in backend.search(query).hits}
 
 
-def _scan(texts: dict[str, str], query: SearchQuery) -> set[str]:
-    needle = query.cleaned()
-    return {path for path, text in texts.items() if any(needle in line for line in text.split("\n"))}
+def _holds(node: Node, text: str, section: str | None) -> bool:
+    """Whether a report's text (``text``: its columns) satisfies a query, each term a substring: what
+    exact mode must answer (a term left out is left out wherever it is)."""
+    if isinstance(node, Not):
+        return not _holds(node.item, text, None)
+    if isinstance(node, And):
+        return all(_holds(i, text, section) for i in node.items)
+    if isinstance(node, Or):
+        return any(_holds(i, text, section) for i in node.items)
+    columns = text if section is None else [text[COLUMNS.index(section)]]
+    return any(node.text in c for c in columns)
+
+
+def _scan(texts: Texts, query: SearchQuery) -> set[str]:
+    """A scan of every stored text for the query."""
+    node = parse(query.text)
+    if node is None:
+        return set(texts)
+    return {path for path in texts if _holds(node, texts.columns[path], query.section)}
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -115,7 +134,7 @@ def test_ranked_recall_does_not_depend_on_segmentation(store, query: str, whole:
     result = backend.search(SearchQuery(query, per_page=ALL))
     assert holders <= {h.path for h in result.hits}
     # The words index (not only the exact fallback) finds them: the sub-word is indexed.
-    assert holders <= {h.path for h in result.hits if h.score < 0}
+    assert holders <= {h.path for h in result.hits if h.score > 0}
 
 
 def test_ranked_hits_are_grouped_with_highlighted_original_text(store) -> None:
@@ -128,7 +147,7 @@ def test_ranked_hits_are_grouped_with_highlighted_original_text(store) -> None:
             marked = [p.snippet[a:b] for a, b in p.highlights]
             assert any("开放" in m for m in marked)
     scores = [h.score for h in result.hits]
-    assert scores == sorted(scores)
+    assert scores == sorted(scores, reverse=True)
 
 
 def test_snippets_show_the_original_unnormalized_text(store) -> None:
@@ -254,27 +273,29 @@ def test_section_facet_counts_what_filtering_by_each_section_finds(store, text: 
 
 @pytest.mark.parametrize("mode", ["ranked", "exact"])
 @pytest.mark.parametrize("sort", ["relevance", "year"])
-def test_ties_are_ordered_by_report_id(store, mode: str, sort: str) -> None:
+def test_the_order_is_stable_across_pages(store, mode: str, sort: str) -> None:
+    """Exact mode and sorting by year: newest first (ties in the store's order); ranked: best score first.
+    Page 2 continues page 1."""
     backend, _ = store
     hits = backend.search(SearchQuery("公开", mode=mode, sort=sort, per_page=ALL)).hits
-    if sort == "year":
-        keys = [(-(h.year or 0), h.score, h.report_id) for h in hits]
+    if mode == "exact" or sort == "year":
+        assert [h.year for h in hits] == sorted((h.year for h in hits), reverse=True)
     else:
-        keys = [(h.score, -(h.year or 0), h.report_id) for h in hits]
-    assert keys == sorted(keys)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert [
         h.report_id for h in backend.search(SearchQuery("公开", mode=mode, sort=sort, per_page=2, page=2)).hits
     ] == [h.report_id for h in hits[2:4]]
 
 
-def test_queries_longer_than_the_index_lookup_are_checked_against_the_text(store) -> None:
-    """Past LOOKUP_CHARS the index finds candidates by the query's beginning and the stored text decides."""
+def test_long_queries_are_matched_whole(store) -> None:
+    """A query of hundreds of characters is a phrase of all its trigrams: found where it is, not where
+    only its beginning is."""
     backend, texts = store
     longest = max((line for text in texts.values() for line in text.split("\n")), key=len)
-    assert len(longest) > LOOKUP_CHARS + 50
-    present = longest[: LOOKUP_CHARS + 50]
+    assert len(longest) > 450
+    present = longest[:450]
     absent = present[:-1] + ("甲" if present[-1] != "甲" else "乙")
-    for text in (present, absent, longest[10 : LOOKUP_CHARS + 40]):
+    for text in (present, absent, longest[10:440]):
         query = SearchQuery(text, mode="exact", per_page=ALL)
         result = backend.search(query)
         assert {h.path for h in result.hits} == _scan(texts, query)
@@ -285,91 +306,22 @@ def test_queries_longer_than_the_index_lookup_are_checked_against_the_text(store
     assert not _paths(backend, SearchQuery(absent, mode="exact", per_page=ALL))
 
 
-@pytest.mark.parametrize("terms", [["公开"], ["政务", "公开"], ["行政复议"], ["政府信息公开条例", "申请"], ["h5"]])
-def test_ranked_scores_are_fts5_bm25_over_the_same_words(store, terms: list[str]) -> None:
-    """The word postings give the reports and scores SQLite's own bm25() gives over the same words
-    (an FTS5 table holding each word as one token, the title and introduction weighing four)."""
-    backend, _ = store
-    conn = sqlite3.connect(":memory:")
-    conn.execute(f"CREATE VIRTUAL TABLE t USING fts5({', '.join(COLUMNS)})")
-    codes: dict[str, str] = {}
-    for (report_id,) in backend.conn.execute("SELECT id FROM reports").fetchall():
-        columns = [
-            " ".join(codes.setdefault(w, f"w{len(codes)}") for w in index_tokens(text))
-            for text in stored_columns(backend.conn, report_id)
-        ]
-        conn.execute(
-            f"INSERT INTO t (rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' * len(COLUMNS))})",
-            (report_id, *columns),
-        )
-    assert all(t in codes for t in terms)
-    expr = " AND ".join(codes[t] for t in terms)
-    expected = dict(conn.execute("SELECT rowid, bm25(t, 4, 1, 1, 1, 1, 1, 1) FROM t WHERE t MATCH ?", (expr,)))
-    ids, scores, _ = backend._words(terms, backend._metadata())
-    assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == pytest.approx(expected, rel=1e-9)
-    assert expected
-
-
-def test_a_one_word_query_has_no_word_match_that_exact_mode_misses(store) -> None:
-    """Why ranked mode may take exact mode's matches for a query that is one word: every report (and
-    section) holding the word as a cut or a part of one holds the query verbatim. Checked for every
-    word of the samples that is a query of its own."""
+def test_the_phrase_fields_answer_as_the_trigrams_do(store, monkeypatch) -> None:
+    """Every phrase of the vocabulary the samples hold (and some they do not) is looked up as one term of
+    the phrase fields; without them (the trigram phrase) the reports and sections are the same, and both
+    are a scan's."""
     backend, texts = store
-    meta = backend._metadata()
-    words = Counter(t for text in texts.values() for t in index_tokens(text))
-    checked = 0
-    for word in words:
-        if query_terms(word) != [word] or word.lower() != word.upper():
-            continue
-        ids, _, bits = backend._words([word], meta)
-        exact, exact_bits = backend._verbatim(word)
-        held = dict(zip(exact.tolist(), exact_bits.tolist(), strict=True))
-        for report_id, columns in zip(ids.tolist(), bits.tolist(), strict=True):
-            assert columns & ~held.get(report_id, 0) == 0, (word, report_id)
-        checked += 1
-    assert checked > 1000
-
-
-def test_a_lookup_split_between_two_connections_finds_what_one_finds(store, monkeypatch) -> None:
-    """On a large store FTS5 lookups are split by rowid between two connections; same results."""
-    backend, _ = store
-    whole = {text: backend._trigram_rows(text) for text in QUERIES if len(text) >= 3}
-    pairs = {(text, c): backend._pair_ids(text, c) for text in QUERIES if len(text) < 3 for c in (None, *COLUMNS)}
-    monkeypatch.setattr(sqlite_backend, "_SPLIT_REPORTS", 0)
-    split = SqliteBackend(backend.conn.execute("PRAGMA database_list").fetchone()["file"])
-    try:
-        assert split._metadata().middle_id > min(split.conn.execute("SELECT id FROM reports").fetchone())
-        for text, rows in whole.items():
-            assert np.array_equal(split._trigram_rows(text), rows), text
-        for (text, column), ids in pairs.items():
-            assert np.array_equal(split._pair_ids(text, column), ids), text
-        assert split._side is not None
-    finally:
-        split.close()
-
-
-def test_the_phrase_index_answers_as_the_trigram_index_does(store, monkeypatch) -> None:
-    """Every phrase of the vocabulary the samples hold (and some they do not): its postings give the
-    reports and sections the trigram index gives, and exact and ranked mode take them from there."""
-    backend, texts = store
-    meta = backend._metadata()
-    assert meta.phrases
     held = [p for p in sorted(vocabulary()) if any(p in text for text in texts.values())]
     absent = [p for p in sorted(vocabulary()) if p not in held][:50]
     assert len(held) > 50 and absent
-    for phrase in held + absent:
-        ids, _, bits = backend._postings(phrase, meta, "phrase_postings")
-        rows = sqlite_backend._report_bits(backend._trigram_rows(phrase))
-        assert (ids.tolist(), bits.tolist()) == (rows[0].tolist(), rows[1].tolist()), phrase
-        assert bool(len(ids)) == (phrase in held)
 
-    def no_trigrams(needle: str) -> None:
-        raise AssertionError(f"trigram lookup for {needle}")
+    def answer(phrase: str) -> tuple[set[str], list]:
+        result = backend.search(SearchQuery(phrase, mode="exact", per_page=ALL))
+        return {h.path for h in result.hits}, sorted(result.facets["section"])
 
-    monkeypatch.setattr(backend, "_trigram_rows", no_trigrams)
-    for phrase in ("政府信息公开", "中华人民共和国政府信息公开条例", "政务新媒体"):
-        assert phrase in held
-        for mode in ("exact", "ranked"):
-            query = SearchQuery(phrase, mode=mode, per_page=ALL)
-            assert _paths(backend, query) >= _scan(texts, query)
-        assert _paths(backend, SearchQuery(phrase, mode="exact", per_page=ALL)) == _scan(texts, query)
+    with_phrases = {p: answer(p) for p in held + absent}
+    monkeypatch.setattr(sqlite_backend, "vocabulary", lambda: frozenset())
+    for phrase, (found, sections) in with_phrases.items():
+        assert (found, sections) == answer(phrase), phrase
+        assert found == _scan(texts, SearchQuery(phrase, mode="exact")), phrase
+        assert bool(found) == (phrase in held)

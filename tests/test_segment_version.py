@@ -48,9 +48,9 @@ def test_the_cuts_are_those_of_the_segmentation_version(tmp_path: Path) -> None:
     )
 
 
-def test_the_store_records_the_version_and_the_dictionary() -> None:
+def test_the_index_records_the_version_and_the_dictionary() -> None:
+    from indexer.search.embedded import segmentation_version
     from indexer.segment import domain_terms
-    from indexer.store import segmentation_version
 
     terms = hashlib.sha256("\n".join(domain_terms()).encode()).hexdigest()[:16]
     assert segmentation_version() == f"rjieba:v{SEGMENTATION_VERSION}:{terms}"

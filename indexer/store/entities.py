@@ -1,0 +1,163 @@
+"""Entities in the store: each report's entities (``entity_reports``) and the running totals per entity,
+place, year and surface, kept in step with the mentions at every write."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from indexer.extract.documents import squeeze
+
+
+@dataclass
+class EntitySummary:
+    """One entity as one report names it: what ``entity_reports`` and the running totals hold."""
+
+    kind: str
+    canonical: str
+    attrs: dict[str, str]
+    mentions: int = 0
+    articles: list[str] = field(default_factory=list)
+    issuer: str | None = None
+    issuer_mentions: int = 0
+    surfaces: Counter[str] = field(default_factory=Counter)
+
+
+def summarize_entities(mentions: Iterable[Any]) -> list[EntitySummary]:
+    """Mentions (in text order) grouped by entity."""
+    found: dict[tuple[str, str], EntitySummary] = {}
+    for m in mentions:
+        key = (m.kind, m.canonical)
+        e = found.get(key)
+        if e is None:
+            e = found[key] = EntitySummary(m.kind, m.canonical, node_attrs(m.kind, m.attrs))
+        e.mentions += 1
+        e.surfaces[m.surface] += 1
+        article = m.attrs.get("article")
+        if article and article not in e.articles:
+            e.articles.append(article)
+        if m.attrs.get("issuer"):
+            e.issuer = e.issuer or m.attrs["issuer"]
+            e.issuer_mentions += 1
+    return list(found.values())
+
+
+def node_attrs(kind: str, attrs: dict[str, Any]) -> dict[str, str]:
+    """What the graph shows of an entity beside its name."""
+    if kind == "document":
+        return {"kind": attrs.get("doc_kind") or "", "family": attrs.get("family") or ""}
+    if kind == "platform" and attrs.get("instance_of"):
+        return {"instance_of": attrs["instance_of"]}
+    return {}
+
+
+def publishing_agency(publisher: str | None, province: str | None, city: str | None, county: str | None) -> str | None:
+    """The agency a report is published by: its publisher, else the government of its region."""
+    if publisher:
+        return publisher
+    place = county or city or province
+    return f"{place}人民政府" if place else None
+
+
+def link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]) -> None:
+    """Add one report's entities to ``entity_reports`` and to the running totals."""
+    entity_report_rows(conn, report_id, row, found)
+    totals = EntityTotals()
+    totals.add(row, found)
+    totals.write(conn)
+
+
+def entity_report_rows(
+    conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]
+) -> None:
+    province, city, county, year = row["province"], row["city"], row["county"], row["year"]
+    agency = publishing_agency(row["publisher"], province, city, county)
+    conn.executemany(
+        "INSERT INTO entity_reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (report_id, e.kind, e.canonical, province, city, county, year, agency, e.mentions)
+            + (",".join(e.articles), e.issuer, e.issuer_mentions)
+            for e in found
+        ],
+    )
+
+
+class EntityTotals:
+    """The running totals' increments of several reports, added up: one upsert per entity, place, year
+    and surface instead of one per report (an entity such as the 条例 is named by nearly every report)."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.entities: dict[tuple[str, str], list] = {}  # (kind, canonical) → [loose, attrs, reports, mentions]
+        self.places: Counter[tuple] = Counter()
+        self.years: Counter[tuple] = Counter()
+        self.surfaces: Counter[tuple] = Counter()
+
+    def add(self, row: dict[str, Any], found: list[EntitySummary]) -> None:
+        place = (row["province"] or "", row["city"] or "", row["county"] or "")
+        for e in found:
+            key = (e.kind, e.canonical)
+            entity = self.entities.get(key)
+            if entity is None:
+                entity = self.entities[key] = [squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False), 0, 0]
+            entity[2] += 1
+            entity[3] += e.mentions
+            self.places[(*key, *place)] += 1
+            self.years[(*key, row["year"] or 0)] += 1
+            for surface, n in e.surfaces.items():
+                self.surfaces[(*key, surface)] += n
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Apply the increments (entities first: the places' triggers count into them) and start over."""
+        conn.executemany(
+            "INSERT INTO entities (kind, canonical, loose, attrs, reports, mentions) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports, mentions = mentions + excluded.mentions",
+            [(*key, *values) for key, values in self.entities.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_places VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports",
+            [(*key, n) for key, n in self.places.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_years VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports",
+            [(*key, n) for key, n in self.years.items()],
+        )
+        conn.executemany(
+            "INSERT INTO entity_surfaces VALUES (?, ?, ?, ?)"
+            " ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions",
+            [(*key, n) for key, n in self.surfaces.items()],
+        )
+        self.clear()
+
+
+def unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
+    """Take one report's entities out of ``entity_reports`` and the totals (before its mentions go)."""
+    rows = conn.execute(
+        "SELECT kind, canonical, ifnull(province, ''), ifnull(city, ''), ifnull(county, ''), ifnull(year, 0), mentions"
+        " FROM entity_reports WHERE report_id = ?",
+        (report_id,),
+    ).fetchall()
+    surfaces = conn.execute(
+        "SELECT kind, canonical, surface, count(*) FROM mentions WHERE report_id = ? GROUP BY kind, canonical, surface",
+        (report_id,),
+    ).fetchall()
+    # (table, counter column, key columns, [(decrement, *key)])
+    for table, counter, keys, values in (
+        ("entities", "reports", ("kind", "canonical"), [(1, *r[:2]) for r in rows]),
+        ("entities", "mentions", ("kind", "canonical"), [(r[6], *r[:2]) for r in rows]),
+        ("entity_places", "reports", ("kind", "canonical", "province", "city", "county"), [(1, *r[:5]) for r in rows]),
+        ("entity_years", "reports", ("kind", "canonical", "year"), [(1, *r[:2], r[5]) for r in rows]),
+        ("entity_surfaces", "mentions", ("kind", "canonical", "surface"), [(n, *r) for *r, n in surfaces]),
+    ):
+        where = " AND ".join(f"{k} = ?" for k in keys)
+        conn.executemany(f"UPDATE {table} SET {counter} = {counter} - ? WHERE {where}", values)
+        conn.executemany(f"DELETE FROM {table} WHERE {counter} <= 0 AND {where}", [v[1:] for v in values])
+    conn.execute("DELETE FROM entity_reports WHERE report_id = ?", (report_id,))

@@ -1,0 +1,285 @@
+"""Reports in the store: a parsed report turned into rows (in a worker), written, replaced and deleted."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from indexer.copies import section_signatures
+from indexer.errors import NianbaoError
+from indexer.identity import report_uid, text_sha
+from indexer.model import APPLICANT_COLUMNS, Report
+from indexer.search.embedded import IndexDocument, IndexedReport, column_texts, index_document
+from indexer.store.entities import (
+    EntitySummary,
+    EntityTotals,
+    entity_report_rows,
+    summarize_entities,
+    unlink_entities,
+)
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One file as ingest found it: where it was seen (a path, or an upload's own name) and its bytes' hash."""
+
+    origin: str  # file | upload
+    location: str
+    sha256: str
+    size: int
+    mtime: float
+    read_from: str  # the file read (an upload's temporary copy; else the location)
+
+
+@dataclass
+class PreparedReport:
+    """Everything the writer inserts for one report, computed away from the database (in a worker)."""
+
+    source: SourceFile
+    uid: str
+    unproven: int  # table cells left empty
+    failing: int  # consistency checks that fail
+    row: dict[str, Any]
+    document: IndexDocument  # what the search index holds of its text
+    sections: list[tuple]
+    passages: list[tuple]
+    cells: list[tuple]
+    checks: list[tuple]
+    mentions: list[tuple]
+    entities: list[EntitySummary]
+    items: list[tuple]
+    signatures: list[tuple[str, int, bytes]]  # the sections' prose: (kind, shingles, MinHash signature)
+
+    @property
+    def path(self) -> str:
+        return self.source.location
+
+    def model(self) -> dict[str, Any]:
+        return unpack_model(self.row["model"])
+
+    @property
+    def columns(self) -> list[str]:
+        """The normalized text per index column (derived here: cheaper than sending it from the worker)."""
+        return column_texts(self.row["text"], [(kind, start, end) for _, kind, _, _, start, end in self.sections])
+
+
+def prepare(report: Report, source: SourceFile, original: str, original_span: Any) -> PreparedReport:
+    """Turn a parsed report into rows and index values."""
+    text = report.text
+    bounds = [(s.kind, s.start, s.end) for s in report.sections]
+    columns = column_texts(text, bounds)
+    region = report.region
+    fingerprint = text_sha(text)
+    uid = report_uid(report.publisher, report.year, fingerprint)
+    row = {
+        "uid": uid,
+        "path": source.location,
+        "sha256": source.sha256,
+        "format": report.format,
+        "text_sha": fingerprint,
+        "mtime": source.mtime,
+        "title": report.title,
+        "publisher": report.publisher,
+        "level": report.level,
+        "year": report.year,
+        "province": region.province if region else None,
+        "city": region.city if region else None,
+        "county": region.county if region else None,
+        "region_code": region.code if region else None,
+        "template": report.template,
+        "text": text,
+        "original": zlib.compress(original.encode("utf-8"), 6),
+        "model": zlib.compress(json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8"), 6),
+    }
+    passages = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            kind = _kind_at(bounds, pos)
+            o_start, o_end = original_span(pos, end)
+            passages.append((kind, pos, end, o_start, o_end))
+        pos = end + 1
+    cells = list(_cells(report))
+    checks = [(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency]
+    return PreparedReport(
+        source=source,
+        uid=uid,
+        unproven=sum(1 for c in cells if c[3] is None),
+        failing=sum(1 for c in checks if c[1] == 0),
+        row=row,
+        document=index_document(columns),
+        sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
+        passages=passages,
+        cells=cells,
+        checks=checks,
+        mentions=[
+            (
+                m.kind,
+                m.canonical,
+                m.surface,
+                m.start,
+                m.end,
+                m.sentence_start,
+                m.sentence_end,
+                m.section,
+                json.dumps(m.attrs, ensure_ascii=False),
+            )
+            for m in report.mentions
+        ],
+        entities=summarize_entities(sorted(report.mentions, key=lambda m: m.start)),
+        items=[
+            (i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
+            for n, i in enumerate(report.items)
+        ],
+        signatures=section_signatures(text, bounds),
+    )
+
+
+def _kind_at(bounds: list[tuple[str | None, int, int]], pos: int) -> str:
+    for kind, start, end in bounds:
+        if start <= pos < end:
+            return kind or "other"
+    return "preamble"
+
+
+def _cells(report: Report) -> Iterator[tuple]:
+    for tbl, rows in (("proactive", report.proactive), ("review_litigation", report.review_litigation)):
+        for row, fields in (rows or {}).items():
+            for col, v in fields.items():
+                yield tbl, row, col, v.value, int(v.derived), v.reason
+    for row, values in (report.requests or {}).items():
+        for col, v in zip(APPLICANT_COLUMNS, values, strict=True):
+            yield "requests", row, col, v.value, int(v.derived), v.reason
+
+
+def _clear_rows(conn: sqlite3.Connection, report_id: int) -> None:
+    """Take out a report's rows (all but the report row itself) and its entities' share of the totals."""
+    unlink_entities(conn, report_id)
+    for table in (
+        "sections",
+        "passages",
+        "table_cells",
+        "checks",
+        "mentions",
+        "item_categories",
+        "items",
+        "section_signatures",
+    ):
+        conn.execute(f"DELETE FROM {table} WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM copies WHERE report_id = ? OR other_id = ?", (report_id, report_id))
+
+
+def stored_columns(conn: sqlite3.Connection, report_id: int) -> list[str]:
+    """A stored report's normalized text per index column."""
+    text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+    bounds = [
+        tuple(r)
+        for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
+    ]
+    return column_texts(text, bounds)  # type: ignore[arg-type]
+
+
+class WriteBatch:
+    """What the writes of one transaction leave for after it: the entities' running totals of its reports
+    (one upsert per entity, written before the transaction ends) and the reports for the search index
+    (indexed once the transaction has committed; ``index_queue`` holds their ids until then)."""
+
+    def __init__(self) -> None:
+        self.totals = EntityTotals()
+        self.reports: dict[int, IndexedReport] = {}  # report row id → what the index writers receive
+
+    def finish(self, conn: sqlite3.Connection) -> None:
+        """Write the totals (in the caller's transaction, before it commits)."""
+        self.totals.write(conn)
+
+
+def _queue(conn: sqlite3.Connection, report_id: int) -> None:
+    conn.execute("INSERT OR IGNORE INTO index_queue VALUES (?)", (report_id,))
+
+
+def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: WriteBatch, replace: int | None) -> int:
+    """Insert a report, or store it in place of the report row ``replace`` (same id, its old rows taken
+    out); the caller holds the transaction and finishes ``batch`` before it ends. Returns the row id."""
+    row = prepared.row
+    names = list(row)
+    if replace is not None:
+        report_id = replace
+        batch.totals.write(conn)  # the old version may be among them: its totals must be there to take out
+        _clear_rows(conn, report_id)
+        conn.execute(
+            f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
+            (*row.values(), report_id),
+        )
+    else:
+        cur = conn.execute(
+            f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values())
+        )
+        report_id = cur.lastrowid
+    conn.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *s) for s in prepared.sections])
+    conn.executemany(
+        "INSERT INTO passages (report_id, kind, start, end, orig_start, orig_end) VALUES (?, ?, ?, ?, ?, ?)",
+        [(report_id, *p) for p in prepared.passages],
+    )
+    conn.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *c) for c in prepared.cells])
+    conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", [(report_id, *c) for c in prepared.checks])
+    conn.executemany(
+        "INSERT INTO mentions (report_id, kind, canonical, surface, start, end, sentence_start, sentence_end, section,"
+        " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(report_id, *m) for m in prepared.mentions],
+    )
+    entity_report_rows(conn, report_id, row, prepared.entities)  # the running totals: at ``finish``
+    for kind, n, text, start, end, categories in prepared.items:
+        cur = conn.execute(
+            "INSERT INTO items (report_id, kind, idx, text, start, end, categories) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (report_id, kind, n, text, start, end, categories),
+        )
+        conn.executemany(
+            "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
+            [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
+        )
+    conn.executemany(
+        "INSERT INTO section_signatures VALUES (?, ?, ?, ?)", [(report_id, *s) for s in prepared.signatures]
+    )
+    conn.execute("INSERT OR IGNORE INTO copies_pending VALUES (?)", (report_id,))
+    _queue(conn, report_id)
+    # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
+    batch.totals.add(row, prepared.entities)
+    metadata = {k: row[k] for k in ("title", "path", "publisher", "level", "year", "province", "city", "county")}
+    batch.reports[report_id] = IndexedReport(report_id, row["uid"], metadata, prepared.columns, prepared.document)
+    return report_id
+
+
+def delete_report_row(conn: sqlite3.Connection, report_id: int, batch: WriteBatch) -> None:
+    """Take a report row out of the store (in the caller's transaction; the index follows once it commits)."""
+    batch.totals.write(conn)  # the report may be among them: its totals must be there to take out
+    _clear_rows(conn, report_id)
+    batch.reports.pop(report_id, None)
+    conn.execute("DELETE FROM copies_pending WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
+    _queue(conn, report_id)
+
+
+def record_failure(conn: sqlite3.Connection, path: str, sha256: str | None, reason: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO failures (path, sha256, reason) VALUES (?, ?, ?)", (path, sha256, reason))
+
+
+def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
+    row = conn.execute("SELECT model FROM reports WHERE id = ?", (report_id,)).fetchone()
+    if row is None:
+        raise NianbaoError(f"no report with id {report_id}")
+    return unpack_model(row[0])
+
+
+def unpack_model(blob: bytes) -> dict[str, Any]:
+    """A stored model (zlib-compressed JSON) as a dict."""
+    return json.loads(zlib.decompress(blob))
+
+
+def original_text(conn: sqlite3.Connection, report_id: int) -> str:
+    row = conn.execute("SELECT original FROM reports WHERE id = ?", (report_id,)).fetchone()
+    return zlib.decompress(row[0]).decode("utf-8")

@@ -1,0 +1,336 @@
+"""The store's schema, its upgrades (one registry of steps) and connections.
+
+The store is the system of record: reports, their sources and versions, sections, passages with
+offsets, table cells, checks, entities, problems and copied sections. The search index is derived from
+it and lives beside it (``indexer.search.embedded``); ``index_queue`` lists the reports whose change
+the index has not committed yet (``indexer.search.sync``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from indexer.errors import NianbaoError
+from indexer.paths import data_dir
+
+SCHEMA_VERSION = "9"
+# Schemas a writable connection upgrades in place, each to the next: {from: to}.
+_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9"}
+INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
+REPORTS_TABLE = """
+CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,    -- the stable report id (indexer.identity.report_uid)
+    path TEXT NOT NULL,          -- the primary source, the one parsed and shown (a path, or an upload's name)
+    sha256 TEXT NOT NULL,
+    format TEXT NOT NULL,
+    text_sha TEXT NOT NULL,      -- indexer.identity.text_sha of the normalized text
+    mtime REAL NOT NULL,         -- when the version's first file was modified: the newest version is current
+    title TEXT, publisher TEXT, level TEXT, year INTEGER,
+    province TEXT, city TEXT, county TEXT, region_code TEXT,
+    template TEXT NOT NULL,
+    text TEXT NOT NULL,          -- normalized text: what is searched and what offsets refer to
+    original BLOB NOT NULL,      -- zlib-compressed original text: what snippets show
+    model BLOB NOT NULL,         -- the parsed model as zlib-compressed JSON
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS reports_region ON reports (province, city, county);
+CREATE INDEX IF NOT EXISTS reports_year ON reports (year);
+CREATE INDEX IF NOT EXISTS reports_county_place ON reports (county, province, city);
+CREATE INDEX IF NOT EXISTS reports_city_place ON reports (city, province);
+CREATE INDEX IF NOT EXISTS reports_publisher ON reports (publisher);
+"""
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+{REPORTS_TABLE}
+CREATE TABLE IF NOT EXISTS versions (  -- superseded versions of a report: listed and shown, never counted
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL, text_sha TEXT NOT NULL, mtime REAL NOT NULL,
+    title TEXT, publisher TEXT, year INTEGER, template TEXT NOT NULL,
+    text TEXT NOT NULL, original BLOB NOT NULL, model BLOB NOT NULL,
+    differences TEXT NOT NULL,   -- JSON: what differs from the version that superseded it
+    superseded_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE INDEX IF NOT EXISTS versions_uid ON versions (uid);
+CREATE TABLE IF NOT EXISTS sources (  -- every file and upload a report was seen in
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL,
+    version_id INTEGER,          -- NULL: the report's current version; else versions.id
+    origin TEXT NOT NULL,        -- file | upload
+    location TEXT NOT NULL,      -- the absolute path, or an upload's file name
+    sha256 TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
+    unproven INTEGER, failing INTEGER,  -- its parse's unproven cells and failing checks (NULL: not parsed)
+    first_seen TEXT NOT NULL DEFAULT (datetime('now')),
+    last_seen TEXT NOT NULL DEFAULT (datetime('now')),
+    UNIQUE (origin, location, sha256)
+);
+CREATE INDEX IF NOT EXISTS sources_sha ON sources (sha256);
+CREATE INDEX IF NOT EXISTS sources_uid ON sources (uid, version_id);
+CREATE TABLE IF NOT EXISTS section_signatures (  -- MinHash signatures of the sections' prose (indexer.copies)
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL, shingles INTEGER NOT NULL, signature BLOB NOT NULL,
+    PRIMARY KEY (report_id, kind)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS copies (  -- similar sections of two reports, stored from each report's side
+    report_id INTEGER NOT NULL, other_id INTEGER NOT NULL, kind TEXT NOT NULL,
+    relation TEXT NOT NULL,      -- previous | next: the same publisher's other year; other: another publisher
+    similarity REAL NOT NULL,
+    PRIMARY KEY (report_id, kind, other_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS copies_other ON copies (other_id);
+CREATE TABLE IF NOT EXISTS copies_pending (report_id INTEGER PRIMARY KEY);  -- stored, copies not computed yet
+CREATE INDEX IF NOT EXISTS copies_kind ON copies (kind, similarity);
+CREATE TABLE IF NOT EXISTS sections (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    idx INTEGER NOT NULL, kind TEXT, number TEXT, heading TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    PRIMARY KEY (report_id, idx)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,            -- in the normalized text
+    orig_start INTEGER NOT NULL, orig_end INTEGER NOT NULL   -- in the original text
+);
+CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
+CREATE TABLE IF NOT EXISTS table_cells (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL,
+    value REAL, derived INTEGER NOT NULL, reason TEXT
+);
+CREATE INDEX IF NOT EXISTS table_cells_report ON table_cells (report_id);
+CREATE INDEX IF NOT EXISTS table_cells_cell ON table_cells (tbl, col, row);
+CREATE TABLE IF NOT EXISTS checks (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS checks_report ON checks (report_id);
+CREATE TABLE IF NOT EXISTS mentions (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL, canonical TEXT NOT NULL, surface TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
+    section TEXT, attrs TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS mentions_entity_report ON mentions (kind, canonical, report_id);
+CREATE INDEX IF NOT EXISTS mentions_report ON mentions (report_id);
+-- Entities per report, and running totals per entity, kept in step with mentions at every write:
+-- the entity questions and the graph read these instead of every mention.
+CREATE TABLE IF NOT EXISTS entity_reports (
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    province TEXT, city TEXT, county TEXT, year INTEGER,  -- the report's, so answers sort without a join
+    agency TEXT,                     -- the publishing agency (the graph's agency node)
+    mentions INTEGER NOT NULL,
+    articles TEXT NOT NULL,          -- the articles cited, comma-joined in order of mention
+    issuer TEXT, issuer_mentions INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_reports_entity
+    ON entity_reports (kind, canonical, province, city, county, year, report_id);
+CREATE INDEX IF NOT EXISTS entity_reports_report ON entity_reports (report_id);
+CREATE INDEX IF NOT EXISTS entity_reports_agency ON entity_reports (agency, kind, canonical);
+CREATE TABLE IF NOT EXISTS entities (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    loose TEXT NOT NULL,             -- the name compared loosely: no 中华人民共和国, marks or spaces
+    attrs TEXT NOT NULL,             -- node attributes: a document's kind and family, a platform's kind
+    reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    places INTEGER NOT NULL DEFAULT 0,  -- its rows in entity_places, counted by the triggers below
+    UNIQUE (kind, canonical)
+);
+CREATE INDEX IF NOT EXISTS entities_loose ON entities (loose);
+CREATE INDEX IF NOT EXISTS entities_counts ON entities (kind, canonical, reports, places);
+CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5(
+    loose, content='entities', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS entity_named AFTER INSERT ON entities BEGIN
+    INSERT INTO entity_names (rowid, loose) VALUES (new.id, new.loose);
+END;
+CREATE TRIGGER IF NOT EXISTS entity_unnamed AFTER DELETE ON entities BEGIN
+    INSERT INTO entity_names (entity_names, rowid, loose) VALUES ('delete', old.id, old.loose);
+END;
+CREATE TABLE IF NOT EXISTS entity_places (   -- '' where the region is unknown
+    kind TEXT NOT NULL, canonical TEXT NOT NULL,
+    province TEXT NOT NULL, city TEXT NOT NULL, county TEXT NOT NULL, reports INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical, province, city, county)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_places_place ON entity_places (province, city, county);
+CREATE TABLE IF NOT EXISTS entity_provinces (  -- places per province naming an entity (by trigger)
+    province TEXT NOT NULL, kind TEXT NOT NULL, canonical TEXT NOT NULL, places INTEGER NOT NULL,
+    PRIMARY KEY (province, kind, canonical)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS entity_place_added AFTER INSERT ON entity_places BEGIN
+    UPDATE entities SET places = places + 1 WHERE kind = new.kind AND canonical = new.canonical;
+    INSERT INTO entity_provinces VALUES (new.province, new.kind, new.canonical, 1)
+        ON CONFLICT DO UPDATE SET places = places + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS entity_place_removed AFTER DELETE ON entity_places BEGIN
+    UPDATE entities SET places = places - 1 WHERE kind = old.kind AND canonical = old.canonical;
+    UPDATE entity_provinces SET places = places - 1
+        WHERE province = old.province AND kind = old.kind AND canonical = old.canonical;
+    DELETE FROM entity_provinces
+        WHERE province = old.province AND kind = old.kind AND canonical = old.canonical AND places <= 0;
+END;
+CREATE TABLE IF NOT EXISTS entity_years (    -- year 0 where it is unknown
+    kind TEXT NOT NULL, canonical TEXT NOT NULL, year INTEGER NOT NULL, reports INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical, year)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entity_surfaces (
+    kind TEXT NOT NULL, canonical TEXT NOT NULL, surface TEXT NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (kind, canonical, surface)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
+    kind TEXT NOT NULL,              -- problem | fix
+    idx INTEGER NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    categories TEXT NOT NULL         -- JSON list of the categories with id, label, score, matched
+);
+CREATE INDEX IF NOT EXISTS items_report ON items (report_id);
+CREATE TABLE IF NOT EXISTS item_categories (
+    item_id INTEGER NOT NULL REFERENCES items (id), report_id INTEGER NOT NULL,
+    kind TEXT NOT NULL, category TEXT NOT NULL, score INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS item_categories_category ON item_categories (kind, category);
+CREATE INDEX IF NOT EXISTS item_categories_report ON item_categories (report_id);
+CREATE TABLE IF NOT EXISTS failures (
+    path TEXT PRIMARY KEY, sha256 TEXT, reason TEXT NOT NULL,
+    failed_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+{INDEX_QUEUE_DDL}  -- changed reports the index has not committed yet
+"""
+# The search tables of schema 8 and before, replaced by the embedded index.
+_OLD_INDEX_TABLES = ("word_batches", "word_postings", "phrase_postings", "word_docs", "fts_trigram", "fts_bigram")
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("NIANBAO_DB") or data_dir() / "nianbao.db")
+
+
+def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.Connection:
+    """Open (and create) the store; WAL lets readers query while an ingest writes."""
+    db = Path(path) if path else default_db_path()
+    if readonly:
+        if not db.exists():
+            raise NianbaoError("no store here yet; run `nianbao ingest` first", db)
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if schema and schema[0] in _UPGRADES:  # an older store: upgraded once, then opened read-only
+            conn.close()
+            connect(db).close()
+            return connect(db, readonly=True)
+        if schema and schema[0] != SCHEMA_VERSION:
+            raise _schema_error(schema[0], db)
+    else:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        stored = _stored_schema(conn)
+        if stored is None:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        else:
+            _upgrade(conn, stored, db)
+    conn.execute("PRAGMA busy_timeout=10000")
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _stored_schema(conn: sqlite3.Connection) -> str | None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    return row[0] if row else None
+
+
+def _upgrade(conn: sqlite3.Connection, schema: str, db: Path) -> None:
+    """Run the upgrade steps from the stored schema to this one, each in its own transaction."""
+    conn.executescript(_SCHEMA)  # the tables an older schema lacks (its own stay as they are)
+    while schema in _UPGRADES:
+        with transaction(conn):
+            UPGRADE_STEPS[schema](conn)
+            schema = _UPGRADES[schema]
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (schema,))
+    if schema != SCHEMA_VERSION:
+        raise _schema_error(schema, db)
+
+
+def _schema_error(schema: str | None, db: Path) -> NianbaoError:
+    """What to do with a store of another schema: older schemas are upgraded by the next write."""
+    upgrade = "run `nianbao ingest` once to upgrade it" if schema in _UPGRADES else "delete it and ingest again"
+    return NianbaoError(f"store schema {schema} is not {SCHEMA_VERSION}; {upgrade}", db)
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+# ------------------------------------------------------------------ upgrade steps (in the caller's transaction)
+
+
+def _upgrade_from_4(conn: sqlite3.Connection) -> None:
+    """Schema 4 → 5: fill the entity tables from the stored mentions, as an ingest would have."""
+    from types import SimpleNamespace
+
+    from indexer.store.entities import link_entities, summarize_entities
+
+    reports = conn.execute("SELECT id, publisher, province, city, county, year FROM reports").fetchall()
+    for report_id, publisher, province, city, county, year in reports:
+        mentions = [
+            SimpleNamespace(kind=k, canonical=c, surface=s, attrs=json.loads(a))
+            for k, c, s, a in conn.execute(
+                "SELECT kind, canonical, surface, attrs FROM mentions WHERE report_id = ? ORDER BY start", (report_id,)
+            )
+        ]
+        row = {"publisher": publisher, "province": province, "city": city, "county": county, "year": year}
+        link_entities(conn, report_id, row, summarize_entities(mentions))
+
+
+def _upgrade_from_5(conn: sqlite3.Connection) -> None:
+    """Schema 5 → 6: the fts_words index goes (schema 6 rebuilt its search tables, which schema 9 drops)."""
+    conn.execute("DROP TABLE IF EXISTS fts_words")
+
+
+def _upgrade_from_6(conn: sqlite3.Connection) -> None:
+    """Schema 6 → 7: the phrase index (now part of the embedded index: nothing to do)."""
+
+
+def _upgrade_from_7(conn: sqlite3.Connection) -> None:
+    """Schema 7 → 8: reports get their stable ids, sources and versions (``corpus.upgrade_identities``)."""
+    from indexer.corpus import upgrade_identities
+
+    upgrade_identities(conn)
+
+
+def _upgrade_from_8(conn: sqlite3.Connection) -> None:
+    """Schema 8 → 9: the hand-made search tables go; the embedded index is built from the stored text
+    the next time the store is opened for searching or writing (it has no index marker yet)."""
+    for table in _OLD_INDEX_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(INDEX_QUEUE_DDL)
+    conn.execute("DELETE FROM meta WHERE key IN ('segmentation', 'phrases', 'index_token')")
+
+
+UPGRADE_STEPS = {
+    "4": _upgrade_from_4,
+    "5": _upgrade_from_5,
+    "6": _upgrade_from_6,
+    "7": _upgrade_from_7,
+    "8": _upgrade_from_8,
+}
