@@ -119,8 +119,20 @@ class _Prose:
         self.conn = conn
         self.common = common
         self.cache: OrderedDict[int, tuple[str, list[tuple]]] = OrderedDict()
+        self.shingles: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()  # (report, kind) → 5-grams
 
     def of(self, report_id: int, kind: str) -> np.ndarray:
+        key = (report_id, kind)
+        found = self.shingles.get(key)
+        if found is not None:
+            self.shingles.move_to_end(key)
+            return found
+        self.shingles[key] = found = self._of(report_id, kind)
+        if len(self.shingles) > 4 * _CACHE_REPORTS:
+            self.shingles.popitem(last=False)
+        return found
+
+    def _of(self, report_id: int, kind: str) -> np.ndarray:
         found = self.cache.get(report_id)
         if found is None:
             found = self.cache[report_id] = _stored_text(self.conn, report_id)

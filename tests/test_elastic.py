@@ -78,29 +78,53 @@ def test_mapping_and_template() -> None:
     for keyword in ("province", "city", "county", "level", "section", "doc_numbers", "entities"):
         assert props[keyword]["type"] == "keyword"
     assert props["year"]["type"] == "integer" and props["stats"]["properties"]["applications"]["type"] == "integer"
+    for c in range(len(es.COLUMNS)):  # the report documents' fields, per index column
+        assert props[f"words_{c}"]["analyzer"] == "nianbao_words"
+        assert props[f"text_{c}"]["analyzer"] == "nianbao_bigrams"
+        assert props[f"text_{c}"]["fields"]["chars"]["analyzer"] == "nianbao_chars"
+    assert props["doc_type"]["type"] == "keyword" and props["row_id"]["type"] == "long"
     analysis = template["template"]["settings"]["analysis"]
     assert analysis["analyzer"]["nianbao_words"]["tokenizer"] == "whitespace"
     assert analysis["tokenizer"]["nianbao_chars"] == {"type": "ngram", "min_gram": 1, "max_gram": 1}
     assert analysis["tokenizer"]["nianbao_bigrams"] == {"type": "ngram", "min_gram": 2, "max_gram": 2}
 
 
-def test_exact_requests_are_character_phrases() -> None:
+def _match(body: dict) -> dict:
+    return body["query"]["bool"]["must"][0]
+
+
+def test_exact_requests_are_character_phrases_in_every_column() -> None:
     body = es.build_request(SearchQuery("政府开放日", mode="exact"))
-    must = body["query"]["bool"]["must"][0]
-    assert must == {"match_phrase": {"text.bigrams": {"query": "政府开放日", "analyzer": "nianbao_bigrams"}}}
-    one = es.build_request(SearchQuery("县", mode="exact"))["query"]["bool"]["must"][0]
-    assert one == {"match": {"text.chars": {"query": "县", "analyzer": "nianbao_chars"}}}
+    should = _match(body)["bool"]["should"]
+    assert should == [
+        {"match_phrase": {f"text_{c}": {"query": "政府开放日", "analyzer": "nianbao_bigrams"}}}
+        for c in range(len(es.COLUMNS))
+    ]
+    one = es.build_request(SearchQuery("县", mode="exact", section="problems"))
+    column = es.COLUMNS.index("problems")
+    assert _match(one) == {"match": {f"text_{column}.chars": {"query": "县", "analyzer": "nianbao_chars"}}}
 
 
 def test_ranked_request_keeps_the_exact_alternative() -> None:
     body = es.build_request(SearchQuery("政府信息公开条例"))
-    should = body["query"]["bool"]["must"][0]["bool"]["should"]
-    assert should[0] == {"match": {"words": {"query": "政府信息公开 条例", "operator": "and"}}}
-    assert "match_phrase" in should[1]
-    assert body["query"]["bool"]["must"][0]["bool"]["minimum_should_match"] == 1
+    should = _match(body)["bool"]["should"]
+    words = should[0]["bool"]["must"]
+    assert [w["bool"]["should"][0]["term"]["words_0"]["value"] for w in words] == ["政府信息公开", "条例"]
+    assert words[0]["bool"]["should"][0]["term"]["words_0"]["boost"] == es.HEAD_BOOST
+    assert should[1]["constant_score"]["boost"] == 0.0 and "bool" in should[1]["constant_score"]["filter"]
+    assert _match(body)["bool"]["minimum_should_match"] == 1
 
 
-def test_filters_collapse_facets_sort_and_paging() -> None:
+def test_the_query_syntax_becomes_one_bool_query() -> None:
+    body = es.build_request(SearchQuery("(政务 OR 复议) -诉讼", mode="exact"))
+    match = _match(body)["bool"]
+    assert len(match["must"]) == 1 and len(match["must"][0]["bool"]["should"]) == 2
+    assert match["must_not"] == [es.query_clause(es.parse("诉讼"), "exact", None)]
+    alone = _match(es.build_request(SearchQuery("-诉讼", mode="ranked")))["bool"]
+    assert alone["must"] == [{"match_all": {}}] and alone["must_not"]
+
+
+def test_filters_facets_sections_sort_and_paging() -> None:
     q = SearchQuery(
         "公开",
         province="宁夏回族自治区",
@@ -114,13 +138,17 @@ def test_filters_collapse_facets_sort_and_paging() -> None:
     )
     body = es.build_request(q)
     filters = body["query"]["bool"]["filter"]
-    assert {"term": {"province": "宁夏回族自治区"}} in filters and {"term": {"section": "problems"}} in filters
+    assert {"term": {"doc_type": "report"}} in filters and {"term": {"province": "宁夏回族自治区"}} in filters
     assert {"range": {"year": {"gte": 2019, "lte": 2020}}} in filters
-    assert body["collapse"]["field"] == "report_id" and body["collapse"]["inner_hits"]["size"] == 3
     assert (body["from"], body["size"]) == (40, 20)
-    assert body["sort"][0] == {"year": {"order": "desc", "missing": "_last"}}
-    for facet in ("province", "city", "county", "level", "year", "section"):
-        assert body["aggs"][facet]["aggs"]["reports"] == {"cardinality": {"field": "report_id"}}
+    assert body["sort"] == [{"year": {"order": "desc", "missing": "_last"}}, {"row_id": "asc"}]
+    for facet in ("province", "city", "county", "level", "year"):
+        assert body["aggs"][facet]["terms"]["field"] == facet
+    assert set(body["aggs"]["section"]["filters"]["filters"]) == set(es.COLUMNS)
+    passages = es.passages_request(q, ["a", "b"])
+    assert {"terms": {"report_id": ["a", "b"]}} in passages["query"]["bool"]["filter"]
+    assert {"term": {"section": "problems"}} in passages["query"]["bool"]["filter"]
+    assert passages["collapse"]["inner_hits"]["size"] == 3
 
 
 class StubIndices:
@@ -250,7 +278,10 @@ def test_docker_compose_declares_the_services() -> None:
 
 def test_entity_and_problem_aggregation_requests() -> None:
     body = es.entity_request("doc:中华人民共和国政府信息公开条例", 20)
-    assert body["query"]["bool"]["filter"] == [{"term": {"entities": "doc:中华人民共和国政府信息公开条例"}}]
+    assert body["query"]["bool"]["filter"] == [
+        {"term": {"doc_type": "passage"}},
+        {"term": {"entities": "doc:中华人民共和国政府信息公开条例"}},
+    ]
     assert body["collapse"]["field"] == "report_id" and body["size"] == 20
     assert body["aggs"]["regions"] == {"cardinality": {"field": "region_key"}}
     assert body["aggs"]["province"]["aggs"]["reports"] == {"cardinality": {"field": "report_id"}}

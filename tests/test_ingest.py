@@ -377,10 +377,7 @@ def test_the_worker_pool_prepares_reports_as_one_process_does() -> None:
     jobs = [_source(SAMPLES[i % 5], i) for i in range(12)]
     parallel, serial = (
         sorted(
-            (
-                (p.path, p.source.sha256, p.document, p.mentions)
-                for p in ingest_module._prepared(jobs, workers=n)
-            ),
+            ((p.path, p.source.sha256, p.document, p.mentions) for p in ingest_module._prepared(jobs, workers=n)),
             key=lambda row: row[1],
         )
         for n in (2, 1)

@@ -55,11 +55,28 @@ def hits_csv(result: SearchResult) -> str:
     return out.getvalue()
 
 
+SYNTAX_HELP = """
+| 输入 | 找到的报告 |
+|---|---|
+| `政务 复议`（或 `政务 AND 复议`） | 同时含两者 |
+| `政务 OR 复议` | 含其中之一 |
+| `公开 -复议`、`公开 NOT 复议` | 含“公开”但不含“复议”（按原文排除，不论出现在哪一部分） |
+| `"政府信息 公开"` | 原样含这一短语（引号内的空格保留） |
+| `(政务 OR 复议) 公开` | 括号分组 |
+
+其他写法一律按文字检索，不会报错：如 `title:x`、`政务*`、不成对的引号或括号、`政府信息公开(2021)`。
+选了章节时，每个检索词都须出现在该章节中。“精确匹配”返回正文含该字符串的全部报告；
+“相关度”按分词打分，并包含精确匹配能找到的全部报告。
+"""
+
+
 def main() -> None:
     setup("政府信息公开工作年度报告 · 检索")
     state = st.session_state
     state.setdefault("page", 1)
     text = st.text_input("检索词", key="q", placeholder="例如：政府开放日、政策解读、政府信息公开条例")
+    with st.expander("检索语法"):
+        st.markdown(SYNTAX_HELP)
     mode = st.radio(
         "方式",
         ["ranked", "exact"],

@@ -1,11 +1,15 @@
 """The search interface on Elasticsearch 8.x, for a corpus larger than one machine.
 
-One document per passage. Ranked mode matches ``words``: the same jieba words and sub-words the
-embedded index stores, pre-segmented and analysed by whitespace (no IK/jieba plugin). Exact mode is
-a phrase of characters: ``text.bigrams`` (every pair of characters, positions kept) for queries of
-two or more characters, ``text.chars`` (every character) for one — a substring match, exhaustive.
-Hits are collapsed on the report, facets are cardinalities of reports, and snippets are cut from
-the original passage text on this side, as the embedded backend does.
+Two kinds of documents (``doc_type``). A *report* document per report answers searches as the
+embedded index does (``indexer.search.embedded``): per index column, ``words_<c>`` holds the same
+jieba words and sub-words, pre-segmented and analysed by whitespace (no IK/jieba plugin), and
+``text_<c>`` the normalized text, matched as a phrase of character pairs (``nianbao_bigrams``,
+positions kept) or, for one character, as that character (``.chars``) — a substring match. The query
+syntax (``indexer.search.query``) becomes one bool query with the same meaning as on the embedded
+index; facets are terms aggregations of report documents (one per report: distinct reports) and the
+section facet is a filters aggregation. A *passage* document per passage carries the original text,
+entities and categories: the page's snippets are the best passages of its reports, and the entity and
+problem counts aggregate passages by report.
 
 Indexes are versioned (``nianbao-passages-v<time>``) behind the alias ``nianbao-passages``; a
 re-index fills a new index and switches the alias when it is complete, so searches keep working.
@@ -22,13 +26,19 @@ from typing import Any
 
 from indexer.errors import NianbaoError
 from indexer.search.base import ReportHit, SearchQuery, SearchResult
+from indexer.search.embedded import IndexedReport, escape
+from indexer.search.query import Node, Not, Or, Term, parse, terms
 from indexer.search.snippets import passage_hit
 from indexer.segment import index_text, query_terms
 from indexer.store import original_text
 
 ALIAS = "nianbao-passages"
 TEMPLATE = "nianbao-passages"
-_FACETS = ("province", "city", "county", "level", "year", "section")
+_FACETS = ("province", "city", "county", "level", "year")
+COLUMNS = ("preamble", "overview", "proactive", "applications", "review_litigation", "problems", "other")
+HEAD_BOOST = 4.0
+_PASSAGE = {"term": {"doc_type": "passage"}}
+_REPORT = {"term": {"doc_type": "report"}}
 
 
 def entity_id(kind: str, canonical: str) -> str:
@@ -59,6 +69,17 @@ def mappings() -> dict[str, Any]:
     return {
         "dynamic": "strict",
         "properties": {
+            "doc_type": {"type": "keyword"},  # report | passage
+            "row_id": {"type": "long"},  # the report's row in the store (what the writer removes by)
+            **{f"words_{c}": {"type": "text", "analyzer": "nianbao_words"} for c in range(len(COLUMNS))},
+            **{
+                f"text_{c}": {
+                    "type": "text",
+                    "analyzer": "nianbao_bigrams",
+                    "fields": {"chars": {"type": "text", "analyzer": "nianbao_chars"}},
+                }
+                for c in range(len(COLUMNS))
+            },
             "report_id": {"type": "keyword"},  # the stable report id (reports.uid)
             "passage_id": {"type": "long"},
             "path": keyword,
@@ -162,11 +183,32 @@ def connect_es(config: EsConfig) -> Any:
 # ------------------------------------------------------------------ indexing
 
 
-def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
-    """Every passage of the store as an Elasticsearch document (the store is the source)."""
+def report_document(report: IndexedReport) -> dict[str, Any]:
+    """The report document of one report: its metadata and, per index column, its words and text."""
+    words = report.fields().words
+    doc: dict[str, Any] = {
+        "_id": f"r{report.report_id}",
+        "doc_type": "report",
+        "row_id": report.report_id,
+        "report_id": report.uid,
+        **{k: report.metadata.get(k) for k in ("path", "title", "publisher", "level", "year")},
+        **{k: report.metadata.get(k) for k in ("province", "city", "county")},
+    }
+    for c, text in enumerate(report.columns):
+        if text:
+            doc[f"words_{c}"] = words[c]
+            doc[f"text_{c}"] = text
+    return doc
+
+
+def passage_documents(conn: sqlite3.Connection, report_id: int | None = None) -> Iterator[dict[str, Any]]:
+    """The passages of one report (or of every report) as Elasticsearch documents (the store is the source)."""
+    where, params = ("WHERE id = ?", (report_id,)) if report_id is not None else ("", ())
     for rid, uid, path, title, publisher, level, year, province, city, county, text in conn.execute(
-        "SELECT id, uid, path, title, publisher, level, year, province, city, county, text FROM reports ORDER BY id"
-    ):
+        "SELECT id, uid, path, title, publisher, level, year, province, city, county, text FROM reports"
+        f" {where} ORDER BY id",
+        params,
+    ).fetchall():
         original = original_text(conn, rid)
         entities = sorted(
             {
@@ -204,10 +246,12 @@ def passage_documents(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         }
         for pid, kind, start, end, o_start, o_end in conn.execute(
             "SELECT id, kind, start, end, orig_start, orig_end FROM passages WHERE report_id = ? ORDER BY id", (rid,)
-        ):
+        ).fetchall():
             passage = text[start:end]
             yield {
                 "_id": str(pid),
+                "doc_type": "passage",
+                "row_id": rid,
                 "report_id": uid,
                 "passage_id": pid,
                 "path": path,
@@ -245,45 +289,84 @@ class IndexReport:
     switched: bool  # the alias points at the new index (only when it is complete)
 
 
+class ElasticWriter:
+    """The writer interface (``add``, ``remove``, ``commit``) on one Elasticsearch index: a report is its
+    report document and its passages' (read from the store); nothing is searchable before ``commit``."""
+
+    def __init__(self, client: Any, index: str, conn: sqlite3.Connection) -> None:
+        self.client, self.index, self.conn = client, index, conn
+        self.actions: list[dict[str, Any]] = []
+        self.removed: list[int] = []
+        self.paths: dict[str, str] = {}  # document id → the report's path (what a failure names)
+        self.indexed = 0
+        self.failed: list[tuple[str, str]] = []  # (report path, reason)
+
+    def add(self, report: IndexedReport) -> None:
+        for doc in (report_document(report), *passage_documents(self.conn, report.report_id)):
+            self.actions.append(doc)
+            self.paths[doc["_id"]] = report.metadata.get("path") or report.uid
+
+    def remove(self, report_id: int) -> None:
+        self.removed.append(report_id)
+
+    def commit(self) -> None:
+        from elasticsearch import helpers
+
+        if self.removed:
+            self.client.delete_by_query(
+                index=self.index, query={"terms": {"row_id": self.removed}}, refresh=True, conflicts="proceed"
+            )
+            self.removed = []
+        for ok, item in helpers.streaming_bulk(
+            self.client,
+            self.actions,
+            index=self.index,
+            chunk_size=500,
+            max_retries=5,
+            initial_backoff=2,
+            max_backoff=60,
+            raise_on_error=False,
+            raise_on_exception=False,
+        ):
+            if ok:
+                self.indexed += 1
+            else:
+                detail = next(iter(item.values()))
+                reason = detail.get("error", {})
+                reason = reason.get("reason", str(reason)) if isinstance(reason, dict) else str(reason)
+                doc_id = str(detail.get("_id", ""))
+                self.failed.append((self.paths.get(doc_id, f"document {doc_id}"), reason))
+        self.actions = []
+        self.client.indices.refresh(index=self.index)
+
+
 def reindex(client: Any, conn: sqlite3.Connection, progress: Callable[[int], None] | None = None) -> IndexReport:
     """Fill a new versioned index from the store, check the count, then switch the alias to it."""
-    from elasticsearch import helpers
+    from indexer.search.sync import stored_report
 
     start = time.perf_counter()
     client.indices.put_index_template(name=TEMPLATE, **index_template())
     index = f"{ALIAS}-v{int(time.time() * 1000)}"
     client.indices.create(index=index)
-    paths = dict(conn.execute("SELECT p.id, r.path FROM passages p JOIN reports r ON r.id = p.report_id"))
-    expected = len(paths)
-    indexed, failed = 0, []
-    for ok, item in helpers.streaming_bulk(
-        client,
-        passage_documents(conn),
-        index=index,
-        chunk_size=500,
-        max_retries=5,
-        initial_backoff=2,
-        max_backoff=60,
-        raise_on_error=False,
-        raise_on_exception=False,
-    ):
-        if ok:
-            indexed += 1
-        else:
-            detail = next(iter(item.values()))
-            reason = detail.get("error", {})
-            reason = reason.get("reason", str(reason)) if isinstance(reason, dict) else str(reason)
-            failed.append((paths.get(int(detail.get("_id", -1)), f"passage {detail.get('_id')}"), reason))
-        if progress and (indexed + len(failed)) % 1000 == 0:
-            progress(indexed + len(failed))
-    client.indices.refresh(index=index)
+    ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
+    expected = len(ids) + conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    writer = ElasticWriter(client, index, conn)
+    for n, report_id in enumerate(ids, start=1):
+        report = stored_report(conn, report_id)
+        if report is not None:
+            writer.add(report)
+        if len(writer.actions) >= 5000 or n == len(ids):
+            writer.commit()
+            if progress:
+                progress(n)
+    writer.commit()
     count = client.count(index=index)["count"]
-    complete = not failed and count == indexed == expected
+    complete = not writer.failed and count == writer.indexed == expected
     if complete:
         switch_alias(client, index)
-    elif not failed:
-        raise NianbaoError(f"index {index} holds {count} passages, the store {expected}: the alias was not switched")
-    return IndexReport(index, indexed, failed, expected, time.perf_counter() - start, complete)
+    elif not writer.failed:
+        raise NianbaoError(f"index {index} holds {count} documents, the store {expected}: the alias was not switched")
+    return IndexReport(index, writer.indexed, writer.failed, expected, time.perf_counter() - start, complete)
 
 
 def switch_alias(client: Any, index: str) -> None:
@@ -305,9 +388,10 @@ def switch_alias(client: Any, index: str) -> None:
 
 
 def _filters(query: SearchQuery) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = [
+    out: list[dict[str, Any]] = [_REPORT]
+    out += [
         {"term": {name: getattr(query, name)}}
-        for name in ("province", "city", "county", "level", "section")
+        for name in ("province", "city", "county", "level")
         if getattr(query, name)
     ]
     years: dict[str, int] = {}
@@ -320,51 +404,112 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
     return out
 
 
-def exact_clause(needle: str) -> dict[str, Any]:
-    """Substring match: a phrase of character pairs (2+ characters) or the character itself."""
+def exact_clause(needle: str, field: str = "text") -> dict[str, Any]:
+    """Substring match in one text field: a phrase of character pairs (2+ characters) or the character."""
     if len(needle) >= 2:
-        return {"match_phrase": {"text.bigrams": {"query": needle, "analyzer": "nianbao_bigrams"}}}
-    return {"match": {"text.chars": {"query": needle, "analyzer": "nianbao_chars"}}}
+        return {"match_phrase": {f"{field}": {"query": needle, "analyzer": "nianbao_bigrams"}}}
+    return {"match": {f"{field}.chars": {"query": needle, "analyzer": "nianbao_chars"}}}
+
+
+def _exact(text: str, column: int | None) -> dict[str, Any]:
+    columns = range(len(COLUMNS)) if column is None else [column]
+    parts = [exact_clause(text, f"text_{c}") for c in columns]
+    return parts[0] if len(parts) == 1 else {"bool": {"should": parts, "minimum_should_match": 1}}
+
+
+def _words(words: list[str], column: int | None) -> dict[str, Any]:
+    must = []
+    for word in words:
+        if column is not None:
+            must.append({"term": {f"words_{column}": word}})
+        else:
+            fields = [
+                {"term": {f"words_{c}": {"value": word, "boost": HEAD_BOOST if c == 0 else 1.0}}}
+                for c in range(len(COLUMNS))
+            ]
+            must.append({"bool": {"should": fields, "minimum_should_match": 1}})
+    return {"bool": {"must": must}}
+
+
+def _term(term: Term, mode: str, column: int | None) -> dict[str, Any]:
+    exact = _exact(term.text, column)
+    if mode == "exact":
+        return exact
+    words = [escape(w.lower()) for w in query_terms(term.text)]
+    verbatim = {"constant_score": {"filter": exact, "boost": 0.0}}
+    if not words:
+        return verbatim
+    if term.phrase:
+        return {"bool": {"must": [verbatim], "should": [_words(words, column)]}}
+    return {"bool": {"should": [_words(words, column), verbatim], "minimum_should_match": 1}}
+
+
+def query_clause(node: Node, mode: str, column: int | None) -> dict[str, Any]:
+    """A parsed query as a bool query over report documents, with the embedded index's meaning."""
+    if isinstance(node, Term):
+        return _term(node, mode, column)
+    if isinstance(node, Not):
+        return {"bool": {"must": [{"match_all": {}}], "must_not": [query_clause(node.item, "exact", None)]}}
+    if isinstance(node, Or):
+        return {"bool": {"should": [query_clause(i, mode, column) for i in node.items], "minimum_should_match": 1}}
+    must = [query_clause(i, mode, column) for i in node.items if not isinstance(i, Not)]
+    must_not = [query_clause(i.item, "exact", None) for i in node.items if isinstance(i, Not)]
+    return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not}}
+
+
+def _matching(node: Node | None, query: SearchQuery, column: int | None) -> dict[str, Any]:
+    match = query_clause(node, query.mode, column) if node is not None else {"match_all": {}}
+    return {"bool": {"must": [match], "filter": _filters(query)}}
 
 
 def build_request(query: SearchQuery) -> dict[str, Any]:
-    """The body of the search request for a query: match, filters, collapse on report, facets."""
-    needle = query.cleaned()
-    if not needle.strip() and query.mode == "ranked" or not needle:
-        match: dict[str, Any] = {"match_all": {}}
-    elif query.mode == "exact":
-        match = exact_clause(needle)
-    else:
-        terms = query_terms(needle)
-        should: list[dict[str, Any]] = [exact_clause(needle)]
-        if terms:
-            should.insert(0, {"match": {"words": {"query": " ".join(terms), "operator": "and"}}})
-        # Ranked never loses what exact finds: the verbatim string is an alternative way in.
-        match = {"bool": {"should": should, "minimum_should_match": 1}}
+    """The body of the search request for a query: report documents, filters, facets, section counts."""
+    node = parse(query.text)
+    column = COLUMNS.index(query.section) if query.section in COLUMNS else None
+    aggs: dict[str, Any] = {name: {"terms": {"field": name, "size": 10_000}} for name in _FACETS}
+    if node is not None:
+        aggs["section"] = {"filters": {"filters": {kind: _matching(node, query, c) for c, kind in enumerate(COLUMNS)}}}
     body: dict[str, Any] = {
-        "query": {"bool": {"must": [match], "filter": _filters(query)}},
+        "query": _matching(node, query, column),
+        "from": (max(query.page, 1) - 1) * query.per_page,
+        "size": query.per_page,
+        "track_total_hits": True,
+        "aggs": aggs,
+        "_source": ["row_id", "report_id", "path", "title", "publisher", "level", "year", "province", "city", "county"],
+    }
+    if query.mode == "exact" or query.sort == "year" or node is None:
+        body["sort"] = [{"year": {"order": "desc", "missing": "_last"}}, {"row_id": "asc"}]
+    else:
+        body["sort"] = ["_score", {"row_id": "asc"}]
+    return body
+
+
+def passages_request(query: SearchQuery, uids: list[str]) -> dict[str, Any] | None:
+    """The best passages of the page's reports: those holding a term of the query (verbatim, or in ranked
+    mode its words), per report."""
+    node = parse(query.text)
+    leaves = terms(node)
+    if not leaves or query.passages_per_report <= 0 or not uids:
+        return None
+    should: list[dict[str, Any]] = [exact_clause(t.text) for t in leaves]
+    if query.mode == "ranked":
+        should += [
+            {"match": {"words": {"query": " ".join(query_terms(t.text)), "operator": "and"}}}
+            for t in leaves
+            if not t.phrase and query_terms(t.text)
+        ]
+    filters: list[dict[str, Any]] = [_PASSAGE, {"terms": {"report_id": uids}}]
+    if query.section in COLUMNS:
+        filters.append({"term": {"section": query.section}})
+    return {
+        "query": {"bool": {"filter": filters, "should": should, "minimum_should_match": 1}},
         "collapse": {
             "field": "report_id",
             "inner_hits": {"name": "passages", "size": query.passages_per_report, "_source": True},
         },
-        "from": (max(query.page, 1) - 1) * query.per_page,
-        "size": query.per_page,
-        "track_total_hits": True,
-        "aggs": {
-            "reports": {"cardinality": {"field": "report_id", "precision_threshold": 40000}},
-            **{
-                name: {
-                    "terms": {"field": name, "size": 200},
-                    "aggs": {"reports": {"cardinality": {"field": "report_id"}}},
-                }
-                for name in _FACETS
-            },
-        },
-        "_source": ["report_id", "path", "title", "publisher", "level", "year", "province", "city", "county"],
+        "size": len(uids),
+        "_source": False,
     }
-    if query.sort == "year":
-        body["sort"] = [{"year": {"order": "desc", "missing": "_last"}}, "_score"]
-    return body
 
 
 class ElasticBackend:
@@ -374,34 +519,49 @@ class ElasticBackend:
         self.client = client or connect_es(config or EsConfig.from_env())
 
     def report_count(self) -> int:
-        body = {"size": 0, "aggs": {"reports": {"cardinality": {"field": "report_id"}}}}
-        return int(self.client.search(index=ALIAS, **body)["aggregations"]["reports"]["value"])
+        return int(self.client.count(index=ALIAS, query=_REPORT)["count"])
 
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        needle = query.cleaned()
+        notice = None
+        if query.section and query.section not in COLUMNS:
+            notice = f"未知的章节类型 {query.section}"
+            query = SearchQuery(**{**query.__dict__, "section": None})
+        node = parse(query.text)
+        if node is None:
+            notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
         response = self.client.search(index=ALIAS, **build_request(query))
-        terms = query_terms(needle) if query.mode == "ranked" else []
-        needles = [needle] if query.mode == "exact" else [needle, *terms]
+        leaves = [t.text for t in terms(node)]
+        words = [w for t in terms(node) if not t.phrase for w in query_terms(t.text)] if query.mode == "ranked" else []
+        needles = list(dict.fromkeys(leaves + words))
         hits = []
         for h in response["hits"]["hits"]:
             src = h["_source"]
-            hit = ReportHit(
-                report_id=src["report_id"],
-                path=src["path"],
-                title=src.get("title"),
-                publisher=src.get("publisher"),
-                level=src.get("level"),
-                year=src.get("year"),
-                province=src.get("province"),
-                city=src.get("city"),
-                county=src.get("county"),
-                score=-(h.get("_score") or 0.0),
+            score = float(h.get("_score") or 0.0) if query.mode == "ranked" and query.sort != "year" else 0.0
+            hits.append(
+                ReportHit(
+                    report_id=src["report_id"],
+                    path=src["path"],
+                    title=src.get("title"),
+                    publisher=src.get("publisher"),
+                    level=src.get("level"),
+                    year=src.get("year"),
+                    province=src.get("province"),
+                    city=src.get("city"),
+                    county=src.get("county"),
+                    score=score,
+                )
             )
-            if needle.strip():
-                for inner in h["inner_hits"]["passages"]["hits"]["hits"]:
-                    p = inner["_source"]
-                    hit.passages.append(
+        request = passages_request(query, [h.report_id for h in hits])
+        if request is not None:
+            by_report = {h.report_id: h for h in hits}
+            for group in self.client.search(index=ALIAS, **request)["hits"]["hits"]:
+                inner = sorted(
+                    group["inner_hits"]["passages"]["hits"]["hits"], key=lambda i: i["_source"]["passage_id"]
+                )
+                for i in inner:
+                    p = i["_source"]
+                    by_report[p["report_id"]].passages.append(
                         passage_hit(
                             p["passage_id"],
                             p["section"],
@@ -413,15 +573,19 @@ class ElasticBackend:
                             needles,
                         )
                     )
-            hits.append(hit)
         aggs = response["aggregations"]
-        facets = {name: [(b["key"], int(b["reports"]["value"])) for b in aggs[name]["buckets"]] for name in _FACETS}
+        facets = {name: _facet(aggs[name]["buckets"], name == "year") for name in _FACETS}
+        sections = aggs.get("section", {}).get("buckets", {})
+        facets["section"] = sorted(
+            ((kind, int(b["doc_count"])) for kind, b in sections.items() if b["doc_count"]), key=lambda kv: -kv[1]
+        )
         return SearchResult(
             query=query,
-            total_reports=int(aggs["reports"]["value"]),
+            total_reports=int(response["hits"]["total"]["value"]),
             hits=hits,
             facets=facets,
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            notice=notice,
         )
 
     def entity_summary(self, entity: str, limit: int = 50) -> dict[str, Any]:
@@ -457,7 +621,7 @@ def entity_request(entity: str, limit: int) -> dict[str, Any]:
     return {
         "query": {
             "bool": {
-                "filter": [{"term": {"entities": entity}}],
+                "filter": [_PASSAGE, {"term": {"entities": entity}}],
                 "should": [exact_clause(name)],
                 "minimum_should_match": 0,
             }
@@ -489,7 +653,7 @@ def entity_request(entity: str, limit: int) -> dict[str, Any]:
 
 
 def problems_request(province: str | None, year: int | None) -> dict[str, Any]:
-    filters: list[dict[str, Any]] = [{"exists": {"field": "problem_categories"}}]
+    filters: list[dict[str, Any]] = [_PASSAGE, {"exists": {"field": "problem_categories"}}]
     if province:
         filters.append({"term": {"province": province}})
     if year:
@@ -507,3 +671,9 @@ def problems_request(province: str | None, year: int | None) -> dict[str, Any]:
             }
         },
     }
+
+
+def _facet(buckets: list[dict[str, Any]], numeric: bool) -> list[tuple[Any, int]]:
+    """(value, reports) of a terms aggregation of report documents, most first, ties by the value as text."""
+    pairs = [(int(b["key"]) if numeric else b["key"], int(b["doc_count"])) for b in buckets]
+    return sorted(pairs, key=lambda vc: (-vc[1], str(vc[0])))
