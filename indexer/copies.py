@@ -27,6 +27,7 @@ import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -80,6 +81,12 @@ def _hash32(shingles: np.ndarray) -> np.ndarray:
     return np.unique((shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32))
 
 
+@cache
+def _permutations() -> Any:
+    """The scheme's permutations for (NUM_PERM, SEED): drawn once, not for every section."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME).permutations
+
+
 def section_signatures(text: str, bounds: Iterable[tuple[str | None, int, int]]) -> list[tuple[str, int, bytes]]:
     """(kind, 5-grams, MinHash signature as little-endian uint32) of each section with enough prose."""
     out = []
@@ -87,7 +94,7 @@ def section_signatures(text: str, bounds: Iterable[tuple[str | None, int, int]])
         hashes = _hash32(shingle_hashes(body))
         if len(hashes) < MIN_SHINGLES:
             continue
-        m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME)
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME, permutations=_permutations())
         m.update_batch(hashes.tolist())
         out.append((kind, len(hashes), m.hashvalues.astype("<u4").tobytes()))
     return out

@@ -161,15 +161,30 @@ def index_text(text: str) -> str:
 def index_tokens(text: str) -> list[str]:
     """The ranked index's terms for a text: its words, each followed by its sub-words, lower-cased.
 
-    A query's terms (``query_terms``, lower-cased) are looked up among them.
+    A query's terms (``query_terms``, lower-cased) are looked up among them. (``_index_cuts`` inlined:
+    this runs over every report's text.)
     """
     out: list[str] = []
-    for cut, word in _index_cuts(text):
-        if word:
-            out.append(cut.lower())
+    append, extend = out.append, out.extend
+    for piece, _, protected in _pieces(text):
+        if protected:
+            cut = piece[1:-1] if piece.startswith("《") else piece
+            append(cut.lower())
             if len(cut) > 2:
-                out += [sub.lower() for sub in sub_words(cut)]
+                extend(_lower_sub_words(cut))
+            continue
+        for cut in rjieba.cut(piece):
+            if cut in _SKIP or not _WORDLIKE.match(cut):
+                continue
+            append(cut.lower())
+            if len(cut) > 2:
+                extend(_lower_sub_words(cut))
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _lower_sub_words(word: str) -> tuple[str, ...]:
+    return tuple(sub.lower() for sub in sub_words(word))
 
 
 def query_terms(query: str) -> list[str]:

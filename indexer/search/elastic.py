@@ -27,7 +27,7 @@ from typing import Any
 from indexer.errors import NianbaoError
 from indexer.search.base import ReportHit, SearchQuery, SearchResult
 from indexer.search.embedded import IndexedReport, escape
-from indexer.search.query import Node, Not, Or, Term, parse, terms
+from indexer.search.query import Node, Not, Or, Term, parse, read_query, terms
 from indexer.search.snippets import passage_hit
 from indexer.segment import index_text, query_terms
 from indexer.store import original_text
@@ -523,13 +523,7 @@ class ElasticBackend:
 
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
-        notice = None
-        if query.section and query.section not in COLUMNS:
-            notice = f"未知的章节类型 {query.section}"
-            query = SearchQuery(**{**query.__dict__, "section": None})
-        node = parse(query.text)
-        if node is None:
-            notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
+        query, node, notice = read_query(query)
         response = self.client.search(index=ALIAS, **build_request(query))
         leaves = [t.text for t in terms(node)]
         words = [w for t in terms(node) if not t.phrase for w in query_terms(t.text)] if query.mode == "ranked" else []

@@ -25,6 +25,7 @@ import hashlib
 import json
 import operator
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ META_FIELDS = ("province", "city", "county", "level")
 HEAD_BOOST = 4.0  # the title and introduction (the preamble column) weigh four times in ranked mode
 _ESCAPE = {" ": "\ue020", "\t": "\ue009", "\n": "\ue00a", "\r": "\ue00d", "\u3000": "\ue300", "\xa0": "\ue0a0"}
 _MARKER = "nianbao-index.json"
+_OTHER_SPACE = re.compile("[\t\n\r\u3000\xa0]")
 
 
 def escape(text: str) -> str:
@@ -49,6 +51,14 @@ def escape(text: str) -> str:
         if char in text:
             text = text.replace(char, mapped)
     return text
+
+
+def _joined(tokens: list[str]) -> str:
+    """Tokens space-separated for the whitespace tokenizer (the rare one holding whitespace escaped)."""
+    joined = " ".join(tokens)
+    if joined.count(" ") + 1 == len(tokens) and not _OTHER_SPACE.search(joined):
+        return joined
+    return " ".join(map(escape, tokens))
 
 
 def index_path(db: str | Path) -> Path:
@@ -72,7 +82,7 @@ def index_document(columns: list[str]) -> IndexDocument:
     """The index fields of a report's text per index column."""
     words, trigrams, pairs, chars = [], [], [], []
     for text in columns:
-        words.append(" ".join(escape(w) for w in index_tokens(text)) if text else "")
+        words.append(_joined(index_tokens(text)) if text else "")
         t = escape(text)
         trigrams.append(" ".join(map("".join, zip(t, t[1:], t[2:], strict=False))))
         pairs.append(" ".join(set(map(operator.add, t, t[1:]))))

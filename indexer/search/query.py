@@ -14,7 +14,8 @@ query never fails to parse. Each part is normalized as report text is (``normali
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from indexer.normalize import normalize_query
 
@@ -64,6 +65,21 @@ def parse(text: str) -> Node | None:
         whole = normalize_query(clean(text)).strip()
         return Term(whole) if whole else None
     return node
+
+
+def read_query(query: Any) -> tuple[Any, Node | None, str | None]:
+    """A ``SearchQuery`` as the backends take it: without a section filter they do not know, its text as a
+    tree, and what to tell the user about either."""
+    from indexer.search.base import SECTION_KINDS
+
+    notice = None
+    if query.section and query.section not in SECTION_KINDS:
+        notice = f"未知的章节类型 {query.section}"
+        query = replace(query, section=None)
+    node = parse(query.text)
+    if node is None:
+        notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
+    return query, node, notice
 
 
 def terms(node: Node | None, positive: bool = True) -> list[Term]:

@@ -21,7 +21,7 @@ import tantivy
 from indexer.phrases import vocabulary
 from indexer.search.base import ReportHit, SearchQuery, SearchResult
 from indexer.search.embedded import COLUMNS, HEAD_BOOST, META_FIELDS, escape, index_path, open_index
-from indexer.search.query import Node, Not, Or, Term, parse, terms
+from indexer.search.query import Node, Not, Or, Term, read_query, terms
 from indexer.search.snippets import passage_hit
 from indexer.search.sync import reconcile
 from indexer.segment import query_terms
@@ -158,13 +158,7 @@ class SqliteBackend:
             lap = now
 
         self._ensure_current()
-        notice = None
-        if query.section and query.section not in COLUMNS:
-            notice = f"未知的章节类型 {query.section}"
-            query = SearchQuery(**{**query.__dict__, "section": None})
-        node = parse(query.text)
-        if node is None:
-            notice = notice or ("未输入检索词: 列出全部报告" if not query.text.strip() else "检索词只含标点或空白")
+        query, node, notice = read_query(query)
         column = COLUMNS.index(query.section) if query.section else None
         searcher = self.index.searcher()
         whole = self._query(node, query, column)
