@@ -13,6 +13,7 @@ from the store.
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ class SqliteBackend:
         self._version: int | None = None
         self.index = open_index(index_path(self.db))
         self.schema = self.index.schema
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nianbao-search")
         self._ensure_current()
         # Milliseconds spent in each phase of the last search (bench/search.py prints their means).
         self.phases: dict[str, float] = {}
@@ -56,6 +58,7 @@ class SqliteBackend:
 
     def close(self) -> None:
         self.conn.close()
+        self._pool.shutdown()
 
     def report_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM reports").fetchone()[0]
@@ -164,6 +167,11 @@ class SqliteBackend:
         whole = self._query(node, query, column)
         first = (max(query.page, 1) - 1) * query.per_page
         limit = max(first + query.per_page, 1)
+        # tantivy releases the GIL while it works: the facets and the section counts are counted on the
+        # other core while this thread finds the page and reads its snippets from the store.
+        aggregations = {name: {"terms": {"field": name, "size": 100_000}} for name in _FACETS}
+        counting = self._pool.submit(searcher.aggregate, whole, aggregations)
+        sections = self._pool.submit(self._section_counts, searcher, node, query) if node is not None else None
         if query.mode == "ranked" and query.sort != "year" and node is not None:
             found = searcher.search(whole, limit=limit, count=True)
             page = found.hits[first:]
@@ -174,24 +182,16 @@ class SqliteBackend:
             ranked = [(int(key) & _RID_BITS, 0.0) for key, _ in found.hits[first:]]
         phase("lookup")
 
-        aggregations = {name: {"terms": {"field": name, "size": 100_000}} for name in _FACETS}
-        counted = searcher.aggregate(whole, aggregations)
-        facets = {name: _facet(counted.get(name, {}), name == "year") for name in _FACETS}
-        phase("facets")
-
-        facets["section"] = []
-        if node is not None:
-            for c, name in enumerate(COLUMNS):
-                n = searcher.search(self._query(node, query, c), limit=1, count=True).count
-                if n:
-                    facets["section"].append((name, n))
-            facets["section"].sort(key=lambda kv: -kv[1])
-        phase("section facet")
-
         leaves = [t.text for t in terms(node)]
         words = [w for t in terms(node) if not t.phrase for w in query_terms(t.text)] if query.mode == "ranked" else []
         hits = [h for h in (self._report_hit(rid, score, leaves, words, query) for rid, score in ranked) if h]
         phase("snippets")
+
+        counted = counting.result()
+        facets = {name: _facet(counted.get(name, {}), name == "year") for name in _FACETS}
+        phase("facets (after the snippets)")
+        facets["section"] = sections.result() if sections is not None else []
+        phase("section facet (after the facets)")
         return SearchResult(
             query=query,
             total_reports=found.count,
@@ -200,6 +200,16 @@ class SqliteBackend:
             elapsed_ms=(time.perf_counter() - started) * 1000,
             notice=notice,
         )
+
+    def _section_counts(self, searcher: tantivy.Searcher, node: Node, query: SearchQuery) -> list[tuple[str, int]]:
+        """The section facet: for each index column, the reports the query finds in it (what filtering
+        by that section returns), most first."""
+        counts = []
+        for c, name in enumerate(COLUMNS):
+            n = searcher.search(self._query(node, query, c), limit=1, count=True).count
+            if n:
+                counts.append((name, n))
+        return sorted(counts, key=lambda kv: -kv[1])
 
     # ------------------------------------------------------------ passages and snippets
 

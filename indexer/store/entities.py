@@ -77,7 +77,8 @@ def entity_report_rows(
     province, city, county, year = row["province"], row["city"], row["county"], row["year"]
     agency = publishing_agency(row["publisher"], province, city, county)
     conn.executemany(
-        "INSERT INTO entity_reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO entity_reports (report_id, kind, canonical, province, city, county, year, agency, mentions,"
+        " articles, issuer, issuer_mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (report_id, e.kind, e.canonical, province, city, county, year, agency, e.mentions)
             + (",".join(e.articles), e.issuer, e.issuer_mentions)

@@ -7,7 +7,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.copies import section_signatures
 from indexer.errors import NianbaoError
@@ -35,6 +35,76 @@ class SourceFile:
     read_from: str  # the file read (an upload's temporary copy; else the location)
 
 
+class SectionRow(NamedTuple):
+    """A row of ``sections`` (each row type's fields are its table's columns, by name, after report_id)."""
+
+    idx: int
+    kind: str | None
+    number: str | None
+    heading: str
+    start: int
+    end: int
+
+
+class PassageRow(NamedTuple):
+    kind: str
+    start: int
+    end: int
+    orig_start: int
+    orig_end: int
+
+
+class CellRow(NamedTuple):
+    tbl: str
+    row: str
+    col: str
+    value: float | None
+    derived: int
+    reason: str | None
+
+
+class CheckRow(NamedTuple):
+    check_id: str
+    ok: int | None
+    detail: str
+
+
+class MentionRow(NamedTuple):
+    kind: str
+    canonical: str
+    surface: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    section: str | None
+    attrs: str  # JSON
+
+
+class ItemRow(NamedTuple):
+    kind: str  # problem | fix
+    idx: int
+    text: str
+    start: int
+    end: int
+    categories: str  # JSON
+
+
+class SignatureRow(NamedTuple):
+    kind: str
+    shingles: int
+    signature: bytes
+
+
+def _insert(conn: sqlite3.Connection, table: str, report_id: int, rows: list[Any]) -> None:
+    """Insert rows of one NamedTuple type into the table of the same columns, for one report."""
+    if not rows:
+        return
+    fields = type(rows[0])._fields
+    sql = f"INSERT INTO {table} (report_id, {', '.join(fields)}) VALUES (?{', ?' * len(fields)})"
+    conn.executemany(sql, [(report_id, *r) for r in rows])
+
+
 @dataclass
 class PreparedReport:
     """Everything the writer inserts for one report, computed away from the database (in a worker)."""
@@ -45,14 +115,14 @@ class PreparedReport:
     failing: int  # consistency checks that fail
     row: dict[str, Any]
     document: IndexDocument  # what the search index holds of its text
-    sections: list[tuple]
-    passages: list[tuple]
-    cells: list[tuple]
-    checks: list[tuple]
-    mentions: list[tuple]
+    sections: list[SectionRow]
+    passages: list[PassageRow]
+    cells: list[CellRow]
+    checks: list[CheckRow]
+    mentions: list[MentionRow]
     entities: list[EntitySummary]
-    items: list[tuple]
-    signatures: list[tuple[str, int, bytes]]  # the sections' prose: (kind, shingles, MinHash signature)
+    items: list[ItemRow]
+    signatures: list[SignatureRow]  # the sections' prose: its 5-grams and MinHash signature
 
     @property
     def path(self) -> str:
@@ -64,7 +134,7 @@ class PreparedReport:
     @property
     def columns(self) -> list[str]:
         """The normalized text per index column (derived here: cheaper than sending it from the worker)."""
-        return column_texts(self.row["text"], [(kind, start, end) for _, kind, _, _, start, end in self.sections])
+        return column_texts(self.row["text"], [(s.kind, s.start, s.end) for s in self.sections])
 
 
 def prepare(report: Report, source: SourceFile, original: str, original_span: Any) -> PreparedReport:
@@ -102,23 +172,23 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
         if line.strip():
             kind = _kind_at(bounds, pos)
             o_start, o_end = original_span(pos, end)
-            passages.append((kind, pos, end, o_start, o_end))
+            passages.append(PassageRow(kind, pos, end, o_start, o_end))
         pos = end + 1
     cells = list(_cells(report))
-    checks = [(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency]
+    checks = [CheckRow(c.check, None if c.ok is None else int(c.ok), c.detail) for c in report.consistency]
     return PreparedReport(
         source=source,
         uid=uid,
-        unproven=sum(1 for c in cells if c[3] is None),
-        failing=sum(1 for c in checks if c[1] == 0),
+        unproven=sum(1 for c in cells if c.value is None),
+        failing=sum(1 for c in checks if c.ok == 0),
         row=row,
         document=index_document(columns),
-        sections=[(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
+        sections=[SectionRow(i, s.kind, s.number, s.heading, s.start, s.end) for i, s in enumerate(report.sections)],
         passages=passages,
         cells=cells,
         checks=checks,
         mentions=[
-            (
+            MentionRow(
                 m.kind,
                 m.canonical,
                 m.surface,
@@ -133,10 +203,10 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
         ],
         entities=summarize_entities(sorted(report.mentions, key=lambda m: m.start)),
         items=[
-            (i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
+            ItemRow(i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
             for n, i in enumerate(report.items)
         ],
-        signatures=section_signatures(text, bounds),
+        signatures=[SignatureRow(*sig) for sig in section_signatures(text, bounds)],
     )
 
 
@@ -147,14 +217,14 @@ def _kind_at(bounds: list[tuple[str | None, int, int]], pos: int) -> str:
     return "preamble"
 
 
-def _cells(report: Report) -> Iterator[tuple]:
+def _cells(report: Report) -> Iterator[CellRow]:
     for tbl, rows in (("proactive", report.proactive), ("review_litigation", report.review_litigation)):
         for row, fields in (rows or {}).items():
             for col, v in fields.items():
-                yield tbl, row, col, v.value, int(v.derived), v.reason
+                yield CellRow(tbl, row, col, v.value, int(v.derived), v.reason)
     for row, values in (report.requests or {}).items():
         for col, v in zip(APPLICANT_COLUMNS, values, strict=True):
-            yield "requests", row, col, v.value, int(v.derived), v.reason
+            yield CellRow("requests", row, col, v.value, int(v.derived), v.reason)
 
 
 def _clear_rows(conn: sqlite3.Connection, report_id: int) -> None:
@@ -220,31 +290,22 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
             f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values())
         )
         report_id = cur.lastrowid
-    conn.executemany("INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *s) for s in prepared.sections])
-    conn.executemany(
-        "INSERT INTO passages (report_id, kind, start, end, orig_start, orig_end) VALUES (?, ?, ?, ?, ?, ?)",
-        [(report_id, *p) for p in prepared.passages],
-    )
-    conn.executemany("INSERT INTO table_cells VALUES (?, ?, ?, ?, ?, ?, ?)", [(report_id, *c) for c in prepared.cells])
-    conn.executemany("INSERT INTO checks VALUES (?, ?, ?, ?)", [(report_id, *c) for c in prepared.checks])
-    conn.executemany(
-        "INSERT INTO mentions (report_id, kind, canonical, surface, start, end, sentence_start, sentence_end, section,"
-        " attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(report_id, *m) for m in prepared.mentions],
-    )
+    _insert(conn, "sections", report_id, prepared.sections)
+    _insert(conn, "passages", report_id, prepared.passages)
+    _insert(conn, "table_cells", report_id, prepared.cells)
+    _insert(conn, "checks", report_id, prepared.checks)
+    _insert(conn, "mentions", report_id, prepared.mentions)
     entity_report_rows(conn, report_id, row, prepared.entities)  # the running totals: at ``finish``
-    for kind, n, text, start, end, categories in prepared.items:
+    for item in prepared.items:
         cur = conn.execute(
-            "INSERT INTO items (report_id, kind, idx, text, start, end, categories) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (report_id, kind, n, text, start, end, categories),
+            f"INSERT INTO items (report_id, {', '.join(ItemRow._fields)}) VALUES (?{', ?' * len(ItemRow._fields)})",
+            (report_id, *item),
         )
         conn.executemany(
-            "INSERT INTO item_categories VALUES (?, ?, ?, ?, ?)",
-            [(cur.lastrowid, report_id, kind, c["id"], c["score"]) for c in json.loads(categories)],
+            "INSERT INTO item_categories (item_id, report_id, kind, category, score) VALUES (?, ?, ?, ?, ?)",
+            [(cur.lastrowid, report_id, item.kind, c["id"], c["score"]) for c in json.loads(item.categories)],
         )
-    conn.executemany(
-        "INSERT INTO section_signatures VALUES (?, ?, ?, ?)", [(report_id, *s) for s in prepared.signatures]
-    )
+    _insert(conn, "section_signatures", report_id, prepared.signatures)
     conn.execute("INSERT OR IGNORE INTO copies_pending VALUES (?)", (report_id,))
     _queue(conn, report_id)
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
