@@ -1,0 +1,342 @@
+"""Degraded copies of a report's text, as researchers receive them from other people's tools.
+
+    .venv/bin/python bench/degrade.py --n 200          # per-kind agreement with the clean parse
+
+Each generator takes the text of a clean report (a ``data/reports`` file or a generated one) and a
+seed, and returns the text a tool of that kind would have produced:
+
+- ``markdown``: a PDF-to-Markdown converter: pipe tables with split or synthetic header rows, a
+  header row repeated mid-table, a table split in two, stray ``|---|`` rows, labels on a row of their
+  own above their numbers, page footers, ``**bold**`` and ``#`` marks, a line 正文 before the title;
+- ``flattened``: a crawler that dropped the page's layout: the report on a few lines, table cells
+  glued together with no separator;
+- ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
+  place name confused with a look-alike;
+- ``scanned``: (tests only, it needs Tesseract) a PDF of page images with no text layer.
+
+``compare`` parses the clean and the degraded text and counts what agrees: metadata, sections, table
+cells (a cell is invented when the degraded parse gives a number the clean parse does not) and
+problem and fix items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from indexer.model import APPLICANT_COLUMNS, Report  # noqa: E402
+from indexer.parse import parse_text  # noqa: E402
+
+Row = list[str]
+
+_HEADING = re.compile(r"^[一二三四五六七八九十]{1,2}、")
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]{1,2}[）)]")
+_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+
+
+def _blocks(text: str) -> list[str | list[Row]]:
+    """Paragraph lines and tables. A table is the run of lines holding a tab (blank lines inside it
+    do not end it); a run of one cell per line (a web page's table) becomes rows at its blank lines."""
+    out: list[str | list[Row]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if not run:
+            return
+        cells = [[c.strip() for c in ln.split("\t")] for ln in run]
+        if all(sum(bool(c) for c in row) <= 1 for row in cells if row != ["SEP"]):
+            rows: list[Row] = []
+            current: Row = []
+            for row in cells:
+                if row == ["SEP"]:
+                    if current:
+                        rows.append(current)
+                    current = []
+                else:
+                    current += [c for c in row if c]
+            if current:
+                rows.append(current)
+        else:
+            rows = [row for row in cells if row != ["SEP"]]
+        out.append(rows)
+        run.clear()
+
+    for line in text.split("\n"):
+        if "\t" in line:
+            run.append(line)
+        elif not line.strip():
+            if run:
+                run.append("SEP")
+        else:
+            close()
+            out.append(line.strip())
+    close()
+    return out
+
+
+def _is_number_row(row: Row) -> bool:
+    return any(_NUMBER.match(c.replace(" ", "")) for c in row)
+
+
+def _pipe(row: Row) -> str:
+    return "| " + " | ".join(row) + " |"
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def markdown(text: str, seed: int) -> str:
+    rng = random.Random(seed)
+    out: list[str] = ["正文" if rng.random() < 0.5 else "政府信息公开专栏", ""]
+    page = 1
+    lines_since_footer = 0
+    for block in _blocks(text):
+        if isinstance(block, str):
+            line = block
+            if _HEADING.match(line) and len(line) < 40:
+                line = rng.choice((f"## {line}", f"**{line}**", f"# **{line}**"))
+            elif _SUBHEADING.match(line) and rng.random() < 0.5:
+                head, _, rest = line.partition("。")
+                line = f"**{head}。**{rest}" if rest else f"**{line}**"
+            out += [line, ""]
+            lines_since_footer += 1
+            if lines_since_footer > 6 and rng.random() < 0.3:
+                page += 1
+                out += [rng.choice((f"— {page} —", f"- {page} -")), ""]
+                lines_since_footer = 0
+            continue
+        out += _markdown_table(block, rng, page)
+        out.append("")
+    return "\n".join(out)
+
+
+def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]:
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    lines: list[str] = []
+    header_done = False
+    for i, row in enumerate(rows):
+        numbers = _is_number_row(row)
+        if not header_done:
+            if not numbers and rng.random() < 0.5:
+                row = _split_header(row, rng) if rng.random() < 0.5 else [f"数据{k + 1}" for k in range(width)]
+            lines += [_pipe(row), _pipe(["---"] * width)]
+            header_done = True
+            continue
+        if numbers and rng.random() < 0.15 and any(c and not _NUMBER.match(c) for c in row):
+            # The row's label on a row of its own, its numbers on the next.
+            label = [c if not _NUMBER.match(c) else "" for c in row]
+            nums = [c if _NUMBER.match(c) else "" for c in row]
+            lines += [_pipe(label), _pipe(nums)]
+            continue
+        if rng.random() < 0.04:
+            lines.append(_pipe(["---"] * width))  # a stray separator
+        if rng.random() < 0.03:
+            lines.append(_pipe([f"— {page} —"] + [""] * (width - 1)))  # a page footer inside the table
+        if i > 2 and rng.random() < 0.03:
+            lines += ["", _pipe([f"数据{k + 1}" for k in range(width)]), _pipe(["---"] * width)]  # a new page's table
+        lines.append(_pipe(row))
+    return lines
+
+
+def _split_header(row: Row, rng: random.Random) -> Row:
+    """Header words broken over cells, as a converter reads a header with wrapped lines: 业 | 构 | 益组织."""
+    out: Row = []
+    for c in row:
+        if len(c) >= 4 and rng.random() < 0.6:
+            cut = rng.randrange(1, len(c) - 1)
+            out.append(c[cut:])
+        else:
+            out.append(c)
+    return out
+
+
+# ---------------------------------------------------------------- flattened web crawl
+
+
+def flattened(text: str, seed: int) -> str:
+    rng = random.Random(seed)
+    pieces: list[str] = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            pieces.append(block)
+        else:
+            pieces.append("".join("".join(c.replace(" ", "") for c in row) for row in block))
+    # A crawler keeps a few line breaks at most: the report on one to three lines.
+    breaks = set(rng.sample(range(1, len(pieces)), min(2, max(0, len(pieces) - 1)))) if len(pieces) > 1 else set()
+    out = ""
+    for i, piece in enumerate(pieces):
+        out += ("\n" if i in breaks else "") + piece
+    return out
+
+
+# ---------------------------------------------------------------- OCR confusions
+
+_LOOKALIKE = {"沭": "沐", "已": "己", "汨": "汩", "徐": "涂", "睢": "雎", "亳": "毫", "盱": "旴", "泗": "洇"}
+
+
+def ocr(text: str, seed: int) -> str:
+    rng = random.Random(seed)
+    out: list[str] = []
+    for line in text.split("\n"):
+        cells = line.split("\t")
+        cells = [_ocr_cell(c, rng) if "\t" in line else _ocr_prose(c, rng) for c in cells]
+        out.append("\t".join(cells))
+    return "\n".join(out)
+
+
+def _ocr_cell(cell: str, rng: random.Random) -> str:
+    s = cell.strip()
+    if not _NUMBER.match(s):
+        return cell
+    if s == "0" and rng.random() < 0.2:
+        return cell.replace("0", "O")
+    if s.isdigit() and len(s) > 1 and rng.random() < 0.2:
+        cut = rng.randrange(1, len(s))
+        return cell.replace(s, s[:cut] + " " + s[cut:])
+    if "1" in s and rng.random() < 0.15:
+        return cell.replace("1", "l", 1)
+    return cell
+
+
+def _ocr_prose(line: str, rng: random.Random) -> str:
+    return "".join(_LOOKALIKE[ch] if ch in _LOOKALIKE and rng.random() < 0.5 else ch for ch in line)
+
+
+KINDS: dict[str, Callable[[str, int], str]] = {"markdown": markdown, "flattened": flattened, "ocr": ocr}
+
+
+# ---------------------------------------------------------------- comparison
+
+
+@dataclass
+class Agreement:
+    metadata: Counter = field(default_factory=Counter)  # field -> right
+    metadata_total: int = 0
+    sections: int = 0
+    sections_total: int = 0
+    cells: int = 0
+    cells_total: int = 0
+    invented: int = 0
+    items: int = 0
+    items_total: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Agreement) -> None:
+        self.metadata.update(other.metadata)
+        for name in ("metadata_total", "sections", "sections_total", "cells", "cells_total", "invented"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.items += other.items
+        self.items_total += other.items_total
+        self.misses += other.misses
+
+
+METADATA = ("title", "publisher", "year", "level", "template", "region")
+
+
+def cells(report: Report) -> dict[tuple[str, str, str], float | int | None]:
+    out: dict[tuple[str, str, str], float | int | None] = {}
+    for table, rows in (("proactive", report.proactive), ("review", report.review_litigation)):
+        for row, values in (rows or {}).items():
+            for col, v in values.items():
+                out[(table, row, col)] = v.value
+    for row, values in (report.requests or {}).items():
+        for col, v in zip(APPLICANT_COLUMNS, values, strict=True):
+            out[("requests", row, col)] = v.value
+    return out
+
+
+def compare(clean: Report, degraded: Report) -> Agreement:
+    a = Agreement()
+    for name in METADATA:
+        want, got = getattr(clean, name), getattr(degraded, name)
+        if name == "region":
+            want = (want.province, want.city, want.county) if want else None
+            got = (got.province, got.city, got.county) if got else None
+        a.metadata_total += 1
+        if want == got:
+            a.metadata[name] += 1
+        else:
+            a.misses.append(f"{name}: {want!r} ≠ {got!r}")
+    want_sections = [(s.kind, s.heading) for s in clean.sections]
+    got_sections = [(s.kind, s.heading) for s in degraded.sections]
+    a.sections_total = len(want_sections)
+    a.sections = sum(s in got_sections for s in want_sections)
+    if a.sections < a.sections_total:
+        a.misses.append(f"sections: {want_sections} ≠ {got_sections}")
+    want_cells, got_cells = cells(clean), cells(degraded)
+    for key, value in want_cells.items():
+        if value is None:
+            continue
+        a.cells_total += 1
+        got = got_cells.get(key)
+        if got == value:
+            a.cells += 1
+        elif got is not None:
+            a.invented += 1
+            a.misses.append(f"invented {key}: {value} ≠ {got}")
+    a.invented += sum(1 for k, v in got_cells.items() if v is not None and want_cells.get(k, None) is None)
+    want_items = [(i.kind, re.sub(r"\s", "", i.text)) for i in clean.items]
+    got_items = {(i.kind, re.sub(r"\s", "", i.text)) for i in degraded.items}
+    a.items_total = len(want_items)
+    a.items = sum(i in got_items for i in want_items)
+    return a
+
+
+def parse_with_items(text: str, path: str) -> Report:
+    from indexer.extract.problems import extract_items
+
+    report = parse_text(text, path=path)
+    report.items = extract_items(report)
+    return report
+
+
+def table(results: dict[str, Agreement]) -> str:
+    lines = [
+        "| kind | metadata | sections | table cells | invented | problem/fix items |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind, a in results.items():
+        meta = sum(a.metadata.values())
+        lines.append(
+            f"| {kind} | {meta}/{a.metadata_total} | {a.sections}/{a.sections_total} | "
+            f"{a.cells}/{a.cells_total} ({100 * a.cells / max(1, a.cells_total):.1f} %) | {a.invented} | "
+            f"{a.items}/{a.items_total} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=200, help="generated reports besides the samples")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--show", type=int, default=0, help="print this many disagreements per kind")
+    args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    from generate import generate_reports
+
+    texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((HERE.parent / "data" / "reports").glob("*.txt"))]
+    texts += [(r.filename, r.text) for r in generate_reports(args.n, args.seed)]
+    results = {kind: Agreement() for kind in KINDS}
+    for i, (name, text) in enumerate(texts):
+        clean = parse_with_items(text, name)
+        for kind, make in KINDS.items():
+            got = compare(clean, parse_with_items(make(text, args.seed + i), name))
+            if args.show and got.misses and len(results[kind].misses) < args.show:
+                print(f"{kind} {name}: " + "; ".join(got.misses[:4]))
+            results[kind].add(got)
+    print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
