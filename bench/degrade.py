@@ -34,7 +34,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from indexer.model import APPLICANT_COLUMNS, Report  # noqa: E402
+from indexer.normalize import map_characters  # noqa: E402
 from indexer.parse import parse_text  # noqa: E402
+from indexer.parse.cells import parse_number  # noqa: E402
 
 Row = list[str]
 
@@ -83,8 +85,12 @@ def _blocks(text: str) -> list[str | list[Row]]:
     return out
 
 
+def _is_cell_number(cell: str) -> bool:
+    return bool(cell) and parse_number(map_characters(cell)) is not None
+
+
 def _is_number_row(row: Row) -> bool:
-    return any(_NUMBER.match(c.replace(" ", "")) for c in row)
+    return any(_is_cell_number(c) for c in row)
 
 
 def _pipe(row: Row) -> str:
@@ -132,10 +138,10 @@ def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]
             lines += [_pipe(row), _pipe(["---"] * width)]
             header_done = True
             continue
-        if numbers and rng.random() < 0.15 and any(c and not _NUMBER.match(c) for c in row):
+        if numbers and rng.random() < 0.15 and any(c and not _is_cell_number(c) for c in row):
             # The row's label on a row of its own, its numbers on the next.
-            label = [c if not _NUMBER.match(c) else "" for c in row]
-            nums = [c if _NUMBER.match(c) else "" for c in row]
+            label = [c if not _is_cell_number(c) else "" for c in row]
+            nums = [c if _is_cell_number(c) else "" for c in row]
             lines += [_pipe(label), _pipe(nums)]
             continue
         if rng.random() < 0.04:
@@ -284,6 +290,8 @@ def compare(clean: Report, degraded: Report) -> Agreement:
         elif got is not None:
             a.invented += 1
             a.misses.append(f"invented {key}: {value} ≠ {got}")
+        else:
+            a.misses.append(f"missing {key}: {value}")
     a.invented += sum(1 for k, v in got_cells.items() if v is not None and want_cells.get(k, None) is None)
     want_items = [(i.kind, re.sub(r"\s", "", i.text)) for i in clean.items]
     got_items = {(i.kind, re.sub(r"\s", "", i.text)) for i in degraded.items}
@@ -327,12 +335,14 @@ def main() -> None:
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((HERE.parent / "data" / "reports").glob("*.txt"))]
     texts += [(r.filename, r.text) for r in generate_reports(args.n, args.seed)]
     results = {kind: Agreement() for kind in KINDS}
+    shown: Counter = Counter()
     for i, (name, text) in enumerate(texts):
         clean = parse_with_items(text, name)
         for kind, make in KINDS.items():
             got = compare(clean, parse_with_items(make(text, args.seed + i), name))
-            if args.show and got.misses and len(results[kind].misses) < args.show:
-                print(f"{kind} {name}: " + "; ".join(got.misses[:4]))
+            if got.misses and shown[kind] < args.show:
+                shown[kind] += 1
+                print(f"{kind} {name}: {len(got.misses)} differences: " + "; ".join(got.misses[:3]))
             results[kind].add(got)
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
     print(table(results))

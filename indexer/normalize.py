@@ -34,6 +34,11 @@ _ONE_TO_ONE = str.maketrans(
 )
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Markdown pipe tables (PDF-to-Markdown converters, OCR tools): "| 规章 | 0 | 0 |" becomes the
+# tab-separated row every reader produces; "|---|---|" rules and <br> inside cells go.
+_PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
+_PIPE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?:\n|$)", re.M)
+_PIPE_EDGE = re.compile(r"^[ \t]*\|[ ]*|[ ]*\|[ \t]*$| +(?=\t)|(?<=\t) +|<br\s*/?>", re.M)
 _FULLWIDTH_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")
 _MARKDOWN = re.compile(r"\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*[-*][ \t]+(?=\S)", re.M)
 # "- 11 -", "— 3 —" inside a sentence or on their own line, and "第 3 页 共 10 页" lines.
@@ -155,12 +160,32 @@ def normalize(original: str) -> NormalizedText:
     if text is not original:
         steps.append(_crlf_deletions(original))
     text = map_characters(text)
+    if "|" in text:
+        text, step = _delete(text, _PIPE_RULE)
+        steps.append(step)
+        text = _PIPE_ROW.sub(_pipes_to_tabs, text)
+        text, step = _delete(text, _PIPE_EDGE, _on_pipe_row)
+        steps.append(step)
     for pattern in (_ZERO_WIDTH, _PAGE_NUMBER, _MARKDOWN, _STRAY_SPACE):
         text, step = _delete(text, pattern)
         steps.append(step)
     text, step = _delete(text, _BROKEN_LINE, _is_broken_line)
     steps.append(step)
     return NormalizedText(text, original, steps)
+
+
+def _pipes_to_tabs(m: re.Match[str]) -> str:
+    """A pipe row's inner pipes as tabs, one character for one: its edges stay for _PIPE_EDGE."""
+    row = m.group(0)
+    first, last = row.index("|"), row.rindex("|")
+    return row[: first + 1] + row[first + 1 : last].replace("|", "\t") + row[last:]
+
+
+def _on_pipe_row(text: str, m: re.Match[str]) -> bool:
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end >= 0 else len(text)].strip(" \t")
+    return m.group(0).startswith("<") or (line.startswith("|") and line.endswith("|") and len(line) > 1)
 
 
 def _crlf_deletions(original: str) -> _Deletions:

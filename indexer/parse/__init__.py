@@ -19,7 +19,7 @@ _REPORT_MARKERS = re.compile(
 _PROACTIVE_2021 = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年处理决定数量|本年收费金额")
 _PROACTIVE_2019 = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量")
 _PROACTIVE_START = re.compile(r"第二十条第|信息内容")
-_REQUESTS_START = re.compile(r"申请人情况|勾稽关系|本年新收")
+_REQUESTS_START = re.compile(r"申请人情况|勾稽关系|本年新(?!制作|公开)|上年结转|申请数量")
 _REVIEW_START = re.compile(r"行政复议")
 _PROBLEMS_START = re.compile(r"存在的主要问题|其他需要报告")
 

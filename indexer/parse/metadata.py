@@ -31,13 +31,27 @@ def _lines(preamble: str) -> list[str]:
 def title_lines(preamble: str) -> list[str]:
     """The lines of the title block: short lines at the top, up to the one naming the report."""
     block: list[str] = []
-    for line in _lines(preamble)[:6]:
+    for line in _title_start(_lines(preamble)[:8])[:6]:
         if "\t" in line or _INTRO_START.match(line) or line.endswith("。") or len(line) > 60:
             break
         block.append(line)
         if _REPORT_WORDS.search(line):
             return block
     return block if any(_DISCLOSURE.search(b) for b in block) else block[:1]
+
+
+# Lines a converter or a crawler leaves above the title: 正文, the column's name, a breadcrumb.
+_BEFORE_TITLE = re.compile(
+    r"^(?:正文|全文|原文|附件\d*|首页.*|当前位置.*|您当前的位置.*|.{0,16}(?:专栏|栏目|频道|网站|门户))$"
+)
+
+
+def _title_start(lines: list[str]) -> list[str]:
+    """The title block without the page furniture above it, when a line naming the report follows."""
+    k = 0
+    while k < len(lines) - 1 and _BEFORE_TITLE.match(lines[k]):
+        k += 1
+    return lines[k:] if any(_REPORT_WORDS.search(ln) for ln in lines[k:6]) else lines
 
 
 # A report without a title block names itself in its first sentence: 根据…，现公布通榆县人民政府办公室
