@@ -171,7 +171,70 @@ def normalize(original: str) -> NormalizedText:
         steps.append(step)
     text, step = _delete(text, _BROKEN_LINE, _is_broken_line)
     steps.append(step)
+    if is_flattened(text):
+        text, step = _insert_breaks(text, _flat_breaks(text))
+        steps.append(step)
     return NormalizedText(text, original, steps)
+
+
+# A page flattened by a crawler: the report on a few very long lines.
+_FLAT_LINE = 1500
+# Where such a page's lines began: a top-level heading (二、主动公开政府信息情况), an item （一） or
+# 第二十条第（一）项 after a sentence, and the text after the title (…年度报告 根据…).
+_FLAT_HEADING = re.compile(
+    r"(?:(?<![（(])(?:[一二三四五六七八九十]{1,2}|[1-9])、|第[一二三四五六七八九十]{1,2}部分)"
+    r"(?=[^。，]{0,6}(?:总体情况|主动公开|收到和处理|依申请公开|行政复议|政府信息公开|因政府信息公开|存在的主要问题"
+    r"|存在问题|其他需要报告|其他需报告|其他事项|概述|概况|基本情况))"
+    r"|(?<=[。；！？])[（(][一二三四五六七八九十]{1,2}[）)]"
+    r"|第二十条第[（(][一二三四五六七八九十]{1,2}[）)]项"
+)
+# The standard headings, after which a flattened page had a line break too.
+_FLAT_HEADING_END = re.compile(
+    r"(?:(?:总体|主动公开|收到和处理|依申请公开|因政府信息公开|政府信息公开|行政复议|存在的主要问题"
+    r"|存在问题|主要问题|其他需要报告|其他需报告)[^。，；\d]{0,24}?(?:情况|事项|措施|方向)|概述|概况)[。：:]?"
+)
+# A standard heading printed without its numeral, glued after a number or a sentence.
+_FLAT_CANONICAL = re.compile(
+    r"(?:(?<=[\d。；！？])|(?<=元))(?:总体情况|主动公开政府信息(?:的)?情况|收到和处理政府信息公开申请(?:的)?情况"
+    r"|(?:因)?政府信息公开(?:工作)?(?:的)?行政复议[、和与及]?行政诉讼(?:的)?情况|存在的主要问题及改进情况|其他需要报告的事项)"
+)
+_FLAT_TITLE_END = re.compile(r"(?:年度报告|年报)(?=根据|依据|按照|为进一步|为深入|本报告|现将|\d{4}年|[一二三四]、)")
+
+
+def is_flattened(text: str) -> bool:
+    """True when the text lost its line breaks: a report of a few lines that holds three headings."""
+    lines = sum(1 for line in text.split("\n") if line.strip())
+    return len(text) > 500 and lines <= max(6, len(text) // _FLAT_LINE) and len(_FLAT_HEADING.findall(text)) >= 3
+
+
+def _flat_breaks(text: str) -> list[int]:
+    """Positions before which a flattened page had a line break."""
+    at: set[int] = set()
+    for m in _FLAT_HEADING.finditer(text):
+        at.add(m.start())
+        end = _FLAT_HEADING_END.match(text, m.end())
+        if end:
+            at.add(end.end())
+    at |= {p for m in _FLAT_CANONICAL.finditer(text) for p in m.span()}
+    title = _FLAT_TITLE_END.search(text, 0, 300)
+    if title:
+        at.add(title.end())
+    return sorted(p for p in at if 0 < p < len(text) and text[p - 1] != "\n" and text[p] != "\n")
+
+
+def _insert_breaks(text: str, positions: list[int]) -> tuple[str, _Deletions]:
+    """``text`` with a line break before each position; the map sends a break to the character after it."""
+    pieces: list[str] = []
+    at: list[int] = []
+    shift: list[int] = []
+    last = 0
+    for n, p in enumerate(positions, start=1):
+        pieces += [text[last:p], "\n"]
+        last = p
+        at.append(p + n)  # output position of the character after the n-th break
+        shift.append(-n)
+    pieces.append(text[last:])
+    return "".join(pieces), _Deletions(at, shift)
 
 
 def _pipes_to_tabs(m: re.Match[str]) -> str:

@@ -63,7 +63,8 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
     if template != "other":
         region_text = _section_text(text, sections, "proactive") or _between(text, _PROACTIVE_START, _REQUESTS_START)
         if region_text and _PROACTIVE_START.search(region_text):
-            proactive, w = tables.parse_proactive(region_text, template)
+            proactive, d, w = tables.parse_proactive(region_text, template)
+            derived += d
             warnings += w
         else:
             absent.append("第二十条 (主动公开)")
@@ -71,7 +72,8 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
         if region_text:
             request_template = tables.requests_template(region_text) or template
             request_outcomes = tables.OUTCOME_ROWS_2021 if request_template == "2021" else tables.OUTCOME_ROWS_2019
-            requests, derived, w = tables.parse_requests(region_text, request_template)
+            requests, d, w = tables.parse_requests(region_text, request_template)
+            derived += d
             warnings += w
             requests = requests or None
         if requests is None:
@@ -80,7 +82,8 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
             text, _REVIEW_START, _PROBLEMS_START, after=_REQUESTS_START
         )
         if region_text:
-            review, w = tables.parse_review(region_text)
+            review, d, w = tables.parse_review(region_text)
+            derived += d
             warnings += w
         else:
             absent.append("行政复议、行政诉讼")

@@ -15,6 +15,7 @@ from indexer.model import (
     DerivedCell,
     Value,
 )
+from indexer.parse import flat
 from indexer.parse.cells import Token, is_tab_layout, parse_number, tokenize
 
 # ---------------------------------------------------------------- 第二十条 proactive table
@@ -82,9 +83,14 @@ def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Toke
     return out
 
 
-def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
+def parse_proactive(
+    region: str, template: str
+) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
     """The 第二十条 table from its region of text: every field a value or None with a reason."""
     spec = PROACTIVE_2021 if template == "2021" else PROACTIVE_2019
+    if flat.is_flat(region):
+        rows, derived = flat.parse_proactive(region, spec, _OPTIONAL_2021 if template == "2021" else set())
+        return rows, derived, ["第二十条表: 网页抓取文本, 单元格无分隔, 按列数与数字格式拆分"]
     labels = {alias: key for key, aliases, _ in spec for alias in aliases}
     tokens = _split_glued(tokenize(region), tuple(sorted(labels, key=len, reverse=True)))
     rows: dict[str, dict[str, Value]] = {}
@@ -112,7 +118,7 @@ def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Val
         if i < len(tokens) and _row_label(tokens[i].text) not in labels and not numbers:
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
-    return rows, warnings
+    return rows, [], warnings
 
 
 # What a cell prints for "not applicable" (the 2021 template's 规章 row of a county, for one).
@@ -279,12 +285,14 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
     """The applications table: 7 applicant columns per row, None where a cell cannot be proven."""
     warnings: list[str] = []
     specs = _REQUEST_HEAD + (_REQUEST_2021_TAIL if template == "2021" else _REQUEST_2019_TAIL) + _REQUEST_END
+    outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
+    if flat.is_flat(region):
+        return _parse_flat_requests(region, specs, outcome_rows, warnings)
     tab = is_tab_layout(region)
     tokens = _split_glued(tokenize(region))
     widths = [len(line.split("\t")) for line in region.split("\n")]
     units = _units(tokens, widths, tab, warnings)
     _assign_rows(units, specs, warnings)
-    outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
     span_of = _grid_span(units) if tab else None
     grid: dict[str, list[Value]] = {}
     derived: list[DerivedCell] = []
@@ -306,6 +314,23 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
         placed = _place_by_field(u, span_of(u), limit, derived) if span_of is not None else None
         grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
     _derive_from_identities(grid, outcome_rows, derived)
+    order = [k for k, _ in specs]
+    return {k: grid[k] for k in order if k in grid}, derived, warnings
+
+
+def _parse_flat_requests(
+    region: str, specs: tuple[tuple[str, str], ...], outcome_rows: tuple[str, ...], warnings: list[str]
+) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
+    """The table of a flattened page: each run of glued digits is the row whose label precedes it."""
+    found = flat.runs(region)
+    units = [_Unit(region[(found[i - 1].end if i else 0) : run.start]) for i, run in enumerate(found)]
+    _assign_rows(units, specs, warnings)
+    row_runs: dict[str, flat.Run] = {}
+    for u, run in zip(units, found, strict=True):
+        if u.row is not None and u.row not in row_runs:
+            row_runs[u.row] = run
+    grid, derived = flat.solve_requests(row_runs, _identities(set(row_runs), outcome_rows))
+    warnings.append("申请表: 网页抓取文本, 单元格无分隔, 按行合计与表内勾稽关系拆分")
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
 
@@ -499,13 +524,18 @@ def _describe_identity(identity: list[tuple[str, int, int]]) -> str:
 _REVIEW_CELLS = len(REVIEW_BLOCKS) * len(REVIEW_FIELDS)
 
 
-def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
+def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
     """The 15 numbers of the review/litigation table, blank cells None."""
     tokens = _split_glued(tokenize(region))
     numbers = [t for t in tokens if t.number is not None]
     values: list[Value]
     warnings: list[str] = []
-    if len(numbers) == _REVIEW_CELLS:
+    derived: list[DerivedCell] = []
+    glued = flat.parse_review(region) if flat.is_flat(region, glued=1) else None
+    if glued is not None:
+        values, derived = glued
+        warnings.append("复议/诉讼表: 网页抓取文本, 单元格无分隔, 按各部分合计拆分")
+    elif len(numbers) == _REVIEW_CELLS:
         values = [Value(t.number) for t in numbers]
     else:
         values = _review_by_field(region) or [
@@ -521,7 +551,7 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[str]]:
     table: dict[str, dict[str, Value]] = {}
     for b, block in enumerate(REVIEW_BLOCKS):
         table[block] = {f: values[b * len(REVIEW_FIELDS) + i] for i, f in enumerate(REVIEW_FIELDS)}
-    return table, warnings
+    return table, derived, warnings
 
 
 def _review_by_field(region: str) -> list[Value] | None:
