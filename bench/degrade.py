@@ -190,14 +190,38 @@ def flattened(text: str, seed: int) -> str:
 _LOOKALIKE = {"沭": "沐", "已": "己", "汨": "汩", "徐": "涂", "睢": "雎", "亳": "毫", "盱": "旴", "泗": "洇"}
 
 
+# Characters OCR confuses with a look-alike, used to misread one character of the report's own place name.
+_CONFUSABLE = {
+    "沭": "沐", "阳": "阴", "宁": "字", "盐": "监", "池": "地", "水": "木", "原": "厚", "州": "洲", "夏": "复",
+    "西": "酉", "东": "东", "合": "含", "安": "按", "平": "乎", "山": "出", "江": "汇", "河": "何", "城": "域",
+    "南": "甫", "北": "比", "中": "申", "白": "自", "大": "太", "天": "夭", "土": "士", "王": "玉", "田": "由",
+    "石": "右", "林": "休", "新": "亲", "兴": "光", "清": "请", "台": "治", "丰": "羊", "永": "水", "义": "又",
+    "武": "式", "昌": "冒", "华": "毕", "海": "梅", "泉": "景", "和": "利", "都": "郡", "口": "日", "门": "闩",
+}  # fmt: skip
+
+
 def ocr(text: str, seed: int) -> str:
     rng = random.Random(seed)
+    text = _misread_place(text, rng)
     out: list[str] = []
     for line in text.split("\n"):
         cells = line.split("\t")
         cells = [_ocr_cell(c, rng) if "\t" in line else _ocr_prose(c, rng) for c in cells]
         out.append("\t".join(cells))
     return "\n".join(out)
+
+
+def _misread_place(text: str, rng: random.Random) -> str:
+    """The report's county (or city) name with one character misread, everywhere it is printed."""
+    region = parse_text(text).region
+    name = region and (region.county or region.city)
+    if not name or len(name) < 3:
+        return text
+    spots = [i for i, ch in enumerate(name[:-1]) if ch in _CONFUSABLE and _CONFUSABLE[ch] != ch]
+    if not spots:
+        return text
+    i = rng.choice(spots)
+    return text.replace(name, name[:i] + _CONFUSABLE[name[i]] + name[i + 1 :])
 
 
 def _ocr_cell(cell: str, rng: random.Random) -> str:

@@ -72,6 +72,7 @@ class RegionInfo:
     county: str | None
     code: str | None = None
     evidence: str = ""
+    misread: str | None = None  # the name as printed, when the gazetteer matched it tolerating one character
 
 
 @dataclass

@@ -52,7 +52,18 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
     year = metadata.parse_year(title, text)
     publisher = metadata.parse_publisher(title, head)
     found = resolve_region(title or "", publisher, text)
-    region = RegionInfo(found.province, found.city, found.county, found.code, found.evidence) if found else None
+    region = (
+        RegionInfo(found.province, found.city, found.county, found.code, found.evidence, found.misread)
+        if found
+        else None
+    )
+    if region is not None and region.misread:
+        # The heading names the place with one character misread (OCR): title and publisher take the
+        # official name; the text keeps what was printed.
+        official = region.county or region.city or ""
+        title = title.replace(region.misread, official) if title else title
+        publisher = publisher.replace(region.misread, official) if publisher else publisher
+        warnings.append(f"地名容错匹配: '{region.misread}' 按 {official} 读取 (相差一个字)")
     level = metadata.publisher_level(publisher, _region_level(region))
     template = _template(text, year)
 

@@ -27,9 +27,27 @@ class Token:
 _NUMBER_START = frozenset("0123456789+-−－减增下新 ")
 
 
+# OCR reads 0 as O or 〇 and 1 as l or I; a cell of only these and digits is a number.
+_OCR_NUMBER = re.compile(r"^(?:减少|增加|减|增|[+\-−－])?\s*[0-9OoＯ〇lI]+(?:\.[0-9OoＯ〇lI]+)?\s*(?:万元|元)?$")
+_OCR_DIGITS = str.maketrans("OoＯ〇lI", "000011")
+# A space OCR put inside a number: "3834 1" in a tab-separated cell of its own (two spaces or more
+# are cells of a space-separated row, split by the table parser).
+_SPLIT_NUMBER = re.compile(r"^[0-9OoＯ〇lI]+ [0-9OoＯ〇lI]+(?:\.\d+)?$")
+
+
 def parse_number(cell: str) -> tuple[int | float, str | None] | None:
     """The signed value and unit a table cell prints, or None when it is not a number."""
-    if not cell or cell[0] not in _NUMBER_START:
+    if not cell:
+        return None
+    if cell[0] not in _NUMBER_START or not cell.isascii() or not cell.isdigit():
+        ocr = cell.translate(_OCR_DIGITS)
+        if (
+            ocr != cell
+            and _OCR_NUMBER.match(cell)
+            and (any(c.isdigit() for c in cell) or len(cell.strip("+-−－减增少加 ")) == 1)
+        ):
+            return parse_number(ocr)
+    if cell[0] not in _NUMBER_START:
         return None
     if cell.isascii() and cell.isdigit():  # most cells: a plain count
         return int(cell), None
@@ -55,6 +73,8 @@ def tokenize(region: str) -> list[Token]:
             cell = cell.strip()
             if not cell:
                 continue
+            if len(fields) > 1 and _SPLIT_NUMBER.match(cell):
+                cell = cell.replace(" ", "")  # a tab-separated cell is one cell: OCR split its number
             parsed = parse_number(cell)
             tokens.append(
                 Token(

@@ -204,7 +204,6 @@ def parse_proactive(
             why = (
                 f"'{key}' row prints '{mark.group(0).strip()}' (not applicable)" if mark else f"'{key}' row: no numbers"
             )
-            why = why if len(why) < 200 else why[:200]
             rows[key] = {f: Value(None, reason=why) for f in fields}
             continue
         r = Run(run.group(0).strip(), run.start(), run.end())

@@ -57,6 +57,7 @@ class Region:
     county: str | None
     code: str | None
     evidence: str
+    misread: str | None = None  # the name as printed, when it matched only with one character tolerated
 
     @property
     def level(self) -> str | None:
@@ -211,8 +212,23 @@ def resolve_region(title: str, publisher: str | None, text: str) -> Region | Non
     context = Context(gazetteer, [m for _, _, m in heading_mentions], text)
     found = heading_name(gazetteer, heading_mentions) or context.most_named()
     if found is None:
-        return None
+        tolerant = tolerant_name(gazetteer, "".join(v for _, v in heading), None, context)
+        if tolerant is None:
+            return None
+        division, printed = tolerant
+        named = "、".join(gazetteer.divisions[a].name for a in division.ancestors)
+        why = f"tolerant match: '{printed}' read as {division.name} (one character differs, {named} agree)"
+        return region_of(division, why, printed)
     primary, evidence = found
+    tolerant = tolerant_name(gazetteer, "".join(v for _, v in heading), primary, context)
+    if tolerant is not None:
+        division, printed = tolerant
+        return region_of(
+            division,
+            f"{evidence}; tolerant match: '{printed}' read as {division.name} (one character differs, "
+            f"{'、'.join(gazetteer.divisions[a].name for a in division.ancestors)} agree)",
+            printed,
+        )
     deepest = max(LEVEL_RANK[gazetteer.divisions[code].level] for code in primary.codes)
     candidates = [
         gazetteer.divisions[code]
@@ -251,12 +267,67 @@ def surface(value: str, primary: Mention, mentions: list[Mention]) -> str:
     return value[start : primary.end]
 
 
-def region_of(division: Division, evidence: str) -> Region:
+def region_of(division: Division, evidence: str, misread: str | None = None) -> Region:
     if division.level == "province":
-        return Region(division.name, None, None, division.code, evidence)
+        return Region(division.name, None, None, division.code, evidence, misread)
     if division.level == "city":
-        return Region(division.province, division.name, None, division.code, evidence)
-    return Region(division.province, division.city, division.name, division.code, evidence)
+        return Region(division.province, division.name, None, division.code, evidence, misread)
+    return Region(division.province, division.city, division.name, division.code, evidence, misread)
+
+
+_SUFFIXES = frozenset("省市区县旗州盟")
+
+
+@cache
+def _variants(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
+    """Each city or county name with one character (not its suffix) as '?': 沭阳县 -> ?阳县, 沭?县."""
+    out: dict[str, tuple[str, ...]] = {}
+    for d in gazetteer.divisions.values():
+        if d.level == "province" or len(d.name) < 3:
+            continue
+        for i in range(len(d.name) - 1):
+            key = d.name[:i] + "?" + d.name[i + 1 :]
+            out[key] = out.get(key, ()) + (d.code,)
+    return out
+
+
+def tolerant_name(
+    gazetteer: Gazetteer, heading: str, found: Mention | None, context: Context
+) -> tuple[Division, str] | None:
+    """A city or county named in the heading with one character misread (OCR: 沐阳县 for 沭阳县), when
+    the region found so far is not a county: the one unit whose name differs from a word of the heading
+    in one character, not its suffix, and that lies in the unit found (or, with none found, in a
+    province or city the report names). None when there is no such unit or more than one."""
+    if found is not None and any(gazetteer.divisions[c].level == "county" for c in found.codes):
+        return None
+    variants = _variants(gazetteer)
+    known = gazetteer.full.keys() | gazetteer.old.keys()
+    in_heading = gazetteer.mentions(heading)
+    named = {code for m in in_heading for code in m.codes}
+    covered = [(m.start, m.end) for m in in_heading]
+    if found is None:
+        named |= {code for m in context.body_mentions for code in m.codes}
+    hits: dict[str, str] = {}
+    for size in range(3, 8):
+        for start in range(len(heading) - size + 1):
+            word = heading[start : start + size]
+            if word[-1] not in _SUFFIXES or word in known:
+                continue
+            if any(a < start + size and start < b for a, b in covered):
+                continue  # part of a name read exactly: 盘水市 in 六盘水市 is not 盘州市
+            for i in range(size - 1):
+                for code in variants.get(word[:i] + "?" + word[i + 1 :], ()):
+                    division = gazetteer.divisions[code]
+                    inside = found.codes if found is not None else named
+                    if any(a in inside for a in division.ancestors):
+                        hits.setdefault(code, word)
+    if len(hits) > 1:  # 治州市 is ?州市 for 台州市, 温州市 …: the one the body names too, if only one
+        in_body = {code for m in context.body_mentions for code in m.codes}
+        hits = {code: word for code, word in hits.items() if code in in_body}
+    if len(hits) != 1:
+        return None
+    code, word = hits.popitem()
+    return gazetteer.divisions[code], word
 
 
 def shared_part(name: str, tied: list[Division], evidence: str) -> Region:

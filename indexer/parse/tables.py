@@ -83,9 +83,7 @@ def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Toke
     return out
 
 
-def parse_proactive(
-    region: str, template: str
-) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
+def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
     """The 第二十条 table from its region of text: every field a value or None with a reason."""
     spec = PROACTIVE_2021 if template == "2021" else PROACTIVE_2019
     if flat.is_flat(region):
