@@ -8,14 +8,14 @@ from indexer.extract import extract_entities
 from indexer.extract.problems import extract_items
 from indexer.model import Report
 from indexer.normalize import NormalizedText, normalize
-from indexer.parse import parse_text
+from indexer.parse import parse_document
 from indexer.read import read_report
 from indexer.read.document import RawDocument
 
 
 def analyze_document(raw: RawDocument) -> tuple[Report, NormalizedText]:
     norm = normalize(raw.text)
-    report = parse_text(norm, path=raw.path, fmt=raw.format)
+    report = parse_document(raw, norm)
     extract_entities(report)
     report.items = extract_items(report)
     return report, norm

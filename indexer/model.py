@@ -109,6 +109,7 @@ class Report:
     derived_cells: list[DerivedCell]
     warnings: list[str]
     text: str = field(repr=False, default="")
+    ocr: str | None = None  # what read a scan's text (engine, model, resolution); None for a text layer or file
     mentions: list[Mention] = field(default_factory=list, repr=False)
     items: list[Any] = field(default_factory=list, repr=False)  # problems and fixes (extract.problems.Item)
 
@@ -121,6 +122,7 @@ class Report:
             "file": self.path.rsplit("/", 1)[-1],
             "path": self.path,
             "format": self.format,
+            "ocr": self.ocr,
             "title": self.title,
             "publisher": self.publisher,
             "level": self.level,

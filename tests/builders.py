@@ -123,6 +123,79 @@ def build_scanned_pdf(path: Path) -> Path:
     return path
 
 
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian's fonts-noto-cjk
+
+
+def build_image_pdf(text: str, path: Path, font_px: int = 30) -> Path:
+    """A scan of a plain-text report: its paragraphs and tables drawn on A4 page images (200 dpi) and
+    wrapped in a PDF with no text layer. Paragraphs wrap at the right margin with a two-character
+    indent; a table row's cells start at fixed columns, the first (the labels) wider than the others."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height, margin = 1654, 2339, 130
+    font = ImageFont.truetype(str(CJK_FONT), font_px)
+    line_h = int(font_px * 1.6)
+    pages: list[Image.Image] = []
+    page = draw = None
+    y = height
+
+    def new_line() -> None:
+        nonlocal page, draw, y
+        if page is None or y + line_h > height - margin:
+            page = Image.new("L", (width, height), 255)
+            draw = ImageDraw.Draw(page)
+            pages.append(page)
+            y = margin
+        else:
+            y += line_h
+
+    usable = width - 2 * margin
+    for block in report_blocks(text):
+        if isinstance(block, str):
+            line, indent = "", 2 * font_px
+            for ch in block:
+                if font.getlength(line + ch) > usable - indent:
+                    new_line()
+                    draw.text((margin + indent, y), line, font=font, fill=0)  # type: ignore[union-attr]
+                    line, indent = "", 0
+                line += ch
+            new_line()
+            draw.text((margin + indent, y), line, font=font, fill=0)  # type: ignore[union-attr]
+            continue
+        widths = _column_widths(block, usable, font_px)
+        for row in block:
+            if not any(row):
+                continue
+            new_line()
+            x = margin
+            for cell, w in zip(row, widths, strict=True):
+                room, size = w - 1.5 * font_px, font_px
+                while size > 14 and ImageFont.truetype(str(CJK_FONT), size).getlength(cell) > room:
+                    size -= 2
+                draw.text((x, y), cell, font=ImageFont.truetype(str(CJK_FONT), size), fill=0)  # type: ignore[union-attr]
+                x += w
+    pages[0].save(path, "PDF", resolution=200, save_all=True, append_images=pages[1:])
+    return path
+
+
+def _column_widths(rows: list[Row], usable: float, font_px: int) -> list[float]:
+    """Number columns as wide as their longest number plus a gap; label columns share the rest by length."""
+    from indexer.parse.cells import parse_number
+
+    ncol = len(rows[0])
+    numeric = []
+    longest = []
+    for k in range(ncol):
+        cells = [r[k] for r in rows if r[k]]
+        numbers = [c for c in cells if parse_number(c) is not None]
+        numeric.append(bool(cells) and len(numbers) * 2 > len(cells))
+        longest.append(max((len(c) for c in (numbers if numeric[-1] else cells)), default=1))
+    widths = [(longest[k] * 0.6 + 2.2) * font_px if numeric[k] else 0.0 for k in range(ncol)]
+    left = usable - sum(widths)
+    text_len = sum(longest[k] for k in range(ncol) if not numeric[k]) or 1
+    return [w if numeric[k] else max(left, 0) * longest[k] / text_len for k, w in enumerate(widths)]
+
+
 def _grey_png(width: int, height: int, seed: int) -> bytes:
     """A greyscale PNG with a striped pattern, encoded by hand so no imaging library is needed."""
     scanlines = b"".join(

@@ -74,7 +74,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
         "not a report": (story, "not a government information disclosure annual report"),
         "50 MB": (big, "MB"),
         "unknown extension": (unknown, "unsupported file type"),
-        "scanned pdf": (scanned, "no text layer (scanned PDF); OCR is not supported"),
+        "scanned pdf": (scanned, "the PDF has no text layer and its pages were read by OCR (tesseract"),
         "missing": (tmp / "nope.txt", "not found"),
     }
 

@@ -337,8 +337,9 @@ def test_legacy_doc_renamed_docx(tmp_path: Path) -> None:
     _raises(tmp_path / "report.docx", "legacy Word .doc", "save it as .docx")
 
 
-def test_scanned_pdf(tmp_path: Path) -> None:
-    _raises(build_scanned_pdf(tmp_path / "scan.pdf"), "no text layer", "scanned", "OCR is not supported")
+def test_scanned_pdf_is_read_by_ocr_and_says_so(tmp_path: Path) -> None:
+    raw = read_report(build_scanned_pdf(tmp_path / "scan.pdf"))  # two pages of stripes: no text layer
+    assert raw.ocr is not None and raw.ocr.startswith("tesseract ") and "chi_sim" in raw.ocr
 
 
 def test_corrupt_docx(tmp_path: Path) -> None:

@@ -29,9 +29,19 @@ def parse_file(path: str) -> Report:
     return parse_document(read_report(path))
 
 
-def parse_document(raw: RawDocument) -> Report:
-    norm = normalize(raw.text)
-    return parse_text(norm, path=raw.path, fmt=raw.format)
+def parse_document(raw: RawDocument, norm: NormalizedText | None = None) -> Report:
+    """Parse what a reader gave (``norm``: its text already normalized); a scan's report says it was OCR'd."""
+    try:
+        report = parse_text(norm or normalize(raw.text), path=raw.path, fmt=raw.format)
+    except NianbaoError as exc:
+        if not raw.ocr:
+            raise
+        why = f"{exc.reason}; the PDF has no text layer and its pages were read by OCR ({raw.ocr})"
+        raise NianbaoError(why, raw.path) from exc
+    if raw.ocr:
+        report.ocr = raw.ocr
+        report.warnings.append(f"扫描件, 文字由 OCR 识别 ({raw.ocr}); 数字请对照原件核对")
+    return report
 
 
 def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt") -> Report:

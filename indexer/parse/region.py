@@ -215,20 +215,11 @@ def resolve_region(title: str, publisher: str | None, text: str) -> Region | Non
         tolerant = tolerant_name(gazetteer, "".join(v for _, v in heading), None, context)
         if tolerant is None:
             return None
-        division, printed = tolerant
-        named = "、".join(gazetteer.divisions[a].name for a in division.ancestors)
-        why = f"tolerant match: '{printed}' read as {division.name} (one character differs, {named} agree)"
-        return region_of(division, why, printed)
+        return region_of(tolerant[0], _tolerant_evidence(gazetteer, *tolerant), tolerant[1])
     primary, evidence = found
     tolerant = tolerant_name(gazetteer, "".join(v for _, v in heading), primary, context)
     if tolerant is not None:
-        division, printed = tolerant
-        return region_of(
-            division,
-            f"{evidence}; tolerant match: '{printed}' read as {division.name} (one character differs, "
-            f"{'、'.join(gazetteer.divisions[a].name for a in division.ancestors)} agree)",
-            printed,
-        )
+        return region_of(tolerant[0], f"{evidence}; {_tolerant_evidence(gazetteer, *tolerant)}", tolerant[1])
     deepest = max(LEVEL_RANK[gazetteer.divisions[code].level] for code in primary.codes)
     candidates = [
         gazetteer.divisions[code]
@@ -279,6 +270,28 @@ _SUFFIXES = frozenset("省市区县旗州盟")
 
 
 @cache
+def _lookalikes() -> dict[tuple[str, str], float]:
+    """(character of a division name, a character it looks like) -> likeness, from
+    ``data/gazetteer/lookalikes.csv`` (tools/build_lookalikes.py); empty when the file is absent."""
+    path = data_dir() / "gazetteer" / "lookalikes.csv"
+    if not path.is_file():
+        return {}
+    return {(row["char"], row["lookalike"]): float(row["likeness"]) for row in read_csv(path)}
+
+
+def _likeness(printed: str, name: str) -> float:
+    """How much the one differing character of ``printed`` looks like the name's (0: not a look-alike)."""
+    pairs = [(b, a) for a, b in zip(printed, name, strict=True) if a != b]
+    return _lookalikes().get(pairs[0], 0.0) if len(pairs) == 1 else 0.0
+
+
+def _tolerant_evidence(gazetteer: Gazetteer, division: Division, printed: str, confirmed: bool) -> str:
+    named = "、".join(gazetteer.divisions[a].name for a in division.ancestors)
+    why = f"{named} named in the report" if confirmed else "the only unit so close; no province or city named"
+    return f"tolerant match: '{printed}' read as {division.name} (one character differs; {why})"
+
+
+@cache
 def _variants(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
     """Each city or county name with one character (not its suffix) as '?': 沭阳县 -> ?阳县, 沭?县."""
     out: dict[str, tuple[str, ...]] = {}
@@ -293,11 +306,12 @@ def _variants(gazetteer: Gazetteer) -> dict[str, tuple[str, ...]]:
 
 def tolerant_name(
     gazetteer: Gazetteer, heading: str, found: Mention | None, context: Context
-) -> tuple[Division, str] | None:
+) -> tuple[Division, str, bool] | None:
     """A city or county named in the heading with one character misread (OCR: 沐阳县 for 沭阳县), when
     the region found so far is not a county: the one unit whose name differs from a word of the heading
     in one character, not its suffix, and that lies in the unit found (or, with none found, in a
-    province or city the report names). None when there is no such unit or more than one."""
+    province or city the report names; with none named, a name of four characters or more that one
+    unit alone comes within a character of). None when there is no such unit or more than one."""
     if found is not None and any(gazetteer.divisions[c].level == "county" for c in found.codes):
         return None
     variants = _variants(gazetteer)
@@ -308,6 +322,7 @@ def tolerant_name(
     if found is None:
         named |= {code for m in context.body_mentions for code in m.codes}
     hits: dict[str, str] = {}
+    unconfirmed: dict[str, str] = {}
     for size in range(3, 8):
         for start in range(len(heading) - size + 1):
             word = heading[start : start + size]
@@ -321,13 +336,23 @@ def tolerant_name(
                     inside = found.codes if found is not None else named
                     if any(a in inside for a in division.ancestors):
                         hits.setdefault(code, word)
+                    elif found is None and size >= 4 and len(variants[word[:i] + "?" + word[i + 1 :]]) == 1:
+                        unconfirmed.setdefault(code, word)  # 域子河区: one unit in the country, no context
     if len(hits) > 1:  # 治州市 is ?州市 for 台州市, 温州市 …: the one the body names too, if only one
         in_body = {code for m in context.body_mentions for code in m.codes}
-        hits = {code: word for code, word in hits.items() if code in in_body}
+        hits = {code: word for code, word in hits.items() if code in in_body} or hits
+    if len(hits) > 1:  # 沐阳县 in 宿迁市 is 沭阳县 or 泗阳县: the one whose character 沐 looks like
+        likeness = {code: _likeness(word, gazetteer.divisions[code].name) for code, word in hits.items()}
+        ranked = sorted(likeness.values(), reverse=True)
+        if ranked[0] > ranked[1]:
+            hits = {code: word for code, word in hits.items() if likeness[code] == ranked[0]}
+    confirmed = bool(hits)
+    if not hits and len(unconfirmed) == 1:
+        hits = unconfirmed  # a name of three characters or more before its suffix, borne by one unit only
     if len(hits) != 1:
         return None
     code, word = hits.popitem()
-    return gazetteer.divisions[code], word
+    return gazetteer.divisions[code], word, confirmed
 
 
 def shared_part(name: str, tied: list[Division], evidence: str) -> Region:

@@ -17,3 +17,4 @@ class RawDocument:
     format: str  # "txt", "docx", "pdf", "html"
     text: str
     encoding: str | None = None
+    ocr: str | None = None  # what read the text when the file had none (a scan): engine, model, resolution

@@ -4,7 +4,8 @@ Per page, pdfplumber finds the ruled tables; the text outside them is read as li
 row becomes one line; text lines and rows are then merged top to bottom by their vertical position.
 Page numbers in the top or bottom margin are dropped, and lines that wrap (the previous line reaches
 the right edge of the text, this one starts at the left edge without indent) are joined into one
-paragraph, also across a page break.
+paragraph, also across a page break. A PDF without a text layer (a scan) is read by OCR
+(``indexer.read.ocr``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import PdfminerException
 
 from indexer.errors import NianbaoError
+from indexer.read import ocr
 from indexer.read.document import RawDocument
 from indexer.read.support import join_wrapped, row_line
 
@@ -64,7 +66,10 @@ def read(data: bytes, path: str) -> RawDocument:
     except Exception as exc:  # pdfminer lets KeyError, TypeError, struct.error … escape on broken files
         raise NianbaoError(f"not a valid PDF file (damaged or truncated): {exc!r}", path) from exc
     if not lines:
-        raise NianbaoError("no text layer (scanned PDF); OCR is not supported", path)
+        text = ocr.read_scanned(data, path)
+        if not text.strip():
+            raise NianbaoError("scanned PDF (no text layer): OCR found no text on its pages", path)
+        return RawDocument(path=path, format="pdf", text=text, ocr=ocr.engine())
     text = "\n".join(_paragraphs(lines))
     unmapped = len(_UNMAPPED_GLYPH.findall(text))
     if unmapped > len(_WHITESPACE.sub("", _UNMAPPED_GLYPH.sub("", text))):

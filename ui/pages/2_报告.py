@@ -104,6 +104,10 @@ def main() -> None:
     show_text(model["title"] or "（无标题）", bold=True)
     region = region_label(r.get("province"), r.get("city"), r.get("county"))
     st.caption(f"编号：{report_id} · 发布机关：{model['publisher'] or '未识别'} · 地区：{region}")
+    if model.get("ocr"):
+        st.warning(f"扫描件：正文和数字由 OCR 识别（{model['ocr']}），可能有错字；引用前请对照原件。")
+    if r.get("misread"):
+        st.caption(f"地名按容错匹配：原文印作「{r['misread']}」，按行政区划表读作 {r.get('county') or r.get('city')}。")
 
     tab_text, tab_tables, tab_checks, tab_entities, tab_sources = st.tabs(
         ["正文", "统计表", "一致性检查", "实体", "来源与版本"]

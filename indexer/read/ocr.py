@@ -1,0 +1,259 @@
+"""Scanned PDFs (no text layer): each page rendered and read by Tesseract's simplified-Chinese model.
+
+Pages are rendered with pdfium (pypdfium2) and read with Tesseract through pytesseract, word by word
+with their boxes. Words are joined into lines; a line whose words stand apart in columns (a gap of
+more than a character's height) is a table row, and the rows of one table are aligned on the
+columns their cells start in, so a blank cell stays a blank field. Text lines that run to the right
+edge are joined with the next one into a paragraph. The result has the shape of every other
+reader's text: one paragraph per line, table rows as tab-separated cells.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from dataclasses import dataclass, field
+from statistics import median
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+from indexer.errors import NianbaoError
+
+LANGUAGE = "chi_sim"
+DPI = 300
+INSTALL = (
+    "install Tesseract with its simplified-Chinese model to read it "
+    "(Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-chi-sim)"
+)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff（），。、；：“”《》]")
+_NUMBERISH = re.compile(r"^[+\-−－]?\d[\d.,]*%?$")
+
+
+@dataclass
+class _Word:
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+@dataclass
+class _Line:
+    words: list[_Word]
+    chunks: list[list[_Word]] = field(default_factory=list)
+
+    @property
+    def left(self) -> int:
+        return self.words[0].left
+
+    @property
+    def right(self) -> int:
+        return self.words[-1].right
+
+    @property
+    def height(self) -> int:
+        return int(median(w.bottom - w.top for w in self.words))
+
+
+def available() -> str | None:
+    """Why OCR cannot run here, or None when it can."""
+    try:
+        import pytesseract
+    except ImportError:  # pragma: no cover - a declared dependency
+        return "the pytesseract package is missing; " + INSTALL
+    if shutil.which(pytesseract.pytesseract.tesseract_cmd) is None:
+        return "Tesseract is not installed; " + INSTALL
+    try:
+        languages = pytesseract.get_languages(config="")
+    except Exception as exc:  # noqa: BLE001 - whatever the binary says, the user must install it
+        return f"Tesseract cannot run ({exc}); " + INSTALL
+    if LANGUAGE not in languages:
+        return "Tesseract's simplified-Chinese model (chi_sim) is not installed; " + INSTALL
+    return None
+
+
+def engine() -> str:
+    """What read the pages, for the report's record: 'tesseract 5.3.0 chi_sim, 300 dpi'."""
+    import pytesseract
+
+    return f"tesseract {pytesseract.get_tesseract_version()} {LANGUAGE}, {DPI} dpi"
+
+
+def read_scanned(data: bytes, path: str) -> str:
+    """The text of a PDF without a text layer, page by page through OCR."""
+    problem = available()
+    if problem is not None:
+        raise NianbaoError(f"scanned PDF (no text layer): {problem}", path)
+    import pypdfium2
+    import pytesseract
+
+    try:
+        pdf = pypdfium2.PdfDocument(io.BytesIO(data))
+    except pypdfium2.PdfiumError as exc:
+        raise NianbaoError(f"not a valid PDF file (damaged or truncated): {exc}", path) from exc
+    pages: list[str] = []
+    try:
+        for page in pdf:
+            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            words = pytesseract.image_to_data(
+                image, lang=LANGUAGE, config="--psm 6", output_type=pytesseract.Output.DICT
+            )
+            pages.append("\n".join(_page_text(words, image)))
+    finally:
+        pdf.close()
+    return "\n".join(p for p in pages if p)
+
+
+def _page_text(data: dict[str, list], image: Image) -> list[str]:
+    lines = _lines(data)
+    if not lines:
+        return []
+    height = median(line.height for line in lines)
+    for line in lines:
+        line.chunks = _chunks(line.words, gap=1.2 * height)
+    _reread_numbers([c for line in lines if len(line.chunks) >= 2 for c in line.chunks], image, height)
+    left = min(line.left for line in lines)
+    right = sorted(line.right for line in lines)[int(len(lines) * 0.9)]
+    out: list[str] = []
+    table: list[_Line] = []
+    paragraph: list[str] = []
+    previous: _Line | None = None
+    for line in lines:
+        is_row = len(line.chunks) >= 2 or (table and _NUMBERISH.match(_join(line.words)) is not None)
+        if is_row:
+            if paragraph:
+                out.append("".join(paragraph))
+                paragraph = []
+            table.append(line)
+            previous = None
+            continue
+        if table:
+            out += _table_rows(table, height)
+            table = []
+        wraps = previous is not None and previous.right >= right - 2 * height and line.left <= left + height / 2
+        if not wraps and paragraph:
+            out.append("".join(paragraph))
+            paragraph = []
+        paragraph.append(_join(line.words))
+        previous = line
+    if table:
+        out += _table_rows(table, height)
+    if paragraph:
+        out.append("".join(paragraph))
+    return out
+
+
+_NUMBER_CELL = re.compile(r"^[“”\"'‘’.,，。:：|]*[\dOolI][\dOolI.,]*[“”\"'‘’.,，。:：|]*$")
+_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+
+
+def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> None:
+    """Read the number cells of the page's tables again, digits only: the Chinese model reads a lone 0
+    as .00, ”0 or 00. The cells are cut out, stacked one per line on a blank strip and read in one
+    pass; a cell keeps its first reading unless the second is a well-formed number."""
+    from PIL import Image as PILImage
+
+    cells = [c for c in chunks if _NUMBER_CELL.match("".join(w.text for w in c))]
+    if not cells:
+        return
+    pad = int(height * 0.4)
+    boxes = [
+        (
+            min(w.left for w in c) - pad,
+            min(w.top for w in c) - pad,
+            max(w.right for w in c) + pad,
+            max(w.bottom for w in c) + pad,
+        )
+        for c in cells
+    ]
+    gap = int(height)
+    strip = PILImage.new(
+        "L", (max(b[2] - b[0] for b in boxes) + 2 * gap, sum(b[3] - b[1] + gap for b in boxes) + gap), 255
+    )
+    slots: list[tuple[int, int]] = []
+    y = gap
+    for box in boxes:
+        strip.paste(image.crop(box), (gap, y))
+        slots.append((y, y + box[3] - box[1]))
+        y += box[3] - box[1] + gap
+    import pytesseract
+
+    data = pytesseract.image_to_data(
+        strip,
+        lang="eng",
+        config="--psm 6 -c tessedit_char_whitelist=0123456789.-+",
+        output_type=pytesseract.Output.DICT,
+    )
+    read: dict[int, str] = {}
+    for i, text in enumerate(data["text"]):
+        text = text.strip()
+        if not text:
+            continue
+        middle = data["top"][i] + data["height"][i] / 2
+        slot = next((k for k, (a, b) in enumerate(slots) if a <= middle <= b), None)
+        if slot is not None:
+            read[slot] = read.get(slot, "") + text
+    for k, cell in enumerate(cells):
+        text = read.get(k)
+        if text and _NUMBER.match(text) and not (len(text) > 1 and text[0] == "0" and "." not in text):
+            first = cell[0]
+            cell[:] = [_Word(text, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+
+
+def _lines(data: dict[str, list]) -> list[_Line]:
+    """Tesseract's words grouped into its lines, top to bottom, each left to right."""
+    grouped: dict[tuple[int, int, int], list[_Word]] = {}
+    for i, text in enumerate(data["text"]):
+        text = text.strip()
+        if not text or float(data["conf"][i]) < 0:
+            continue
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        left, top = data["left"][i], data["top"][i]
+        grouped.setdefault(key, []).append(_Word(text, left, top, left + data["width"][i], top + data["height"][i]))
+    lines = [_Line(sorted(words, key=lambda w: w.left)) for words in grouped.values()]
+    return sorted(lines, key=lambda line: min(w.top for w in line.words))
+
+
+def _chunks(words: list[_Word], gap: float) -> list[list[_Word]]:
+    """Words separated by more than ``gap`` pixels are in different cells."""
+    chunks = [[words[0]]]
+    for w in words[1:]:
+        if w.left - chunks[-1][-1].right > gap:
+            chunks.append([w])
+        else:
+            chunks[-1].append(w)
+    return chunks
+
+
+def _join(words: list[_Word]) -> str:
+    """Words of one cell or line: no space beside a Chinese character, one between other words."""
+    out = ""
+    for w in words:
+        if out and not (_CJK.search(out[-1]) or _CJK.search(w.text[0])):
+            out += " "
+        out += w.text
+    return out
+
+
+def _table_rows(rows: list[_Line], height: float) -> list[str]:
+    """Rows of one table as tab-separated cells, aligned on the columns the cells start in."""
+    starts = sorted(chunk[0].left for row in rows for chunk in row.chunks)
+    columns: list[list[int]] = []
+    for x in starts:
+        if columns and x - columns[-1][-1] <= height:
+            columns[-1].append(x)
+        else:
+            columns.append([x])
+    anchors = [median(c) for c in columns]
+    out: list[str] = []
+    for row in rows:
+        cells = [""] * len(anchors)
+        for chunk in row.chunks:
+            col = min(range(len(anchors)), key=lambda k: abs(anchors[k] - chunk[0].left))
+            cells[col] = (cells[col] + _join(chunk)) if cells[col] else _join(chunk)
+        out.append("\t".join(cells))
+    return out

@@ -1,0 +1,201 @@
+"""Degraded copies of the samples and of the synthetic corpus parse like the clean originals.
+
+The degradations are bench/degrade.py's: Markdown conversions, pages flattened by crawlers and OCR'd
+text. Each degraded parse is compared with the clean parse: metadata, sections, table cells (none
+may be invented) and problem and fix items. Scanned PDFs are in test_ocr.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from indexer.model import APPLICANT_COLUMNS
+from indexer.normalize import normalize
+from indexer.parse import parse_text
+from indexer.parse.cells import parse_number
+from indexer.parse.flat import Count, Run, Signed, splits
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
+KINDS = ("markdown", "flattened", "ocr")
+N_GENERATED = 60
+
+
+def _load_degrade() -> ModuleType:
+    if "bench_degrade" in sys.modules:
+        return sys.modules["bench_degrade"]
+    spec = importlib.util.spec_from_file_location("bench_degrade", ROOT / "bench" / "degrade.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+degrade = _load_degrade()
+
+
+def _agreement(text: str, kind: str, seed: int):  # noqa: ANN202 - bench_degrade.Agreement
+    clean = degrade.parse_with_items(text, "clean")
+    return degrade.compare(clean, degrade.parse_with_items(degrade.KINDS[kind](text, seed), "degraded"))
+
+
+def _unproven_reasons(text: str, kind: str, seed: int) -> list[str]:
+    clean = parse_text(text)
+    got = parse_text(degrade.KINDS[kind](text, seed))
+    reasons = []
+    for (table, row, col), value in degrade.cells(clean).items():
+        if value is None or degrade.cells(got).get((table, row, col)) is not None:
+            continue
+        if table == "requests":
+            reasons.append(got.requests[row][APPLICANT_COLUMNS.index(col)].reason or "")
+        else:
+            rows = got.proactive if table == "proactive" else got.review_litigation
+            reasons.append(rows[row][col].reason or "")
+    return reasons
+
+
+@pytest.mark.parametrize("kind", ["markdown", "ocr"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
+def test_markdown_and_ocr_copies_of_the_samples_parse_as_the_originals(sample: Path, kind: str) -> None:
+    a = _agreement(sample.read_text(encoding="utf-8"), kind, seed=11)
+    assert sum(a.metadata.values()) == a.metadata_total, a.misses
+    assert a.sections == a.sections_total, a.misses
+    assert a.invented == 0, a.misses
+    assert a.cells == a.cells_total, a.misses
+    assert a.items == a.items_total, a.misses
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
+def test_flattened_samples_keep_metadata_sections_and_invent_no_cell(sample: Path) -> None:
+    text = sample.read_text(encoding="utf-8")
+    a = _agreement(text, "flattened", seed=11)
+    assert sum(a.metadata.values()) == a.metadata_total, a.misses
+    assert a.sections == a.sections_total, a.misses
+    assert a.invented == 0, a.misses
+    assert a.items >= 0.9 * a.items_total, a.misses
+    # Every cell not recovered is None because the glued digits cannot be split with certainty.
+    for reason in _unproven_reasons(text, "flattened", seed=11):
+        assert "with no separator" in reason, reason
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_degraded_synthetic_corpus(kind: str) -> None:
+    generator = degrade_generator()
+    total = degrade.Agreement()
+    for i, report in enumerate(generator.generate_reports(N_GENERATED, 7)):
+        total.add(_agreement(report.text, kind, seed=100 + i))
+    assert total.invented == 0, [m for m in total.misses if m.startswith("invented")]
+    assert total.sections == total.sections_total
+    assert total.items >= 0.95 * total.items_total
+    if kind == "flattened":
+        # Glued digits split only where the identities leave one way: most, not all.
+        assert total.cells >= 0.93 * total.cells_total
+        assert sum(total.metadata.values()) == total.metadata_total, total.misses
+    else:
+        assert total.cells >= 0.99 * total.cells_total
+        # A misread place name is matched only when one unit fits it (城子河区 read as 域子河区 could be
+        # 太子河区 or 茄子河区 too, and its reports name no province or city): not every report.
+        assert sum(total.metadata.values()) >= 0.93 * total.metadata_total, total.misses
+
+
+def degrade_generator() -> ModuleType:
+    from builders import load_generator
+
+    return load_generator()
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def test_pipe_tables_become_tab_rows_that_map_back_to_the_original() -> None:
+    original = (
+        "标题\n| 信息内容 | 本年<br>新制作数量 |\n|---|---|\n| 规章 | 0 |\n| --- | --- |\n|  |  | 5 |\n"
+        "正文 a|b 不是表格"
+    )
+    norm = normalize(original)
+    assert norm.text.split("\n")[1:4] == ["信息内容\t本年新制作数量", "规章\t0", "\t\t5"]
+    assert norm.text.endswith("正文a|b不是表格")
+    at = norm.text.index("规章")
+    assert norm.original_text(at, at + 2) == "规章"
+    five = norm.text.index("5")
+    assert norm.original_text(five, five + 1) == "5"
+
+
+def test_page_furniture_above_the_title_is_not_the_title() -> None:
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    clean = parse_text(text)
+    for first in ("正文", "政府信息公开专栏", "当前位置：首页 > 政务公开"):
+        got = parse_text(f"{first}\n\n{text}")
+        assert (got.title, got.publisher) == (clean.title, clean.publisher)
+
+
+# ---------------------------------------------------------------- flattened pages
+
+
+def test_a_row_total_decides_the_split_of_glued_digits() -> None:
+    run = Run("130000013", 0, 9)
+    kinds = (Count,) * 7
+    solutions = list(splits(run.pieces(), kinds, {6: lambda v: sum(v[:6])}))
+    assert solutions == [[13, 0, 0, 0, 0, 0, 13]]
+
+
+def test_glued_digits_with_several_splits_stay_none_with_the_reason() -> None:
+    # 2019 template: 规范性文件 prints 新制作 / 新公开 / 对外公开总数 as 111112: 11|11|12, 1|11|112 …
+    text = SAMPLES[2].read_text(encoding="utf-8")
+    flat = degrade.flattened(text, 3)
+    flat = re.sub(r"规范性文件\d+", "规范性文件111112", flat, count=1)
+    report = parse_text(flat)
+    row = report.proactive["规范性文件"]
+    assert all(v.value is None for v in row.values())
+    assert all("with no separator" in v.reason and "splits into 3 cells" in v.reason for v in row.values())
+    # A row the identities decide is recovered, and its basis recorded.
+    assert report.requests is not None
+    recovered = [d for d in report.derived_cells if d.table == "requests" and "glued" in d.basis]
+    assert recovered and all(d.value is not None for d in recovered)
+
+
+def test_flattened_signed_change_splits_only_where_the_sign_stands() -> None:
+    pieces = Run("83+1188404", 0, 10).pieces()
+    got = list(splits(pieces, (Count, Signed, Count)))
+    assert {s[0] for s in got} == {83}  # the count before the sign is certain
+    assert len({s[1] for s in got}) > 1  # +1188404 splits several ways
+
+
+# ---------------------------------------------------------------- OCR'd text
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"), [("O", 0), ("l", 1), ("1O", 10), ("-l", -1), ("减 l5", -15), ("O.5", 0.5), ("l号", None)]
+)
+def test_ocr_confusions_in_numbers(cell: str, value: float | None) -> None:
+    got = parse_number(cell)
+    assert (got[0] if got else None) == value
+
+
+def test_a_space_inside_a_tab_separated_number_is_one_cell() -> None:
+    text = SAMPLES[2].read_text(encoding="utf-8")
+    clean = parse_text(text).requests
+    spaced = re.sub(r"(\t\d)(\d)", r"\1 \2", text)  # "12" -> "1 2" in every tab cell
+    assert parse_text(spaced).requests == clean
+
+
+def test_a_place_name_with_one_character_misread_matches_in_its_city() -> None:
+    head = "沐阳县人民政府办公室\n2020年政府信息公开工作年度报告\n一、总体情况\n"
+    tail = "\n二、主动公开政府信息情况\n无。"
+    body = "2020年，在宿迁市政务公开办指导下，本县认真贯彻《中华人民共和国政府信息公开条例》。"
+    report = parse_text(head + body + tail)
+    assert report.region is not None
+    assert (report.region.city, report.region.county, report.region.misread) == ("宿迁市", "沭阳县", "沐阳县")
+    assert "tolerant match" in report.region.evidence
+    assert report.publisher == "沭阳县人民政府办公室"
+    assert report.title is not None and report.title.startswith("沭阳县")
+    # A short name without a province or city to agree with is not guessed.
+    alone = parse_text(head + "本县认真贯彻《中华人民共和国政府信息公开条例》，主动公开政府信息。" + tail)
+    assert alone.region is None or alone.region.county != "沭阳县"
