@@ -1,0 +1,68 @@
+"""Scanned PDFs: a sample drawn on page images in a PDF without a text layer reads back through OCR
+as the sample itself parses: metadata, sections, every table cell, problem and fix items."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import CJK_FONT, build_image_pdf
+from test_degraded import degrade
+
+from indexer.parse import parse_document
+from indexer.read import read_report
+from indexer.read.ocr import available
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "reports" / "002_49933982007c6c7a.txt"
+
+pytestmark = [
+    pytest.mark.skipif(available() is not None, reason=f"OCR unavailable: {available()}"),
+    pytest.mark.skipif(not CJK_FONT.is_file(), reason=f"{CJK_FONT} missing: apt-get install fonts-noto-cjk"),
+]
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    path = build_image_pdf(SAMPLE.read_text(encoding="utf-8"), tmp_path_factory.mktemp("scan") / "scan.pdf")
+    return path, read_report(path)
+
+
+def test_the_fixture_has_no_text_layer(scanned) -> None:  # noqa: ANN001
+    import pdfplumber
+
+    with pdfplumber.open(scanned[0]) as pdf:
+        assert len(pdf.pages) >= 2
+        assert all(not page.chars for page in pdf.pages)
+
+
+def test_a_scanned_report_parses_as_its_text(scanned) -> None:  # noqa: ANN001
+    raw = scanned[1]
+    assert raw.ocr is not None and "chi_sim" in raw.ocr
+    report = parse_document(raw)
+    from indexer.extract.problems import extract_items
+
+    report.items = extract_items(report)
+    a = degrade.compare(degrade.parse_with_items(SAMPLE.read_text(encoding="utf-8"), "clean"), report)
+    assert sum(a.metadata.values()) == a.metadata_total, a.misses
+    assert a.sections == a.sections_total, a.misses
+    assert a.invented == 0, a.misses
+    assert a.cells >= 0.99 * a.cells_total, a.misses
+    assert a.items >= 0.9 * a.items_total, a.misses
+    assert report.ocr == raw.ocr and report.to_json()["ocr"] == raw.ocr
+    assert any("OCR" in w for w in report.warnings)
+
+
+def test_without_tesseract_the_error_names_the_packages(scanned, tmp_path: Path) -> None:  # noqa: ANN001
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": str(bin_dir)}  # the venv only: no tesseract on it
+    result = subprocess.run(
+        [str(bin_dir / "nianbao"), "parse", str(scanned[0])], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "tesseract-ocr tesseract-ocr-chi-sim" in result.stderr
+    assert str(scanned[0]) in result.stderr
