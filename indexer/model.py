@@ -47,6 +47,7 @@ class Value:
     value: int | float | None
     derived: bool = False
     reason: str | None = None
+    span: tuple[int, int] | None = None  # where it was read: offsets in the normalized text (the row, if placed)
 
 
 @dataclass
@@ -110,6 +111,8 @@ class Report:
     warnings: list[str]
     text: str = field(repr=False, default="")
     ocr: str | None = None  # what read a scan's text (engine, model, resolution); None for a text layer or file
+    # Where each number was read: 'table/row/column' or 'figure/<key>' -> offsets, original line, page.
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     mentions: list[Mention] = field(default_factory=list, repr=False)
     items: list[Any] = field(default_factory=list, repr=False)  # problems and fixes (extract.problems.Item)
 
@@ -157,6 +160,7 @@ class Report:
             "consistency": [asdict(c) for c in self.consistency],
             "derived_cells": [asdict(d) for d in self.derived_cells],
             "unproven_cells": self.unproven_cells(),
+            "sources": self.sources,
             "warnings": self.warnings,
             **self.entities_json(),
         }

@@ -99,3 +99,14 @@ def test_copies_page_shows_a_report_beside_the_report_it_copies(tmp_path, monkey
         assert any("雷同对数" in str(df.value.columns.tolist()) for df in at.dataframe)
     finally:
         st.cache_resource.clear()
+
+
+def test_report_page_shows_where_a_number_was_read(app: AppTest) -> None:
+    at = _page(app, "2_报告")
+    at.text_input(key="report_filter").set_value("合水").run()
+    choice = next(label for label in at.selectbox(key="report_id").options if "合水" in label)
+    at.selectbox(key="report_id").set_value(choice.rsplit("[", 1)[1].rstrip("]")).run()
+    at.selectbox(key="number_source").set_value("proactive/行政许可/decisions").run()
+    assert any("原文第 46 行" in c.value for c in at.caption)  # data/reports/004…: 2705 stands on line 46
+    passages = [m.value for m in at.markdown if "nb-text" in m.value and "#ffe58f" in m.value]
+    assert passages and ">2705</span>" in passages[-1]

@@ -5,8 +5,8 @@ most like it, as OCR confuses them (沭 and 沐, 己 and 已).
 
 Every character of the 6,763 of GB 2312 and of the gazetteer's names is drawn in the font at 64 px and
 blurred a little; two characters' likeness is the correlation of their images. For each character of
-a name, the 16 most alike are kept (沐 is the third for 沭, 已 the second for 己, 酉 the first for 西). The font is needed only here (Debian's
-fonts-noto-cjk); the CSV is what the parser reads.
+a name, the 16 most alike are kept (沐 is the fourth for 沭, 已 the second for 己, 酉 the first for
+西). The font is needed only here (Debian's fonts-noto-cjk); the CSV is what the parser reads.
 """
 
 from __future__ import annotations

@@ -19,7 +19,13 @@ KIND_LABELS = {
     "region": "地区",
     "report": "报告",
 }
-KIND_COLORS = {"agency": "#d3e5ff", "document": "#ffe3c4", "platform": "#d9f2d9", "measure": "#f4d9f2"}
+KIND_COLORS = {
+    "agency": "#d3e5ff",
+    "document": "#ffe3c4",
+    "platform": "#d9f2d9",
+    "measure": "#f4d9f2",
+    "number": "#ffe58f",
+}
 CSS = """<style>
 .nb-passage{margin:.3rem 0;line-height:1.75}.nb-section{color:#888;font-size:.85em;margin-right:.4em}
 mark{background:#ffe58f;padding:0 .1em}.nb-text{line-height:1.9;white-space:pre-wrap}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import Any
 
 from indexer.errors import NianbaoError
-from indexer.model import RegionInfo, Report, Section
+from indexer.model import APPLICANT_COLUMNS, RegionInfo, Report, Section, Value
 from indexer.normalize import NormalizedText, normalize
 from indexer.parse import checks, metadata, narrative, tables
 from indexer.parse.region import resolve_region
@@ -32,7 +35,7 @@ def parse_file(path: str) -> Report:
 def parse_document(raw: RawDocument, norm: NormalizedText | None = None) -> Report:
     """Parse what a reader gave (``norm``: its text already normalized); a scan's report says it was OCR'd."""
     try:
-        report = parse_text(norm or normalize(raw.text), path=raw.path, fmt=raw.format)
+        report = parse_text(norm or normalize(raw.text), path=raw.path, fmt=raw.format, pages=raw.pages)
     except NianbaoError as exc:
         if not raw.ocr:
             raise
@@ -44,8 +47,11 @@ def parse_document(raw: RawDocument, norm: NormalizedText | None = None) -> Repo
     return report
 
 
-def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt") -> Report:
-    """Parse normalized text; a text that is not an annual report raises NianbaoError."""
+def parse_text(
+    norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt", pages: tuple[int, ...] = ()
+) -> Report:
+    """Parse normalized text; a text that is not an annual report raises NianbaoError. ``pages``: where
+    each page starts in the original text (PDFs), for the page of every number read."""
     if isinstance(norm, str):
         norm = normalize(norm)
     text = norm.text
@@ -82,28 +88,32 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
     absent: list[str] = []
     request_outcomes = tables.OUTCOME_ROWS_2019
     if template != "other":
-        region_text = _section_text(text, sections, "proactive") or _between(text, _PROACTIVE_START, _REQUESTS_START)
-        if region_text and _PROACTIVE_START.search(region_text):
-            proactive, d, w = tables.parse_proactive(region_text, template)
+        at = _section_span(sections, "proactive") or _between(text, _PROACTIVE_START, _REQUESTS_START)
+        if at and _PROACTIVE_START.search(text, *at):
+            proactive, d, w = tables.parse_proactive(text[at[0] : at[1]], template)
+            _shift_spans(proactive.values(), at[0])
             derived += d
             warnings += w
         else:
             absent.append("第二十条 (主动公开)")
-        region_text = _requests_region(text, sections)
-        if region_text:
+        at = _requests_span(text, sections)
+        if at:
+            region_text = text[at[0] : at[1]]
             request_template = tables.requests_template(region_text) or template
             request_outcomes = tables.OUTCOME_ROWS_2021 if request_template == "2021" else tables.OUTCOME_ROWS_2019
             requests, d, w = tables.parse_requests(region_text, request_template)
+            _shift_spans([dict(enumerate(cells)) for cells in requests.values()], at[0])
             derived += d
             warnings += w
             requests = requests or None
         if requests is None:
             absent.append("收到和处理政府信息公开申请")
-        region_text = _section_text(text, sections, "review_litigation") or _between(
+        at = _section_span(sections, "review_litigation") or _between(
             text, _REVIEW_START, _PROBLEMS_START, after=_REQUESTS_START
         )
-        if region_text:
-            review, d, w = tables.parse_review(region_text)
+        if at:
+            review, d, w = tables.parse_review(text[at[0] : at[1]])
+            _shift_spans(review.values(), at[0])
             derived += d
             warnings += w
         else:
@@ -147,7 +157,41 @@ def parse_text(norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt
         derived_cells=derived,
         warnings=warnings,
         text=text,
+        sources=_sources(norm, pages, proactive, requests, review, figures),
     )
+
+
+def _sources(
+    norm: NormalizedText,
+    pages: tuple[int, ...],
+    proactive: dict[str, dict[str, Value]] | None,
+    requests: dict[str, list[Value]] | None,
+    review: dict[str, dict[str, Value]] | None,
+    figures: list[narrative.Figure],
+) -> dict[str, dict[str, Any]]:
+    """Where every number was read, keyed 'table/row/column' (cells) or 'figure/<key>' (the prose's
+    figures): offsets in the normalized and in the original text, the original's line, a PDF's page."""
+    spans: dict[str, tuple[int, int]] = {}
+    for name, rows in (("proactive", proactive), ("review_litigation", review)):
+        for row, cells in (rows or {}).items():
+            spans |= {f"{name}/{row}/{col}": v.span for col, v in cells.items() if v.span and v.value is not None}
+    for row, values in (requests or {}).items():
+        cells = dict(zip(APPLICANT_COLUMNS, values, strict=True))
+        spans |= {f"requests/{row}/{col}": v.span for col, v in cells.items() if v.span and v.value is not None}
+    keys = narrative.figures_as_dict(figures)
+    spans |= {f"figure/{key}": (f.start, f.end) for key, f in zip(keys, figures, strict=True)}
+    out: dict[str, dict[str, Any]] = {}
+    for key, (start, end) in spans.items():
+        a, b = norm.original_span(start, end)
+        out[key] = {
+            "start": start,
+            "end": end,
+            "original_start": a,
+            "original_end": b,
+            "line": norm.original.count("\n", 0, a) + 1,
+            "page": bisect_right(pages, a) if pages else None,
+        }
+    return out
 
 
 def _region_level(region: RegionInfo | None) -> str | None:
@@ -173,15 +217,15 @@ def _template(text: str, year: int | None) -> str:
     return "2021" if year >= 2021 else "2019"
 
 
-def _section_text(text: str, sections: list[Section], kind: str) -> str | None:
+def _section_span(sections: list[Section], kind: str) -> tuple[int, int] | None:
     s = next((s for s in sections if s.kind == kind), None)
-    return text[s.start : s.end] if s else None
+    return (s.start, s.end) if s else None
 
 
 def _between(
     text: str, start: re.Pattern[str], end: re.Pattern[str], after: re.Pattern[str] | None = None
-) -> str | None:
-    """Text from the first ``start`` match (after ``after``, if given) to the next ``end`` match."""
+) -> tuple[int, int] | None:
+    """Where text runs from the first ``start`` match (after ``after``, if given) to the next ``end`` match."""
     pos = 0
     if after is not None:
         a = after.search(text)
@@ -190,11 +234,21 @@ def _between(
     if m is None:
         return None
     e = end.search(text, m.end())
-    return text[m.start() : e.start() if e else len(text)]
+    return m.start(), e.start() if e else len(text)
 
 
-def _requests_region(text: str, sections: list[Section]) -> str | None:
-    region = _section_text(text, sections, "applications")
-    if region and _REQUESTS_START.search(region):
-        return region[_REQUESTS_START.search(region).start() :]  # type: ignore[union-attr]
+def _shift_spans(rows: Iterable[dict[Any, Value]], offset: int) -> None:
+    """A table's cells read in a region of the text: their spans made offsets in the whole text."""
+    for row in rows:
+        for v in row.values():
+            if v.span is not None:
+                v.span = (v.span[0] + offset, v.span[1] + offset)
+
+
+def _requests_span(text: str, sections: list[Section]) -> tuple[int, int] | None:
+    at = _section_span(sections, "applications")
+    if at:
+        m = _REQUESTS_START.search(text, *at)
+        if m:
+            return m.start(), at[1]
     return _between(text, _REQUESTS_START, re.compile(r"^[^\t\n]*行政复议", re.M))

@@ -22,6 +22,12 @@ class Token:
     number: int | float | None
     unit: str | None
     blank_lines_before: int  # empty lines between this token's line and the previous token's
+    start: int = 0  # where the cell's text is in the table region
+    end: int = 0
+
+    @property
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
 
 
 _NUMBER_START = frozenset("0123456789+-−－减增下新 ")
@@ -64,13 +70,18 @@ def tokenize(region: str) -> list[Token]:
     """Every non-empty cell of a table region, in reading order."""
     tokens: list[Token] = []
     blank = 0
+    line_start = 0
     for line_no, line in enumerate(region.split("\n")):
         fields = line.split("\t")
+        field_start = line_start
+        line_start += len(line) + 1
         if not any(f.strip() for f in fields):
             blank += 1
             continue
-        for field_no, cell in enumerate(fields):
-            cell = cell.strip()
+        for field_no, raw in enumerate(fields):
+            at = field_start + len(raw) - len(raw.lstrip())
+            field_start += len(raw) + 1
+            cell = raw.strip()
             if not cell:
                 continue
             if len(fields) > 1 and _SPLIT_NUMBER.match(cell):
@@ -84,6 +95,8 @@ def tokenize(region: str) -> list[Token]:
                     number=parsed[0] if parsed else None,
                     unit=parsed[1] if parsed else None,
                     blank_lines_before=blank,
+                    start=at,
+                    end=at + len(raw.strip()),
                 )
             )
             blank = 0

@@ -158,7 +158,7 @@ def _agreed(
     for col in range(n):
         seen = {s[col] for s in solutions}
         if len(seen) == 1:
-            cells.append(Value(seen.pop()))
+            cells.append(Value(seen.pop(), span=(run.start, run.end)))
             how = "the only split" if len(solutions) == 1 else f"all {len(solutions)} splits"
             bases.append(f"read from the glued '{run.text}': {how} into {n} cells fitting {basis} give it")
         else:

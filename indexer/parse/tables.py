@@ -76,10 +76,14 @@ def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Toke
             out.append(t)
             continue
         if m.group("label"):
-            out.append(Token(m.group("label").strip(), t.line, t.field, None, None, t.blank_lines_before))
-        for i, num in enumerate(re.findall(_NUM, m.group("nums"))):
-            value, unit = parse_number(num) or (None, None)
-            out.append(Token(num, t.line, t.field + i + 1, value, unit, 0))
+            a, b = m.span("label")
+            label = m.group("label").strip()
+            out.append(Token(label, t.line, t.field, None, None, t.blank_lines_before, t.start + a, t.start + b))
+        base = t.start + m.start("nums")
+        for i, num in enumerate(re.finditer(_NUM, m.group("nums"))):
+            value, unit = parse_number(num.group()) or (None, None)
+            a, b = base + num.start(), base + num.end()
+            out.append(Token(num.group(), t.line, t.field + i + 1, value, unit, 0, a, b))
     return out
 
 
@@ -125,11 +129,11 @@ _NOT_APPLICABLE = frozenset(("/", "／", "—", "——", "-", "--", "无", "不
 
 def _place_proactive(key: str, fields: tuple[str, ...], numbers: list[Token]) -> dict[str, Value]:
     if len(numbers) == len(fields):
-        return {f: Value(_in_wan_yuan(f, t)) for f, t in zip(fields, numbers, strict=True)}
+        return {f: Value(_in_wan_yuan(f, t), span=t.span) for f, t in zip(fields, numbers, strict=True)}
     if "amount_wan_yuan" in fields and len(numbers) == 1 and numbers[0].unit in ("万元", "元"):
         # The one printed number carries a money unit, so it can only be the amount.
         out = {f: Value(None, reason=f"'{key}' row prints only the amount '{numbers[0].text}'") for f in fields}
-        out["amount_wan_yuan"] = Value(_in_wan_yuan("amount_wan_yuan", numbers[0]))
+        out["amount_wan_yuan"] = Value(_in_wan_yuan("amount_wan_yuan", numbers[0]), span=numbers[0].span)
         return out
     printed = " ".join(t.text for t in numbers) or "nothing"
     reason = f"'{key}' row prints {len(numbers)} numbers ({printed}) for {len(fields)} columns"
@@ -299,7 +303,7 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
         if u.row is None or u.row in grid:
             continue
         if len(u.numbers) == _NCOL:
-            grid[u.row] = [Value(t.number) for t in u.numbers]
+            grid[u.row] = [Value(t.number, span=t.span) for t in u.numbers]
         elif len(u.numbers) > _NCOL:
             printed = " ".join(t.text for t in u.numbers)
             reason = f"'{u.row}' row prints {len(u.numbers)} numbers ({printed}) for {_NCOL} columns"
@@ -369,24 +373,31 @@ def _place_by_field(
     if u.width <= span[1] or span[0] < 0 or not all(span[0] <= t.field <= span[1] for t in u.numbers):
         return None
     row: list[int | float | None] = [None] * _NCOL
+    spans: list[tuple[int, int] | None] = [None] * _NCOL
     for t in u.numbers:
         row[t.field - span[0]] = t.number
+        spans[t.field - span[0]] = t.span
     gaps = tuple(i for i, v in enumerate(row) if v is None)
     filled = _fill_row([v for v in row if v is not None], gaps)
     if filled is None:
         known_parts = sum(v for v in row[:-1] if v is not None)
         if row[-1] is not None and known_parts > row[-1]:
             return None
+        blank = f"cell of '{u.row}' is blank in the printed table"
         return [
-            Value(v) if v is not None else Value(None, reason=f"cell of '{u.row}' is blank in the printed table")
-            for v in row
+            Value(v, span=at) if v is not None else Value(None, reason=blank) for v, at in zip(row, spans, strict=True)
         ]
     if limit is not None and any(v > cap for v, cap in zip(filled, limit, strict=True)):
         return None
     for g in gaps:
         basis = f"blank in the printed table; forced by the row total of '{u.row}'"
         derived.append(DerivedCell("requests", u.row or "", APPLICANT_COLUMNS[g], filled[g], basis))
-    return [Value(v, derived=i in gaps) for i, v in enumerate(filled)]
+    return [Value(v, derived=i in gaps, span=spans[i] or _row_span(u)) for i, v in enumerate(filled)]
+
+
+def _row_span(u: _Unit) -> tuple[int, int] | None:
+    """Where a row's printed numbers are: the passage a cell placed or derived from them comes from."""
+    return (u.numbers[0].start, u.numbers[-1].end) if u.numbers else None
 
 
 def _available(grid: dict[str, list[Value]]) -> list[int | float] | None:
@@ -417,12 +428,17 @@ def _place_by_arithmetic(u: _Unit, limit: list[int | float] | None, derived: lis
         return [Value(None, reason=reason + "; no placement satisfies the row total") for _ in range(_NCOL)]
     agreed = [{vec[col] for vec, _ in solutions} for col in range(_NCOL)]
     cells = [
-        Value(next(iter(values)))
+        Value(next(iter(values)), span=_row_span(u))
         if len(values) == 1
         else Value(None, reason=reason + "; the dropped cell's position cannot be proven")
         for values in agreed
     ]
     positions = {gaps for _, gaps in solutions}
+    if len(positions) == 1:  # where the printed numbers stand is certain: each cell points at its own
+        printed_at = iter(u.numbers)
+        for col, cell in enumerate(cells):
+            if col not in next(iter(positions)):
+                cell.span = next(printed_at).span
     gap_values = {vec[g] for vec, gaps in solutions for g in gaps}
     if all(c.value is not None for c in cells) and len(gap_values) == 1:
         column: str | None = None
@@ -534,7 +550,7 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
         values, derived = glued
         warnings.append("复议/诉讼表: 网页抓取文本, 单元格无分隔, 按各部分合计拆分")
     elif len(numbers) == _REVIEW_CELLS:
-        values = [Value(t.number) for t in numbers]
+        values = [Value(t.number, span=t.span) for t in numbers]
     else:
         values = _review_by_field(region) or [
             Value(
@@ -554,15 +570,19 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
 
 def _review_by_field(region: str) -> list[Value] | None:
     """A single data line of exactly 15 tab fields places its numbers, blank fields stay None."""
-    data_lines = [ln for ln in region.split("\n") if any(parse_number(f) is not None for f in ln.split("\t"))]
+    lines = region.split("\n")
+    data_lines = [i for i, ln in enumerate(lines) if any(parse_number(f) is not None for f in ln.split("\t"))]
     if len(data_lines) != 1:
         return None
-    fields = data_lines[0].split("\t")
+    fields = lines[data_lines[0]].split("\t")
+    span_of = {t.field: t.span for t in tokenize(region) if t.line == data_lines[0]}
     while len(fields) > _REVIEW_CELLS and not fields[-1].strip():  # blank fields after the last cell
         fields.pop()
     if len(fields) != _REVIEW_CELLS or any(f.strip() and parse_number(f) is None for f in fields):
         return None
     return [
-        Value(parse_number(f)[0]) if f.strip() else Value(None, reason="cell is blank in the printed table")  # type: ignore[index]
-        for f in fields
+        Value(parse_number(f)[0], span=span_of.get(k))  # type: ignore[index]
+        if f.strip()
+        else Value(None, reason="cell is blank in the printed table")
+        for k, f in enumerate(fields)
     ]

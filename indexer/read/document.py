@@ -18,3 +18,4 @@ class RawDocument:
     text: str
     encoding: str | None = None
     ocr: str | None = None  # what read the text when the file had none (a scan): engine, model, resolution
+    pages: tuple[int, ...] = ()  # PDFs: where each page's text starts in ``text``

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 from indexer.errors import NianbaoError
+from indexer.read.support import page_text
 
 LANGUAGE = "chi_sim"
 DPI = 300
@@ -83,8 +84,8 @@ def engine() -> str:
     return f"tesseract {pytesseract.get_tesseract_version()} {LANGUAGE}, {DPI} dpi"
 
 
-def read_scanned(data: bytes, path: str) -> str:
-    """The text of a PDF without a text layer, page by page through OCR."""
+def read_scanned(data: bytes, path: str) -> tuple[str, tuple[int, ...]]:
+    """The text of a PDF without a text layer, page by page through OCR, and where each page starts."""
     problem = available()
     if problem is not None:
         raise NianbaoError(f"scanned PDF (no text layer): {problem}", path)
@@ -95,17 +96,17 @@ def read_scanned(data: bytes, path: str) -> str:
         pdf = pypdfium2.PdfDocument(io.BytesIO(data))
     except pypdfium2.PdfiumError as exc:
         raise NianbaoError(f"not a valid PDF file (damaged or truncated): {exc}", path) from exc
-    pages: list[str] = []
+    pages: list[tuple[int, str]] = []
     try:
-        for page in pdf:
+        for n, page in enumerate(pdf):
             image = page.render(scale=DPI / 72, grayscale=True).to_pil()
             words = pytesseract.image_to_data(
                 image, lang=LANGUAGE, config="--psm 6", output_type=pytesseract.Output.DICT
             )
-            pages.append("\n".join(_page_text(words, image)))
+            pages += [(n, line) for line in _page_text(words, image)]
     finally:
         pdf.close()
-    return "\n".join(p for p in pages if p)
+    return page_text(pages)
 
 
 def _page_text(data: dict[str, list], image: Image) -> list[str]:

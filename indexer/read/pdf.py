@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -24,7 +24,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from indexer.errors import NianbaoError
 from indexer.read import ocr
 from indexer.read.document import RawDocument
-from indexer.read.support import join_wrapped, row_line
+from indexer.read.support import join_wrapped, page_text, row_line
 
 EXTENSIONS = (".pdf",)
 
@@ -43,6 +43,7 @@ class _Line:
     x1: float = 0.0
     size: float = 0.0
     is_row: bool = False
+    page: int = 0
 
 
 def read(data: bytes, path: str) -> RawDocument:
@@ -51,7 +52,7 @@ def read(data: bytes, path: str) -> RawDocument:
         raise NianbaoError(f"not a valid PDF file: {_what_it_is(data)}", path)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            lines = [line for page in pdf.pages for line in _page_lines(page)]
+            lines = [replace(line, page=n) for n, page in enumerate(pdf.pages) for line in _page_lines(page)]
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect):
@@ -66,11 +67,11 @@ def read(data: bytes, path: str) -> RawDocument:
     except Exception as exc:  # pdfminer lets KeyError, TypeError, struct.error … escape on broken files
         raise NianbaoError(f"not a valid PDF file (damaged or truncated): {exc!r}", path) from exc
     if not lines:
-        text = ocr.read_scanned(data, path)
+        text, starts = ocr.read_scanned(data, path)
         if not text.strip():
             raise NianbaoError("scanned PDF (no text layer): OCR found no text on its pages", path)
-        return RawDocument(path=path, format="pdf", text=text, ocr=ocr.engine())
-    text = "\n".join(_paragraphs(lines))
+        return RawDocument(path=path, format="pdf", text=text, ocr=ocr.engine(), pages=starts)
+    text, starts = page_text(_paragraphs(lines))
     unmapped = len(_UNMAPPED_GLYPH.findall(text))
     if unmapped > len(_WHITESPACE.sub("", _UNMAPPED_GLYPH.sub("", text))):
         raise NianbaoError(
@@ -78,7 +79,7 @@ def read(data: bytes, path: str) -> RawDocument:
             "OCR is not supported",
             path,
         )
-    return RawDocument(path=path, format="pdf", text=text)
+    return RawDocument(path=path, format="pdf", text=text, pages=starts)
 
 
 def _what_it_is(data: bytes) -> str:
@@ -168,7 +169,7 @@ def _table_rows(table: Table) -> Iterator[tuple[float, str]]:
             yield row.bbox[1], line
 
 
-def _paragraphs(lines: list[_Line]) -> Iterator[str]:
+def _paragraphs(lines: list[_Line]) -> Iterator[tuple[int, str]]:
     """Join wrapped text lines into paragraphs; table rows pass through unchanged."""
     text_lines = [line for line in lines if not line.is_row]
     left = min((line.x0 for line in text_lines), default=0.0)
@@ -176,6 +177,7 @@ def _paragraphs(lines: list[_Line]) -> Iterator[str]:
     ends = sorted(line.x1 for line in text_lines)
     right = ends[int(len(ends) * 0.9)] if ends else 0.0
     paragraph: list[str] = []
+    page = 0  # where the paragraph being joined starts
     previous: _Line | None = None
     for line in lines:
         wraps = (
@@ -185,13 +187,15 @@ def _paragraphs(lines: list[_Line]) -> Iterator[str]:
             and line.x0 <= left + line.size / 2
         )
         if not wraps and paragraph:
-            yield join_wrapped(paragraph)
+            yield page, join_wrapped(paragraph)
             paragraph = []
         if line.is_row:
-            yield line.text
+            yield line.page, line.text
             previous = None
         else:
+            if not paragraph:
+                page = line.page
             paragraph.append(line.text)
             previous = line
     if paragraph:
-        yield join_wrapped(paragraph)
+        yield page, join_wrapped(paragraph)

@@ -108,3 +108,17 @@ def row_line(cells: Iterable[str]) -> str:
     """
     texts = [join_wrapped(cell.replace("\t", " ").splitlines()) for cell in cells]
     return "\t".join(texts) if any(texts) else ""
+
+
+def page_text(paragraphs: Iterable[tuple[int, str]]) -> tuple[str, tuple[int, ...]]:
+    """The text of (page, paragraph) pairs, one paragraph a line, and where each page's text starts
+    (a paragraph running over a page break counts on the page it starts on)."""
+    parts: list[str] = []
+    starts: list[int] = []
+    at = 0
+    for page, paragraph in paragraphs:
+        while len(starts) <= page:
+            starts.append(at)
+        parts.append(paragraph)
+        at += len(paragraph) + 1
+    return "\n".join(parts), tuple(starts)

@@ -75,6 +75,29 @@ def requests_frame(model: dict) -> pd.DataFrame:
     return pd.DataFrame.from_dict(data, orient="index", columns=model["requests"]["columns"])
 
 
+def number_sources(model: dict, text: str) -> None:
+    """Where a table cell or a figure of the prose was read: its passage, original line and page."""
+    sources = model.get("sources") or {}
+    if not sources:
+        return
+    st.subheader("数字出处")
+    key = st.selectbox(
+        "选择一个数字，查看它在原文中的位置",
+        list(sources),
+        format_func=lambda k: k.replace("figure/", "正文数字 / ").replace("/", " / "),
+        key="number_source",
+    )
+    where = sources[key]
+    start, end = where["start"], where["end"]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    passage = marked_text(text[line_start:line_end], [(start - line_start, end - line_start, "number", key)])
+    page = f"第 {where['page']} 页，" if where.get("page") else ""
+    st.caption(f"{page}原文第 {where['line']} 行（字符 {where['original_start']}–{where['original_end']}）")
+    st.markdown(f"<div class='nb-text'>{passage}</div>", unsafe_allow_html=True)
+
+
 def main() -> None:
     setup("报告")
     wanted = (st.query_params.get("id") or "").strip() or None
@@ -137,6 +160,7 @@ def main() -> None:
             st.dataframe(pd.DataFrame(model["review_litigation"]).T, width="stretch")
         for cell in model["unproven_cells"][:50]:
             st.caption(f"空缺：{cell['table']} / {cell['row']} / {cell['column']} — {cell['reason']}")
+        number_sources(model, text)
     with tab_checks:
         for c in model["consistency"]:
             if c["ok"] is False:
