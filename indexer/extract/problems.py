@@ -138,7 +138,8 @@ def extract_items(report: Report) -> list[Item]:
     text = report.text
     section = report.section("problems")
     if section is not None:
-        bounds = (text.find("\n", section.start, section.end) + 1 or section.start, section.end)
+        # After the heading line: where the first paragraph starts (an inferred section has no heading).
+        bounds = (section.paragraphs[0].start if section.paragraphs else section.end, section.end)
         subs = section.subsections
     else:  # no section 五: a passage that says 存在的问题/不足, up to the next section
         hit = _PROBLEM_PASSAGE.search(text)

@@ -95,10 +95,11 @@ def parse_sections(text: str) -> list[Section]:
             continue
         found.append((start, end, number, heading, kind))
         last_rank = rank
+    found = sorted(found + _inferred(text, found), key=lambda f: f[0])
     sections: list[Section] = []
     for i, (start, head_end, number, heading, kind) in enumerate(found):
         end = found[i + 1][0] if i + 1 < len(found) else len(text)
-        body_start = min(head_end + 1, end)
+        body_start = min(head_end + 1, end) if head_end > start else start  # an inferred section has no heading line
         sections.append(
             Section(
                 kind=kind,
@@ -111,6 +112,52 @@ def parse_sections(text: str) -> list[Section]:
             )
         )
     return sections
+
+
+# The standard heading of a section whose heading a converter lost, and where such a section starts:
+# its table's first words, or (problems) the first prose after the review table.
+STANDARD_HEADINGS = {
+    "proactive": "主动公开政府信息情况",
+    "applications": "收到和处理政府信息公开申请情况",
+    "problems": "存在的主要问题及改进情况",
+}
+_TABLE_START = {
+    "proactive": re.compile(r"^[ \t]*(?:[^\n\t]{0,4}条第[（(][一二三四五六七八九十]+[）)]项|信息内容\t)", re.M),
+    "applications": re.compile(r"^[^\n]*(?:本列数据的勾稽关系|申请人情况|本年新收|政府信息公开申请数量)", re.M),
+}
+
+
+def _inferred(
+    text: str, found: list[tuple[int, int, str | None, str, str]]
+) -> list[tuple[int, int, str | None, str, str]]:
+    """Sections whose heading is missing (a converter dropped it) but whose content is where the template
+    puts it: a table's first row inside the section before, or prose after the review table. Each starts
+    at that line and carries the standard heading; its heading line is empty (start = end). Only sections
+    that hold a table (二, 三, 四) are searched, for where a table begins or ends."""
+    kinds = [f[4] for f in found]
+    out: list[tuple[int, int, str | None, str, str]] = []
+    for kind, pattern in _TABLE_START.items():
+        if kind in kinds:
+            continue
+        before = [f for f in found if SECTION_KINDS.index(f[4]) < SECTION_KINDS.index(kind)]
+        after = [f for f in found if SECTION_KINDS.index(f[4]) > SECTION_KINDS.index(kind)]
+        lo = before[-1][1] if before else 0
+        hi = after[0][0] if after else len(text)
+        m = pattern.search(text, lo, hi)
+        if before and m:
+            out.append((m.start(), m.start(), None, STANDARD_HEADINGS[kind], kind))
+    earlier = [f for f in found if SECTION_KINDS.index(f[4]) < SECTION_KINDS.index("problems")]
+    if "problems" not in kinds and earlier and earlier[-1][4] in ("proactive", "applications", "review_litigation"):
+        review = earlier[-1]  # the section before 五 ends with its table
+        after = [f for f in found if SECTION_KINDS.index(f[4]) > SECTION_KINDS.index("problems")]
+        end = after[0][0] if after else len(text)
+        rows = [m.end() for m in re.finditer(r"^[^\n]*\t[^\n]*$", text[:end], re.M) if m.start() > review[1]]
+        if rows:
+            prose = re.search(r"^[^\t\n]{30,}$", text[rows[-1] : end], re.M)
+            if prose:
+                at = rows[-1] + prose.start()
+                out.append((at, at, None, STANDARD_HEADINGS["problems"], "problems"))
+    return out
 
 
 def _subsections(text: str, start: int, end: int) -> list[Subsection]:
