@@ -323,8 +323,16 @@ def test_oversized_file_is_refused_by_its_size(tmp_path: Path) -> None:
 
 def test_unknown_extension(tmp_path: Path) -> None:
     (tmp_path / "report.xyz").write_text("一、总体情况", encoding="utf-8")
-    _raises(tmp_path / "report.xyz", "unsupported file type '.xyz'", "supported: .docx .htm .html .pdf .txt")
-    assert SUPPORTED_EXTENSIONS == (".docx", ".htm", ".html", ".pdf", ".txt")
+    supported = "supported: .docx .htm .html .markdown .md .pdf .txt"
+    _raises(tmp_path / "report.xyz", "unsupported file type '.xyz'", supported)
+    assert SUPPORTED_EXTENSIONS == (".docx", ".htm", ".html", ".markdown", ".md", ".pdf", ".txt")
+
+
+def test_markdown_file_reads_as_markdown(tmp_path: Path) -> None:
+    path = tmp_path / "report.md"
+    path.write_text("# 标题\n\n| 规章 | 0 |\n|---|---|\n", encoding="utf-8")
+    raw = read_report(path)
+    assert raw.format == "md" and "| 规章 | 0 |" in raw.text
 
 
 def test_legacy_doc(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ class RawDocument:
     """
 
     path: str
-    format: str  # "txt", "docx", "pdf", "html"
+    format: str  # "txt", "md", "docx", "pdf", "html"
     text: str
     encoding: str | None = None
     ocr: str | None = None  # what read the text when the file had none (a scan): engine, model, resolution
