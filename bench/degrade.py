@@ -153,7 +153,10 @@ def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]
             lines.append(_pipe(["---"] * width))  # a stray separator
         if rng.random() < 0.03:
             lines.append(_pipe([f"— {page} —"] + [""] * (width - 1)))  # a page footer inside the table
-        if i > 2 and rng.random() < 0.03:
+        if re.match(r"[（(]六[）)]", next((c for c in row if c), "")) and rng.random() < 0.5:
+            # （六） continued in a second table, under a header of its own
+            lines += ["", "续表", "", _pipe([f"数据{k + 1}" for k in range(width)]), _pipe(["---"] * width)]
+        elif i > 2 and rng.random() < 0.03:
             lines += ["", _pipe([f"数据{k + 1}" for k in range(width)]), _pipe(["---"] * width)]  # a new page's table
         lines.append(_pipe(row))
     return lines
@@ -364,6 +367,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200, help="generated reports besides the samples")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show", type=int, default=0, help="print this many disagreements per kind")
+    parser.add_argument(
+        "--scanned", type=int, default=0, help="also draw this many reports as scans and OCR them (Tesseract)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from generate import generate_reports
@@ -380,8 +386,36 @@ def main() -> None:
                 shown[kind] += 1
                 print(f"{kind} {name}: {len(got.misses)} differences: " + "; ".join(got.misses[:3]))
             results[kind].add(got)
+    if args.scanned:
+        results["scanned"] = _scanned(texts[: args.scanned], args.show)
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
+    if args.scanned:
+        print(f"scanned: the first {min(args.scanned, len(texts))} of them")
     print(table(results))
+
+
+def _scanned(texts: list[tuple[str, str]], show: int) -> Agreement:
+    """Each text drawn on page images in a PDF without a text layer (tests/builders.py), read back by OCR."""
+    import tempfile
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from builders import build_image_pdf
+
+    from indexer.extract.problems import extract_items
+    from indexer.parse import parse_document
+    from indexer.read import read_report
+
+    total = Agreement()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in texts:
+            pdf = build_image_pdf(text, Path(tmp) / "scan.pdf")
+            report = parse_document(read_report(pdf))
+            report.items = extract_items(report)
+            got = compare(parse_with_items(text, name), report)
+            if got.misses and show:
+                print(f"scanned {name}: {len(got.misses)} differences: " + "; ".join(got.misses[:3]))
+            total.add(got)
+    return total
 
 
 if __name__ == "__main__":
