@@ -5,7 +5,7 @@
 Each generator takes the text of a clean report (a ``data/reports`` file or a generated one) and a
 seed, and returns the text a tool of that kind would have produced:
 
-- ``markdown``: a PDF-to-Markdown converter: pipe tables with split or synthetic header rows, a
+- ``markdown``: a PDF-to-Markdown converter: pipe tables (or HTML ones) with split or synthetic header rows, a
   header row repeated mid-table, a table split in two, stray ``|---|`` rows, labels on a row of their
   own above their numbers, page footers, ``**bold**`` and ``#`` marks, a line 正文 before the title;
 - ``flattened``: a crawler that dropped the page's layout: the report on a few lines, table cells
@@ -22,6 +22,7 @@ problem and fix items.
 from __future__ import annotations
 
 import argparse
+import html
 import random
 import re
 import sys
@@ -133,6 +134,9 @@ def markdown(text: str, seed: int) -> str:
 def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]:
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
+    if rng.random() < 0.2:  # some converters (MinerU, PaddleOCR) write a table as HTML
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return [f"<table>{body}</table>"]
     lines: list[str] = []
     header_done = False
     for i, row in enumerate(rows):
@@ -341,8 +345,9 @@ def compare(clean: Report, degraded: Report) -> Agreement:
 
 def parse_with_items(text: str, path: str) -> Report:
     from indexer.extract.problems import extract_items
+    from indexer.read.plain import html_tables_as_rows
 
-    report = parse_text(text, path=path)
+    report = parse_text(html_tables_as_rows(text), path=path)  # what the .txt/.md reader gives the parser
     report.items = extract_items(report)
     return report
 

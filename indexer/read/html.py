@@ -233,6 +233,21 @@ def _render_table(table: lxml.html.HtmlElement, writer: _LineWriter) -> None:
             _render_table(nested_table, writer)
 
 
+def table_lines(fragment: str) -> list[str]:
+    """An HTML ``<table>`` fragment (as Markdown converters write tables: MinerU, PaddleOCR) as the
+    lines every reader gives a table: one row a line, cells tab-separated, spans resolved."""
+    try:
+        element = lxml.html.fragment_fromstring(fragment)
+    except (etree.ParserError, ValueError):
+        return [fragment]
+    tables = [element] if element.tag == "table" else element.xpath(".//table")
+    writer = _LineWriter()
+    for table in tables[:1]:
+        _render_table(table, writer)
+    writer.end_line()
+    return writer.lines
+
+
 def _table_rows(table: lxml.html.HtmlElement) -> list[list[lxml.html.HtmlElement]]:
     return [tr.xpath("./td|./th") for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")]
 
