@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
 from indexer.extract import extract_entities
 from indexer.extract.documents import document_kind, family_key
 from indexer.extract.linking import issuer_of
@@ -149,3 +154,29 @@ def test_a_memory_zone_gives_the_same_mentions_and_keeps_the_vocabulary_from_gro
     assert [_mentions(t.replace("县", "区")) for t in texts] == inside
     assert len(strings) > before  # outside a zone the new names stay
     assert [m.canonical for m in outside[0]] and outside[0] == _mentions(DEPARTMENT)
+
+
+_FRAGMENT = re.compile(
+    r"^(?:由|向|请|现就|现将|[一二三四五六七八九十]是|\d|个|在|与|和|对|经|已经|报告|每月|督促|会议|处置|都|可与|报送|年|全|各|本机关)"
+)
+
+
+@pytest.mark.parametrize(
+    "sample", sorted((Path(__file__).resolve().parents[1] / "data" / "reports").glob("*.txt")), ids=lambda p: p.stem[:3]
+)
+def test_agency_names_begin_at_a_name_not_in_the_sentence_before_it(sample: Path) -> None:
+    from indexer.analyze import analyze_file
+
+    report = analyze_file(sample)
+    agencies = {m.canonical for m in report.mentions if m.kind == "agency"}
+    assert agencies
+    assert not [a for a in agencies if _FRAGMENT.match(a) or "乡镇" in a or "场所" in a or a.endswith("推进会")]
+    region = report.region.county if report.region else None
+    # 县人民政府 written alone in a county's report is that county's government
+    assert any(a.startswith(region) for a in agencies), agencies
+
+
+def test_generic_and_plural_places_are_not_agencies() -> None:
+    text = DEPARTMENT.replace("县融媒体中心、", "全县各乡镇人民政府、县融媒体中心、每月由专人对各乡镇人民政府督查，")
+    agencies = _of(_mentions(text), "agency")
+    assert not [a for a in agencies if "乡镇" in a or a.startswith(("全", "各", "每月"))], agencies

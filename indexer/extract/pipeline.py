@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from indexer.extract import documents
 from indexer.extract.lexicons import agency_shape, lexicon
+from indexer.parse.region import load_gazetteer
 from indexer.patterns import Literals, trie_pattern
 from indexer.segment import _pieces, number_start
 
@@ -194,6 +195,69 @@ class AgencyShapes:
                 yield from self.pattern.finditer(text, run.start(), ends[last - 1])
 
 
+# Bodies ending so are meetings or venues, not agencies: 工作推进会, 政府信息公开查阅场所.
+_NOT_AN_AGENCY = re.compile(r"(?:推进|座谈|培训|发布|工作|调度|部署|联席|例|年|大|交流|协调|现场|动员)会$|场所$|窗口$")
+_TOWNSHIP_LEVEL = ("街道", "苏木", "乡", "镇")
+_BARE_LEVELS = ("自治区", "自治州", "自治县", "自治旗", "省", "市", "州", "盟", "县", "区", "旗")
+_GENERIC_BEFORE = set("各全诸多两几数每")
+_ONE_CHAR_LEVELS = set("省市州盟县区旗乡镇")
+_FRAGMENT_ENDS = (
+    "联系",
+    "报送",
+    "通过",
+    "经过",
+    "督促",
+    "已经",
+    "全部",
+    "及时",
+    "直接",
+    "提交",
+    "告知",
+    "协调",
+    "组织",
+    "指导",
+)
+
+
+def name_start(place: str) -> str | None:
+    """The place an agency name begins with, without the sentence before it: 报告由中宁县 → 中宁县,
+    现就固原市原州区 → 固原市原州区, 处置结果在县 → 县 (the report's own county), 城关镇 → 城关镇.
+    None for a generic or plural place (全县, 各乡镇, 县直各): no one agency."""
+    mentions = load_gazetteer().mentions(place)
+    chain_start = len(place)
+    for m in reversed(mentions):
+        if m.end != chain_start:
+            break
+        chain_start = m.start
+    if chain_start < len(place):
+        return place[chain_start:]
+    for level in _TOWNSHIP_LEVEL:
+        if place.endswith(level):
+            name = place[: -len(level)]
+            k = len(name)
+            while k > 0 and len(name) - k < 4 and name[k - 1] not in _FUNCTION_CHARS | _GENERIC_BEFORE:
+                k -= 1
+            head = name[k:]
+            if (k > 0 and name[k - 1] in _GENERIC_BEFORE) or head == "乡":
+                return None  # 各镇, 乡镇: townships in general
+            return head + level
+    for level in _BARE_LEVELS:
+        if place.endswith(level):
+            before = place[: -len(level)]
+            if before and before[-1] in _GENERIC_BEFORE:
+                return None
+            k = len(before)
+            while k > 0 and before[k - 1] not in _FUNCTION_CHARS | {"年"}:
+                k -= 1
+            head = before[k:]
+            # A name the gazetteer does not know (某某县) is kept when it is short and no verb ends it;
+            # anything longer is the sentence before a bare 县/市/区 (会议内容全部通过县).
+            if 0 < len(head) <= 3 and not head.endswith(_FRAGMENT_ENDS):
+                return head + level
+            return level
+    return place
+
+
 @Language.factory("nianbao_agency_shapes")
 def make_agency_shapes(nlp: Language, name: str) -> Any:
     matches = AgencyShapes().matches
@@ -204,6 +268,27 @@ def make_agency_shapes(nlp: Language, name: str) -> Any:
             start, place = m.start(), m.group("place") or ""
             while place and place[0] in _FUNCTION_CHARS:  # 在自治区… → 自治区…
                 place, start = place[1:], start + 1
+            if place:
+                trimmed = name_start(place)
+                if trimmed is None:
+                    continue  # 全县…, 各乡镇…: a generic or plural reference, not one agency
+                start += len(place) - len(trimmed)
+                place = trimmed
+            body = text[start + len(place) : m.end()]
+            if _NOT_AN_AGENCY.search(body):
+                continue  # 推进会, 查阅场所: a meeting or a venue
+            if not place and start and text[start - 1] in _ONE_CHAR_LEVELS:
+                if start > 1 and text[start - 2] in _GENERIC_BEFORE:
+                    continue  # 全县融媒体中心
+                place, start = text[start - 1], start - 1  # 县融媒体中心: the report's own county's
+            elif (
+                not place
+                and start
+                and _CJK_CHAR.match(text[start - 1])
+                and text[start - 1] not in _FUNCTION_CHARS
+                and not text.endswith(("政府", "委员会"), 0, start)  # 人民政府政务公开办公室: an office of it
+            ):
+                continue  # 先后组织办公室全体学习: a word of the sentence, not the start of a name
             if not m.group("org") and not place:
                 continue
             if not m.group("org") and not m.group("suffix").startswith("人民政府"):
