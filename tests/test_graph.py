@@ -124,3 +124,11 @@ def test_cli_graph_export(db: Path, tmp_path: Path) -> None:
     assert out.exists() and "节点" in result.stdout
     bad = _run(db, "graph", "export", "--types", "people")
     assert bad.returncode == 1 and "unknown node type" in bad.stderr
+
+
+def test_a_regulation_is_found_by_its_number(conn) -> None:  # noqa: ANN001
+    by_title = cites(conn, "中华人民共和国政府信息公开条例")
+    for number in ("国务院令第711号", "国务院令第492号"):  # the 2019 revision and the 2007 original
+        answer = cites(conn, number)
+        assert answer.canonical == "中华人民共和国政府信息公开条例"
+        assert answer.reports == by_title.reports > 0

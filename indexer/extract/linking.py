@@ -172,9 +172,6 @@ def expand_place(place: str, region: dict[str, str | None]) -> str | None:
     gaz = load_gazetteer()
     if place in gaz.full:
         return place
-    chain = gaz.mentions(place)
-    if len(chain) > 1 and chain[0].start == 0 and chain[-1].end == len(place) and chain[-1].kind != "short":
-        return gaz.divisions[chain[-1].codes[0]].name  # 固原市原州区 → 原州区, as it is written alone
     codes = gaz.short.get(place, ())
     if len(codes) == 1:
         return gaz.divisions[codes[0]].name
