@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
@@ -192,7 +192,35 @@ class Library:
     # ------------------------------------------------------------ search and tables
 
     def search(self, query: Any) -> Any:
-        return self.searcher.search(query)
+        """Search; the region filters accept short and former names (宁夏, 盐池, 西夏)."""
+        changes = {level: self.region_name(getattr(query, level), level) for level in ("province", "city", "county")}
+        changes = {level: name for level, name in changes.items() if name != getattr(query, level)}
+        return self.searcher.search(replace(query, **changes) if changes else query)
+
+    def region_name(self, name: str | None, level: str | None = None) -> str | None:
+        """The full name of the region ``name`` means (宁夏 → 宁夏回族自治区, 盐池 → 盐池县), at ``level``
+        (province, city or county) if given. A name several regions bear is the one the store holds
+        reports of, if only one; otherwise NianbaoError lists them. An unknown name is returned as it is."""
+        from indexer.parse.region import units_named
+
+        if not name:
+            return name
+        levels = (level,) if level else ("county", "city", "province")
+        if any(self._has_region(lv, name) for lv in levels):
+            return name
+        units = units_named(name, level)
+        names = sorted({u.name for u in units})
+        if len(names) <= 1:
+            return names[0] if names else name
+        present = [n for n in names if any(self._has_region(lv, n) for lv in levels)]
+        if len(present) == 1:
+            return present[0]
+        places = "、".join(f"{u.province}{u.city or ''}{u.name if u.level == 'county' else ''}" for u in units)
+        raise NianbaoError(f"'{name}' could be several regions: {places}; write the full name")
+
+    def _has_region(self, level: str, name: str) -> bool:
+        column = {"province": "province", "city": "city", "county": "county"}[level]
+        return self.conn.execute(f"SELECT 1 FROM reports WHERE {column} = ? LIMIT 1", (name,)).fetchone() is not None
 
     def long_table(self, out: TextIO) -> int:
         """Every report's table cells and checks in long form (CSV); returns the lines written."""
@@ -246,7 +274,7 @@ class Library:
     def similar(self, region: str, limit: int = 20) -> list[dict[str, Any]]:
         from graph.queries import similar
 
-        return similar(self.conn, region, limit)
+        return similar(self.conn, self.region_name(region) or region, limit)
 
     def graph(self, types: Iterable[str] | None = None) -> Any:
         from graph.build import build_graph

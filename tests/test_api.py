@@ -61,3 +61,29 @@ def test_an_unknown_report_or_backend_is_an_error() -> None:
 def test_an_unknown_report_id_is_an_error(sample_db: Path) -> None:
     with pytest.raises(NianbaoError, match="没有编号为 nope 的报告"):
         Library(sample_db).report("nope")
+
+
+@pytest.mark.parametrize(
+    ("field", "short", "full"),
+    [
+        ("province", "宁夏", "宁夏回族自治区"),
+        ("county", "盐池", "盐池县"),
+        ("county", "西夏", "西夏区"),
+        ("city", "固原", "固原市"),
+    ],
+)
+def test_region_filters_take_short_names(sample_db: Path, field: str, short: str, full: str) -> None:
+    library = Library(sample_db)
+    by_full = library.search(SearchQuery(text="政务公开", **{field: full}))
+    by_short = library.search(SearchQuery(text="政务公开", **{field: short}))
+    assert by_full.total_reports > 0
+    assert [h.report_id for h in by_short.hits] == [h.report_id for h in by_full.hits]
+    assert library.region_name(short, field) == full
+
+
+def test_similar_takes_a_short_name_and_an_ambiguous_one_lists_the_regions(sample_db: Path) -> None:
+    library = Library(sample_db)
+    assert library.similar("宁夏") == library.similar("宁夏回族自治区")
+    assert library.region_name("鼓楼") == "鼓楼区"  # four units, one name: the filter matches all of them
+    with pytest.raises(NianbaoError, match="could be several regions.*朝阳市.*朝阳县"):
+        library.region_name("朝阳")  # 北京市朝阳区, 辽宁省朝阳市, 朝阳县 …

@@ -434,3 +434,27 @@ class Context:
             for kind, pattern in PROVINCE_HINTS
             if any(not any(s <= match.start() < e for s, e in covered) for match in pattern.finditer(self.body))
         ]
+
+
+_NAME_ENDINGS = ("省", "市", "县", "区", "旗", "自治区", "自治州", "自治县", "地区", "盟", "特别行政区")
+
+
+def units_named(name: str, level: str | None = None) -> list[Division]:
+    """The units a researcher may mean by ``name``: its full, former or short name, or the name without
+    its ending (宁夏 → 宁夏回族自治区, 盐池 → 盐池县, 西夏 → 西夏区), of ``level`` if given."""
+    gazetteer = load_gazetteer()
+    name = CJK_GAP.sub("", name.strip())
+    codes = list(gazetteer.full.get(name, ()) + gazetteer.old.get(name, ()))
+    if not codes:
+        codes = list(_short_names().get(name, ())) + [
+            c for ending in _NAME_ENDINGS for c in gazetteer.full.get(name + ending, ())
+        ]
+    units = [gazetteer.divisions[c] for c in dict.fromkeys(codes)]
+    return [u for u in units if level is None or u.level == level]
+
+
+@cache
+def _short_names() -> dict[str, tuple[str, ...]]:
+    """Every short form in the gazetteer (counties' too, which text matching leaves out) -> codes."""
+    rows = read_csv(data_dir() / "gazetteer" / "divisions.csv")
+    return index_names((short, row["code"]) for row in rows for short in row["short"].split(";") if short)
