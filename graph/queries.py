@@ -69,24 +69,37 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
             return kind, entry.id
     loose = squeeze(name)
     marks = ",".join("?" * len(kinds))
-    best = "ORDER BY e.reports DESC, e.canonical LIMIT 1"
+    ranked = "ORDER BY e.reports DESC, e.canonical LIMIT 11"
     found = conn.execute(
-        f"SELECT e.kind, e.canonical FROM entities e WHERE e.loose = ? AND e.kind IN ({marks}) {best}", (loose, *kinds)
-    ).fetchone()
+        f"SELECT e.kind, e.canonical, e.reports FROM entities e WHERE e.loose = ? AND e.kind IN ({marks}) {ranked}",
+        (loose, *kinds),
+    ).fetchall()
     if not found and len(loose) >= 3:  # a name inside a longer one, through the trigram index of names
         found = conn.execute(
-            "SELECT e.kind, e.canonical FROM entity_names JOIN entities e ON e.id = entity_names.rowid"
-            f" WHERE entity_names MATCH ? AND e.kind IN ({marks}) {best}",
+            "SELECT e.kind, e.canonical, e.reports FROM entity_names JOIN entities e ON e.id = entity_names.rowid"
+            f" WHERE entity_names MATCH ? AND e.kind IN ({marks}) {ranked}",
             (f'"{loose}"', *kinds),
-        ).fetchone()
+        ).fetchall()
     elif not found and loose:
         found = conn.execute(
-            f"SELECT e.kind, e.canonical FROM entities e WHERE instr(e.loose, ?) AND e.kind IN ({marks}) {best}",
+            f"SELECT e.kind, e.canonical, e.reports FROM entities e WHERE instr(e.loose, ?) AND e.kind IN ({marks})"
+            f" {ranked}",
             (loose, *kinds),
-        ).fetchone()
+        ).fetchall()
     if not found:
         raise NianbaoError(f"nothing in the store is called '{name}'")
-    return found[0], found[1]
+    if len(found) > 1:
+        raise AmbiguousName(name, [(kind, canonical, reports) for kind, canonical, reports in found[:10]])
+    return found[0][0], found[0][1]
+
+
+class AmbiguousName(NianbaoError):
+    """A name that is no entity's own but part of several: the candidates, most reported first."""
+
+    def __init__(self, name: str, candidates: list[tuple[str, str, int]]) -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"{canonical} ({reports} reports)" for _, canonical, reports in candidates)
+        super().__init__(f"'{name}' is part of several names; did you mean: {listed}")
 
 
 def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, figures: bool) -> EntityAnswer:

@@ -132,3 +132,14 @@ def test_a_regulation_is_found_by_its_number(conn) -> None:  # noqa: ANN001
         answer = cites(conn, number)
         assert answer.canonical == "中华人民共和国政府信息公开条例"
         assert answer.reports == by_title.reports > 0
+
+
+def test_a_name_inside_several_answers_with_the_candidates(conn) -> None:  # noqa: ANN001
+    from graph.queries import AmbiguousName
+
+    with pytest.raises(AmbiguousName) as raised:
+        cites(conn, "政务公开")
+    candidates = raised.value.candidates
+    assert len(candidates) >= 2
+    assert [r for _, _, r in candidates] == sorted((r for _, _, r in candidates), reverse=True)
+    assert "did you mean" in str(raised.value)

@@ -35,10 +35,15 @@ class Lexicon:
             for alias in (e.id, *e.aliases):
                 self.by_alias.setdefault(alias, e)
         self.matcher = Literals(self.by_alias)
-        # A regulation is asked for by its 文号 too (cites 国务院令第711号); the text matcher leaves 文号 to
-        # the document pipeline, which links a title to the number printed beside it.
+        # A regulation is asked for by its 文号 too (cites 国务院令第711号), and by names a researcher uses
+        # (cites 条例); the text matcher leaves those to the document pipeline, which reads them in context.
         for e in self.entries:
-            for number in (e.attrs.get("doc_number"), *(e.attrs.get("former_doc_numbers") or ())):
+            asked = (
+                e.attrs.get("doc_number"),
+                *(e.attrs.get("former_doc_numbers") or ()),
+                *(e.attrs.get("query_aliases") or ()),
+            )
+            for number in asked:
                 if number:
                     self.by_alias.setdefault(str(number), e)
 
