@@ -9,7 +9,8 @@ The statistics tables never count.
 - ``refresh_copies`` puts every signature of a section kind into a datasketch ``MinHashLSH`` and asks
   it for the candidates of the reports that changed: only sections that share a band of their
   signature are ever compared. A band bucket holding more than ``BUCKET_SHARE`` of a kind's sections
-  (at least ``BUCKET_MIN``) is the template's wording, not a copy, and gives no candidates.
+  (at least ``BUCKET_MIN``, at most ``BUCKET_MAX``) is the template's wording, not a copy, and gives no
+  candidates; a candidate whose signatures agree on too few values is dropped where it is found.
 - A candidate pair's similarity is the exact Jaccard similarity of the two sections' 5-grams once the
   template's wording is taken out: the 5-grams found in at least ``COMMON_SHARE`` of the sections of
   that kind (in a sample of at most ``COMMON_SAMPLE`` reports, and in at least ``COMMON_MIN`` of them),
@@ -45,6 +46,9 @@ LSH_THRESHOLD = 0.5
 STORE_MIN = 0.5
 BUCKET_SHARE = 0.01
 BUCKET_MIN = 20
+# …and never more than this many: at 100,000 reports 1 % is 1,000 sections, whose pairs (half a million a
+# bucket) held the refresh's candidates at 16 GB before the OOM killer stopped it.
+BUCKET_MAX = 200
 COMMON_SHARE = 0.05
 COMMON_SAMPLE = 2000
 COMMON_MIN = 3
@@ -213,15 +217,12 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
     finally:
         _LSH_TASK = None
     for kind, (pairs, kind_stats) in zip(kinds, found_pairs, strict=True):
-        members = signatures[kind]
         stats.sections += kind_stats.sections
         stats.queried += kind_stats.queried
         stats.template_buckets += kind_stats.template_buckets
-        for a, b in sorted(pairs):
+        for a, b in sorted(pairs):  # each pair's signatures were found close where it was found
             stats.candidates += 1
             later, earlier = _ordered(reports[a], reports[b])
-            if np.mean(members[a] == members[b]) < STORE_MIN - 0.15:
-                continue  # far below the threshold even with the template's wording in
             stats.compared += 1
             x, y = prose_of.of(later.id, kind), prose_of.of(earlier.id, kind)
             if min(len(x), len(y)) >= MIN_SHINGLES:
@@ -257,21 +258,33 @@ def _candidate_pairs(kind: str) -> tuple[set[tuple[int, int]], RefreshStats]:
     with lsh.insertion_session() as session:
         for report_id, values in members.items():
             session.insert(report_id, LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), check_duplication=False)
-    cap = max(BUCKET_MIN, BUCKET_SHARE * len(members))
+    cap = min(BUCKET_MAX, max(BUCKET_MIN, BUCKET_SHARE * len(members)))
     if wanted is None:  # every report: the pairs sharing a bucket, without a query per section
         stats.queried = len(members)
-        return _bucket_pairs(lsh, cap, stats), stats
+        return _bucket_pairs(lsh, cap, stats, members), stats
     stats.template_buckets = _drop_template_buckets(lsh, cap)
     pairs = set()
     for report_id in wanted & set(members):
         stats.queried += 1
         query = LeanMinHash(seed=SEED, hashvalues=members[report_id], scheme=SCHEME)
-        pairs.update((min(report_id, o), max(report_id, o)) for o in lsh.query(query) if o != report_id)
+        pairs.update(
+            (min(report_id, o), max(report_id, o))
+            for o in lsh.query(query)
+            if o != report_id and _close(members, report_id, o)
+        )
     return pairs, stats
 
 
-def _bucket_pairs(lsh: MinHashLSH, cap: float, stats: RefreshStats) -> set[tuple[int, int]]:
-    """Every pair of keys sharing a band bucket, but for buckets of more than ``cap`` (template wording)."""
+def _close(members: dict[int, np.ndarray], a: int, b: int) -> bool:
+    """Signatures agreeing on enough values for the sections to be worth comparing in full."""
+    return bool(np.mean(members[a] == members[b]) >= STORE_MIN - 0.15)
+
+
+def _bucket_pairs(
+    lsh: MinHashLSH, cap: float, stats: RefreshStats, signatures: dict[int, np.ndarray]
+) -> set[tuple[int, int]]:
+    """Every pair of keys sharing a band bucket whose signatures are close, but for buckets of more than
+    ``cap`` (template wording)."""
     pairs: set[tuple[int, int]] = set()
     for table in lsh.hashtables:
         for key in table.keys():
@@ -280,7 +293,12 @@ def _bucket_pairs(lsh: MinHashLSH, cap: float, stats: RefreshStats) -> set[tuple
                 stats.template_buckets += 1
             elif len(members) > 1:
                 ordered = sorted(members)
-                pairs.update((a, b) for i, a in enumerate(ordered) for b in ordered[i + 1 :])
+                pairs.update(
+                    (a, b)
+                    for i, a in enumerate(ordered)
+                    for b in ordered[i + 1 :]
+                    if (a, b) not in pairs and _close(signatures, a, b)
+                )
     return pairs
 
 
