@@ -378,6 +378,9 @@ def _place_by_field(
         row[t.field - span[0]] = t.number
         spans[t.field - span[0]] = t.span
     gaps = tuple(i for i, v in enumerate(row) if v is None)
+    printed_at = [i for i, v in enumerate(row) if v is not None]
+    if gaps and printed_at and min(gaps) > max(printed_at):
+        return None  # blanks only after the last number: a short row padded to the grid, not a blank total
     filled = _fill_row([v for v in row if v is not None], gaps)
     if filled is None:
         known_parts = sum(v for v in row[:-1] if v is not None)
