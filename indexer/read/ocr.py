@@ -148,8 +148,10 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     return out
 
 
-_NUMBER_CELL = re.compile(r"^[“”\"'‘’.,，。:：|]*[\dOolI][\dOolI.,]*[“”\"'‘’.,，。:：|]*$")
+_NUMBER_CELL = re.compile(r"^[“”\"'‘’.,，。:：|]*[\dOolI][\dOolI.,]*[“”\"'‘’.,，。:：|]*(?:万元|元)?$")
 _NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+# A cell of one or two marks with no Chinese in it: a lone 0 the Chinese model read as ” or ，.
+_SPECK = re.compile(r"^[^\u3400-\u9fff\w]{1,2}$")
 
 
 def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> None:
@@ -158,7 +160,7 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
     pass; a cell keeps its first reading unless the second is a well-formed number."""
     from PIL import Image as PILImage
 
-    cells = [c for c in chunks if _NUMBER_CELL.match("".join(w.text for w in c))]
+    cells = [c for c in chunks if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text)]
     if not cells:
         return
     pad = int(height * 0.4)
@@ -201,8 +203,9 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
     for k, cell in enumerate(cells):
         text = read.get(k)
         if text and _NUMBER.match(text) and not (len(text) > 1 and text[0] == "0" and "." not in text):
-            first = cell[0]
-            cell[:] = [_Word(text, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+            first, printed = cell[0], "".join(w.text for w in cell)
+            unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
+            cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
 
 
 def _lines(data: dict[str, list]) -> list[_Line]:
