@@ -149,7 +149,7 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
 
 
 _NUMBER_CELL = re.compile(r"^[“”\"'‘’.,，。:：|]*[\dOolI][\dOolI.,]*[“”\"'‘’.,，。:：|]*(?:万元|元)?$")
-_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+_WELL_FORMED = re.compile(r"^[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?$")  # no leading zero, no stray mark
 # A cell of one or two marks with no Chinese in it: a lone 0 the Chinese model read as ” or ，.
 _SPECK = re.compile(r"^[^\u3400-\u9fff\w]{1,2}$")
 
@@ -157,7 +157,9 @@ _SPECK = re.compile(r"^[^\u3400-\u9fff\w]{1,2}$")
 def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> None:
     """Read the number cells of the page's tables again, digits only: the Chinese model reads a lone 0
     as .00, ”0 or 00. The cells are cut out, stacked one per line on a blank strip and read in one
-    pass; a cell keeps its first reading unless the second is a well-formed number."""
+    pass. A cell the first pass read as a well-formed number keeps it when the second agrees and is left
+    blank when it does not (neither reading is proven); a malformed first reading (.00, ”0) takes the
+    second when that is well-formed."""
     from PIL import Image as PILImage
 
     cells = [c for c in chunks if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text)]
@@ -202,9 +204,13 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
             read[slot] = read.get(slot, "") + text
     for k, cell in enumerate(cells):
         text = read.get(k)
-        if text and _NUMBER.match(text) and not (len(text) > 1 and text[0] == "0" and "." not in text):
-            first, printed = cell[0], "".join(w.text for w in cell)
-            unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
+        first, printed = cell[0], "".join(w.text for w in cell)
+        unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
+        was = printed.removesuffix(unit) if unit else printed
+        if _WELL_FORMED.match(was):
+            if text != was:  # two well-formed readings that disagree: neither is proven, the cell stays blank
+                cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
+        elif text and _WELL_FORMED.match(text):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
 
 
