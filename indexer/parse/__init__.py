@@ -44,7 +44,27 @@ def parse_document(raw: RawDocument, norm: NormalizedText | None = None) -> Repo
     if raw.ocr:
         report.ocr = raw.ocr
         report.warnings.append(f"扫描件, 文字由 OCR 识别 ({raw.ocr}); 数字请对照原件核对")
+        _unprove_broken_rows(report)
     return report
+
+
+def _unprove_broken_rows(report: Report) -> None:
+    """OCR'd numbers are kept only where the table's arithmetic holds: a row of the applications table or
+    a block of the review table whose parts do not add up to its printed 总计 was misread somewhere, so
+    none of its cells is proven."""
+    reason = "OCR'd row whose parts do not add up to its 总计: a number in it was misread"
+    for row, cells in (report.requests or {}).items():
+        values = [c.value for c in cells]
+        if None not in values and sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+            report.requests[row] = [Value(None, reason=reason) for _ in cells]  # type: ignore[index]
+            for col in APPLICANT_COLUMNS:
+                report.sources.pop(f"requests/{row}/{col}", None)
+    for block, fields in (report.review_litigation or {}).items():
+        values = [v.value for v in fields.values()]
+        if None not in values and sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
+            report.review_litigation[block] = {f: Value(None, reason=reason) for f in fields}  # type: ignore[index]
+            for f in fields:
+                report.sources.pop(f"review_litigation/{block}/{f}", None)
 
 
 def parse_text(
