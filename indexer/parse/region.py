@@ -315,7 +315,6 @@ def tolerant_name(
     if found is not None and any(gazetteer.divisions[c].level == "county" for c in found.codes):
         return None
     variants = _variants(gazetteer)
-    known = gazetteer.full.keys() | gazetteer.old.keys()
     in_heading = gazetteer.mentions(heading)
     named = {code for m in in_heading for code in m.codes}
     covered = [(m.start, m.end) for m in in_heading]
@@ -326,7 +325,7 @@ def tolerant_name(
     for size in range(3, 8):
         for start in range(len(heading) - size + 1):
             word = heading[start : start + size]
-            if word[-1] not in _SUFFIXES or word in known:
+            if word[-1] not in _SUFFIXES or word in gazetteer.full or word in gazetteer.old:
                 continue
             if any(a < start + size and start < b for a, b in covered):
                 continue  # part of a name read exactly: 盘水市 in 六盘水市 is not 盘州市

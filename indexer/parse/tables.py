@@ -543,7 +543,8 @@ _REVIEW_CELLS = len(REVIEW_BLOCKS) * len(REVIEW_FIELDS)
 
 def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
     """The 15 numbers of the review/litigation table, blank cells None."""
-    tokens = _split_glued(tokenize(region))
+    raw = tokenize(region)
+    tokens = _split_glued(raw)
     numbers = [t for t in tokens if t.number is not None]
     values: list[Value]
     warnings: list[str] = []
@@ -555,7 +556,7 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     elif len(numbers) == _REVIEW_CELLS:
         values = [Value(t.number, span=t.span) for t in numbers]
     else:
-        values = _review_by_field(region) or [
+        values = _review_by_field(region, raw) or [
             Value(
                 None,
                 reason=f"复议/诉讼表 prints {len(numbers)} numbers for {_REVIEW_CELLS} cells"
@@ -571,14 +572,14 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     return table, derived, warnings
 
 
-def _review_by_field(region: str) -> list[Value] | None:
+def _review_by_field(region: str, tokens: list[Token]) -> list[Value] | None:
     """A single data line of exactly 15 tab fields places its numbers, blank fields stay None."""
     lines = region.split("\n")
     data_lines = [i for i, ln in enumerate(lines) if any(parse_number(f) is not None for f in ln.split("\t"))]
     if len(data_lines) != 1:
         return None
     fields = lines[data_lines[0]].split("\t")
-    span_of = {t.field: t.span for t in tokenize(region) if t.line == data_lines[0]}
+    span_of = {t.field: t.span for t in tokens if t.line == data_lines[0]}
     while len(fields) > _REVIEW_CELLS and not fields[-1].strip():  # blank fields after the last cell
         fields.pop()
     if len(fields) != _REVIEW_CELLS or any(f.strip() and parse_number(f) is None for f in fields):
