@@ -329,7 +329,10 @@ def compare(clean: Report, degraded: Report) -> Agreement:
             a.misses.append(f"invented {key}: {value} ≠ {got}")
         else:
             a.misses.append(f"missing {key}: {value}")
-    a.invented += sum(1 for k, v in got_cells.items() if v is not None and want_cells.get(k, None) is None)
+    for key, got in got_cells.items():
+        if got is not None and want_cells.get(key) is None:
+            a.invented += 1
+            a.misses.append(f"invented {key}: None ≠ {got}")
     # An item is found when the degraded parse has one of its kind whose text is at least 90 % alike
     # (OCR misreads a character here and there).
     got_items = [(i.kind, re.sub(r"\s", "", i.text)) for i in degraded.items]
@@ -418,7 +421,8 @@ def _scanned(texts: list[tuple[str, str]], show: int) -> Agreement:
             report.items = extract_items(report)
             got = compare(parse_with_items(text, name), report)
             if got.misses and show:
-                print(f"scanned {name}: {len(got.misses)} differences: " + "; ".join(got.misses[:3]))
+                invented = [m for m in got.misses if m.startswith("invented")]
+                print(f"scanned {name}: {len(got.misses)} differences: " + "; ".join((invented + got.misses)[:6]))
             total.add(got)
     return total
 

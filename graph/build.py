@@ -7,6 +7,7 @@ Node ids are stable strings with a type prefix:
 Edges (one per pair and relation, ``key`` = ``relation``, with ``count`` and the provenance ``reports``;
 not ``type``, which GEXF reserves):
 publishes (agency → report), located_in (report/agency → region), part_of (region → region),
+under (agency → the agency its name shows it belongs to: 中宁县人民政府办公室 → 中宁县人民政府),
 cites (agency → doc, with ``articles``), uses (agency → platform), practices (agency → measure),
 issued_by (doc → agency), reports_problem (agency → problem), proposes_fix (agency → fix),
 addressed_by (problem → fix proposed beside it in the same report), copies (report → an earlier report, or
@@ -33,6 +34,7 @@ EDGE_TYPES = (
     "publishes",
     "located_in",
     "part_of",
+    "under",
     "cites",
     "uses",
     "practices",
@@ -173,8 +175,13 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
         if chain:
             edges.add(report, chain[-1][0], "located_in", (uid,))
     ids = _Ids(uid_of)
+    agency_attrs: dict[str, dict[str, str]] = {}
     for kind, canonical, attrs in rows("SELECT kind, canonical, attrs FROM entities"):
-        g.add_node(node_id(kind, canonical), type=kind, label=canonical, **json.loads(attrs))
+        values = json.loads(attrs)
+        g.add_node(node_id(kind, canonical), type=kind, label=canonical, **values)
+        if kind == "agency" and (values.get("parent") or values.get("region")):
+            agency_attrs[canonical] = values
+    _add_agency_links(rows, g, edges, agency_attrs, ids)
     # One row per edge, aggregated in SQL: straight into the graph.
     g.add_edges_from(
         (
@@ -206,6 +213,35 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
     if wanted != set(NODE_TYPES):
         g = g.subgraph([n for n, t in g.nodes(data="type") if t in wanted]).copy()
     return g
+
+
+def _add_agency_links(
+    rows: Callable[[str], sqlite3.Cursor],
+    g: nx.MultiDiGraph,
+    edges: _Edges,
+    agency_attrs: dict[str, dict[str, str]],
+    ids: _Ids,
+) -> None:
+    """Each named agency under its parent and in its region, with the reports naming it as provenance."""
+    if not agency_attrs:
+        return
+    for canonical, reports in rows(
+        "SELECT canonical, group_concat(report_id) FROM entity_reports WHERE kind = 'agency' GROUP BY canonical"
+    ):
+        values = agency_attrs.get(canonical)
+        if values is None:
+            continue
+        agency, named_in = node_id("agency", canonical), ids(reports)
+        if values.get("parent"):
+            parent = node_id("agency", values["parent"])
+            if parent not in g:
+                g.add_node(parent, type="agency", label=values["parent"])
+            edges.add(agency, parent, "under", named_in)
+        if values.get("region"):
+            region = node_id("region", values["region"])
+            if region not in g:
+                g.add_node(region, type="region", label=values["region"].rsplit("/", 1)[-1])
+            edges.add(agency, region, "located_in", named_in)
 
 
 def _add_problems(

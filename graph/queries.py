@@ -40,6 +40,7 @@ class Citing:
     sentence: str
     article: str | None = None
     figures: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # the editions the report names (2019, 2007)
 
 
 @dataclass
@@ -51,6 +52,9 @@ class EntityAnswer:
     by_province: dict[str, int]
     by_year: dict[int, int]
     hits: list[Citing]
+    # Reports naming each edition of a regulation where their text says which (2019 / 2007 条例); a
+    # report naming both counts under each. Reports that do not say are not counted here.
+    versions: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -161,8 +165,27 @@ def cites(conn: sqlite3.Connection, name: str, limit: int = 50, backend: Any = N
     With an Elasticsearch ``backend`` the counts and passages come from the cluster."""
     kind, canonical = resolve(conn, name, ("document",))
     if backend is not None:
-        return _answer_on_cluster(backend, kind, canonical, limit, figures=False)
-    return _answer(conn, kind, canonical, limit, figures=False)
+        answer = _answer_on_cluster(backend, kind, canonical, limit, figures=False)
+    else:
+        answer = _answer(conn, kind, canonical, limit, figures=False)
+    # Editions are read from the store's mentions on either backend (the store is the record).
+    by_report = _versions(conn, canonical)
+    answer.versions = dict(sorted(Counter(v for vs in by_report.values() for v in vs).items(), reverse=True))
+    for hit in answer.hits:
+        hit.versions = sorted(by_report.get(hit.report_id, ()), reverse=True)
+    return answer
+
+
+def _versions(conn: sqlite3.Connection, canonical: str) -> dict[str, set[str]]:
+    """Stable report id → the editions of a regulation its mentions name."""
+    out: dict[str, set[str]] = {}
+    for uid, version in conn.execute(
+        "SELECT r.uid, json_extract(m.attrs, '$.version') FROM mentions m JOIN reports r ON r.id = m.report_id"
+        " WHERE m.kind = 'document' AND m.canonical = ? AND json_extract(m.attrs, '$.version') IS NOT NULL",
+        (canonical,),
+    ):
+        out.setdefault(uid, set()).add(str(version))
+    return out
 
 
 def _answer_on_cluster(backend: Any, kind: str, canonical: str, limit: int, figures: bool) -> EntityAnswer:

@@ -536,12 +536,15 @@ def _entity_answer(answer: Any, as_json: bool, csv_path: str | None) -> None:
             for hit in answer.hits:
                 row = asdict(hit)
                 row["figures"] = " ".join(row.get("figures") or [])
+                row["versions"] = " ".join(row.get("versions") or [])
                 writer.writerow(row)
         click.echo(f"{len(answer.hits)} 行写入 {csv_path}")
         return
     click.echo(f"{answer.canonical} [{answer.kind}]: {answer.reports} 份报告, {answer.regions} 个地区")
     click.echo("按省: " + ", ".join(f"{p}({n})" for p, n in answer.by_province.items()))
     click.echo("按年: " + ", ".join(f"{y}({n})" for y, n in answer.by_year.items()))
+    if answer.versions:
+        click.echo("按版本 (文中写明的): " + ", ".join(f"{v}年版({n})" for v, n in answer.versions.items()))
     province = None
     for hit in answer.hits:
         if hit.province != province:
@@ -549,6 +552,7 @@ def _entity_answer(answer: Any, as_json: bool, csv_path: str | None) -> None:
             click.echo(f"\n{province or '未识别'}")
         region = "/".join(x for x in (hit.city, hit.county) if x)
         extra = (f" {hit.article}" if hit.article else "") + (f" [{' '.join(hit.figures)}]" if hit.figures else "")
+        extra += f" ({'/'.join(hit.versions)}年版)" if hit.versions else ""
         click.echo(f"  {region} {hit.year or ''} [{hit.report_id}]{extra}: {hit.sentence[:160]}")
 
 

@@ -180,3 +180,82 @@ def test_generic_and_plural_places_are_not_agencies() -> None:
     text = DEPARTMENT.replace("县融媒体中心、", "全县各乡镇人民政府、县融媒体中心、每月由专人对各乡镇人民政府督查，")
     agencies = _of(_mentions(text), "agency")
     assert not [a for a in agencies if "乡镇" in a or a.startswith(("全", "各", "每月"))], agencies
+
+
+ZHONGNING = """中宁县人民政府2023年政府信息公开工作年度报告
+一、总体情况
+中宁县政务服务管理局（以下简称“政务中心局”）负责政府信息公开申请的受理。县政府办及时转办，市政府办公室督促，
+自治区政务公开办组织培训，我县司法局答复复议案件，石空镇人民政府公开村务，各县政府互相学习。
+严格落实新修订的《中华人民共和国政府信息公开条例》，对照原《政府信息公开条例》（国务院令第492号）梳理目录。
+政务中心局按期办结。
+五、存在的主要问题及改进情况
+无。
+"""
+
+
+def _agencies(text: str) -> dict[str, Mention]:
+    return {m.surface: m for m in _mentions(text) if m.kind == "agency"}
+
+
+def test_short_forms_resolve_to_the_report_s_own_bodies() -> None:
+    found = _agencies(ZHONGNING)
+    assert found["县政府办"].canonical == "中宁县人民政府办公室"
+    assert found["市政府办公室"].canonical == "中卫市人民政府办公室"
+    assert found["自治区政务公开办"].canonical == "宁夏回族自治区政务公开办公室"
+    assert found["我县司法局"].canonical == "中宁县司法局"
+    assert not [s for s in found if s.startswith("各")]
+
+
+def test_a_declared_abbreviation_is_the_agency_it_was_declared_for() -> None:
+    mentions = [m for m in _mentions(ZHONGNING) if m.kind == "agency" and m.surface == "政务中心局"]
+    assert len(mentions) == 1  # the later use (the declaration itself is part of the full name's mention)
+    assert {m.canonical for m in mentions} == {"中宁县政务服务管理局"}
+    # Without the declaration the same word is no agency of this report.
+    undeclared = _mentions(ZHONGNING.replace("（以下简称“政务中心局”）", ""))
+    assert "中宁县政务服务管理局" not in {m.canonical for m in undeclared if m.surface == "政务中心局"}
+
+
+def test_agencies_carry_region_level_and_the_parent_their_name_shows() -> None:
+    found = {m.canonical: m.attrs for m in _mentions(ZHONGNING) if m.kind == "agency"}
+    office = found["中宁县人民政府办公室"]
+    assert office["region"] == "宁夏回族自治区/中卫市/中宁县"
+    assert office["level"] == "county"
+    assert office["parent"] == "中宁县人民政府"
+    assert found["中卫市人民政府办公室"]["level"] == "city"
+    assert found["宁夏回族自治区政务公开办公室"]["level"] == "province"
+    assert "parent" not in found["中宁县司法局"]  # nothing in its name shows what it sits under
+    assert found["石空镇人民政府"]["level"] == "township"
+    assert found["石空镇人民政府"]["region"] == "宁夏回族自治区/中卫市/中宁县"
+    national = {m.canonical: m.attrs for m in _mentions(DEPARTMENT) if m.kind == "agency"}
+    assert national["国务院办公厅政府信息与政务公开办公室"] == {
+        **national["国务院办公厅政府信息与政务公开办公室"],
+        "level": "national",
+        "parent": "国务院办公厅",
+    }
+
+
+def test_the_regulation_s_editions_are_told_apart_where_the_text_says_which() -> None:
+    regulation = "中华人民共和国政府信息公开条例"
+    versions = [m.attrs.get("version") for m in _mentions(ZHONGNING) if m.canonical == regulation]
+    assert versions == ["2019", "2007"]
+    text = ZHONGNING.replace("新修订的", "").replace("原《", "《").replace("（国务院令第492号）", "")
+    assert [m.attrs.get("version") for m in _mentions(text) if m.canonical == regulation] == [None, None]
+    numbered = text.replace("梳理目录", "梳理目录，执行国务院令第711号")
+    assert "2019" in [m.attrs.get("version") for m in _mentions(numbered) if m.kind == "document"]
+
+
+def test_the_store_answers_editions_and_the_graph_links_agencies_to_parent_and_region(tmp_path: Path) -> None:
+    from indexer.api import Library
+
+    report = tmp_path / "zhongning.txt"
+    report.write_text(ZHONGNING, encoding="utf-8")
+    library = Library(tmp_path / "store.db")
+    library.ingest([report], workers=1)
+    answer = library.cites("国务院令第711号")
+    assert answer.canonical == "中华人民共和国政府信息公开条例"
+    assert answer.versions == {"2019": 1, "2007": 1}
+    assert answer.hits[0].versions == ["2019", "2007"]
+    g = library.graph()
+    office = "agency:中宁县人民政府办公室"
+    assert ("agency:中宁县人民政府", "under") in {(v, k) for _, v, k in g.out_edges(office, keys=True)}
+    assert ("region:宁夏回族自治区/中卫市/中宁县", "located_in") in {(v, k) for _, v, k in g.out_edges(office, keys=True)}

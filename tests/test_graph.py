@@ -64,7 +64,7 @@ def test_export_round_trip(conn: sqlite3.Connection, fmt: str, tmp_path: Path) -
 def test_export_filtered_by_type(conn: sqlite3.Connection) -> None:
     g = build_graph(conn, ["agency", "document"])
     assert {t for _, t in g.nodes(data="type")} == {"agency", "document"}
-    assert {d["relation"] for _, _, d in g.edges(data=True)} <= {"cites", "issued_by"}
+    assert {d["relation"] for _, _, d in g.edges(data=True)} <= {"cites", "issued_by", "under"}
 
 
 @pytest.mark.parametrize(

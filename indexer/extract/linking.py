@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from indexer.extract import documents
 from indexer.extract.lexicons import doc_number_codes, lexicon
 from indexer.extract.pipeline import nb
-from indexer.parse.region import load_gazetteer
+from indexer.parse.region import load_gazetteer, region_of
 
 MENTIONS = "mentions"
 # Generic place words and the report region level they stand for.
@@ -51,19 +51,35 @@ def link(doc: Doc) -> Doc:
         if s.label_ == "document" and nb(s).get("title") and nb(s).get("doc_number")
     }
     short_names = doc.user_data.get("short_names", {})
+    by_offsets: dict[tuple[int, int], str] = {}
+    declared = []
     for span in spans:
         attrs = nb(span)
+        if span.label_ == "agency" and attrs.get("declared"):
+            declared.append(span)
+            continue
         if span.label_ == "document":
             canonical = _document_id(attrs, titles, numbers, short_names, span)
             attrs["family"] = documents.family_key(canonical)
+            version = regulation_version(canonical, attrs, doc.user_data["text"], span.start_char, span.end_char)
+            if version:
+                attrs["version"] = version
             if attrs.get("doc_number"):
                 issuer = issuer_of(attrs["doc_number"], region)
                 if issuer:
                     attrs["issuer"] = issuer
         elif span.label_ == "agency":
             canonical = _agency_id(span, region)
+            attrs.update(agency_place(canonical, region))
         else:
             canonical = attrs.get("entry") or span.text
+        span.kb_id_ = canonical
+        by_offsets[(span.start_char, span.end_char)] = canonical
+    for span in declared:  # 县政府办 declared for 中宁县人民政府办公室: its id and attributes
+        attrs = nb(span)
+        full = tuple(attrs.pop("declared"))
+        canonical = by_offsets.get(full) or _agency_id(span, region)
+        attrs.update(agency_place(canonical, region))
         span.kb_id_ = canonical
     doc.spans[MENTIONS] = spans
     return doc
@@ -167,8 +183,9 @@ def expand_place(place: str, region: dict[str, str | None]) -> str | None:
     """A place as written before an agency name, as a full region name (None: the report's own)."""
     if not place:
         return _region_chain(region)[0] if _region_chain(region) else None
-    if place in _LEVEL_WORDS:
-        return region.get(_LEVEL_WORDS[place]) or place
+    own = place[1:] if place[:1] in ("我", "本") else place  # 我县, 本市: the report's own
+    if own in _LEVEL_WORDS:
+        return region.get(_LEVEL_WORDS[own]) or own
     gaz = load_gazetteer()
     if place in gaz.full:
         return place
@@ -199,3 +216,84 @@ def _agency_id(span: Span, region: dict[str, str | None]) -> str:
     if place in ("国务院", "国家"):
         return place + body
     return f"{expand_place(place, region) or ''}{body}"
+
+
+# Endings of a body that other bodies sit under: 中宁县人民政府 above 中宁县人民政府办公室, 中宁县卫生健康局
+# above its 办公室. 办 and 中心 are not among them (中宁县政务公开办 is no body above 中宁县政务公开办公室).
+_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道|镇|乡|苏木)(?=人民政府|政府|党|办|便民|综合|社会|为民|退役|财政|文化)")
+_PARENT_ENDINGS = ("人民政府", "人民政府办公室", "人民政府办公厅", "委员会", "局", "厅", "部", "院")
+
+
+def agency_place(canonical: str, region: dict[str, str | None]) -> dict[str, str]:
+    """An agency's region (``province/city/county`` as the graph's region nodes name it) and level from
+    the gazetteer names it begins with, and its parent where the name shows one (the longest shorter
+    name of a body it begins with). National bodies have level ``national`` and no region."""
+    out: dict[str, str] = {}
+    fixed = lexicon("agencies").get(canonical)
+    if fixed is not None or canonical.startswith(("国务院", "国家", "中共中央", "全国")):
+        out["level"] = "national"
+        place_end = 0
+    else:
+        unit, place_end = _leading_unit(canonical, region)
+        if unit is not None:
+            r = region_of(unit, "")
+            out["region"] = "/".join(n for n in (r.province, r.city, r.county) if n)
+            out["level"] = unit.level
+            rest = canonical[place_end:]
+            township = _TOWNSHIP.match(rest)
+            if township and not rest.startswith(("人民政府", "政府")):
+                out["level"] = "township"
+                place_end += township.end()
+        elif _TOWNSHIP.match(canonical) and region.get("county"):
+            # 石空镇人民政府 in 中宁县's report: a township of the report's county (the gazetteer stops at counties)
+            out["region"] = "/".join(n for n in (region.get("province"), region.get("city"), region["county"]) if n)
+            out["level"] = "township"
+            place_end = _TOWNSHIP.match(canonical).end()
+    agencies = lexicon("agencies")
+    for cut in range(len(canonical) - 1, max(place_end, 1), -1):
+        head = canonical[:cut]
+        if agencies.get(head) is not None or (cut > place_end + 1 and head.endswith(_PARENT_ENDINGS)):
+            out["parent"] = agencies.get(head).id if agencies.get(head) else head
+            break
+    return out
+
+
+def _leading_unit(name: str, region: dict[str, str | None]) -> tuple[Any, int]:
+    """The most specific gazetteer unit of the chain of place names a name begins with, and where the
+    chain ends (an ambiguous name is read as the report's own unit when one of its readings is)."""
+    gaz = load_gazetteer()
+    unit, end = None, 0
+    for m in gaz.mentions(name[:24]):
+        if m.start != end or m.kind == "short" and m.end < len(name) and name[m.end] in "省市县区":
+            break
+        own = [c for c in m.codes if gaz.divisions[c].name in _region_chain(region)]
+        inside = [c for c in m.codes if unit is None or unit.code in gaz.divisions[c].ancestors]
+        codes = own or inside or list(m.codes)
+        if len(codes) != 1:
+            break
+        unit, end = gaz.divisions[codes[0]], m.end
+    return unit, end
+
+
+def regulation_version(canonical: str, attrs: dict[str, Any], text: str, start: int, end: int) -> str | None:
+    """Which edition of a regulation a mention means (``2019``, ``2007``), where the text says it: the
+    文号 given with it, or a mark in its title or right around it (新修订的《条例》, 原《条例》,
+    《条例》（国务院令第711号）). None when the text does not say."""
+    entry = lexicon("regulations").get(canonical)
+    versions = entry.attrs.get("versions") if entry else None
+    if not versions:
+        return None
+    number = attrs.get("doc_number") or ""
+    for v in versions:
+        if number and documents.squeeze(number) == documents.squeeze(str(v.get("doc_number", ""))):
+            return str(v["year"])
+    title = attrs.get("title") or ""
+    before, after = text[max(0, start - 8) : start + 1], text[end : end + 20]
+    for v in versions:
+        marks = [str(m) for m in v.get("marks") or ()]
+        number = str(v.get("doc_number") or "")
+        if any(m in title for m in marks if "《" not in m) or any(m in before for m in marks):
+            return str(v["year"])
+        if number and number in after.split("。")[0]:
+            return str(v["year"])
+    return None

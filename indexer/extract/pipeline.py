@@ -4,6 +4,8 @@
     nianbao_documents                      — 《…》 titles, 文号, article references, （以下简称…）
     nianbao_lexicon                        — platform / measure / agency names from data/lexicons
     nianbao_agency_shapes                  — agencies by the shape of their names (place + org + suffix)
+    nianbao_relative_agencies              — a region's own bodies by short form after a place (县政府办)
+    nianbao_declared_names                 — an agency's abbreviation the report declares (（以下简称…）)
     nianbao_platform_names                 — named platform instances (“原州发布”, 大美合水APP)
     nianbao_linker                         — canonical ids (Span.kb_id_), aliases resolved per report
 
@@ -301,6 +303,67 @@ def make_agency_shapes(nlp: Language, name: str) -> Any:
     return match
 
 
+# A level word before a short form: 县政府办, 市政府办公室, 自治区政务公开办 (the longest first).
+_LEVEL_PREFIX = re.compile(r"(?:自治区|自治州|自治县|自治旗|省|市|州|盟|县|区|旗|乡|镇)$")
+
+
+@Language.factory("nianbao_relative_agencies")
+def make_relative_agencies(nlp: Language, name: str) -> Any:
+    """Short forms of a region's own bodies after a place or a level word (县政府办 → 中宁县人民政府办公室
+    in 中宁县's report, 中宁县政府办公室, 我县司法局): the lexicon's ``relative`` names, which the shapes
+    miss when no organisation word stands between the place and the ending."""
+    relative = lexicon("relative_agencies")
+
+    def match(doc: Doc) -> Doc:
+        text = doc.user_data["text"]
+        for start, end in relative.matcher.finditer(text):
+            run = _CJK_RUN_BEFORE.search(text, max(0, start - 14), start)
+            before = run.group(0) if run else ""
+            if before.endswith(("我", "本")):  # 我县司法局: the report's own
+                continue
+            if before[-2:-1] in ("我", "本") and _LEVEL_PREFIX.search(before):
+                place = before[-2:]  # 我县: the report's own county
+            elif _LEVEL_PREFIX.search(before):
+                place = name_start(before)
+                if place is None:
+                    continue  # 各县政府: not one agency
+            else:
+                continue  # 政府办 with no place before it: too common a word to be sure of
+            begin = start - len(place)
+            if _inside_title(doc, begin, end):
+                continue
+            attrs = {"place": place, "suffix": text[start:end], "shape": True}
+            _add(doc, begin, end, "agency", attrs) or _add(doc, begin, end, "agency", attrs, strict=False)
+        return doc
+
+    return match
+
+
+_CJK_RUN_BEFORE = re.compile(f"[{_CJK}]+$")
+
+
+@Language.component("nianbao_declared_names")
+def find_declared_names(doc: Doc) -> Doc:
+    """An abbreviation a report declares for an agency (中宁县人民政府办公室（以下简称“县政府办”）) is that
+    agency wherever the report uses it afterwards; the linker gives it the full name's id."""
+    text = doc.user_data["text"]
+    agencies = [s for s in doc.spans[MENTIONS] if s.label_ == "agency"]
+    for m in documents.SHORT_NAME.finditer(text):
+        short = m.group(1)
+        named = next((s for s in agencies if m.start() - 2 <= s.end_char <= m.start()), None)
+        if named is None or len(short) < 2:
+            continue
+        taken = [(s.start_char, s.end_char) for s in agencies]
+        pos = m.end()
+        while (pos := text.find(short, pos)) >= 0:
+            end = pos + len(short)
+            if not any(a < end and pos < b for a, b in taken):
+                attrs = {"declared": [named.start_char, named.end_char]}
+                _add(doc, pos, end, "agency", attrs) or _add(doc, pos, end, "agency", attrs, strict=False)
+            pos = end
+    return doc
+
+
 _INSTANCE = re.compile(
     rf"[“\"]([{_CJK}A-Za-z0-9]{{2,12}}(?:发布|政务|在线|之声|微博|微信|APP|App|app|客户端|头条|融媒))[”\"]"
     rf"|([{_CJK}]{{2,8}}(?:APP|App|app))(?=客户端|[、，,。）)\s]|$)"
@@ -347,6 +410,8 @@ def pipeline() -> Language:
         "nianbao_documents",
         "nianbao_lexicon",
         "nianbao_agency_shapes",
+        "nianbao_relative_agencies",
+        "nianbao_declared_names",
         "nianbao_platform_names",
         "nianbao_linker",
     ):

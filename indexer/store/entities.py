@@ -52,6 +52,8 @@ def node_attrs(kind: str, attrs: dict[str, Any]) -> dict[str, str]:
         return {"kind": attrs.get("doc_kind") or "", "family": attrs.get("family") or ""}
     if kind == "platform" and attrs.get("instance_of"):
         return {"instance_of": attrs["instance_of"]}
+    if kind == "agency":
+        return {k: str(attrs[k]) for k in ("region", "level", "parent") if attrs.get(k)}
     return {}
 
 
