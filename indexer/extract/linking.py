@@ -218,9 +218,12 @@ def _agency_id(span: Span, region: dict[str, str | None]) -> str:
     return f"{expand_place(place, region) or ''}{body}"
 
 
+# A township name before a township body: 石空镇 + 人民政府 (the gazetteer stops at counties).
+_TOWNSHIP = re.compile(
+    r"[\u4e00-\u9fff]{1,6}?(?:街道|镇|乡|苏木)(?=人民政府|政府|党|办|便民|综合|社会|为民|退役|财政|文化)"
+)
 # Endings of a body that other bodies sit under: 中宁县人民政府 above 中宁县人民政府办公室, 中宁县卫生健康局
 # above its 办公室. 办 and 中心 are not among them (中宁县政务公开办 is no body above 中宁县政务公开办公室).
-_TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:街道|镇|乡|苏木)(?=人民政府|政府|党|办|便民|综合|社会|为民|退役|财政|文化)")
 _PARENT_ENDINGS = ("人民政府", "人民政府办公室", "人民政府办公厅", "委员会", "局", "厅", "部", "院")
 
 
