@@ -101,6 +101,7 @@ class AmbiguousName(NianbaoError):
     """A name that is no entity's own but part of several: the candidates, most reported first."""
 
     def __init__(self, name: str, candidates: list[tuple[str, str, int]]) -> None:
+        self.name = name
         self.candidates = candidates
         listed = "; ".join(f"{canonical} ({reports} reports)" for _, canonical, reports in candidates)
         super().__init__(f"'{name}' is part of several names; did you mean: {listed}")

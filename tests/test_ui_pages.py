@@ -35,6 +35,20 @@ def test_citations_page(app: AppTest) -> None:
     assert any("宁夏回族自治区" in m.value for m in at.markdown)
 
 
+def test_citations_page_asks_which_one_for_an_ambiguous_name(app: AppTest) -> None:
+    at = _page(app, "3_引用")
+    at.text_input(key="doc_query").set_value("政务公开").run()
+    assert any("您要找的是" in w.value for w in at.warning)
+    candidates = [b for b in at.button if b.key and b.key.startswith("doc_query_candidate_")]
+    assert len(candidates) >= 2
+    chosen = candidates[0].label.split("（")[0]
+    candidates[0].click().run()
+    assert not at.exception
+    assert at.text_input(key="doc_query").value == chosen
+    assert at.subheader[0].value == chosen
+    assert int(_metrics(at)["引用报告"]) >= 1
+
+
 def test_practice_page(app: AppTest) -> None:
     at = _page(app, "4_做法")
     at.selectbox(key="practice").set_value("政府开放日").run()

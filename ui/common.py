@@ -92,3 +92,26 @@ def report_link(report_id: str, label: str) -> None:
 def entity_names(kind: str, limit: int = 5000) -> list[str]:
     """Canonical names of one kind of entity, most mentioned first (for the pickers)."""
     return library().entity_names(kind, limit)
+
+
+def did_you_mean(exc: Exception, input_key: str) -> bool:
+    """A name that is part of several entities' names: the candidates, most reported first, each a
+    button that puts it into the page's input. False when ``exc`` is some other error."""
+    from graph.queries import AmbiguousName
+
+    if not isinstance(exc, AmbiguousName):
+        return False
+
+    def pick(canonical: str) -> None:
+        st.session_state[input_key] = canonical
+        st.query_params["name"] = canonical
+
+    st.warning(f"“{exc.name}”是多个名称的一部分。您要找的是：")
+    for i, (kind, canonical, reports) in enumerate(exc.candidates):
+        st.button(
+            f"{canonical}（{KIND_LABELS.get(kind, kind)}，{reports} 份报告）",
+            key=f"{input_key}_candidate_{i}",
+            on_click=pick,
+            args=(canonical,),
+        )
+    return True

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from indexer.errors import NianbaoError
-from ui.common import entity_names, library, region_label, report_link, setup, show_text
+from ui.common import did_you_mean, entity_names, library, region_label, report_link, setup, show_text
 
 
 @st.cache_data(show_spinner=False)
@@ -33,7 +33,8 @@ def main() -> None:
     try:
         result = answer(name)
     except NianbaoError as exc:
-        st.warning(f"未找到：{exc}")
+        if not did_you_mean(exc, "doc_query"):
+            st.warning(f"未找到：{exc}")
         return
     st.query_params["name"] = result["canonical"]
     st.subheader(result["canonical"])
@@ -41,6 +42,12 @@ def main() -> None:
     cols[0].metric("引用报告", result["reports"])
     cols[1].metric("地区", result["regions"])
     cols[2].metric("省份", len(result["by_province"]))
+    if result.get("versions"):
+        st.caption(
+            "文中写明版本的报告："
+            + "，".join(f"{v}年版 {n} 份" for v, n in result["versions"].items())
+            + "（未写明版本的报告不计入）"
+        )
     if result["by_year"]:
         st.bar_chart(pd.Series(result["by_year"], name="报告数"), x_label="年度", y_label="报告数")
     province = None
@@ -52,6 +59,7 @@ def main() -> None:
             )
         with st.container(border=True):
             article = f" · {hit['article']}" if hit["article"] else ""
+            article += f" · {'、'.join(hit['versions'])}年版" if hit.get("versions") else ""
             st.caption(f"{region_label(None, hit['city'], hit['county'])} · {hit['year'] or ''}{article}")
             show_text(hit["sentence"])
             report_link(hit["report_id"], hit["title"] or "打开报告")
