@@ -271,6 +271,14 @@ class Library:
         sql = "SELECT canonical FROM entities WHERE kind = ? ORDER BY reports DESC LIMIT ?"
         return [c for (c,) in self.conn.execute(sql, (kind, limit))]
 
+    def lexicon_suggest(self, kind: str, min_reports: int = 2, limit: int = 50) -> list[Any]:
+        """Platform or measure names the lexicons do not know, found by the phrases that introduce them
+        across the stored reports, most reported first (``indexer.extract.suggest``)."""
+        from indexer.extract.suggest import suggest
+
+        texts = self.conn.cursor().execute("SELECT uid, text FROM reports ORDER BY id")
+        return suggest(((uid, text) for uid, text in texts), kind, min_reports=min_reports)[:limit]
+
     def similar(self, region: str, limit: int = 20) -> list[dict[str, Any]]:
         from graph.queries import similar
 

@@ -690,6 +690,41 @@ def problems(
 
 
 @main.group()
+def lexicon() -> None:
+    """The lexicons in data/lexicons: candidates from the corpus for a person to accept."""
+
+
+@lexicon.command("suggest")
+@click.option("--kind", type=click.Choice(["platform", "measure"]), default="platform", show_default=True)
+@click.option("--min-reports", type=int, default=2, show_default=True, help="Named by at least this many reports.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--yaml", "as_yaml", is_flag=True, help="Print entries ready to paste into the lexicon's YAML.")
+@_DB
+@_user_errors
+def lexicon_suggest(kind: str, min_reports: int, limit: int, as_json: bool, as_yaml: bool, db: str | None) -> None:
+    """Platform or measure names the lexicon does not know, found by the phrases that introduce them
+    (开设/开通/依托 … 平台/专栏/公众号/APP/热线; 开展/建立/推行 … 制度/机制/活动), with the number of
+    reports naming each and example sentences."""
+    from indexer.extract.suggest import as_yaml as yaml_entries
+
+    found = Library(db).lexicon_suggest(kind, min_reports, limit)
+    if as_json:
+        click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+    elif as_yaml:
+        click.echo(yaml_entries(found), nl=False)
+    elif not found:
+        click.echo(f"没有至少 {min_reports} 份报告提到的新名称。")
+    else:
+        file = "platforms.yml" if kind == "platform" else "measures.yml"
+        click.echo(f"{len(found)} 个候选（接受的写入 data/lexicons/{file}）:")
+        for c in found:
+            click.echo(f"{c.reports:>5} 份报告  {c.name}")
+            for uid, sentence in c.examples:
+                click.echo(f"         [{uid}] {sentence[:100]}")
+
+
+@main.group()
 def graph() -> None:
     """The knowledge graph built from the store."""
 
