@@ -35,7 +35,7 @@ def main() -> None:
     texts = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((HERE.parent / "data" / "reports").glob("*.txt"))]
     texts += [(r.filename, r.text) for r in generate_reports(args.n, args.seed)]
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
-    print("| kind | entries named by ≥ {0} reports | suggested | recall | candidates |".format(args.min_reports))
+    print(f"| kind | entries named by ≥ {args.min_reports} reports | suggested | recall | candidates |")
     print("|---|---|---|---|---|")
     misses = {}
     for kind in ("platform", "measure"):

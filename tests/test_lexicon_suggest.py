@@ -47,14 +47,20 @@ def test_planted_platforms_and_measures_are_suggested_with_their_report_counts(t
     assert not known_names("platform") & set(platforms)
     out = subprocess.run(
         [str(NIANBAO), "lexicon", "suggest", "--kind", "measure", "--yaml", "--db", str(db)],
-        capture_output=True, text=True, timeout=300, check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     ).stdout
     entries = yaml.safe_load(out)
     assert {"id": "一窗通办服务模式", "group": "其他", "aliases": []} in entries
     listed = json.loads(
         subprocess.run(
             [str(NIANBAO), "lexicon", "suggest", "--json", "--min-reports", "3", "--db", str(db)],
-            capture_output=True, text=True, timeout=300, check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
         ).stdout
     )
     assert [c["name"] for c in listed if c["name"] == "乐享长河微信公众号"] and all(c["reports"] >= 3 for c in listed)
