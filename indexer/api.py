@@ -165,12 +165,14 @@ class Library:
 
         report_id = report_row_id(self.conn, uid)
         text = self.conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        hidden = self._hidden()
         mentions = [
             (k, c, s, e, a)
             for k, c, s, e, a in self.conn.execute(
                 "SELECT kind, canonical, start, end, attrs FROM mentions WHERE report_id = ? ORDER BY start",
                 (report_id,),
             )
+            if (k, c) not in hidden
         ]
         return ReportView(uid, load_model(self.conn, report_id), text, mentions)
 
@@ -254,22 +256,112 @@ class Library:
     def cites(self, name: str, limit: int = 50) -> Any:
         from graph.queries import cites
 
-        return cites(self.conn, name, limit, self.cluster)
+        return cites(self.conn, self._visible(name, ("document",)), limit, self.cluster)
 
     def practice(self, name: str, limit: int = 50) -> Any:
         from graph.queries import practice
 
-        return practice(self.conn, name, limit, self.cluster)
+        return practice(self.conn, self._visible(name, ("measure", "platform")), limit, self.cluster)
 
     def entity(self, name: str) -> dict[str, Any]:
         from graph.queries import entity
 
-        return entity(self.conn, name)
+        answer = entity(self.conn, self._visible(name))
+        hidden = {c for _, c in self._hidden()}
+        answer["neighbours"] = {
+            relation: [(n, c) for n, c in items if n not in hidden] for relation, items in answer["neighbours"].items()
+        }
+        return answer
 
     def entity_names(self, kind: str, limit: int = 5000) -> list[str]:
-        """Canonical names of one kind of entity, most reported first."""
+        """Canonical names of one kind of entity, most reported first (hidden ones left out)."""
         sql = "SELECT canonical FROM entities WHERE kind = ? ORDER BY reports DESC LIMIT ?"
-        return [c for (c,) in self.conn.execute(sql, (kind, limit))]
+        hidden = self._hidden()
+        return [c for (c,) in self.conn.execute(sql, (kind, limit + len(hidden))) if (kind, c) not in hidden][:limit]
+
+    # ------------------------------------------------------------ curation
+
+    def _hidden(self) -> set[tuple[str, str]]:
+        from indexer.curation import rules
+
+        return rules(self.conn).hidden
+
+    def _visible(self, name: str, kinds: tuple[str, ...] | None = None) -> str:
+        """The canonical name an entity question is about; a hidden entity is an error saying so."""
+        from graph.queries import resolve
+        from indexer.curation import rules
+
+        kind, canonical = resolve(self.conn, name, kinds) if kinds else resolve(self.conn, name)
+        active = rules(self.conn)
+        canonical = active.canonical(kind, canonical, "")  # a merged or renamed name: what it became
+        if (kind, canonical) in active.hidden:
+            raise NianbaoError(f"'{canonical}' is hidden (`nianbao entity unhide {canonical}` shows it again)")
+        return canonical
+
+    def curate(self, action: str, name: str, value: str | None = None) -> Any:
+        """Record a curation decision and apply it to the store: ``merge`` name into value, ``rename`` name
+        to value, ``split`` the alias name off the entity value, ``hide`` or ``unhide`` name."""
+        from graph.queries import resolve
+        from indexer.curation import record
+
+        if action == "split":
+            if not value:
+                raise NianbaoError("split needs the alias and the entity it is split from")
+            kind, entity = resolve(self.conn, value)
+            written = {
+                s
+                for (s,) in self.conn.execute(
+                    "SELECT surface FROM entity_surfaces WHERE kind = ? AND canonical = ?", (kind, entity)
+                )
+            }
+            if name not in written:
+                listed = "、".join(sorted(written)) or "—"
+                raise NianbaoError(f"'{name}' is not a way '{entity}' is written (its forms: {listed})")
+            value = entity
+        else:
+            kind, name = resolve(self.conn, name)
+            if action == "merge":
+                if not value:
+                    raise NianbaoError("merge needs the entity to merge into")
+                other_kind, value = resolve(self.conn, value, (kind,))
+                if value == name:
+                    raise NianbaoError(f"'{name}' cannot be merged into itself")
+            elif action == "rename" and not (value or "").strip():
+                raise NianbaoError("rename needs the new name")
+        conn = self._writable()
+        try:
+            return record(conn, action, kind, name, value.strip() if value else None)
+        finally:
+            conn.close()
+
+    def curation(self) -> list[Any]:
+        """Every curation decision, oldest first, with its time (undone ones marked)."""
+        from indexer.curation import decisions
+
+        return decisions(self.conn)
+
+    def undo_curation(self, decision_id: int) -> Any:
+        from indexer.curation import undo
+
+        conn = self._writable()
+        try:
+            return undo(conn, decision_id)
+        finally:
+            conn.close()
+
+    def export_curation(self, path: str | Path) -> int:
+        from indexer.curation import export_yaml
+
+        return export_yaml(self.conn, Path(path))
+
+    def import_curation(self, path: str | Path) -> int:
+        from indexer.curation import import_yaml
+
+        conn = self._writable()
+        try:
+            return import_yaml(conn, Path(path))
+        finally:
+            conn.close()
 
     def lexicon_suggest(self, kind: str, min_reports: int = 2, limit: int = 50) -> list[Any]:
         """Platform or measure names the lexicons do not know, found by the phrases that introduce them
@@ -285,9 +377,11 @@ class Library:
         return similar(self.conn, self.region_name(region) or region, limit)
 
     def graph(self, types: Iterable[str] | None = None) -> Any:
-        from graph.build import build_graph
+        from graph.build import build_graph, node_id
 
-        return build_graph(self.conn, types)
+        g = build_graph(self.conn, types)
+        g.remove_nodes_from([node_id(kind, c) for kind, c in self._hidden()])
+        return g
 
     def neighbourhood(self, node: str, kinds: set[str], cap: int = 25) -> Any:
         from graph.ego import neighbourhood

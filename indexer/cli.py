@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
@@ -580,12 +581,28 @@ def practice(name: str, limit: int, as_json: bool, csv_path: str | None, db: str
     _entity_answer(Library(db).practice(name, limit), as_json, csv_path)
 
 
-@main.command()
+class _EntityGroup(click.Group):
+    """`nianbao entity NAME` shows an entity; `nianbao entity merge|rename|split|hide|unhide …` curates."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group(cls=_EntityGroup)
+def entity() -> None:
+    """An entity (`nianbao entity NAME`), and the curation of entities: merge, rename, split, hide,
+    unhide, decisions, undo, export, import. Decisions are kept in the store, applied to it at once and
+    to every report ingested later."""
+
+
+@entity.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True)
 @_DB
 @_user_errors
-def entity(name: str, as_json: bool, db: str | None) -> None:
+def entity_show(name: str, as_json: bool, db: str | None) -> None:
     """An entity: its canonical name, the forms it is written in, and its neighbours by relation."""
     answer = Library(db).entity(name)
     if as_json:
@@ -595,6 +612,108 @@ def entity(name: str, as_json: bool, db: str | None) -> None:
     click.echo("写法: " + "、".join(answer["aliases"]))
     for relation, items in answer["neighbours"].items():
         click.echo(f"{relation}: " + ", ".join(f"{n}({c})" for n, c in items))
+
+
+def _decided(decision: Any) -> None:
+    click.echo(f"[{decision.id}] {decision.at} {decision.describe()}")
+
+
+@entity.command("merge")
+@click.argument("name")
+@click.argument("into")
+@_DB
+@_user_errors
+def entity_merge(name: str, into: str, db: str | None) -> None:
+    """NAME becomes INTO (both entities of one kind): their mentions, reports and edges are one."""
+    _decided(Library(db).curate("merge", name, into))
+
+
+@entity.command("rename")
+@click.argument("name")
+@click.argument("new_name")
+@_DB
+@_user_errors
+def entity_rename(name: str, new_name: str, db: str | None) -> None:
+    """Show the entity NAME as NEW_NAME."""
+    _decided(Library(db).curate("rename", name, new_name))
+
+
+@entity.command("split")
+@click.argument("alias")
+@click.argument("name")
+@_DB
+@_user_errors
+def entity_split(alias: str, name: str, db: str | None) -> None:
+    """The mentions of NAME written ALIAS become an entity of their own, ALIAS."""
+    _decided(Library(db).curate("split", alias, name))
+
+
+@entity.command("hide")
+@click.argument("name")
+@_DB
+@_user_errors
+def entity_hide(name: str, db: str | None) -> None:
+    """Leave NAME (not an entity) out of listings, answers and the graph; `unhide` shows it again."""
+    _decided(Library(db).curate("hide", name))
+
+
+@entity.command("unhide")
+@click.argument("name")
+@_DB
+@_user_errors
+def entity_unhide(name: str, db: str | None) -> None:
+    """Show a hidden entity again."""
+    _decided(Library(db).curate("unhide", name))
+
+
+@entity.command("decisions")
+@click.option("--json", "as_json", is_flag=True)
+@_DB
+@_user_errors
+def entity_decisions(as_json: bool, db: str | None) -> None:
+    """Every curation decision with its time, oldest first (undone ones marked)."""
+    found = Library(db).curation()
+    if as_json:
+        click.echo(json.dumps([{"id": d.id, **d.to_json()} for d in found], ensure_ascii=False, indent=2))
+    elif not found:
+        click.echo("还没有整理决定。")
+    for d in found if not as_json else ():
+        _decided(d)
+
+
+@entity.command("undo")
+@click.argument("decision_id", type=int)
+@_DB
+@_user_errors
+def entity_undo(decision_id: int, db: str | None) -> None:
+    """Undo one decision (its number in `nianbao entity decisions`)."""
+    _decided(Library(db).undo_curation(decision_id))
+
+
+@entity.command("export")
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+@_DB
+@_user_errors
+def entity_export(path: str | None, db: str | None) -> None:
+    """Write every decision to PATH (default data/curation.yml), for review in a pull request."""
+    from indexer.paths import data_dir
+
+    target = Path(path) if path else data_dir() / "curation.yml"
+    n = Library(db).export_curation(target)
+    click.echo(f"{n} 条决定写入 {target}")
+
+
+@entity.command("import")
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+@_DB
+@_user_errors
+def entity_import(path: str | None, db: str | None) -> None:
+    """Add the decisions of PATH (default data/curation.yml) the store lacks, and apply them."""
+    from indexer.paths import data_dir
+
+    source = Path(path) if path else data_dir() / "curation.yml"
+    n = Library(db).import_curation(source)
+    click.echo(f"{n} 条新决定自 {source} 导入并应用")
 
 
 @main.command()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from indexer.copies import section_signatures
+from indexer.curation import Rules, as_summaries_input, curate_mentions
+from indexer.curation import rules as curation_rules
 from indexer.errors import NianbaoError
 from indexer.identity import report_uid, text_sha
 from indexer.model import APPLICANT_COLUMNS, Report
@@ -262,6 +264,7 @@ class WriteBatch:
     def __init__(self) -> None:
         self.totals = EntityTotals()
         self.reports: dict[int, IndexedReport] = {}  # report row id → what the index writers receive
+        self.curation: Rules | None = None  # the entity decisions, read once per batch
 
     def finish(self, conn: sqlite3.Connection) -> None:
         """Write the totals (in the caller's transaction, before it commits)."""
@@ -294,6 +297,13 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
     _insert(conn, "passages", report_id, prepared.passages)
     _insert(conn, "table_cells", report_id, prepared.cells)
     _insert(conn, "checks", report_id, prepared.checks)
+    if batch.curation is None:
+        batch.curation = curation_rules(conn)
+    if batch.curation:  # a researcher's merges, renames and splits hold for what an ingest writes too
+        curated = curate_mentions(prepared.mentions, batch.curation)
+        if curated != prepared.mentions:
+            prepared.mentions = curated
+            prepared.entities = summarize_entities(as_summaries_input(curated))
     _insert(conn, "mentions", report_id, prepared.mentions)
     entity_report_rows(conn, report_id, row, prepared.entities)  # the running totals: at ``finish``
     for item in prepared.items:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
@@ -206,6 +207,7 @@ CREATE TABLE IF NOT EXISTS failures (
     failed_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
 {INDEX_QUEUE_DDL}  -- changed reports the index has not committed yet
+{CURATION_DDL}  -- entity decisions (indexer.curation), applied to the mentions
 """
 # The search tables of schema 8 and before, replaced by the embedded index.
 _OLD_INDEX_TABLES = ("word_batches", "word_postings", "phrase_postings", "word_docs", "fts_trigram", "fts_bigram")
