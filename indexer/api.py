@@ -384,9 +384,12 @@ class Library:
         return g
 
     def neighbourhood(self, node: str, kinds: set[str], cap: int = 25) -> Any:
+        from graph.build import node_id
         from graph.ego import neighbourhood
 
-        return neighbourhood(self.conn, node, kinds, cap)
+        g = neighbourhood(self.conn, node, kinds, cap)
+        g.remove_nodes_from([node_id(kind, c) for kind, c in self._hidden() if node_id(kind, c) != node])
+        return g
 
     # ------------------------------------------------------------ problems and fixes
 

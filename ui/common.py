@@ -115,3 +115,49 @@ def did_you_mean(exc: Exception, input_key: str) -> bool:
             args=(canonical,),
         )
     return True
+
+
+_ACTION_LABELS = {"merge": "并入", "rename": "改名", "split": "分出写法", "hide": "隐藏"}
+
+
+def curation_panel(kind: str, name: str) -> None:
+    """The entity view's curation: merge into another entity, rename, split a written form off, hide;
+    and the decisions made so far, each undoable. Every decision is applied to the store at once and
+    to every report ingested later."""
+    from indexer.errors import NianbaoError
+
+    with st.expander("整理此实体（合并、改名、分出写法、隐藏）"):
+        action = st.radio(
+            "操作", list(_ACTION_LABELS), format_func=_ACTION_LABELS.get, horizontal=True, key="cur_action"
+        )
+        value: str | None = None
+        if action == "merge":
+            others = [n for n in entity_names(kind, 500) if n != name]
+            value = st.selectbox("并入", others, index=None, placeholder="选择要并入的实体", key="cur_into")
+        elif action == "rename":
+            value = st.text_input("新名称", key="cur_new_name").strip() or None
+        elif action == "split":
+            forms = [f for f in library().entity(name)["aliases"] if f != name]
+            value = st.selectbox("要分出的写法", forms, index=None, placeholder="选择一种写法", key="cur_form")
+        ready = action == "hide" or value
+        if st.button("确定", key="cur_apply", disabled=not ready):
+            try:
+                if action == "split":
+                    decision = library().curate("split", value, name)
+                else:
+                    decision = library().curate(action, name, value)
+            except NianbaoError as exc:
+                st.error(f"未能整理：{exc}")
+            else:
+                st.cache_data.clear()
+                st.success(f"已记录：{decision.describe()}")
+        made = [d for d in library().curation() if not d.undone_at][-10:]
+        if made:
+            st.caption("已做的整理（最近 10 条，可撤销）")
+        for d in reversed(made):
+            cols = st.columns([5, 1])
+            cols[0].write(f"{d.at} · {d.describe()}")
+            if cols[1].button("撤销", key=f"cur_undo_{d.id}"):
+                library().undo_curation(d.id)
+                st.cache_data.clear()
+                st.rerun()

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indexer.errors import NianbaoError
-from ui.common import KIND_COLORS, KIND_LABELS, entity_names, library, report_link, setup, show_text
+from ui.common import KIND_COLORS, KIND_LABELS, curation_panel, entity_names, library, report_link, setup, show_text
 
 MAX_NODES = 80  # what stays readable; more neighbours are dropped, most frequent kept
 TYPES = ["agency", "document", "platform", "measure", "region"]
@@ -103,6 +103,9 @@ def main() -> None:
     elif prefix == "agency":
         for uid, title in library().publisher_reports(name):
             report_link(uid, title or "打开报告")
+    kind = {"doc": "document"}.get(prefix, prefix)
+    if kind in ("document", "measure", "platform", "agency"):
+        curation_panel(kind, name)
 
 
 main()
