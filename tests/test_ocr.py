@@ -66,3 +66,35 @@ def test_without_tesseract_the_error_names_the_packages(scanned, tmp_path: Path)
     assert "Traceback" not in result.stderr
     assert "tesseract-ocr tesseract-ocr-chi-sim" in result.stderr
     assert str(scanned[0]) in result.stderr
+
+
+SAMPLE_004 = Path(__file__).resolve().parents[1] / "data" / "reports" / "004_3438832166e5f38e.txt"
+
+
+def _misread(text: str) -> str:
+    """What OCR makes of a table printed one cell per line: the 新收 row's first 1 read as 由, and the
+    予以公开 row's first 0 read into its label."""
+    text = text.replace("\n\t", "\n")  # a line of one cell comes back from OCR without its tab
+    head, _, rest = text.partition("一、本年新收政府信息公开申请数量\n1\n")
+    text = head + "一、本年新收政府信息公开申请数量\n由\n" + rest
+    return text.replace("（一）予以公开\n0\n", "（一）予以公开0\n", 1)
+
+
+def test_an_ocr_d_row_short_of_numbers_is_not_placed_by_arithmetic() -> None:
+    from indexer.model import APPLICANT_COLUMNS
+    from indexer.parse import parse_text
+
+    clean = parse_text(SAMPLE_004.read_text(encoding="utf-8"), path="004.txt")
+    misread = _misread(SAMPLE_004.read_text(encoding="utf-8"))
+    assert misread != SAMPLE_004.read_text(encoding="utf-8")
+    ocr = parse_text(misread, path="004.txt", ocr=True)
+    # 由 could be a 1 or a blank: the row is not placed from its own numbers; what the table's
+    # identities force (新收 + 上年结转 = 总计 + 结转下年度) is derived, and says so.
+    for got, want in zip(ocr.requests["新收"], clean.requests["新收"], strict=True):
+        assert got.derived and got.value == want.value
+    assert {d.column for d in ocr.derived_cells if d.row == "新收"} == set(APPLICANT_COLUMNS)
+    # The digit read into the label is the row's first cell.
+    assert [c.value for c in ocr.requests["予以公开"]] == [c.value for c in clean.requests["予以公开"]]
+    # Typed text keeps placing a short row by its arithmetic (a dropped cell is a blank one there).
+    typed = parse_text(misread, path="004.txt")
+    assert any(c.value is not None and not c.derived for c in typed.requests["新收"])

@@ -129,24 +129,32 @@ def test_report_page_shows_where_a_number_was_read(app: AppTest) -> None:
 def test_graph_page_curates_the_entity_shown_and_undoes_it(sample_db, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     import shutil
 
+    import streamlit as st
+
     from indexer.api import Library
 
     db = tmp_path / "curated.db"
     shutil.copy(sample_db, db)
     shutil.copytree(sample_db.with_suffix(".index"), db.with_suffix(".index"))
     monkeypatch.setenv("NIANBAO_DB", str(db))
-    at = AppTest.from_file("../ui/检索.py", default_timeout=60)
-    at.run()
-    at = _page(at, "6_关系图")
-    at.selectbox(key="g_start").set_value("measure:政府开放日").run()
-    at.radio(key="cur_action").set_value("merge").run()
-    at.selectbox(key="cur_into").set_value("三级审核").run()
-    at.button(key="cur_apply").click().run()
-    assert not at.exception
-    assert any("政府开放日 并入 三级审核" in s.value for s in at.success)
-    assert "政府开放日" not in Library(db).entity_names("measure")
-    undo = next(b for b in at.button if b.key and b.key.startswith("cur_undo_"))
-    undo.click().run()
-    assert not at.exception
-    assert "政府开放日" in Library(db).entity_names("measure")
-    assert Library(db).curation()[0].undone_at
+    st.cache_resource.clear()  # the pages' Library must be this store's, not the shared sample store's
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file("../ui/检索.py", default_timeout=60)
+        at.run()
+        at = _page(at, "6_关系图")
+        at.selectbox(key="g_start").set_value("measure:政府开放日").run()
+        at.radio(key="cur_action").set_value("merge").run()
+        at.selectbox(key="cur_into").set_value("三级审核").run()
+        at.button(key="cur_apply").click().run()
+        assert not at.exception
+        assert any("政府开放日 并入 三级审核" in s.value for s in at.success)
+        assert "政府开放日" not in Library(db).entity_names("measure")
+        undo = next(b for b in at.button if b.key and b.key.startswith("cur_undo_"))
+        undo.click().run()
+        assert not at.exception
+        assert "政府开放日" in Library(db).entity_names("measure")
+        assert Library(db).curation()[0].undone_at
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

@@ -69,7 +69,7 @@ def link(doc: Doc) -> Doc:
                 if issuer:
                     attrs["issuer"] = issuer
         elif span.label_ == "agency":
-            canonical = _agency_id(span, region)
+            canonical = _as_publisher(_agency_id(span, region), region)
             attrs.update(agency_place(canonical, region))
         else:
             canonical = attrs.get("entry") or span.text
@@ -83,6 +83,17 @@ def link(doc: Doc) -> Doc:
         span.kb_id_ = canonical
     doc.spans[MENTIONS] = spans
     return doc
+
+
+def _as_publisher(canonical: str, region: dict[str, str | None]) -> str:
+    """原州区人民政府办公室 in the report of 固原市原州区人民政府办公室 is its publisher, named as it names itself."""
+    publisher = region.get("publisher") or ""
+    if publisher != canonical and publisher.endswith(canonical):
+        prefix = publisher[: -len(canonical)]
+        mentions = load_gazetteer().mentions(prefix)
+        if mentions and mentions[0].start == 0 and mentions[-1].end == len(prefix):
+            return publisher
+    return canonical
 
 
 def _without_nested(spans: list[Span]) -> list[Span]:

@@ -319,27 +319,79 @@ def make_relative_agencies(nlp: Language, name: str) -> Any:
         for start, end in relative.matcher.finditer(text):
             run = _CJK_RUN_BEFORE.search(text, max(0, start - 14), start)
             before = run.group(0) if run else ""
-            if before.endswith(("我", "本")):  # 我县司法局: the report's own
-                continue
-            if before[-2:-1] in ("我", "本") and _LEVEL_PREFIX.search(before):
+            if text.startswith(_NOT_AFTER_AGENCY, end):
+                continue  # 县政府网站, 县政府信息公开, 党政办公楼: the words go on into something else
+            if before[-2:-1] in ("我", "本") and before[-1:] in _ONE_CHAR_LEVELS:
                 place = before[-2:]  # 我县: the report's own county
             elif _LEVEL_PREFIX.search(before):
                 place = name_start(before)
-                if place is None:
-                    continue  # 各县政府: not one agency
+                # A bare level word (县, 自治区) or a place the gazetteer knows; an unknown 某某县 here is
+                # too often the sentence before it (及时公开县政府).
+                if place is None or place not in _BARE_LEVELS and not _known_place(place):
+                    continue
             else:
                 continue  # 政府办 with no place before it: too common a word to be sure of
             begin = start - len(place)
             if _inside_title(doc, begin, end):
                 continue
-            attrs = {"place": place, "suffix": text[start:end], "shape": True}
-            _add(doc, begin, end, "agency", attrs) or _add(doc, begin, end, "agency", attrs, strict=False)
+            _add(doc, begin, end, "agency", {"place": place, "suffix": text[start:end], "shape": True})
         return doc
 
     return match
 
 
 _CJK_RUN_BEFORE = re.compile(f"[{_CJK}]+$")
+# Words after a short form that make it part of another name or term (县政府网站, 县政府信息公开).
+_NOT_AFTER_AGENCY = (
+    "信息",
+    "公开",
+    "网站",
+    "门户",
+    "网",
+    "办公楼",
+    "公楼",
+    "大楼",
+    "工作",
+    "部门",
+    "机关",
+    "系统",
+    "采购",
+    "投资",
+    "债务",
+    "预算",
+    "决算",
+    "规章",
+    "文件",
+    "常务",
+    "全体",
+    "会议",
+    "公报",
+    "热线",
+    "数据",
+    "职能",
+    "购买",
+    "性",
+    "类",
+    "领导",
+    "主要",
+    "分管",
+    "令",
+    "文",
+    "发",
+    "函",
+    "网格",
+)
+
+
+def _known_place(place: str) -> bool:
+    """The whole of ``place`` is a chain of gazetteer names (固原市原州区)."""
+    mentions = load_gazetteer().mentions(place)
+    return (
+        bool(mentions)
+        and mentions[0].start == 0
+        and mentions[-1].end == len(place)
+        and all(a.end == b.start for a, b in zip(mentions, mentions[1:], strict=False))
+    )
 
 
 @Language.component("nianbao_declared_names")

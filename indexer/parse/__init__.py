@@ -35,7 +35,9 @@ def parse_file(path: str) -> Report:
 def parse_document(raw: RawDocument, norm: NormalizedText | None = None) -> Report:
     """Parse what a reader gave (``norm``: its text already normalized); a scan's report says it was OCR'd."""
     try:
-        report = parse_text(norm or normalize(raw.text), path=raw.path, fmt=raw.format, pages=raw.pages)
+        report = parse_text(
+            norm or normalize(raw.text), path=raw.path, fmt=raw.format, pages=raw.pages, ocr=bool(raw.ocr)
+        )
     except NianbaoError as exc:
         if not raw.ocr:
             raise
@@ -68,10 +70,15 @@ def _unprove_broken_rows(report: Report) -> None:
 
 
 def parse_text(
-    norm: NormalizedText | str, path: str = "<text>", fmt: str = "txt", pages: tuple[int, ...] = ()
+    norm: NormalizedText | str,
+    path: str = "<text>",
+    fmt: str = "txt",
+    pages: tuple[int, ...] = (),
+    ocr: bool = False,
 ) -> Report:
     """Parse normalized text; a text that is not an annual report raises NianbaoError. ``pages``: where
-    each page starts in the original text (PDFs), for the page of every number read."""
+    each page starts in the original text (PDFs), for the page of every number read; ``ocr``: the text
+    was read by OCR (no number is placed by arithmetic alone)."""
     if isinstance(norm, str):
         norm = normalize(norm)
     text = norm.text
@@ -121,7 +128,7 @@ def parse_text(
             region_text = text[at[0] : at[1]]
             request_template = tables.requests_template(region_text) or template
             request_outcomes = tables.OUTCOME_ROWS_2021 if request_template == "2021" else tables.OUTCOME_ROWS_2019
-            requests, d, w = tables.parse_requests(region_text, request_template)
+            requests, d, w = tables.parse_requests(region_text, request_template, ocr=ocr)
             _shift_spans([dict(enumerate(cells)) for cells in requests.values()], at[0])
             derived += d
             warnings += w

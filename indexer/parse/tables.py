@@ -58,6 +58,26 @@ def _row_label(text: str) -> str:
     return _LABEL_NOTE.sub("", _COMPACT.sub("", text))
 
 
+_LABEL_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff）)”\"])(?:0+|[1-9])$")
+
+
+def _split_label_digits(tokens: list[Token]) -> list[Token]:
+    """OCR reads a row's first cell into its label when they stand close: "予以公开0", "政府信息00". A
+    label of the template never ends with a digit, so trailing zeros (each a cell: no number begins with
+    0) or one digit are cells; a longer run could be split several ways and stays text."""
+    out: list[Token] = []
+    for t in tokens:
+        m = _LABEL_DIGITS.search(t.text) if t.number is None else None
+        if m is None:
+            out.append(t)
+            continue
+        cut = t.start + m.start()
+        out.append(Token(t.text[: m.start()], t.line, t.field, None, None, t.blank_lines_before, t.start, cut))
+        for i, digit in enumerate(m.group()):
+            out.append(Token(digit, t.line, t.field + i + 1, int(digit), None, 0, cut + i, cut + i + 1))
+    return out
+
+
 def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Token]:
     """Cells a space-separated extraction glued together: "行政许可447 32 2705", "政府集中采购45996.82万元"."""
     out: list[Token] = []
@@ -283,8 +303,13 @@ def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warning
             warnings.append(f"申请表: 无法确定所属行的数字行: {texts}")
 
 
-def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
-    """The applications table: 7 applicant columns per row, None where a cell cannot be proven."""
+def parse_requests(
+    region: str, template: str, ocr: bool = False
+) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
+    """The applications table: 7 applicant columns per row, None where a cell cannot be proven.
+
+    ``ocr``: the text was read by OCR, where a row short of numbers may have had a cell misread as a
+    character (1 read as 由) rather than left blank; such a row is not placed by arithmetic."""
     warnings: list[str] = []
     specs = _REQUEST_HEAD + (_REQUEST_2021_TAIL if template == "2021" else _REQUEST_2019_TAIL) + _REQUEST_END
     outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
@@ -292,6 +317,8 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
         return _parse_flat_requests(region, specs, outcome_rows, warnings)
     tab = is_tab_layout(region)
     tokens = _split_glued(tokenize(region))
+    if ocr:
+        tokens = _split_label_digits(tokens)
     widths = [len(line.split("\t")) for line in region.split("\n")]
     units = _units(tokens, widths, tab, warnings)
     _assign_rows(units, specs, warnings)
@@ -312,6 +339,14 @@ def parse_requests(region: str, template: str) -> tuple[dict[str, list[Value]], 
             pending.append(u)
     for u in pending:
         assert u.row is not None
+        if ocr:
+            printed = " ".join(t.text for t in u.numbers) or "nothing"
+            reason = (
+                f"OCR'd '{u.row}' row shows {len(u.numbers)} numbers ({printed}) for {_NCOL} columns:"
+                " a misread cell cannot be told from a blank one"
+            )
+            grid[u.row] = [Value(None, reason=reason) for _ in range(_NCOL)]
+            continue
         limit = _available(grid) if u.row in (*outcome_rows, "总计", "结转下年度") else None
         placed = _place_by_field(u, span_of(u), limit, derived) if span_of is not None else None
         grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
@@ -512,8 +547,9 @@ def _derive_from_identities(
             value = -rest * k
             if value < 0 or value != int(value):
                 continue
+            was = "misread by OCR" if (grid[r][c].reason or "").startswith("OCR'd") else "blank in the printed table"
             grid[r][c] = Value(int(value), derived=True)
-            new_cells.append((r, c, _describe_identity(identity)))
+            new_cells.append((r, c, _describe_identity(identity).replace("blank in the printed table", was)))
             changed = True
     for r, c, basis in new_cells:
         if any(
