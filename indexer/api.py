@@ -224,6 +224,75 @@ class Library:
         column = {"province": "province", "city": "city", "county": "county"}[level]
         return self.conn.execute(f"SELECT 1 FROM reports WHERE {column} = ? LIMIT 1", (name,)).fetchone() is not None
 
+    # ------------------------------------------------------------ indicators
+
+    def indicator_panel(
+        self,
+        province: str | None = None,
+        city: str | None = None,
+        county: str | None = None,
+        level: str | None = None,
+        year: int | None = None,
+        years: tuple[int, int] | None = None,
+    ) -> list[Any]:
+        """Every report's indicators and table cells (``indexer.indicators.ReportIndicators``), one per
+        report, filtered; region filters accept short and former names."""
+        from indexer.indicators import report_indicators
+
+        where, args = [], []
+        for column, value in (
+            ("province", self.region_name(province, "province")),
+            ("city", self.region_name(city, "city")),
+            ("county", self.region_name(county, "county")),
+            ("level", level),
+            ("year", year),
+        ):
+            if value:
+                where.append(f"r.{column} = ?")
+                args.append(value)
+        if years:
+            where.append("r.year BETWEEN ? AND ?")
+            args += list(years)
+        sql = (
+            "SELECT r.id, r.uid, r.title, r.publisher, r.level, r.province, r.city, r.county, r.region_code,"
+            " r.year, r.template, (SELECT count(*) FROM checks k WHERE k.report_id = r.id AND k.ok = 0)"
+            " FROM reports r" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY r.year, r.uid"
+        )
+        reports = self.conn.execute(sql, args).fetchall()
+        cells: dict[int, dict] = {r[0]: {} for r in reports}
+        reasons: dict[int, dict] = {r[0]: {} for r in reports}
+        wanted = ",".join(str(r[0]) for r in reports) or "NULL"
+        for rid, tbl, row, col, value, reason in self.conn.execute(
+            f"SELECT report_id, tbl, row, col, value, reason FROM table_cells WHERE report_id IN ({wanted})"
+        ):
+            table = "review_litigation" if tbl == "review_litigation" else tbl
+            number = None if value is None else (int(value) if float(value).is_integer() else value)
+            cells[rid][(table, row, col)] = number
+            if reason:
+                reasons[rid][(table, row, col)] = reason
+        keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
+        return [
+            report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11]) for r in reports
+        ]
+
+    def indicators(self, by: Iterable[str] = (), exclude_flagged: bool = False, **filters: Any) -> list[Any]:
+        """Aggregated indicators (``indexer.indicators.Group``) by the groupings named, filtered."""
+        from indexer.indicators import aggregate
+
+        return aggregate(self.indicator_panel(**filters), by, exclude_flagged)
+
+    def cross_year_checks(self, **filters: Any) -> list[Any]:
+        """The checks between each unit's consecutive reports (``indexer.crossyear``), for the reports the
+        filters keep (their previous years are read too)."""
+        from indexer.crossyear import cross_year_checks, unit_of
+
+        kept = self.indicator_panel(**filters)
+        units = {unit_of(r) for r in kept}
+        wanted = {r.uid for r in kept}
+        everything = self.indicator_panel() if filters else kept
+        checks = cross_year_checks(r for r in everything if unit_of(r) in units)
+        return [c for c in checks if c.report_id in wanted]
+
     def long_table(self, out: TextIO) -> int:
         """Every report's table cells and checks in long form (CSV); returns the lines written."""
         from indexer.tables_export import write_long_csv

@@ -472,6 +472,151 @@ def copies(
     click.echo(f"共 {len(pairs)} 对")
 
 
+def _filters(func: Any) -> Any:
+    """--province/--city/--county (short and former names too), --level, --year, --years FROM-TO."""
+    for option in (
+        click.option("--province"),
+        click.option("--city"),
+        click.option("--county"),
+        click.option("--level", type=click.Choice(["province", "city", "county", "department", "township"])),
+        click.option("--year", type=int),
+        click.option("--years", help="A span of years, FROM-TO (2019-2023)."),
+    ):
+        func = option(func)
+    return func
+
+
+def _filter_values(kwargs: dict[str, Any]) -> dict[str, Any]:
+    years = kwargs.pop("years", None)
+    out = {k: kwargs.pop(k) for k in ("province", "city", "county", "level", "year")}
+    if years:
+        try:
+            a, b = (int(x) for x in years.split("-"))
+        except ValueError:
+            raise NianbaoError(f"--years is FROM-TO (2019-2023), not '{years}'") from None
+        out["years"] = (a, b)
+    return out
+
+
+@main.command()
+@_filters
+@click.option("--by", "by", help="Aggregate by province, city, county, level or year (comma-separated).")
+@click.option("--exclude-flagged", is_flag=True, help="Leave out reports whose own checks fail.")
+@click.option("--rank", "rank_by", help="Rank the groups by this indicator (with --by).")
+@click.option("--min-reports", type=int, default=5, show_default=True, help="Ranking guard: reports per group.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write the table as CSV.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write the table as an Excel workbook.")
+@click.option("--parquet", "parquet_path", type=click.Path(dir_okay=False), help="Write the table as Parquet.")
+@_DB
+@_user_errors
+def indicators(
+    by: str | None,
+    exclude_flagged: bool,
+    rank_by: str | None,
+    min_reports: int,
+    as_json: bool,
+    csv_path: str | None,
+    xlsx_path: str | None,
+    parquet_path: str | None,
+    db: str | None,
+    **kwargs: Any,
+) -> None:
+    """Indicators (公开率, 复议纠错率 …; README: 指标) per report — the wide panel, one row per report with
+    every indicator and table cell — or aggregated --by a grouping, counts summed and rates recomputed."""
+    from indexer.indicators import BY_KEY, DEFINITIONS, ranking
+    from indexer.tables_export import write_frame
+
+    library = Library(db)
+    filters = _filter_values(kwargs)
+    groupings = [g.strip() for g in by.split(",")] if by else []
+    if groupings:
+        groups = library.indicators(groupings, exclude_flagged, **filters)
+        left: list[Any] = []
+        if rank_by:
+            groups, left = ranking(groups, rank_by, min_reports)
+        rows = [
+            {
+                **g.key,
+                "reports": g.reports,
+                "flagged": g.flagged,
+                **{d.key: g.figures[d.key].value for d in DEFINITIONS},
+                **{f"{d.key}.reports": g.behind[d.key] for d in DEFINITIONS},
+            }
+            for g in groups
+        ]
+        answer: Any = [g.to_json() for g in groups]
+        if rank_by:
+            answer = {
+                "ranked_by": rank_by,
+                "min_reports": min_reports,
+                "ranked": answer,
+                "left_out": [{**g.key, "reports": g.reports} for g in left],
+            }
+    else:
+        panel = [r for r in library.indicator_panel(**filters) if not (exclude_flagged and r.flagged)]
+        rows = [r.row() for r in panel]
+        answer = rows
+    if csv_path or xlsx_path or parquet_path:
+        for path, fmt in ((csv_path, "csv"), (xlsx_path, "xlsx"), (parquet_path, "parquet")):
+            if path:
+                write_frame(rows, path, fmt)
+                click.echo(f"{len(rows)} 行写入 {path}")
+        return
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2, default=str))
+        return
+    shown = ("收到申请", "办结", "公开率", "结转率", "复议纠错率", "争议转化率", "不通过检查")
+    if not groupings:
+        for r in rows:
+            place = "/".join(x for x in (r["province"], r["city"], r["county"]) if x) or "地区未识别"
+            figures = "  ".join(f"{k} {_fmt(BY_KEY[k], r[k])}" for k in shown)
+            click.echo(f"{r['year'] or '—'} {place} [{r['report_id']}]{' ⚑' if r['flagged'] else ''}  {figures}")
+        click.echo(f"共 {len(rows)} 份报告（⚑：本报告的检查不通过，指标照算）")
+        return
+    for g in groups:
+        name = " / ".join(str(v) for v in g.key.values() if v is not None) or "全部"
+        figures = "  ".join(f"{k} {_fmt(BY_KEY[k], g.figures[k].value)}" for k in shown)
+        click.echo(f"{name}: {g.reports} 份报告（{g.flagged} 份检查不通过）  {figures}")
+    if rank_by:
+        click.echo(f"排名按 {rank_by}，仅含不少于 {min_reports} 份报告的组；未排名 {len(left)} 组")
+
+
+def _fmt(definition: Any, value: Any) -> str:
+    if value is None:
+        return "—"
+    if definition.kind == "rate":
+        return f"{value:.1%}"
+    return f"{value:g}"
+
+
+@main.command()
+@click.option("--cross-year", is_flag=True, help="Check each report against its unit's report of the year before.")
+@_filters
+@click.option("--failed", "failed_only", is_flag=True, help="Only the checks that fail.")
+@click.option("--json", "as_json", is_flag=True)
+@_DB
+@_user_errors
+def checks(cross_year: bool, failed_only: bool, as_json: bool, db: str | None, **kwargs: Any) -> None:
+    """Consistency checks between reports: --cross-year compares each report with its unit's previous
+    one (上年结转 = 上年结转下年度; 现行有效 and 项目数量 carried over)."""
+    if not cross_year:
+        raise NianbaoError("say which checks: --cross-year (a report's own checks are in `nianbao show`)")
+    found = Library(db).cross_year_checks(**_filter_values(kwargs))
+    if failed_only:
+        found = [c for c in found if c.status == "failed"]
+    if as_json:
+        click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        return
+    marks = {"ok": "✓", "failed": "✗", "not_evaluable": "·"}
+    for c in found:
+        click.echo(
+            f"{marks[c.status]} {c.unit} {c.previous_year}→{c.year} {c.check}" + (f"：{c.detail}" if c.detail else "")
+        )
+    counts = {s: sum(1 for c in found if c.status == s) for s in marks}
+    click.echo(f"通过 {counts['ok']}，不通过 {counts['failed']}，无法检查 {counts['not_evaluable']}")
+
+
 @main.command()
 @_DB
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write to this file instead of stdout.")

@@ -50,3 +50,18 @@ def write_long_csv(conn: sqlite3.Connection, out: TextIO) -> int:
             writer.writerow(values)
             count += 1
     return count
+
+
+def write_frame(rows: list[dict], path: str, fmt: str) -> None:
+    """Rows (dicts of one shape) to a CSV (UTF-8 with BOM, for Excel), XLSX or Parquet file."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    if fmt == "csv":
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+    elif fmt == "xlsx":
+        frame.to_excel(path, index=False, engine="openpyxl")
+    elif fmt == "parquet":
+        frame.to_parquet(path, index=False, engine="pyarrow")
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
