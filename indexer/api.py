@@ -265,11 +265,10 @@ class Library:
         for rid, tbl, row, col, value, reason in self.conn.execute(
             f"SELECT report_id, tbl, row, col, value, reason FROM table_cells WHERE report_id IN ({wanted})"
         ):
-            table = "review_litigation" if tbl == "review_litigation" else tbl
             number = None if value is None else (int(value) if float(value).is_integer() else value)
-            cells[rid][(table, row, col)] = number
+            cells[rid][(tbl, row, col)] = number
             if reason:
-                reasons[rid][(table, row, col)] = reason
+                reasons[rid][(tbl, row, col)] = reason
         keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
         return [
             report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11]) for r in reports
@@ -392,7 +391,7 @@ class Library:
             if action == "merge":
                 if not value:
                     raise NianbaoError("merge needs the entity to merge into")
-                other_kind, value = resolve(self.conn, value, (kind,))
+                _, value = resolve(self.conn, value, (kind,))
                 if value == name:
                     raise NianbaoError(f"'{name}' cannot be merged into itself")
             elif action == "rename" and not (value or "").strip():

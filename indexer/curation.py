@@ -116,9 +116,8 @@ def rules(conn: sqlite3.Connection) -> Rules:
 
 
 def curate_mentions(mentions: list[Any], active: Rules) -> list[Any]:
-    """A report's mention rows with the decisions applied (the extracted id kept in ``attrs``)."""
-    if not active:
-        return mentions
+    """A report's mention rows with the decisions applied (the extracted id kept in ``attrs``); with no
+    decision active, the extracted ids are back."""
     out = []
     for m in mentions:
         attrs = json.loads(m.attrs)
@@ -190,7 +189,7 @@ def reapply(conn: sqlite3.Connection) -> int:
         rows = conn.execute(f"SELECT id, {fields} FROM mentions WHERE report_id = ?", (report_id,)).fetchall()
         ids = [r[0] for r in rows]
         mentions = [MentionRow(*r[1:]) for r in rows]
-        curated = curate_mentions(mentions, active) if active else _restored(mentions)
+        curated = curate_mentions(mentions, active)
         if curated == mentions:
             continue
         unlink_entities(conn, report_id)
@@ -204,18 +203,6 @@ def reapply(conn: sqlite3.Connection) -> int:
         place = dict(zip(("publisher", "province", "city", "county", "year"), row, strict=True))
         link_entities(conn, report_id, place, summarize_entities(as_summaries_input(curated)))
     return len(reports)
-
-
-def _restored(mentions: list[Any]) -> list[Any]:
-    """Mention rows with the extracted ids back (no decision is active)."""
-    out = []
-    for m in mentions:
-        attrs = json.loads(m.attrs)
-        if "extracted" in attrs:
-            canonical = attrs.pop("extracted")
-            m = m._replace(canonical=canonical, attrs=json.dumps(attrs, ensure_ascii=False))
-        out.append(m)
-    return out
 
 
 def export_yaml(conn: sqlite3.Connection, path: Path) -> int:

@@ -236,14 +236,12 @@ def report_indicators(meta: dict[str, Any], cells: Cells, reasons: Reasons, fail
 
 def rate(d: Definition, counts: dict[str, Figure]) -> Figure:
     """A rate from its counts: None with the reason when a part is unknown or the denominator is 0."""
-    parts = [counts[k] for k in (*d.numerator, *d.denominator)]
     unknown = [k for k in (*d.numerator, *d.denominator) if counts[k].value is None]
     if unknown:
         return Figure(None, f"{'、'.join(unknown)} not known")
     below = sum(counts[k].value for k in d.denominator)  # type: ignore[misc]
     if below == 0:
         return Figure(None, f"{' + '.join(d.denominator)} is 0")
-    del parts
     return Figure(sum(counts[k].value for k in d.numerator) / below)  # type: ignore[misc]
 
 

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from indexer.extract import documents
 from indexer.extract.lexicons import doc_number_codes, lexicon
-from indexer.extract.pipeline import nb
+from indexer.extract.pipeline import is_place_chain, nb
 from indexer.parse.region import load_gazetteer, region_of
 
 MENTIONS = "mentions"
@@ -89,9 +89,7 @@ def _as_publisher(canonical: str, region: dict[str, str | None]) -> str:
     """原州区人民政府办公室 in the report of 固原市原州区人民政府办公室 is its publisher, named as it names itself."""
     publisher = region.get("publisher") or ""
     if publisher != canonical and publisher.endswith(canonical):
-        prefix = publisher[: -len(canonical)]
-        mentions = load_gazetteer().mentions(prefix)
-        if mentions and mentions[0].start == 0 and mentions[-1].end == len(prefix):
+        if is_place_chain(publisher[: -len(canonical)]):
             return publisher
     return canonical
 

@@ -327,7 +327,7 @@ def make_relative_agencies(nlp: Language, name: str) -> Any:
                 place = name_start(before)
                 # A bare level word (县, 自治区) or a place the gazetteer knows; an unknown 某某县 here is
                 # too often the sentence before it (及时公开县政府).
-                if place is None or place not in _BARE_LEVELS and not _known_place(place):
+                if place is None or place not in _BARE_LEVELS and not is_place_chain(place):
                     continue
             else:
                 continue  # 政府办 with no place before it: too common a word to be sure of
@@ -383,7 +383,7 @@ _NOT_AFTER_AGENCY = (
 )
 
 
-def _known_place(place: str) -> bool:
+def is_place_chain(place: str) -> bool:
     """The whole of ``place`` is a chain of gazetteer names (固原市原州区)."""
     mentions = load_gazetteer().mentions(place)
     return (

@@ -549,7 +549,7 @@ def _derive_from_identities(
                 continue
             was = "misread by OCR" if (grid[r][c].reason or "").startswith("OCR'd") else "blank in the printed table"
             grid[r][c] = Value(int(value), derived=True)
-            new_cells.append((r, c, _describe_identity(identity).replace("blank in the printed table", was)))
+            new_cells.append((r, c, _describe_identity(identity, was)))
             changed = True
     for r, c, basis in new_cells:
         if any(
@@ -563,13 +563,13 @@ def _derive_from_identities(
         derived.append(DerivedCell("requests", r, APPLICANT_COLUMNS[c], grid[r][c].value, basis))  # type: ignore[arg-type]
 
 
-def _describe_identity(identity: list[tuple[str, int, int]]) -> str:
+def _describe_identity(identity: list[tuple[str, int, int]], was: str = "blank in the printed table") -> str:
     rows = {r for r, _, _ in identity}
     if len(rows) == 1:
-        return f"blank in the printed table; forced by the row total of '{next(iter(rows))}'"
+        return f"{was}; forced by the row total of '{next(iter(rows))}'"
     if "新收" in rows:
-        return "blank in the printed table; forced by 新收 + 上年结转 = 总计 + 结转下年度"
-    return "blank in the printed table; forced by （七）总计 = sum of the outcome rows"
+        return f"{was}; forced by 新收 + 上年结转 = 总计 + 结转下年度"
+    return f"{was}; forced by （七）总计 = sum of the outcome rows"
 
 
 # ---------------------------------------------------------------- 行政复议 / 行政诉讼 table
