@@ -53,6 +53,9 @@ DROPPED_CELL_RATE = 0.03
 # Kinds recorded in ``injected_inconsistency``; "dropped_cell" is the extraction flaw, the others break a rule.
 INCONSISTENCIES = ("total_row", "balance", "row_sum", "review_sum")
 DROPPED_CELL = "dropped_cell"
+# How a generated series breaks from one year to the next: 上年结转 that is not last year's 结转下年度, or a
+# stock (现行有效 in 2021, 上一年项目数量 in 2019) that last year's figures do not make.
+CROSS_YEAR_BREAKS = ("carry_over", "stock")
 COPIES_COLUMNS = ("source", "target", "section", "relation", "copied")
 COPY_RATE = 0.10
 NEAR_MISS_RATE = 0.05
@@ -108,8 +111,35 @@ def generate_reports(n: int, seed: int) -> Iterator[GeneratedReport]:
     """
     pools = _pools()
     rng = random.Random(seed)
+    last: dict[str, GeneratedReport] = {}  # publisher → its latest report, whose tables the next year continues
     for index, (publisher, year) in enumerate(islice(_publisher_years(rng), n)):
-        yield _report(index, publisher, year, rng, pools)
+        before = last.get(publisher.name)
+        previous = before.tables if before is not None and before.year == year - 1 else None
+        report = _report(index, publisher, year, rng, pools, previous)
+        last[publisher.name] = report
+        yield report
+
+
+def generate_unit_series(years: Iterable[int], seed: int, break_year: int | None = None,
+                         break_kind: str = "carry_over") -> list[GeneratedReport]:  # fmt: skip
+    """One unit's reports for consecutive ``years``, each year's tables continuing the year before's (上年结转
+    from 结转下年度, 现行有效 and 项目数量 carried on), none with an inconsistency of its own; with
+    ``break_year``, that year's report breaks the chain one way (``CROSS_YEAR_BREAKS``) while its own tables
+    still add up."""
+    if break_kind not in CROSS_YEAR_BREAKS:
+        raise ValueError(f"break_kind: one of {', '.join(CROSS_YEAR_BREAKS)}")
+    pools = _pools()
+    rng = random.Random(seed)
+    publisher = _publisher(rng)
+    while publisher.level == "township" or publisher.size == 0:  # a unit that gets applications every year
+        publisher = _publisher(rng)
+    reports: list[GeneratedReport] = []
+    for index, year in enumerate(years):
+        previous = reports[-1].tables if reports and reports[-1].year == year - 1 else None
+        report = _report(index, publisher, year, rng, pools, previous, clean=True,
+                         broken=break_kind if year == break_year else None)  # fmt: skip
+        reports.append(report)
+    return reports
 
 
 def write_corpus(n: int, seed: int, out: Path) -> int:
@@ -803,6 +833,52 @@ def _requests_table(rng: random.Random, size: int, template: str) -> dict[str, l
     return table
 
 
+def _continue_requests(table: dict[str, list[int]], carried_in: list[int]) -> None:
+    """Make this year's 上年结转 last year's 结转下年度, column by column: the difference is handled this year
+    (added to 予以公开, or taken from this year's results, largest first, then from 结转下年度)."""
+    rows = [row for row in table if row not in ("新收", "上年结转", "总计", "结转下年度")]
+    for column in range(6):
+        delta = carried_in[column] - table["上年结转"][column]
+        table["上年结转"][column] = carried_in[column]
+        if delta >= 0:
+            table[rows[0]][column] += delta
+            table["总计"][column] += delta
+            continue
+        owed = -delta
+        for row in sorted(rows, key=lambda r: -table[r][column]):
+            taken = min(owed, table[row][column])
+            table[row][column] -= taken
+            table["总计"][column] -= taken
+            owed -= taken
+        table["结转下年度"][column] -= owed  # new + carried can never fall below what is carried on
+    for row in table.values():
+        row[6] = sum(row[:6])
+
+
+def _shift_carried(table: dict[str, list[int]], shift: int) -> None:
+    """A 上年结转 that last year's report does not make, the report's own columns still balancing."""
+    table["上年结转"][0] += shift
+    table[[r for r in table if r not in ("新收", "上年结转")][0]][0] += shift
+    table["总计"][0] += shift
+    for row in table.values():
+        row[6] = sum(row[:6])
+
+
+def _continue_proactive(table: dict[str, dict[str, Any]], previous: dict[str, dict[str, Any]], template: str) -> None:
+    """Carry last year's stock on: 现行有效 (2021) grows by 本年制发 less 本年废止; 上一年项目数量 (2019) is last
+    year's plus its 本年增/减. Nothing carries over between the two templates."""
+    if template == "2021" and "in_force" in previous.get("规章", {}):
+        for row in ("规章", "行政规范性文件"):
+            cells = table[row]
+            cells["repealed"] = min(cells["repealed"], previous[row]["in_force"] + cells["issued"])
+            cells["in_force"] = previous[row]["in_force"] + cells["issued"] - cells["repealed"]
+    elif template == "2019" and "prev_items" in previous.get("行政许可", {}):
+        for row, cells in table.items():
+            if "prev_items" in cells and row in previous:
+                cells["prev_items"] = previous[row]["prev_items"] + previous[row]["change"]
+                cells["change"] = max(cells["change"], -cells["prev_items"])
+
+
 def _review_table(rng: random.Random, size: int) -> dict[str, dict[str, int]]:
     table: dict[str, dict[str, int]] = {}
     for block, chance in zip(REVIEW_BLOCKS, (0.12, 0.08, 0.04), strict=True):
@@ -1126,7 +1202,10 @@ def _free_form(publisher: _Publisher, values: dict[str, Any], applications: int,
     ]  # fmt: skip
 
 
-def _report(index: int, publisher: _Publisher, year: int, rng: random.Random, pools: _Pools) -> GeneratedReport:
+def _report(index: int, publisher: _Publisher, year: int, rng: random.Random, pools: _Pools,
+            previous: dict[str, Any] | None = None, clean: bool = False,
+            broken: str | None = None) -> GeneratedReport:  # fmt: skip
+    """One report; ``previous`` is the publisher's tables of the year before, which this year's continue."""
     template = "other" if year < 2019 else "2021" if year >= 2021 else "2019"
     values = _values(publisher, year)
     title_block = _title_block(publisher, year, rng)
@@ -1136,7 +1215,7 @@ def _report(index: int, publisher: _Publisher, year: int, rng: random.Random, po
         intro = [rng.choice(_INTROS).format(**values)] if rng.random() < 0.5 else []
         body = _free_form(publisher, values, applications, pools, rng)
     else:
-        statistics = _statistics(publisher, template, rng)
+        statistics = _statistics(publisher, template, rng, previous, clean, broken)
         tables, style = statistics.tables, statistics.style
         applications = tables["requests"]["新收"][-1]
         if rng.random() < 0.6 and pools.intros:
@@ -1199,14 +1278,24 @@ class _Statistics:
     style: _Style
 
 
-def _statistics(publisher: _Publisher, template: str, rng: random.Random) -> _Statistics:
+def _statistics(publisher: _Publisher, template: str, rng: random.Random, previous: dict[str, Any] | None = None,
+                clean: bool = False, broken: str | None = None) -> _Statistics:  # fmt: skip
     requests = _requests_table(rng, publisher.size, template)
     review = _review_table(rng, publisher.size)
     proactive = _proactive_table(rng, publisher.level, template)
+    if previous is not None:
+        _continue_requests(requests, previous["requests"]["结转下年度"])
+        _continue_proactive(proactive, previous["proactive"], template)
+    if broken == "carry_over":
+        _shift_carried(requests, 2)
+    elif broken == "stock":
+        row = "行政规范性文件" if template == "2021" else "行政许可"
+        field = "in_force" if template == "2021" else "prev_items"
+        proactive[row][field] += 3
     injected = ""
     dropped_request: tuple[str, int, bool] | None = None
     dropped_review: int | None = None
-    roll = rng.random()
+    roll = 1.0 if clean else rng.random()
     if roll < INCONSISTENCY_RATE:
         injected = rng.choice(INCONSISTENCIES)
         _inject(injected, requests, review, rng)

@@ -234,10 +234,11 @@ class Library:
         level: str | None = None,
         year: int | None = None,
         years: tuple[int, int] | None = None,
+        publisher: str | None = None,
     ) -> list[Any]:
         """Every report's indicators and table cells (``indexer.indicators.ReportIndicators``), one per
         report, filtered; region filters accept short and former names."""
-        from indexer.indicators import report_indicators
+        from indexer.indicators import TABLE_CHECKS, report_indicators
 
         where, args = [], []
         for column, value in (
@@ -246,6 +247,7 @@ class Library:
             ("county", self.region_name(county, "county")),
             ("level", level),
             ("year", year),
+            ("publisher", publisher),
         ):
             if value:
                 where.append(f"r.{column} = ?")
@@ -255,10 +257,14 @@ class Library:
             args += list(years)
         sql = (
             "SELECT r.id, r.uid, r.title, r.publisher, r.level, r.province, r.city, r.county, r.region_code,"
-            " r.year, r.template, (SELECT count(*) FROM checks k WHERE k.report_id = r.id AND k.ok = 0)"
-            " FROM reports r" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY r.year, r.uid"
+            " r.year, r.template, (SELECT count(*) FROM checks k WHERE k.report_id = r.id AND k.ok = 0),"
+            " (SELECT count(*) FROM checks k WHERE k.report_id = r.id AND k.ok = 0 AND ("
+            + " OR ".join("k.check_id LIKE ?" for _ in TABLE_CHECKS)
+            + ")) FROM reports r"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + " ORDER BY r.year, r.uid"
         )
-        reports = self.conn.execute(sql, args).fetchall()
+        reports = self.conn.execute(sql, [*TABLE_CHECKS, *args]).fetchall()
         cells: dict[int, dict] = {r[0]: {} for r in reports}
         reasons: dict[int, dict] = {r[0]: {} for r in reports}
         wanted = ",".join(str(r[0]) for r in reports) or "NULL"
@@ -271,7 +277,8 @@ class Library:
                 reasons[rid][(tbl, row, col)] = reason
         keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
         return [
-            report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11]) for r in reports
+            report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11], r[12])
+            for r in reports
         ]
 
     def indicators(self, by: Iterable[str] = (), exclude_flagged: bool = False, **filters: Any) -> list[Any]:
@@ -291,6 +298,36 @@ class Library:
         everything = self.indicator_panel() if filters else kept
         checks = cross_year_checks(r for r in everything if unit_of(r) in units)
         return [c for c in checks if c.report_id in wanted]
+
+    def units(self, **filters: Any) -> list[tuple[str, list[int]]]:
+        """The units (publishers) of the reports the filters keep, with the years they reported for; units
+        with the most years first."""
+        from indexer.crossyear import unit_of
+
+        years: dict[str, set[int]] = {}
+        for r in self.indicator_panel(**filters):
+            unit = unit_of(r)
+            if unit and r.year:
+                years.setdefault(unit, set()).add(r.year)
+        return sorted(((u, sorted(y)) for u, y in years.items()), key=lambda uy: (-len(uy[1]), uy[0]))
+
+    def cross_year(self, unit: str) -> dict[str, Any]:
+        """One unit's reports side by side: ``years`` (its reports by year, each a
+        ``indexer.indicators.ReportIndicators``), ``checks`` (the cross-year checks) and ``problems`` (for
+        each pair of consecutive years, the problems that recur and last year's fixes this year reports done)."""
+        from indexer.crossyear import cross_year_checks
+
+        panel = self.indicator_panel(publisher=unit)
+        by_year: dict[int, Any] = {}
+        for r in panel:
+            if r.year:
+                by_year.setdefault(r.year, r)
+        return {
+            "unit": unit,
+            "years": [{"year": y, "report": by_year[y]} for y in sorted(by_year)],
+            "checks": cross_year_checks(by_year.values()),
+            "problems": self.recurrence(unit),
+        }
 
     def long_table(self, out: TextIO) -> int:
         """Every report's table cells and checks in long form (CSV); returns the lines written."""

@@ -112,6 +112,10 @@ DEFINITIONS: tuple[Definition, ...] = (
     _count("不通过检查", "不通过的检查", "the report's own consistency checks that fail", "never"),
 )
 BY_KEY = {d.key: d for d in DEFINITIONS}
+# The checks whose failure flags a report's indicators: the tables' own arithmetic, and the prose's count of
+# applications against the table. A prose figure that disagrees with itself (narrative.breakdown …) is
+# counted in 不通过检查 but does not flag the tables.
+TABLE_CHECKS = ("requests.%", "review.%", "proactive.%", "narrative.requests")
 GROUPINGS = ("province", "city", "county", "level", "year")
 
 
@@ -138,10 +142,12 @@ class ReportIndicators:
     failing_checks: int
     figures: dict[str, Figure]
     cells: Cells = field(default_factory=dict)
+    failing_table_checks: int = 0
 
     @property
     def flagged(self) -> bool:
-        return self.failing_checks > 0
+        """The report's own checks of its tables' numbers fail (``TABLE_CHECKS``): its figures may be wrong."""
+        return self.failing_table_checks > 0
 
     def row(self) -> dict[str, Any]:
         """The panel's row: metadata, then every indicator, then every table cell."""
@@ -157,13 +163,16 @@ class ReportIndicators:
             "year": self.year,
             "template": self.template,
             "flagged": self.flagged,
+            "failing_table_checks": self.failing_table_checks,
         }
         out.update({d.key: self.figures[d.key].value for d in DEFINITIONS})
         out.update({f"{t}.{r}.{c}": v for (t, r, c), v in sorted(self.cells.items())})
         return out
 
 
-def report_indicators(meta: dict[str, Any], cells: Cells, reasons: Reasons, failing_checks: int) -> ReportIndicators:
+def report_indicators(
+    meta: dict[str, Any], cells: Cells, reasons: Reasons, failing_checks: int, failing_table_checks: int = 0
+) -> ReportIndicators:
     """Every indicator of one report from its stored table cells."""
     template = meta.get("template")
     figures: dict[str, Figure] = {}
@@ -231,17 +240,18 @@ def report_indicators(meta: dict[str, Any], cells: Cells, reasons: Reasons, fail
         failing_checks,
         {d.key: figures[d.key] for d in DEFINITIONS},
         dict(cells),
+        failing_table_checks,
     )
 
 
 def rate(d: Definition, counts: dict[str, Figure]) -> Figure:
     """A rate from its counts: None with the reason when a part is unknown or the denominator is 0."""
+    if all(counts[k].value == 0 for k in d.denominator):  # null whatever the numerator is
+        return Figure(None, f"{' + '.join(d.denominator)} is 0")
     unknown = [k for k in (*d.numerator, *d.denominator) if counts[k].value is None]
     if unknown:
         return Figure(None, f"{'、'.join(unknown)} not known")
     below = sum(counts[k].value for k in d.denominator)  # type: ignore[misc]
-    if below == 0:
-        return Figure(None, f"{' + '.join(d.denominator)} is 0")
     return Figure(sum(counts[k].value for k in d.numerator) / below)  # type: ignore[misc]
 
 
