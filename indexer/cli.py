@@ -602,17 +602,31 @@ def checks(cross_year: bool, failed_only: bool, as_json: bool, db: str | None, *
     one (上年结转 = 上年结转下年度; 现行有效 and 项目数量 carried over)."""
     if not cross_year:
         raise NianbaoError("say which checks: --cross-year (a report's own checks are in `nianbao show`)")
-    found = Library(db).cross_year_checks(**_filter_values(kwargs))
+    library = Library(db)
+    found = library.cross_year_checks(**_filter_values(kwargs))
     if failed_only:
         found = [c for c in found if c.status == "failed"]
+    wanted = {(c.unit, c.year) for c in found}
+    problems = [
+        {"unit": unit, **pair}
+        for unit in sorted({c.unit for c in found})
+        for pair in library.recurrence(unit)
+        if (unit, pair["next_year"]) in wanted
+    ]
     if as_json:
-        click.echo(json.dumps([c.to_json() for c in found], ensure_ascii=False, indent=2))
+        answer = {"checks": [c.to_json() for c in found], "problems": problems}
+        click.echo(json.dumps(answer, ensure_ascii=False, indent=2))
         return
     marks = {"ok": "✓", "failed": "✗", "not_evaluable": "·"}
     for c in found:
         click.echo(
             f"{marks[c.status]} {c.unit} {c.previous_year}→{c.year} {c.check}" + (f"：{c.detail}" if c.detail else "")
         )
+    for p in problems:
+        recurring = "、".join(dict.fromkeys(i["label"] for i in p["recurring_problems"])) or "无"
+        done = "、".join(dict.fromkeys(i["label"] for i in p["fixes_reported_done"])) or "无"
+        pair = f"{p['unit']} {p['year']}→{p['next_year']}"
+        click.echo(f"  {pair} 问题再现：{recurring}；上年改进措施本年报告已落实：{done}")
     counts = {s: sum(1 for c in found if c.status == s) for s in marks}
     click.echo(f"通过 {counts['ok']}，不通过 {counts['failed']}，无法检查 {counts['not_evaluable']}")
 

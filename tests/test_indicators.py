@@ -317,3 +317,18 @@ def test_grouped_exports_carry_the_reports_behind_each_figure(sample_db: Path, t
     assert rows[2019]["reports"] == 2 and rows[2020]["reports"] == 3
     assert rows[2020]["公开率"] == pytest.approx((3 + 11 + 0) / (0 + 13 + 1)) and rows[2020]["公开率.reports"] == 3
     assert rows[2020]["flagged"] == 1  # 盐池
+
+
+def test_the_cli_lists_cross_year_checks_and_recurring_problems(tmp_path: Path) -> None:
+    reports = generator.generate_unit_series((2021, 2022, 2023), seed=11, break_year=2022, break_kind="carry_over")
+    library = _ingest(reports, tmp_path)
+    result = _cli("checks", "--cross-year", "--failed", "--json", "--db", str(library.db))
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert {(c["year"], c["check"], c["value"] - c["expected"]) for c in answer["checks"]} == {
+        (2022, "上年结转 = 上年结转下年度 · 自然人", 2),
+        (2022, "上年结转 = 上年结转下年度 · 总计", 2),
+    }
+    assert [(p["year"], p["next_year"]) for p in answer["problems"]] == [(2021, 2022)]  # the failing year's pair
+    text = _cli("checks", "--cross-year", "--db", str(library.db)).stdout
+    assert "✗ " in text and "2021→2022 问题再现" in text and "不通过 2" in text
