@@ -69,13 +69,61 @@ def test_graph_page(app: AppTest) -> None:
     assert at.get("plotly_chart")
 
 
-def test_stats_page(app: AppTest) -> None:
+def test_stats_page_ranks_with_its_guard_and_opens_the_reports_behind_a_figure(app: AppTest) -> None:
     at = _page(app, "7_统计")
-    assert len(at.dataframe) == 1
-    assert len(at.get("download_button")) == 1
-    at.button[0].click().run()
+    assert any("5 份报告，其中 2 份表内检查不通过" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 2  # the trend and the heatmap
+    assert any("排名 0 组，未排名 2 组" in c.value for c in at.caption)  # two provinces, fewer than 5 reports each
+    at.number_input(key="s_guard").set_value(1).run()
+    ranking = at.dataframe[0].value
+    assert list(ranking["省份"]) == ["宁夏回族自治区", "甘肃省"] and list(ranking["报告数"]) == [4, 1]
+    cell = at.selectbox(key="s_cell")
+    assert cell.options == ["宁夏回族自治区 2019 年（2 份）", "宁夏回族自治区 2020 年（2 份）", "甘肃省 2020 年（1 份）"]
+    cell.set_value(("甘肃省", 2020)).run()
+    assert any("甘肃省 2020 年 · 公开率 0.0%**：1 份报告" in m.value for m in at.markdown)
+    links = [p.label for p in at.get("page_link")]
+    assert links[0] == "2020 合水县2020年政府信息公开工作年度报告"  # then the failing checks' reports
+    at.checkbox(key="s_exclude").check().run()
+    assert any("已不计" in c.value for c in at.caption)
+    assert list(at.dataframe[0].value["报告数"]) == [2, 1]  # 盐池 and 中宁 fail their tables' checks
     assert len(at.get("download_button")) == 2
-    assert any("requests.balance" in m.value for m in at.markdown)
+    at.button[0].click().run()
+    assert len(at.get("download_button")) == 3
+
+
+def test_compare_page_shows_one_unit_by_year(tmp_path, monkeypatch) -> None:
+    from builders import load_generator
+
+    from indexer.ingest import ingest
+
+    reports = load_generator().generate_unit_series((2021, 2022, 2023), 11, break_year=2022)
+    for r in reports:
+        (tmp_path / f"{r.year}.txt").write_text(r.text, encoding="utf-8")
+    db = tmp_path / "series.db"
+    ingest([tmp_path], db=db, workers=1)
+    monkeypatch.setenv("NIANBAO_DB", str(db))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file("../ui/检索.py", default_timeout=60)
+    at.run()
+    at = _page(at, "10_对比")
+    assert at.selectbox(key="c_unit").value == reports[0].publisher
+    indicators = at.dataframe[0].value
+    assert list(indicators.columns) == ["指标", "2021", "2022", "2023"]
+    assert any("不通过 2 项" in c.value for c in at.caption)
+    assert [e.value for e in at.error] == [
+        "2021→2022 上年结转 = 上年结转下年度 · 自然人：2022 年为 2，按 2021 年报告应为 0",
+        "2021→2022 上年结转 = 上年结转下年度 · 总计：2022 年为 2，按 2021 年报告应为 0",
+    ]
+    carried = at.dataframe[3].value  # the applications table, cell by cell
+    def cell(row: str, year: str) -> float:
+        return carried[(carried["行"] == row) & (carried["列"] == "自然人")].iloc[0][year]
+
+    assert cell("上年结转", "2022") == cell("结转下年度", "2021") + 2  # the planted break, shown cell by cell
+    assert cell("上年结转", "2023") == cell("结转下年度", "2022")
+    assert any(m.value.startswith("再次出现的问题") for m in at.markdown)
 
 
 def test_upload_page_renders(app: AppTest) -> None:

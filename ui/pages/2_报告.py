@@ -127,6 +127,10 @@ def main() -> None:
     show_text(model["title"] or "（无标题）", bold=True)
     region = region_label(r.get("province"), r.get("city"), r.get("county"))
     st.caption(f"编号：{report_id} · 发布机关：{model['publisher'] or '未识别'} · 地区：{region}")
+    if model["publisher"]:
+        st.page_link(
+            "pages/10_对比.py", label="与本单位其他年度的报告对比", query_params={"unit": model["publisher"]}, icon="📊"
+        )
     if model.get("ocr"):
         st.warning(f"扫描件：正文和数字由 OCR 识别（{model['ocr']}），可能有错字；引用前请对照原件。")
     if r.get("misread"):

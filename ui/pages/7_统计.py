@@ -1,113 +1,237 @@
-"""统计: compare the statistics tables across regions and years, with downloads and failing checks."""
+"""统计: indicators (公开率, 复议纠错率 …) by region and year — a trend by year, a region × year heatmap, a
+ranking with its guard — and a click from any figure to the reports behind it; downloads of the panel."""
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from indexer.indicators import BY_KEY, DEFINITIONS, aggregate, ranking
+from indexer.labels import GROUPING_LABELS, LEVEL_LABELS
 from ui.common import library, report_link, setup
 
-CELLS = {
-    ("requests", "新收", "总计"): "收到申请",
-    ("requests", "总计", "总计"): "办结",
-    ("requests", "予以公开", "总计"): "予以公开",
-    ("requests", "部分公开", "总计"): "部分公开",
-    ("review_litigation", "复议", "总计"): "行政复议",
-    ("review_litigation", "复议", "纠正"): "复议纠正",
-    ("review_litigation", "直接起诉", "总计"): "直接起诉",
-    ("review_litigation", "直接起诉", "纠正"): "直接起诉纠正",
-    ("review_litigation", "复议后起诉", "总计"): "复议后起诉",
-    ("review_litigation", "复议后起诉", "纠正"): "复议后起诉纠正",
-}
+GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county": "区县", "level": "层级"}
+DEFAULT = ["公开率", "收到申请", "复议纠错率"]
+
+
+@st.cache_data(show_spinner="读取各报告的统计表…")
+def panel(province: str | None, years: tuple[int, int] | None) -> list[Any]:
+    return library().indicator_panel(province=province, years=years)
 
 
 @st.cache_data(show_spinner=False)
-def figures() -> pd.DataFrame:
-    """One row per report with the chosen cells (None where the parser could not prove them)."""
-    rows = library().cells(list(CELLS))
-    data: dict[str, dict] = {}
-    for rid, title, province, city, county, level, year, tbl, row, col, value in rows:
-        d = data.setdefault(
-            rid,
-            {
-                "report_id": rid,
-                "title": title,
-                "province": province,
-                "city": city,
-                "county": county,
-                "level": level,
-                "year": year,
-            },
-        )
-        name = CELLS.get((tbl, row, col))
-        if name:
-            d[name] = value
-    frame = pd.DataFrame(list(data.values()))
-    for name in CELLS.values():
-        if name not in frame:
-            frame[name] = None
-    return frame
+def provinces_and_years() -> tuple[list[str], list[int]]:
+    return list(library().values("province")), sorted(int(y) for y in library().values("year"))
 
 
-def rates(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    grouped = frame.groupby(by, dropna=False)[list(CELLS.values())].sum(min_count=1).reset_index()
-    grouped["公开率"] = (grouped["予以公开"] + grouped["部分公开"]) / grouped["办结"].where(grouped["办结"] > 0)
-    corrected = grouped[["复议纠正", "直接起诉纠正", "复议后起诉纠正"]].sum(axis=1, min_count=1)
-    cases = grouped[["行政复议", "直接起诉", "复议后起诉"]].sum(axis=1, min_count=1)
-    grouped["纠错率"] = corrected / cases.where(cases > 0)
-    grouped["报告数"] = frame.groupby(by, dropna=False).size().values
-    return grouped
+def _fmt(key: str, value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if BY_KEY[key].kind == "rate" else f"{value:,.10g}"
+
+
+def _group_name(key: dict[str, Any], grouping: str) -> str:
+    if not grouping:
+        return "全部报告"
+    value = key.get(grouping)
+    if value is None:
+        return "未识别"
+    return LEVEL_LABELS.get(value, value) if grouping == "level" else str(value)
+
+
+def _reports_behind(rows: list[Any], uids: list[str], caption: str) -> None:
+    wanted = set(uids)
+    chosen = [r for r in rows if r.uid in wanted]
+    st.markdown(f"**{caption}**：{len(chosen)} 份报告")
+    for r in sorted(chosen, key=lambda r: (r.year or 0, r.title or "")):
+        flag = "⚑ " if r.flagged else ""
+        report_link(r.uid, f"{flag}{r.year or '—'} {r.title or r.uid}")
 
 
 def main() -> None:
     setup("统计比较")
-    frame = figures()
-    if frame.empty:
+    provinces, years = provinces_and_years()
+    if not years:
         st.info("库中还没有统计表。")
         return
-    level = st.radio(
-        "比较层级",
-        ["province", "city", "county"],
-        horizontal=True,
-        key="s_level",
-        format_func={"province": "省", "city": "市", "county": "区县"}.get,
+    top = st.columns([2, 2, 3])
+    grouping = top[0].selectbox("分组", list(GROUPINGS), format_func=GROUPINGS.get, index=1, key="s_group")
+    province = top[1].selectbox("省份", [None, *provinces], format_func=lambda p: p or "全部", key="s_province")
+    span = (years[0], years[-1])
+    if len(years) > 1:
+        span = top[2].select_slider("年度", options=years, value=span, key="s_years")
+    chosen = st.multiselect(
+        "指标", [d.key for d in DEFINITIONS], default=DEFAULT, format_func=lambda k: BY_KEY[k].label, key="s_ind"
     )
-    by = {"province": ["province"], "city": ["province", "city"], "county": ["province", "city", "county"]}[level]
-    provinces = sorted(p for p in frame["province"].dropna().unique())
-    chosen = st.multiselect("省份", provinces, key="s_provinces")
-    if chosen:
-        frame = frame[frame["province"].isin(chosen)]
-    table = rates(frame, [*by, "year"])
-    percent = st.column_config.NumberColumn(format="percent")  # formatted in the browser: no Styler pass
-    st.dataframe(table, width="stretch", hide_index=True, column_config={"公开率": percent, "纠错率": percent})
-    by_year = rates(frame, ["year"]).set_index("year")
     left, right = st.columns(2)
-    left.caption("收到申请（按年度）")
-    left.bar_chart(by_year["收到申请"])
-    right.caption("公开率（按年度）")
-    right.line_chart(by_year["公开率"])
-    a, b = st.columns(2)
-    a.download_button("下载 CSV", table.to_csv(index=False).encode("utf-8-sig"), "nianbao-stats.csv", "text/csv")
-    if b.button("生成 XLSX"):  # writing a workbook takes seconds on a large store: only when asked
+    exclude = left.checkbox("不计表内检查不通过的报告（⚑）", key="s_exclude")
+    guard = right.number_input("排名门槛：每组至少几份报告", min_value=1, value=5, step=1, key="s_guard")
+    if not chosen:
+        st.info("请选择至少一项指标。")
+        return
+    rows = panel(province, span)
+    kept = [r for r in rows if not (exclude and r.flagged)]
+    flagged = sum(r.flagged for r in rows)
+    st.caption(
+        f"{len(rows)} 份报告，其中 {flagged} 份表内检查不通过（⚑，指标照算）"
+        + ("，已不计" if exclude and flagged else "，已计入" if flagged else "")
+        + "。比率由各组的合计重新计算，不是各报告比率的平均；指标定义见 README「指标」。"
+    )
+    by = [grouping] if grouping else []
+    by_year = aggregate(kept, [*by, "year"])
+    overall = aggregate(kept, by)
+    main_key = chosen[0]
+    label = BY_KEY[main_key].label
+
+    st.subheader(f"趋势：{label}（按年度）")
+    trend_groups = sorted(overall, key=lambda g: -g.reports)[:10]
+    names = {_group_name(g.key, grouping) for g in trend_groups}
+    fig = go.Figure()
+    for name in sorted(names):
+        points = [g for g in by_year if _group_name(g.key, grouping) == name]
+        fig.add_trace(
+            go.Scatter(
+                x=[g.key["year"] for g in points],
+                y=[g.figures[main_key].value for g in points],
+                mode="lines+markers",
+                name=name,
+                customdata=[[name, g.key["year"], g.reports, g.behind[main_key]] for g in points],
+                hovertemplate="%{customdata[0]} %{x}：%{y}<br>%{customdata[2]} 份报告（%{customdata[3]} 份有此项）",
+            )
+        )
+    fig.update_xaxes(title="年度", tickmode="array", tickvals=list(range(span[0], span[1] + 1)), tickformat="d")
+    fig.update_yaxes(title=label, tickformat=".0%" if BY_KEY[main_key].kind == "rate" else ",d")
+    fig.update_layout(height=380, margin={"t": 20}, legend_title_text=GROUPINGS[grouping])
+    if len(names) > 1 and len(overall) > len(trend_groups):
+        st.caption(f"图中为报告最多的 {len(trend_groups)} 组；全部 {len(overall)} 组见下方热力图与表格。")
+    clicked = st.plotly_chart(fig, key="s_trend", on_select="rerun", selection_mode="points")
+    points = (clicked or {}).get("selection", {}).get("points", []) if clicked else []
+    if points:
+        name, year = points[0]["customdata"][0], points[0]["customdata"][1]
+        group = next(g for g in by_year if _group_name(g.key, grouping) == name and g.key["year"] == year)
+        _reports_behind(
+            rows, group.report_ids, f"{name} {year} 年 · {label} {_fmt(main_key, group.figures[main_key].value)}"
+        )
+
+    st.subheader(f"{GROUPINGS[grouping] if grouping else '全部'} × 年度：{label}")
+    groups_shown = sorted({_group_name(g.key, grouping) for g in by_year})
+    columns = list(range(span[0], span[1] + 1))
+    cell = {(_group_name(g.key, grouping), g.key["year"]): g for g in by_year}
+    z = [[(cell[(n, y)].figures[main_key].value if (n, y) in cell else None) for y in columns] for n in groups_shown]
+    text = [[_fmt(main_key, v) if (n, y) in cell else "" for v, y in zip(zr, columns, strict=True)]
+            for zr, n in zip(z, groups_shown, strict=True)]  # fmt: skip
+    counts = [[cell[(n, y)].reports if (n, y) in cell else 0 for y in columns] for n in groups_shown]
+    heat = go.Figure(
+        go.Heatmap(
+            z=z, x=columns, y=groups_shown, text=text, texttemplate="%{text}", customdata=counts,
+            hovertemplate="%{y} %{x}：%{text}（%{customdata} 份报告）<extra></extra>", colorscale="Blues",
+        )
+    )  # fmt: skip
+    heat.update_xaxes(tickmode="array", tickvals=columns, tickformat="d", title="年度")
+    heat.update_layout(height=max(260, 34 * len(groups_shown) + 120), margin={"t": 20})
+    st.plotly_chart(heat, key="s_heat")
+    options = sorted(cell, key=lambda k: (k[0], k[1]))
+    pick = st.selectbox(
+        "查看某格背后的报告",
+        options,
+        index=None,
+        format_func=lambda k: f"{k[0]} {k[1]} 年（{cell[k].reports} 份）",
+        placeholder="选择组与年度",
+        key="s_cell",
+    )
+    if pick:
+        g = cell[pick]
+        _reports_behind(
+            rows, g.report_ids, f"{pick[0]} {pick[1]} 年 · {label} {_fmt(main_key, g.figures[main_key].value)}"
+        )
+
+    st.subheader(f"排名：{label}")
+    if not grouping:
+        st.caption("按省份、地市、区县或层级分组后才有排名。")
+    else:
+        ranked, left_out = ranking(overall, main_key, int(guard))
+        st.caption(
+            f"仅排名不少于 {int(guard)} 份报告且此项不为空的组：排名 {len(ranked)} 组，未排名 {len(left_out)} 组"
+            "（报告不足或此项为空）。点选一行查看该组的报告。"
+        )
+        table = pd.DataFrame(
+            [
+                {
+                    "名次": i + 1,
+                    GROUPINGS[grouping]: _group_name(g.key, grouping),
+                    "报告数": g.reports,
+                    "⚑": g.flagged,
+                    **{BY_KEY[k].label: _fmt(k, g.figures[k].value) for k in chosen},
+                    f"{label}的基数（份）": g.behind[main_key],
+                }
+                for i, g in enumerate(ranked)
+            ]
+        )
+        if ranked:
+            selected = st.dataframe(
+                table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="s_rank"
+            )
+            picked_rows = selected.selection.rows if selected else []
+            if picked_rows:
+                g = ranked[picked_rows[0]]
+                _reports_behind(rows, g.report_ids, f"{_group_name(g.key, grouping)} · {label}")
+        else:
+            st.info(f"没有不少于 {int(guard)} 份报告的组：可降低排名门槛。")
+
+    st.subheader("汇总表")
+    summary = pd.DataFrame(
+        [
+            {
+                **{GROUPING_LABELS[k]: (LEVEL_LABELS.get(v, v) if k == "level" else v) for k, v in g.key.items()},
+                "报告数": g.reports,
+                "⚑": g.flagged,
+                **{BY_KEY[k].label: g.figures[k].value for k in chosen},
+                **{f"{BY_KEY[k].label}·基数": g.behind[k] for k in chosen},
+            }
+            for g in by_year
+        ]
+    )
+    rate_format = st.column_config.NumberColumn(format="percent")
+    st.dataframe(
+        summary,
+        hide_index=True,
+        width="stretch",
+        column_config={BY_KEY[k].label: rate_format for k in chosen if BY_KEY[k].kind == "rate"},
+    )
+    wide = pd.DataFrame([r.row() for r in kept])
+    a, b, c = st.columns(3)
+    a.download_button(
+        "下载汇总 CSV", summary.to_csv(index=False).encode("utf-8-sig"), "nianbao-指标汇总.csv", "text/csv"
+    )
+    b.download_button(
+        "下载各报告面板 CSV", wide.to_csv(index=False).encode("utf-8-sig"), "nianbao-panel.csv", "text/csv"
+    )
+    if c.button("生成 XLSX"):  # a workbook takes seconds on a large store: only when asked
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            table.to_excel(writer, sheet_name="比较", index=False)
-            frame.to_excel(writer, sheet_name="各报告", index=False)
-        b.download_button(
+            summary.to_excel(writer, sheet_name="汇总", index=False)
+            wide.to_excel(writer, sheet_name="各报告", index=False)
+        c.download_button(
             "下载 XLSX",
             buffer.getvalue(),
-            "nianbao-stats.xlsx",
+            "nianbao-指标.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    st.subheader("表内检查不通过的报告")
-    failing = library().failing_checks(("requests.", "review."))
-    st.caption(f"{len(failing)} 项")
-    for rid, title, check, detail in failing[:50]:
-        with st.container(border=True):
-            st.markdown(f"**{check}**：{detail}")
-            report_link(rid, title or "打开报告")
+    with st.expander("指标定义"):
+        st.dataframe(
+            pd.DataFrame([{"指标": d.label, "计算": d.formula, "为空的情形": d.null_when} for d in DEFINITIONS]),
+            hide_index=True,
+            width="stretch",
+        )
+    with st.expander(f"表内检查不通过的报告（{flagged}）"):
+        for rid, title, check, detail in library().failing_checks(("requests.", "review."))[:50]:
+            with st.container(border=True):
+                st.markdown(f"**{check}**：{detail}")
+                report_link(rid, title or "打开报告")
 
 
 main()
