@@ -78,7 +78,11 @@ def test_stats_page_ranks_with_its_guard_and_opens_the_reports_behind_a_figure(a
     ranking = at.dataframe[0].value
     assert list(ranking["省份"]) == ["宁夏回族自治区", "甘肃省"] and list(ranking["报告数"]) == [4, 1]
     cell = at.selectbox(key="s_cell")
-    assert cell.options == ["宁夏回族自治区 2019 年（2 份）", "宁夏回族自治区 2020 年（2 份）", "甘肃省 2020 年（1 份）"]
+    assert cell.options == [
+        "宁夏回族自治区 2019 年（2 份）",
+        "宁夏回族自治区 2020 年（2 份）",
+        "甘肃省 2020 年（1 份）",
+    ]
     cell.set_value(("甘肃省", 2020)).run()
     assert any("甘肃省 2020 年 · 公开率 0.0%**：1 份报告" in m.value for m in at.markdown)
     links = [p.label for p in at.get("page_link")]
