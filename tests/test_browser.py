@@ -5,6 +5,7 @@ installed (a researcher's own machine); in CI (CI=true) a missing browser is a f
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from builders import distinct_reports
+from builders import distinct_reports, load_generator
 
 from indexer.corpus import list_reports
 from indexer.ingest import ingest
@@ -57,7 +58,10 @@ def ui_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(ui_db: Path) -> Iterator[str]:
-    db = ui_db
+    yield from _serve(ui_db)
+
+
+def _serve(db: Path) -> Iterator[str]:
     port = _free_port()
     nianbao = Path(sys.executable).with_name("nianbao")
     proc = subprocess.Popen(
@@ -167,3 +171,56 @@ def test_an_upload_twice_is_one_report_and_the_import_page_removes_it(
     expect(page.get_by_text("已删除：")).to_be_visible()
     _shot(page, "6-remove")
     assert len(_stored(ui_db)) == before
+
+
+@pytest.fixture(scope="module")
+def series(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, Path]:
+    """The samples and one generated unit's 2021–2023 reports, 2022's 上年结转 not last year's 结转下年度."""
+    folder = tmp_path_factory.mktemp("series")
+    reports = load_generator().generate_unit_series((2021, 2022, 2023), 11, break_year=2022)
+    for r in reports:
+        (folder / f"{r.year}.txt").write_text(r.text, encoding="utf-8")
+    db = folder / "ui.db"
+    ingest([ROOT / "data" / "reports", folder], db=db, workers=1)
+    return reports, db
+
+
+@pytest.fixture(scope="module")
+def series_server(series: tuple) -> Iterator[str]:
+    yield from _serve(series[1])
+
+
+def test_stats_trend_heatmap_ranking_and_the_reports_behind_a_figure(series_server: str, page: Page) -> None:
+    page.goto(f"{series_server}/统计")
+    expect(page.get_by_text("8 份报告，其中 2 份表内检查不通过")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    ticks = page.locator(".js-plotly-plot").first.locator(".xtick text")
+    expect(ticks.first).to_be_visible()
+    assert ticks.all_text_contents() == [str(y) for y in range(2019, 2024)]  # integer years: 2019, not 2,019
+    # a click on a point of the trend lists the reports behind it
+    point = page.locator(".js-plotly-plot").first.locator(".scatterlayer .points path").first.bounding_box()
+    assert point is not None
+    page.mouse.move(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)  # plotly's drag layer
+    page.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)  # takes the click
+    expect(page.get_by_text(re.compile(r"年 · 公开率 .+：\d+ 份报告"))).to_be_visible()
+    _shot(page, "7-stats")
+    picker = page.get_by_role("combobox", name="查看某格背后的报告")
+    picker.scroll_into_view_if_needed()
+    picker.click()
+    page.keyboard.type("甘肃省 2020")
+    page.get_by_role("option", name="甘肃省 2020 年（1 份）").click()
+    expect(page.get_by_text("甘肃省 2020 年 · 公开率 0.0%：1 份报告")).to_be_visible()
+    page.get_by_role("link", name="2020 合水县2020年政府信息公开工作年度报告").click()
+    expect(page.get_by_text("发布机关：合水县人民政府")).to_be_visible()
+
+
+def test_compare_shows_a_unit_by_year_with_its_break(series_server: str, series: tuple, page: Page) -> None:
+    reports, _ = series
+    page.goto(f"{series_server}/对比?unit={reports[0].publisher}")
+    expect(page.get_by_text("同一单位逐年对比")).to_be_visible()
+    expect(page.get_by_text("通过 16 项，不通过 2 项，无法检查 1 项")).to_be_visible()
+    expect(page.get_by_text(re.compile("上年结转 = 上年结转下年度 · 自然人：2022 年为 \\d+，按 2021 年报告应为"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"收到和处理申请情况（\d+ 格，\d+ 格有变化）"))).to_be_visible()
+    expect(page.get_by_text("再次出现的问题", exact=False).first).to_be_visible()
+    expect(page.locator("table").get_by_text("争议转化率", exact=True)).to_be_visible()
+    _shot(page, "8-compare")

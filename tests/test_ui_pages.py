@@ -114,14 +114,14 @@ def test_compare_page_shows_one_unit_by_year(tmp_path, monkeypatch) -> None:
     at.run()
     at = _page(at, "10_对比")
     assert at.selectbox(key="c_unit").value == reports[0].publisher
-    indicators = at.dataframe[0].value
-    assert list(indicators.columns) == ["指标", "2021", "2022", "2023"]
+    indicators = at.table[0].value
+    assert list(indicators.columns) == ["2021", "2022", "2023"] and "公开率" in indicators.index
     assert any("不通过 2 项" in c.value for c in at.caption)
     assert [e.value for e in at.error] == [
         "2021→2022 上年结转 = 上年结转下年度 · 自然人：2022 年为 2，按 2021 年报告应为 0",
         "2021→2022 上年结转 = 上年结转下年度 · 总计：2022 年为 2，按 2021 年报告应为 0",
     ]
-    carried = at.dataframe[3].value  # the applications table, cell by cell
+    carried = at.dataframe[2].value  # the applications table, cell by cell
     def cell(row: str, year: str) -> float:
         return carried[(carried["行"] == row) & (carried["列"] == "自然人")].iloc[0][year]
 

@@ -105,7 +105,7 @@ def main() -> None:
     indicators = pd.DataFrame(
         [{"指标": BY_KEY[k].label, **{str(r.year): _fmt(k, r.figures[k].value) for r in reports}} for k in SHOWN]
     )
-    st.dataframe(indicators, hide_index=True, width="stretch")
+    st.table(indicators.set_index("指标"))
 
     st.subheader("逐年检查")
     checks = found["checks"]
