@@ -12,7 +12,11 @@ SECTION_LABELS = {
     "other": "六、其他事项",
 }
 LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级", "department": "部门", "township": "乡镇"}
-TABLE_LABELS = {"proactive": "主动公开情况", "requests": "收到和处理申请情况", "review_litigation": "行政复议、行政诉讼情况"}
+TABLE_LABELS = {
+    "proactive": "主动公开情况",
+    "requests": "收到和处理申请情况",
+    "review_litigation": "行政复议、行政诉讼情况",
+}
 # The proactive table's columns (both templates) and the review table's, as the reports print them.
 FIELD_LABELS = {
     "new_made": "本年新制作数量",

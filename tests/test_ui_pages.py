@@ -122,6 +122,7 @@ def test_compare_page_shows_one_unit_by_year(tmp_path, monkeypatch) -> None:
         "2021→2022 上年结转 = 上年结转下年度 · 总计：2022 年为 2，按 2021 年报告应为 0",
     ]
     carried = at.dataframe[2].value  # the applications table, cell by cell
+
     def cell(row: str, year: str) -> float:
         return carried[(carried["行"] == row) & (carried["列"] == "自然人")].iloc[0][year]
 
