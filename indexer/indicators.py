@@ -94,11 +94,11 @@ DEFINITIONS: tuple[Definition, ...] = (
         _count(
             f"{doc}.{label}",
             f"{doc}{label}",
-            f"主动公开表 {doc} · {label} ({template} 模板)",
+            f"主动公开表 {row_2019 if template == '2019' else row_2021} · {label} ({template} 模板)",
             "the report uses the other template, or the cell is not proven",
         )
         for template, fields in DOCUMENT_FIELDS.items()
-        for doc, _, _ in _DOCUMENTS
+        for doc, row_2019, row_2021 in _DOCUMENTS
         for _, label in fields
     ),
     _count("行政许可决定", "行政许可决定数", "主动公开表 行政许可 · 处理决定数量"),

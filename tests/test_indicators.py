@@ -332,3 +332,9 @@ def test_the_cli_lists_cross_year_checks_and_recurring_problems(tmp_path: Path) 
     assert [(p["year"], p["next_year"]) for p in answer["problems"]] == [(2021, 2022)]  # the failing year's pair
     text = _cli("checks", "--cross-year", "--db", str(library.db)).stdout
     assert "✗ " in text and "2021→2022 问题再现" in text and "不通过 2" in text
+
+
+def test_the_readme_defines_every_indicator() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for d in DEFINITIONS:
+        assert f"| {d.label} | `{d.key}` | {d.formula} | {d.null_when} |" in readme, d.key
