@@ -37,7 +37,8 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_readme_example_runs(command: str, env: dict[str, str], tmp_path: Path) -> None:
     argv = shlex.split(command)
     argv[0] = str(BIN / "nianbao")
-    writes = any(a in argv for a in ("stats", "export", "--csv", "--xlsx", "--parquet"))  # commands that write a file run in a folder of their own
+    # commands that write a file run in a folder of their own
+    writes = any(a in argv for a in ("stats", "export", "--csv", "--xlsx", "--parquet"))
     result = subprocess.run(
         argv, cwd=tmp_path if writes else ROOT, env=env, capture_output=True, text=True, timeout=300
     )
