@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 from common import bench_store  # noqa: E402
 
 from indexer.search import SearchQuery, SqliteBackend  # noqa: E402
+from indexer.store import unzip  # noqa: E402
 
 # 2-character terms, common and rare words, regulation titles, 文号.
 QUERIES = [
@@ -74,7 +75,7 @@ def export_texts(db: Path, folder: Path) -> dict[str, str]:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         for rid, text in conn.execute("SELECT id, text FROM reports"):
-            (folder / f"{rid}.txt").write_text(text, encoding="utf-8")
+            (folder / f"{rid}.txt").write_text(unzip(text), encoding="utf-8")
         marker.write_text(stamp)
     names = {f"{rid}.txt": path for rid, path in conn.execute("SELECT id, path FROM reports")}
     conn.close()

@@ -149,7 +149,7 @@ def recurrence(conn: sqlite3.Connection, publisher: str) -> list[dict[str, Any]]
             for c in json.loads(cs)
             if c["id"] in problems_next
         ]
-        text_next = conn.execute("SELECT text FROM reports WHERE id = ?", (after,)).fetchone()[0]
+        text_next = conn.execute("SELECT unzip(text) FROM reports WHERE id = ?", (after,)).fetchone()[0]
         overview_next = _overview(conn, after, text_next)
         done = []
         for k, t, cs in items[before]:

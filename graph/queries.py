@@ -126,7 +126,8 @@ def _answer(conn: sqlite3.Connection, kind: str, canonical: str, limit: int, fig
         (*key, limit),
     ).fetchall():
         uid, title, year, province, city, county, publisher, text = conn.execute(
-            "SELECT uid, title, year, province, city, county, publisher, text FROM reports WHERE id = ?", (rid,)
+            "SELECT uid, title, year, province, city, county, publisher, unzip(text) AS text FROM reports WHERE id = ?",
+            (rid,),
         ).fetchone()
         said = conn.execute(
             "SELECT section, sentence_start, sentence_end FROM mentions"

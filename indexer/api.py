@@ -164,7 +164,7 @@ class Library:
         from indexer.store import load_model
 
         report_id = report_row_id(self.conn, uid)
-        text = self.conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        text = self.conn.execute("SELECT unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
         hidden = self._hidden()
         mentions = [
             (k, c, s, e, a)
@@ -238,7 +238,10 @@ class Library:
     ) -> list[Any]:
         """Every report's indicators and table cells (``indexer.indicators.ReportIndicators``), one per
         report, filtered; region filters accept short and former names."""
+        import json
+
         from indexer.indicators import TABLE_CHECKS, report_indicators
+        from indexer.store import unzip
 
         where, args = [], []
         for column, value in (
@@ -268,13 +271,12 @@ class Library:
         cells: dict[int, dict] = {r[0]: {} for r in reports}
         reasons: dict[int, dict] = {r[0]: {} for r in reports}
         wanted = ",".join(str(r[0]) for r in reports) or "NULL"
-        for rid, tbl, row, col, value, reason in self.conn.execute(
-            f"SELECT report_id, tbl, row, col, value, reason FROM table_cells WHERE report_id IN ({wanted})"
-        ):
-            number = None if value is None else (int(value) if float(value).is_integer() else value)
-            cells[rid][(tbl, row, col)] = number
-            if reason:
-                reasons[rid][(tbl, row, col)] = reason
+        for rid, blob in self.conn.execute(f"SELECT report_id, cells FROM report_cells WHERE report_id IN ({wanted})"):
+            for tbl, row, col, value, _, reason in json.loads(unzip(blob)):
+                number = None if value is None else (int(value) if float(value).is_integer() else value)
+                cells[rid][(tbl, row, col)] = number
+                if reason:
+                    reasons[rid][(tbl, row, col)] = reason
         keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
         return [
             report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11], r[12])
@@ -334,18 +336,6 @@ class Library:
         from indexer.tables_export import write_long_csv
 
         return write_long_csv(self.conn, out)
-
-    def cells(self, wanted: list[tuple[str, str, str]]) -> list[tuple]:
-        """(report id, title, province, city, county, level, year, table, row, column, value) of the cells
-        named (table, row, column)."""
-        import json
-
-        sql = (
-            "SELECT r.uid, r.title, r.province, r.city, r.county, r.level, r.year, c.tbl, c.row, c.col, c.value"
-            " FROM json_each(?) w JOIN table_cells c ON c.tbl = w.value ->> 0 AND c.row = w.value ->> 1"
-            " AND c.col = w.value ->> 2 JOIN reports r ON r.id = c.report_id"
-        )
-        return [tuple(r) for r in self.conn.execute(sql, (json.dumps(wanted, ensure_ascii=False),))]
 
     def failing_checks(self, prefixes: tuple[str, ...], limit: int = 200) -> list[tuple[str, str | None, str, str]]:
         """(report id, title, check, detail) of the failing checks whose names start with a prefix."""
@@ -473,7 +463,7 @@ class Library:
         across the stored reports, most reported first (``indexer.extract.suggest``)."""
         from indexer.extract.suggest import suggest
 
-        texts = self.conn.cursor().execute("SELECT uid, text FROM reports ORDER BY id")
+        texts = self.conn.cursor().execute("SELECT uid, unzip(text) FROM reports ORDER BY id")
         return suggest(((uid, text) for uid, text in texts), kind, min_reports=min_reports)[:limit]
 
     def similar(self, region: str, limit: int = 20) -> list[dict[str, Any]]:

@@ -160,7 +160,7 @@ _EMPTY = np.zeros(0, dtype=np.uint32)
 
 
 def _stored_text(conn: sqlite3.Connection, report_id: int) -> tuple[str, list[tuple]]:
-    row = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()
+    row = conn.execute("SELECT unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()
     bounds = conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
     return (row[0] if row else ""), [tuple(b) for b in bounds]
 

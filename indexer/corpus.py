@@ -23,6 +23,7 @@ from indexer.store import (
     SourceFile,
     WriteBatch,
     delete_report_row,
+    pack,
     transaction,
     unpack_model,
     write_report,
@@ -139,7 +140,8 @@ def place(conn: sqlite3.Connection, prepared: PreparedReport, batch: WriteBatch)
     stale = _release_location(conn, source)
     conn.execute("DELETE FROM failures WHERE path = ?", (source.location,))
     current = conn.execute(
-        "SELECT id, text_sha, text, model, path, sha256, format, mtime FROM reports WHERE uid = ?", (uid,)
+        "SELECT id, text_sha, unzip(text) AS text, model, path, sha256, format, mtime FROM reports WHERE uid = ?",
+        (uid,),
     ).fetchone()
     if current is None:
         write_report(conn, prepared, batch, None)
@@ -167,7 +169,7 @@ def _place_beside(
             detail = f"another source of {current['path']}"
         return Outcome("updated" if updated else "attached", source.location, uid, detail)
     for version_id, v_text, v_model in conn.execute(
-        "SELECT id, text, model FROM versions WHERE uid = ?", (uid,)
+        "SELECT id, unzip(text), model FROM versions WHERE uid = ?", (uid,)
     ).fetchall():
         if same_version(v_text, unpack_model(v_model), new_text, new_model):
             _add_source(conn, source, uid, version_id, prepared)
@@ -227,7 +229,7 @@ def _archive(
             model.get("publisher"),
             model.get("year"),
             model.get("template") or "other",
-            row["text"],
+            pack(row["text"]),
             original,
             row["model"],
             json.dumps(differences, ensure_ascii=False),
@@ -321,7 +323,7 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
     kept: dict[str, dict[str, Any]] = {}
     sources: list[tuple] = []
     for rid, path, sha, fmt, text, blob, original in conn.execute(
-        "SELECT id, path, sha256, format, text, model, original FROM reports ORDER BY id"
+        "SELECT id, path, sha256, format, unzip(text), model, original FROM reports ORDER BY id"
     ).fetchall():
         model = unpack_model(blob)
         fingerprint = text_sha(text)

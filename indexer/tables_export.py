@@ -36,7 +36,7 @@ def write_long_csv(conn: sqlite3.Connection, out: TextIO) -> int:
     count = 0
     cells = conn.execute(
         f"SELECT {meta}, 'cell', c.tbl, c.row, c.col, c.value, c.derived, NULL, c.reason "
-        "FROM table_cells c JOIN reports r ON r.id = c.report_id ORDER BY r.id, c.rowid"
+        "FROM table_cells c JOIN reports r ON r.id = c.report_id ORDER BY r.id, c.idx"
     )
     checks = conn.execute(
         f"SELECT {meta}, 'check', NULL, NULL, k.check_id, NULL, NULL, k.ok, k.detail "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from elasticsearch import Elasticsearch
 from indexer.errors import NianbaoError
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import elastic as es
+from indexer.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 ES_URL = os.environ.get("NIANBAO_ES_URL")
@@ -36,7 +36,7 @@ def backend(request: pytest.FixtureRequest, db: Path) -> Any:
     if not ES_URL:
         pytest.skip(NO_ES)
     client = es.connect_es(es.EsConfig.from_env())
-    report = es.reindex(client, sqlite3.connect(db))
+    report = es.reindex(client, connect(db, readonly=True))
     assert report.switched and not report.failed
     return es.ElasticBackend(client)
 
@@ -220,7 +220,7 @@ class StubClient(Elasticsearch):
 
 
 def test_bulk_failures_are_reported_with_file_and_reason_and_the_alias_stays(db: Path) -> None:
-    conn = sqlite3.connect(db)
+    conn = connect(db, readonly=True)
     bad = conn.execute("SELECT p.id, r.path FROM passages p JOIN reports r ON r.id = p.report_id LIMIT 1").fetchone()
     client = StubClient({str(bad[0])}, aliases={"nianbao-passages-v1": {}})
     report = es.reindex(client, conn)
@@ -231,7 +231,7 @@ def test_bulk_failures_are_reported_with_file_and_reason_and_the_alias_stays(db:
 
 def test_complete_reindex_switches_the_alias_atomically(db: Path) -> None:
     client = StubClient(set(), aliases={"nianbao-passages-v1": {}})
-    report = es.reindex(client, sqlite3.connect(db))
+    report = es.reindex(client, connect(db, readonly=True))
     assert report.switched and report.indexed == report.expected > 0
     actions = next(c[1] for c in client.indices.calls if c[0] == "update_aliases")
     assert actions == [
@@ -294,8 +294,9 @@ def test_entity_and_problem_aggregation_requests() -> None:
 
 
 def test_documents_carry_entities_regions_and_categories(db: Path) -> None:
-    docs = list(es.passage_documents(sqlite3.connect(db)))
-    assert {d["_id"] for d in docs} == {str(i) for (i,) in sqlite3.connect(db).execute("SELECT id FROM passages")}
+    conn = connect(db, readonly=True)
+    docs = list(es.passage_documents(conn))
+    assert {d["_id"] for d in docs} == {str(i) for (i,) in conn.execute("SELECT id FROM passages")}
     yanchi = next(d for d in docs if d["county"] == "盐池县")
     assert "doc:中华人民共和国政府信息公开条例" in yanchi["entities"]
     assert yanchi["region_key"] == "宁夏回族自治区/吴忠市/盐池县"
@@ -307,7 +308,7 @@ def test_documents_carry_entities_regions_and_categories(db: Path) -> None:
 def test_cites_on_the_cluster_matches_the_store(db: Path, backend: Any) -> None:
     from graph.queries import cites
 
-    conn = sqlite3.connect(db)
+    conn = connect(db, readonly=True)
     if not isinstance(backend, es.ElasticBackend):
         pytest.skip("the cluster case only")
     on_cluster, in_store = cites(conn, "政府信息公开条例", backend=backend), cites(conn, "政府信息公开条例")

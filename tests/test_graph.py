@@ -13,6 +13,7 @@ import pytest
 from graph.build import EDGE_TYPES, build_graph, neighbours
 from graph.export import export_graph, read_graph
 from graph.queries import cites, entity, practice, similar
+from indexer.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 NIANBAO = Path(sys.executable).with_name("nianbao")
@@ -25,7 +26,7 @@ def db(sample_db: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def conn(db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(db)
+    return connect(db, readonly=True)
 
 
 def test_graph_has_typed_nodes_and_aggregated_edges(conn: sqlite3.Connection) -> None:

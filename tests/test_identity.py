@@ -22,7 +22,7 @@ from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search.embedded import index_path
-from indexer.store import connect
+from indexer.store import SCHEMA_VERSION, connect, unzip
 from indexer.tables_export import write_long_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,8 +276,13 @@ def test_a_schema_7_store_is_upgraded_to_one_report_per_publisher_and_year(
     _schema_7_store(everything, db, monkeypatch)
 
     conn = connect(db)
-    assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == "9"
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
     assert not conn.execute("SELECT name FROM sqlite_master WHERE name IN ('word_postings', 'fts_trigram')").fetchall()
+    assert {t for (t,) in conn.execute("SELECT typeof(text) FROM reports")} == {"blob"}  # compressed
+    cells = "SELECT r.uid, c.tbl, c.row, c.col, c.value FROM table_cells c JOIN reports r ON r.id = c.report_id"
+    fresh = connect(reference, readonly=True)
+    assert sorted(map(tuple, conn.execute(cells))) == sorted(map(tuple, fresh.execute(cells)))
+    fresh.close()
     entries = {e.uid: e.to_json() for e in list_reports(conn)}
     expected = {e["uid"]: e for e in _entries(reference)}
     assert set(entries) == set(expected)
@@ -325,6 +330,13 @@ def _schema_7_store(files: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch
         " CREATE VIRTUAL TABLE fts_trigram USING fts5(text, content='', tokenize='trigram');"
         " INSERT INTO meta VALUES ('segmentation', 'rjieba:v1:x'), ('phrases', 'x');"
         " UPDATE meta SET value = '7' WHERE key = 'schema';"
+    )
+    # Schema 7 kept the normalized text as text and the cells as rows.
+    conn.create_function("unzip", 1, unzip)
+    conn.executescript(
+        "UPDATE reports SET text = unzip(text);"
+        " CREATE TABLE cells_7 AS SELECT report_id, tbl, row, col, value, derived, reason FROM table_cells;"
+        " DROP VIEW table_cells; DROP TABLE report_cells; ALTER TABLE cells_7 RENAME TO table_cells;"
     )
     shutil.rmtree(index_path(db))
     assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == len(files)

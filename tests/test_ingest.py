@@ -20,7 +20,7 @@ from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import sync as sync_module
 from indexer.search.embedded import index_path
-from indexer.store import SourceFile
+from indexer.store import SourceFile, unzip
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -31,7 +31,7 @@ def _counts(db: Path) -> dict[str, int]:
     conn = sqlite3.connect(db)
     out = {
         t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("reports", "sections", "passages", "table_cells", "checks")
+        for t in ("reports", "sections", "passages", "report_cells", "checks")
     }
     conn.close()
     return out
@@ -144,7 +144,7 @@ def _answers(db: Path, needles: list[str]) -> dict[tuple[str, str], set[str]]:
 def _scan(db: Path, needle: str) -> set[str]:
     conn = sqlite3.connect(db)
     try:
-        return {path for path, text in conn.execute("SELECT path, text FROM reports") if needle in text}
+        return {path for path, text in conn.execute("SELECT path, text FROM reports") if needle in unzip(text)}
     finally:
         conn.close()
 

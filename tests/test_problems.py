@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +21,7 @@ from graph.problems import clusters, problem_ranking, recurrence, region_items
 from indexer.extract.problems import extract_items
 from indexer.ingest import ingest
 from indexer.parse import parse_file
+from indexer.store import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = sorted((ROOT / "tests" / "fixtures" / "gold").glob("*.json"))
@@ -102,7 +102,7 @@ def db(sample_db: Path) -> Path:
 
 
 def test_policy_interpretation_is_reported_by_at_least_three_reports(db: Path) -> None:
-    ranking = {r["category"]: r for r in problem_ranking(sqlite3.connect(db))}
+    ranking = {r["category"]: r for r in problem_ranking(connect(db, readonly=True))}
     assert ranking["policy_interpretation"]["reports"] >= 3
     assert ranking["policy_interpretation"]["examples"] and ranking["policy_interpretation"]["fixes"]
 
@@ -148,7 +148,7 @@ def test_recurrence_across_two_years(tmp_path: Path) -> None:
     (tmp_path / "2021.txt").write_text(YEAR_N1, encoding="utf-8")
     db = tmp_path / "r.db"
     ingest([tmp_path], db=db, workers=1)
-    conn = sqlite3.connect(db)
+    conn = connect(db, readonly=True)
     pairs = recurrence(conn, "盐池县人民政府")
     assert [(p["year"], p["next_year"]) for p in pairs] == [(2020, 2021)]
     recurring = {r["category"] for r in pairs[0]["recurring_problems"]}
@@ -173,13 +173,13 @@ def test_uncategorised_items_are_clustered(tmp_path: Path) -> None:
         (tmp_path / f"{county}{year}.txt").write_text(text, encoding="utf-8")
     db = tmp_path / "c.db"
     ingest([tmp_path], db=db, workers=1)
-    found = clusters(sqlite3.connect(db))
+    found = clusters(connect(db, readonly=True))
     assert found and found[0]["size"] == 3 and found[0]["regions"] == 3
     assert any("档案" in t for t in found[0]["terms"])
 
 
 def test_graph_has_problem_and_fix_nodes(db: Path) -> None:
-    g = build_graph(sqlite3.connect(db))
+    g = build_graph(connect(db, readonly=True))
     assert "problem:policy_interpretation" in g and g.nodes["problem:policy_interpretation"]["type"] == "problem"
     assert any(d["relation"] == "addressed_by" for _, _, d in g.out_edges("problem:policy_interpretation", data=True))
     assert any(d["relation"] == "reports_problem" for _, _, d in g.in_edges("problem:policy_interpretation", data=True))

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import elastic as es
 from indexer.search.query import MAX_PARTS, And, Not, Or, Term, parse
+from indexer.store import connect, unzip
 
 ES_URL = os.environ.get("NIANBAO_ES_URL")
 NO_ES = "no Elasticsearch server: set NIANBAO_ES_URL (and NIANBAO_ES_USER/PASSWORD) to run these cases"
@@ -65,16 +65,16 @@ def backend(request: pytest.FixtureRequest, sample_db: Path) -> Any:
     if not ES_URL:
         pytest.skip(NO_ES)
     client = es.connect_es(es.EsConfig.from_env())
-    report = es.reindex(client, sqlite3.connect(sample_db))
+    report = es.reindex(client, connect(sample_db, readonly=True))
     assert report.switched and not report.failed
     return es.ElasticBackend(client)
 
 
 @pytest.fixture(scope="module")
 def texts(sample_db: Path) -> dict[str, str]:
-    conn = sqlite3.connect(sample_db)
+    conn = connect(sample_db, readonly=True)
     try:
-        return dict(conn.execute("SELECT county, text FROM reports"))
+        return {county: unzip(text) for county, text in conn.execute("SELECT county, text FROM reports")}
     finally:
         conn.close()
 

@@ -3,7 +3,6 @@ recall does not depend on how jieba cut a word, filters and facets, and any inpu
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from indexer.search import SearchQuery, SqliteBackend
 from indexer.search import sqlite as sqlite_backend
 from indexer.search.embedded import COLUMNS
 from indexer.search.query import And, Node, Not, Or, parse
-from indexer.store import stored_columns
+from indexer.store import connect, stored_columns
 
 ROOT = Path(__file__).resolve().parents[1]
 ALL = 100_000
@@ -71,8 +70,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[SqliteBackend, Text
     db = tmp_path_factory.mktemp("search") / "s.db"
     summary = ingest([ROOT / "data" / "reports"], db=db, workers=1)
     assert summary.ingested == 5
-    conn = sqlite3.connect(db)
-    texts = Texts(conn.execute("SELECT path, text FROM reports"))
+    conn = connect(db, readonly=True)
+    texts = Texts(conn.execute("SELECT path, unzip(text) FROM reports"))
     texts.columns = {path: stored_columns(conn, rid) for rid, path in conn.execute("SELECT id, path FROM reports")}
     conn.close()
     return SqliteBackend(db), texts

@@ -205,7 +205,7 @@ def passage_documents(conn: sqlite3.Connection, report_id: int | None = None) ->
     """The passages of one report (or of every report) as Elasticsearch documents (the store is the source)."""
     where, params = ("WHERE id = ?", (report_id,)) if report_id is not None else ("", ())
     for rid, uid, path, title, publisher, level, year, province, city, county, text in conn.execute(
-        "SELECT id, uid, path, title, publisher, level, year, province, city, county, text FROM reports"
+        "SELECT id, uid, path, title, publisher, level, year, province, city, county, unzip(text) FROM reports"
         f" {where} ORDER BY id",
         params,
     ).fetchall():

@@ -218,7 +218,7 @@ class SqliteBackend:
         orig_end, normalized text)."""
         cursor = self.conn.cursor()
         cursor.row_factory = None
-        text = cursor.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+        text = cursor.execute("SELECT unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
         sql = "SELECT id, kind, start, end, orig_start, orig_end FROM passages WHERE report_id = ?"
         params: list = [report_id]
         if section:

@@ -38,7 +38,9 @@ def store_token(conn: sqlite3.Connection) -> str:
     return conn.execute("SELECT value FROM meta WHERE key = 'index_token'").fetchone()[0]
 
 
-_REPORT = "SELECT uid, title, path, publisher, level, year, province, city, county, text FROM reports WHERE id = ?"
+_REPORT = (
+    "SELECT uid, title, path, publisher, level, year, province, city, county, unzip(text) FROM reports WHERE id = ?"
+)
 
 
 def stored_report(conn: sqlite3.Connection, report_id: int) -> IndexedReport | None:

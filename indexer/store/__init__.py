@@ -19,7 +19,15 @@ from indexer.store.reports import (
     unpack_model,
     write_report,
 )
-from indexer.store.schema import REPORTS_TABLE, SCHEMA_VERSION, connect, default_db_path, transaction
+from indexer.store.schema import (
+    REPORTS_TABLE,
+    SCHEMA_VERSION,
+    connect,
+    default_db_path,
+    pack,
+    transaction,
+    unzip,
+)
 
 __all__ = [
     "REPORTS_TABLE",
@@ -34,12 +42,14 @@ __all__ = [
     "delete_report_row",
     "load_model",
     "original_text",
+    "pack",
     "prepare",
     "publishing_agency",
     "record_failure",
     "stored_columns",
     "summarize_entities",
     "transaction",
+    "unzip",
     "unpack_model",
     "write_report",
 ]

@@ -23,6 +23,7 @@ from indexer.store.entities import (
     summarize_entities,
     unlink_entities,
 )
+from indexer.store.schema import pack, pack_cells
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,7 @@ def _clear_rows(conn: sqlite3.Connection, report_id: int) -> None:
     for table in (
         "sections",
         "passages",
-        "table_cells",
+        "report_cells",
         "checks",
         "mentions",
         "item_categories",
@@ -248,7 +249,7 @@ def _clear_rows(conn: sqlite3.Connection, report_id: int) -> None:
 
 def stored_columns(conn: sqlite3.Connection, report_id: int) -> list[str]:
     """A stored report's normalized text per index column."""
-    text = conn.execute("SELECT text FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
+    text = conn.execute("SELECT unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()[0]
     bounds = [
         tuple(r)
         for r in conn.execute("SELECT kind, start, end FROM sections WHERE report_id = ? ORDER BY idx", (report_id,))
@@ -280,22 +281,23 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
     out); the caller holds the transaction and finishes ``batch`` before it ends. Returns the row id."""
     row = prepared.row
     names = list(row)
+    values = [pack(v) if n == "text" else v for n, v in row.items()]
     if replace is not None:
         report_id = replace
         batch.totals.write(conn)  # the old version may be among them: its totals must be there to take out
         _clear_rows(conn, report_id)
         conn.execute(
             f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
-            (*row.values(), report_id),
+            (*values, report_id),
         )
     else:
-        cur = conn.execute(
-            f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", tuple(row.values())
-        )
+        cur = conn.execute(f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values)
         report_id = cur.lastrowid
     _insert(conn, "sections", report_id, prepared.sections)
     _insert(conn, "passages", report_id, prepared.passages)
-    _insert(conn, "table_cells", report_id, prepared.cells)
+    if prepared.cells:
+        cells = pack_cells([list(c) for c in prepared.cells])
+        conn.execute("INSERT INTO report_cells VALUES (?, ?)", (report_id, cells))
     _insert(conn, "checks", report_id, prepared.checks)
     if batch.curation is None:
         batch.curation = curation_rules(conn)

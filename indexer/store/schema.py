@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,9 +20,9 @@ from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9"}
+_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9", "9": "10"}
 INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
 REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version
     title TEXT, publisher TEXT, level TEXT, year INTEGER,
     province TEXT, city TEXT, county TEXT, region_code TEXT,
     template TEXT NOT NULL,
-    text TEXT NOT NULL,          -- normalized text: what is searched and what offsets refer to
+    text BLOB NOT NULL,          -- normalized text, zlib-compressed (SQL: unzip(text)): what offsets refer to
     original BLOB NOT NULL,      -- zlib-compressed original text: what snippets show
     model BLOB NOT NULL,         -- the parsed model as zlib-compressed JSON
     ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
@@ -47,6 +48,13 @@ CREATE INDEX IF NOT EXISTS reports_city_place ON reports (city, province);
 CREATE INDEX IF NOT EXISTS reports_publisher ON reports (publisher);
 """
 
+# The cells as rows, for SQL that reads them across reports (a filter on report_id reads one value).
+TABLE_CELLS_VIEW = """
+CREATE VIEW IF NOT EXISTS table_cells AS
+SELECT c.report_id, j.key AS idx, j.value ->> 0 AS tbl, j.value ->> 1 AS row, j.value ->> 2 AS col,
+       j.value ->> 3 AS value, j.value ->> 4 AS derived, j.value ->> 5 AS reason
+FROM report_cells c, json_each(unzip(c.cells)) j;"""
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 {REPORTS_TABLE}
@@ -55,7 +63,7 @@ CREATE TABLE IF NOT EXISTS versions (  -- superseded versions of a report: liste
     uid TEXT NOT NULL,
     path TEXT NOT NULL, sha256 TEXT NOT NULL, format TEXT NOT NULL, text_sha TEXT NOT NULL, mtime REAL NOT NULL,
     title TEXT, publisher TEXT, year INTEGER, template TEXT NOT NULL,
-    text TEXT NOT NULL, original BLOB NOT NULL, model BLOB NOT NULL,
+    text BLOB NOT NULL, original BLOB NOT NULL, model BLOB NOT NULL,  -- compressed as in reports
     differences TEXT NOT NULL,   -- JSON: what differs from the version that superseded it
     superseded_at TEXT NOT NULL DEFAULT (datetime('now'))
 );
@@ -102,13 +110,11 @@ CREATE TABLE IF NOT EXISTS passages (
     orig_start INTEGER NOT NULL, orig_end INTEGER NOT NULL   -- in the original text
 );
 CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
-CREATE TABLE IF NOT EXISTS table_cells (
-    report_id INTEGER NOT NULL REFERENCES reports (id),
-    tbl TEXT NOT NULL, row TEXT NOT NULL, col TEXT NOT NULL,
-    value REAL, derived INTEGER NOT NULL, reason TEXT
+CREATE TABLE IF NOT EXISTS report_cells (  -- a report's table cells in one compact value, read per report
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    cells BLOB NOT NULL          -- zlib-compressed JSON [[tbl, row, col, value, derived, reason], …]
 );
-CREATE INDEX IF NOT EXISTS table_cells_report ON table_cells (report_id);
-CREATE INDEX IF NOT EXISTS table_cells_cell ON table_cells (tbl, col, row);
+{TABLE_CELLS_VIEW}
 CREATE TABLE IF NOT EXISTS checks (
     report_id INTEGER NOT NULL REFERENCES reports (id),
     check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
@@ -213,6 +219,22 @@ CREATE TABLE IF NOT EXISTS failures (
 _OLD_INDEX_TABLES = ("word_batches", "word_postings", "phrase_postings", "word_docs", "fts_trigram", "fts_bigram")
 
 
+def pack(text: str) -> bytes:
+    """Text as the store keeps it (the normalized text, the original, the model's JSON): zlib-compressed."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unzip(blob: bytes | str | None) -> str | None:
+    """What ``pack`` stored, as text; also the SQL function ``unzip`` of every connection."""
+    if blob is None or isinstance(blob, str):
+        return blob
+    return zlib.decompress(blob).decode("utf-8")
+
+
+def _functions(conn: sqlite3.Connection) -> None:
+    conn.create_function("unzip", 1, unzip, deterministic=True)
+
+
 def default_db_path() -> Path:
     return Path(os.environ.get("NIANBAO_DB") or data_dir() / "nianbao.db")
 
@@ -224,6 +246,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         if not db.exists():
             raise NianbaoError("no store here yet; run `nianbao ingest` first", db)
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        _functions(conn)
         schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if schema and schema[0] in _UPGRADES:  # an older store: upgraded once, then opened read-only
             conn.close()
@@ -234,6 +257,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
     else:
         db.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        _functions(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         stored = _stored_schema(conn)
@@ -320,6 +344,33 @@ def _upgrade_from_7(conn: sqlite3.Connection) -> None:
     upgrade_identities(conn)
 
 
+def _upgrade_from_9(conn: sqlite3.Connection) -> None:
+    """Schema 9 → 10: the record store gets compact — a report's table cells become one compressed value
+    (``report_cells``) instead of ~190 indexed rows, and the normalized texts are stored compressed."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS report_cells (report_id INTEGER PRIMARY KEY REFERENCES reports (id),"
+        " cells BLOB NOT NULL)"
+    )
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'table_cells' AND type = 'table'").fetchone():
+        rows: dict[int, list] = {}
+        for rid, *cell in conn.execute(
+            "SELECT report_id, tbl, row, col, value, derived, reason FROM table_cells ORDER BY report_id, rowid"
+        ):
+            rows.setdefault(rid, []).append(cell)
+        packed = [(r, pack_cells(c)) for r, c in rows.items()]
+        conn.executemany("INSERT OR REPLACE INTO report_cells VALUES (?, ?)", packed)
+        conn.execute("DROP TABLE table_cells")
+    conn.execute(TABLE_CELLS_VIEW)
+    for table in ("reports", "versions"):
+        texts = conn.execute(f"SELECT id, text FROM {table} WHERE typeof(text) = 'text'").fetchall()
+        conn.executemany(f"UPDATE {table} SET text = ? WHERE id = ?", [(pack(t), i) for i, t in texts])
+
+
+def pack_cells(cells: list) -> bytes:
+    """A report's cells, [[tbl, row, col, value, derived, reason], …], as ``report_cells`` stores them."""
+    return pack(json.dumps(cells, ensure_ascii=False, separators=(",", ":")))
+
+
 def _upgrade_from_8(conn: sqlite3.Connection) -> None:
     """Schema 8 → 9: the hand-made search tables go; the embedded index is built from the stored text
     the next time the store is opened for searching or writing (it has no index marker yet)."""
@@ -335,4 +386,5 @@ UPGRADE_STEPS = {
     "6": _upgrade_from_6,
     "7": _upgrade_from_7,
     "8": _upgrade_from_8,
+    "9": _upgrade_from_9,
 }
