@@ -85,7 +85,7 @@ def marked_text(text: str, spans: list[tuple[int, int, str, str]]) -> str:
 
 def report_link(report_id: str, label: str) -> None:
     """A link to a report's page by its stable id."""
-    st.page_link("pages/2_报告.py", label=label, query_params={"id": report_id}, icon="📄")
+    st.page_link("pages/2_报告.py", label=label, query_params={"id": report_id})
 
 
 @st.cache_data(show_spinner=False)

@@ -14,7 +14,7 @@ from ui.common import library, report_link, setup, show_text
 
 SHOWN = ("收到申请", "办结", "公开率", "不予公开率", "无法提供率", "结转率", "复议", "复议纠错率", "争议转化率",
          "行政许可决定", "行政处罚决定", "不通过检查")  # fmt: skip
-MARKS = {"ok": "✓ 通过", "failed": "✗ 不通过", "not_evaluable": "· 无法检查"}
+MARKS = {"ok": "○ 通过", "failed": "× 不通过", "not_evaluable": "－ 无法检查"}
 CHANGED = "background-color: #fff1b8"
 
 
@@ -96,7 +96,7 @@ def main() -> None:
     cols = st.columns(len(reports))
     for col, r in zip(cols, reports, strict=True):
         with col:
-            st.markdown(f"**{r.year} 年**{' ⚑' if r.flagged else ''}")
+            st.markdown(f"**{r.year} 年**{' ※' if r.flagged else ''}")
             report_link(r.uid, r.title or r.uid)
     if len(reports) == 1:
         st.info(f"{unit} 只有 {years[0]} 年的报告：没有可对比的上一年。")

@@ -8,8 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from indexer.errors import NianbaoError
-from indexer.labels import LEVEL_LABELS, SECTION_LABELS
+from indexer.labels import CHECK_LABELS, LEVEL_LABELS, REQUEST_ROW_LABELS, SECTION_LABELS, cell_label
 from ui.common import KIND_LABELS, library, marked_text, region_label, setup, show_text
+from ui.tables import CSS as TABLE_CSS
+from ui.tables import printed_tables
 
 ORIGINS = {"file": "文件", "upload": "上传"}
 
@@ -62,17 +64,25 @@ def sources_and_versions(uid: str) -> None:
                 st.caption(f"{c['table']} / {c['row']} / {c['column']}：{c['old']:g} → {c['new']:g}")
 
 
-def requests_frame(model: dict) -> pd.DataFrame:
-    rows = model["requests"]["rows"]
-    derived = {(d["row"], d["column"]) for d in model["derived_cells"] if d["table"] == "requests"}
-    data = {
-        row: [
-            ("—" if v is None else f"{v:g}" + ("*" if (row, col) in derived else ""))
-            for v, col in zip(values, model["requests"]["columns"], strict=True)
-        ]
-        for row, values in rows.items()
-    }
-    return pd.DataFrame.from_dict(data, orient="index", columns=model["requests"]["columns"])
+def _source_label(key: str) -> str:
+    if key.startswith("figure/"):
+        return f"正文数字 · {key.removeprefix('figure/')}"
+    table, row, col = key.split("/", 2)
+    return cell_label(table, REQUEST_ROW_LABELS.get(row, row) if table == "requests" else row, col)
+
+
+def show_source(model: dict, text: str, key: str) -> None:
+    """The passage a number was read from, the number marked, with its original line and page."""
+    where = model["sources"][key]
+    start, end = where["start"], where["end"]
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    passage = marked_text(text[line_start:line_end], [(start - line_start, end - line_start, "number", key)])
+    page = f"第 {where['page']} 页，" if where.get("page") else ""
+    chars = f"字符 {where['original_start']}–{where['original_end']}"
+    st.caption(f"{_source_label(key)}：{page}原文第 {where['line']} 行（{chars}）")
+    st.markdown(f"<div class='nb-text'>{passage}</div>", unsafe_allow_html=True)
 
 
 def number_sources(model: dict, text: str) -> None:
@@ -81,21 +91,9 @@ def number_sources(model: dict, text: str) -> None:
     if not sources:
         return
     st.subheader("数字出处")
-    key = st.selectbox(
-        "选择一个数字，查看它在原文中的位置",
-        list(sources),
-        format_func=lambda k: k.replace("figure/", "正文数字 / ").replace("/", " / "),
-        key="number_source",
-    )
-    where = sources[key]
-    start, end = where["start"], where["end"]
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    passage = marked_text(text[line_start:line_end], [(start - line_start, end - line_start, "number", key)])
-    page = f"第 {where['page']} 页，" if where.get("page") else ""
-    st.caption(f"{page}原文第 {where['line']} 行（字符 {where['original_start']}–{where['original_end']}）")
-    st.markdown(f"<div class='nb-text'>{passage}</div>", unsafe_allow_html=True)
+    label = "选择一个数字，查看它在原文中的位置"
+    key = st.selectbox(label, list(sources), format_func=_source_label, key="number_source")
+    show_source(model, text, key)
 
 
 def main() -> None:
@@ -128,14 +126,17 @@ def main() -> None:
     region = region_label(r.get("province"), r.get("city"), r.get("county"))
     st.caption(f"编号：{report_id} · 发布机关：{model['publisher'] or '未识别'} · 地区：{region}")
     if model["publisher"]:
-        st.page_link(
-            "pages/10_对比.py", label="与本单位其他年度的报告对比", query_params={"unit": model["publisher"]}, icon="📊"
-        )
+        st.page_link("pages/10_对比.py", label="与本单位其他年度的报告对比", query_params={"unit": model["publisher"]})
     if model.get("ocr"):
         st.warning(f"扫描件：正文和数字由 OCR 识别（{model['ocr']}），可能有错字；引用前请对照原件。")
     if r.get("misread"):
         st.caption(f"地名按容错匹配：原文印作「{r['misread']}」，按行政区划表读作 {r.get('county') or r.get('city')}。")
 
+    clicked = st.query_params.get("cell")
+    if clicked and clicked in (model.get("sources") or {}):
+        with st.container(border=True):
+            st.markdown("**所点数字的出处**")
+            show_source(model, text, clicked)
     tab_text, tab_tables, tab_checks, tab_entities, tab_sources = st.tabs(
         ["正文", "统计表", "一致性检查", "实体", "来源与版本"]
     )
@@ -153,25 +154,22 @@ def main() -> None:
                     unsafe_allow_html=True,
                 )
     with tab_tables:
-        if model["proactive"]:
-            st.subheader("第二十条 主动公开")
-            st.dataframe(pd.DataFrame(model["proactive"]).T, width="stretch")
-        if model["requests"]:
-            st.subheader("收到和处理政府信息公开申请（* 为由表内恒等式推算）")
-            st.dataframe(requests_frame(model), width="stretch")
-        if model["review_litigation"]:
-            st.subheader("行政复议、行政诉讼")
-            st.dataframe(pd.DataFrame(model["review_litigation"]).T, width="stretch")
-        for cell in model["unproven_cells"][:50]:
-            st.caption(f"空缺：{cell['table']} / {cell['row']} / {cell['column']} — {cell['reason']}")
+        st.markdown(TABLE_CSS, unsafe_allow_html=True)
+        st.caption(
+            "* 由表内恒等式推算（悬停看依据）；空白为未能确认的数（悬停看原因）；红色为不通过检查的格；"
+            "点数字看原文出处。"
+        )
+        for title, table in printed_tables(model, report_id):
+            st.markdown(f"**{title}**")
+            st.markdown(table, unsafe_allow_html=True)
         number_sources(model, text)
     with tab_checks:
         for c in model["consistency"]:
             if c["ok"] is False:
-                st.error(f"{c['check']}：{c['detail']}")
+                st.error(f"{CHECK_LABELS.get(c['check'], c['check'])} 不成立：{c['detail']}")
         for c in model["consistency"]:
             if c["ok"] is None:
-                st.info(f"{c['check']}：{c['detail']}")
+                st.info(f"{CHECK_LABELS.get(c['check'], c['check'])} 无法检查：{c['detail']}")
         st.success(f"通过 {sum(1 for c in model['consistency'] if c['ok'])} 项检查")
     with tab_entities:
         by_kind: dict[str, dict[str, int]] = {}

@@ -65,7 +65,7 @@ def main() -> None:
                 b.markdown(html.escape(item["next_year_text"]))
             for item in pair["fixes_reported_done"]:
                 a, b = st.columns(2)
-                a.markdown(f"✓ {html.escape(item['label'])}<br>{html.escape(item['proposed'])}", unsafe_allow_html=True)
+                a.markdown(f"○ {html.escape(item['label'])}<br>{html.escape(item['proposed'])}", unsafe_allow_html=True)
                 b.markdown(html.escape(item["reported_next_year"]))
         st.caption("左：当年；右：次年。")
 

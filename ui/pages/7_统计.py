@@ -48,7 +48,7 @@ def _reports_behind(rows: list[Any], uids: list[str], caption: str) -> None:
     chosen = [r for r in rows if r.uid in wanted]
     st.markdown(f"**{caption}**：{len(chosen)} 份报告")
     for r in sorted(chosen, key=lambda r: (r.year or 0, r.title or "")):
-        flag = "⚑ " if r.flagged else ""
+        flag = "※ " if r.flagged else ""
         report_link(r.uid, f"{flag}{r.year or '—'} {r.title or r.uid}")
 
 
@@ -68,7 +68,7 @@ def main() -> None:
         "指标", [d.key for d in DEFINITIONS], default=DEFAULT, format_func=lambda k: BY_KEY[k].label, key="s_ind"
     )
     left, right = st.columns(2)
-    exclude = left.checkbox("不计表内检查不通过的报告（⚑）", key="s_exclude")
+    exclude = left.checkbox("不计表内检查不通过的报告（※）", key="s_exclude")
     guard = right.number_input("排名门槛：每组至少几份报告", min_value=1, value=5, step=1, key="s_guard")
     if not chosen:
         st.info("请选择至少一项指标。")
@@ -77,7 +77,7 @@ def main() -> None:
     kept = [r for r in rows if not (exclude and r.flagged)]
     flagged = sum(r.flagged for r in rows)
     st.caption(
-        f"{len(rows)} 份报告，其中 {flagged} 份表内检查不通过（⚑，指标照算）"
+        f"{len(rows)} 份报告，其中 {flagged} 份表内检查不通过（※，指标照算）"
         + ("，已不计" if exclude and flagged else "，已计入" if flagged else "")
         + "。比率由各组的合计重新计算，不是各报告比率的平均；指标定义见 README「指标」。"
     )
@@ -164,7 +164,7 @@ def main() -> None:
                     "名次": i + 1,
                     GROUPINGS[grouping]: _group_name(g.key, grouping),
                     "报告数": g.reports,
-                    "⚑": g.flagged,
+                    "※": g.flagged,
                     **{BY_KEY[k].label: _fmt(k, g.figures[k].value) for k in chosen},
                     f"{label}的基数（份）": g.behind[main_key],
                 }
@@ -188,7 +188,7 @@ def main() -> None:
             {
                 **{GROUPING_LABELS[k]: (LEVEL_LABELS.get(v, v) if k == "level" else v) for k, v in g.key.items()},
                 "报告数": g.reports,
-                "⚑": g.flagged,
+                "※": g.flagged,
                 **{BY_KEY[k].label: g.figures[k].value for k in chosen},
                 **{f"{BY_KEY[k].label}·基数": g.behind[k] for k in chosen},
             }
