@@ -225,3 +225,17 @@ def test_compare_shows_a_unit_by_year_with_its_break(series_server: str, series:
     expect(page.get_by_text("再次出现的问题", exact=False).first).to_be_visible()
     expect(page.locator("table").get_by_text("争议转化率", exact=True)).to_be_visible()
     _shot(page, "8-compare")
+
+
+def test_a_table_cell_opens_the_passage_it_was_read_from(server: str, page: Page) -> None:
+    page.goto(server)
+    page.get_by_role("link", name="报告").first.click()
+    page.get_by_role("tab", name="统计表").click()
+    table = page.locator("table.nb-t", has_text="（七）总计")  # the applications table
+    expect(table.get_by_text("三、本年度办理结果 （一）予以公开")).to_be_visible()
+    assert "None" not in table.inner_text() and "new_made" not in page.locator("table.nb-t").first.inner_text()
+    table.locator("a").first.click()
+    expect(page.get_by_text("所点数字的出处")).to_be_visible()
+    source = re.compile(r"收到和处理申请情况 · 一、本年新收政府信息公开申请数量 · 自然人：原文第 \d+ 行")
+    expect(page.get_by_text(source)).to_be_visible()
+    _shot(page, "9-cell-source")

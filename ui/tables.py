@@ -65,8 +65,8 @@ def _cell(model: dict[str, Any], report_id: str, key: tuple[str, str, str], valu
         classes.append("nb-fail")
         title.append(failing[key])
     if value is not None and f"{table}/{row}/{col}" in (model.get("sources") or {}):
-        link = f"?id={quote(report_id)}&cell={quote(f'{table}/{row}/{col}')}"
-        shown = f"<a href='{link}' target='_self'>{html.escape(shown)}</a>"
+        link = f"?id={quote(report_id)}&cell={quote(f'{report_id}:{table}/{row}/{col}')}"
+        shown = f"<a href='{html.escape(link, quote=True)}' target='_self'>{html.escape(shown)}</a>"
     else:
         shown = html.escape(shown)
     attrs = f" class='{' '.join(classes)}'" if classes else ""

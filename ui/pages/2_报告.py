@@ -132,8 +132,8 @@ def main() -> None:
     if r.get("misread"):
         st.caption(f"地名按容错匹配：原文印作「{r['misread']}」，按行政区划表读作 {r.get('county') or r.get('city')}。")
 
-    clicked = st.query_params.get("cell")
-    if clicked and clicked in (model.get("sources") or {}):
+    owner, _, clicked = (st.query_params.get("cell") or "").partition(":")  # a number clicked in a table
+    if owner == report_id and clicked in (model.get("sources") or {}):
         with st.container(border=True):
             st.markdown("**所点数字的出处**")
             show_source(model, text, clicked)
