@@ -239,3 +239,18 @@ def test_a_table_cell_opens_the_passage_it_was_read_from(server: str, page: Page
     source = re.compile(r"收到和处理申请情况 · 一、本年新收政府信息公开申请数量 · 自然人：原文第 \d+ 行")
     expect(page.get_by_text(source)).to_be_visible()
     _shot(page, "9-cell-source")
+
+
+@pytest.fixture(scope="module")
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("empty") / "nothing.db")
+
+
+def test_an_empty_store_says_how_to_ingest_on_every_page(empty_server: str, page: Page) -> None:
+    for path in ("", "报告", "统计", "对比", "关系图"):
+        page.goto(f"{empty_server}/{path}")
+        expect(page.get_by_text("库中还没有报告", exact=False)).to_be_visible()
+        assert "Traceback" not in page.locator("body").inner_text(), path
+    page.get_by_role("link", name="去「导入」页上传报告").click()
+    expect(page.get_by_text("导入报告").first).to_be_visible()
+    _shot(page, "10-empty")

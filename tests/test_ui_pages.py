@@ -232,3 +232,28 @@ def test_graph_page_curates_the_entity_shown_and_undoes_it(sample_db, tmp_path, 
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+PAGES = ("2_报告", "3_引用", "4_做法", "5_问题与改进", "6_关系图", "7_统计", "9_雷同", "10_对比")
+
+
+def test_every_page_on_an_empty_store_says_how_to_ingest(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import streamlit as st
+
+    monkeypatch.setenv("NIANBAO_DB", str(tmp_path / "none" / "empty.db"))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file("../ui/检索.py", default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any("库中还没有报告" in i.value for i in at.info)
+        for page in PAGES:
+            at = _page(at, page)
+            assert any("库中还没有报告" in i.value for i in at.info), page
+            assert [p.label for p in at.get("page_link")][-1] == "去「导入」页上传报告"
+        at = _page(at, "8_导入")  # the one page that works on an empty store: uploads create it
+        assert not any("库中还没有报告" in i.value for i in at.info)
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

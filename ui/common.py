@@ -39,10 +39,29 @@ def library() -> Library:
     return Library()
 
 
-def setup(title: str) -> None:
+def setup(title: str, needs_store: bool = True) -> None:
+    """The page's title and styles; on a store with no report yet, how to add some instead of the page."""
     st.set_page_config(page_title=f"{title} · 年报 Nianbao", layout="wide")
     st.markdown(CSS, unsafe_allow_html=True)
     st.title(title)
+    if needs_store and not _has_reports():
+        st.info(
+            f"库中还没有报告（{library().db}）。在「导入」页上传报告文件（TXT、Markdown、PDF、DOCX、HTML），"
+            "或在命令行运行 `nianbao ingest 报告所在的文件夹`，导入后即可检索和比较。"
+        )
+        st.page_link("pages/8_导入.py", label="去「导入」页上传报告")
+        st.stop()
+
+
+def _has_reports() -> bool:
+    from indexer.errors import NianbaoError
+
+    if not library().exists():
+        return False
+    try:
+        return library().count() > 0
+    except NianbaoError:
+        return False
 
 
 def show_text(text: str, bold: bool = False) -> None:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from indexer.indicators import BY_KEY, DEFINITIONS, aggregate, ranking
-from indexer.labels import GROUPING_LABELS, LEVEL_LABELS
+from indexer.labels import CHECK_LABELS, GROUPING_LABELS, LEVEL_LABELS
 from ui.common import library, report_link, setup
 
 GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county": "区县", "level": "层级"}
@@ -230,7 +230,7 @@ def main() -> None:
     with st.expander(f"表内检查不通过的报告（{flagged}）"):
         for rid, title, check, detail in library().failing_checks(("requests.", "review."))[:50]:
             with st.container(border=True):
-                st.markdown(f"**{check}**：{detail}")
+                st.markdown(f"**{CHECK_LABELS.get(check, check)}** 不成立：{detail}")
                 report_link(rid, title or "打开报告")
 
 

@@ -79,7 +79,7 @@ def removal() -> None:
 
 
 def main() -> None:
-    setup("导入报告")
+    setup("导入报告", needs_store=False)
     st.caption(
         f"支持 {' '.join(SUPPORTED_EXTENSIONS)}；单个文件不超过 {MAX_REPORT_BYTES // 1024 // 1024} MB。"
         "同一份报告（同一发布机关、同一年度）无论上传几次、以何种格式上传，都只计为一份。"
