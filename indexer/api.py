@@ -199,6 +199,15 @@ class Library:
         changes = {level: name for level, name in changes.items() if name != getattr(query, level)}
         return self.searcher.search(replace(query, **changes) if changes else query)
 
+    def search_all(self, query: Any, batch: int = 200) -> Any:
+        """Every hit of a search (all its pages, in order), for exports: the first page's result with the
+        hits of every page."""
+        first = self.search(replace(query, page=1, per_page=batch))
+        hits = list(first.hits)
+        for page in range(2, -(-first.total_reports // batch) + 1):
+            hits += self.search(replace(query, page=page, per_page=batch)).hits
+        return replace(first, hits=hits, query=query)
+
     def region_name(self, name: str | None, level: str | None = None) -> str | None:
         """The full name of the region ``name`` means (宁夏 → 宁夏回族自治区, 盐池 → 盐池县), at ``level``
         (province, city or county) if given. A name several regions bear is the one the store holds

@@ -231,7 +231,8 @@ def _years(value: str | None) -> tuple[int | None, int | None]:
 @click.option("--sort", type=click.Choice(["relevance", "year"]), default="relevance")
 @click.option("--limit", type=int, default=10, show_default=True, help="Reports per page.")
 @click.option("--page", type=int, default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print every hit and the facet counts as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits and the facet counts as JSON.")
+@click.option("--all", "every", is_flag=True, help="Every hit, not one page (for exports).")
 @_DB
 @_user_errors
 def search(
@@ -241,6 +242,7 @@ def search(
     limit: int,
     page: int,
     as_json: bool,
+    every: bool,
     db: str | None,
     **filters: Any,
 ) -> None:
@@ -260,7 +262,8 @@ def search(
         page=max(page, 1),
         **filters,
     )
-    result = Library(db).search(q)
+    library = Library(db)
+    result = library.search_all(q) if every else library.search(q)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         return

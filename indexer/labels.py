@@ -42,6 +42,8 @@ GROUPING_LABELS = {"province": "省份", "city": "地市", "county": "区县", "
 def cell_label(table: str, row: str, column: str) -> str:
     """A table cell as a researcher names it: 申请情况 · 予以公开 · 自然人."""
     return f"{TABLE_LABELS.get(table, table)} · {row} · {FIELD_LABELS.get(column, column)}"
+
+
 # The applications table's rows as the templates print them (2019: one （六）其他处理 row; 2021: three).
 REQUEST_ROW_LABELS = {
     "新收": "一、本年新收政府信息公开申请数量",

@@ -1,10 +1,13 @@
-"""The statistics tables of every stored report in long form, for spreadsheets and R/pandas."""
+"""Exports: the statistics tables of every stored report in long form, the indicator panel, and a
+search's hits — for spreadsheets and R/pandas."""
 
 from __future__ import annotations
 
 import csv
+import io
 import sqlite3
-from typing import TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 
 LONG_COLUMNS = (
     "report_id",
@@ -65,3 +68,36 @@ def write_frame(rows: list[dict], path: str, fmt: str) -> None:
         frame.to_parquet(path, index=False, engine="pyarrow")
     else:
         raise ValueError(f"unknown format {fmt!r}")
+
+
+HIT_COLUMNS = ("报告编号", "标题", "发布机关", "省份", "城市", "区县", "年度", "章节", "片段", "文件")
+
+
+def hit_rows(result: Any, sections: dict[str, str], clean: Callable[[str], str] = str) -> list[list]:
+    """A search's export: the header, then one row per passage of each report hit (a report without
+    passages, one row); ``sections`` names the section kinds, ``clean`` tidies each snippet."""
+    rows: list[list] = [list(HIT_COLUMNS)]
+    for h in result.hits:
+        for p in h.passages or [None]:
+            section = sections.get(p.section, p.section) if p else ""
+            snippet = clean(p.marked()) if p else ""
+            rows.append([h.report_id, h.title, h.publisher, h.province, h.city, h.county, h.year, section, snippet,
+                         h.path])  # fmt: skip
+    return rows
+
+
+def write_rows(rows: list[list], fmt: str) -> bytes:
+    """Rows (the first a header) as a CSV (UTF-8 with BOM, for Excel) or an XLSX workbook."""
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        return out.getvalue().encode("utf-8-sig")
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("检索结果")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -104,3 +104,10 @@ def test_truncated_report_is_not_an_error(tmp_path: Path) -> None:
     assert {"sections.missing", "tables.missing"} <= failing
     assert model["warnings"]
     assert model["title"] == "盐池县人民政府办公室2020年政府信息公开年度报告"
+
+
+def test_search_all_exports_every_hit_not_one_page(sample_db: Path) -> None:
+    page = json.loads(run("search", "--json", "--limit", "2", "--db", str(sample_db)).stdout)
+    every = json.loads(run("search", "--json", "--all", "--limit", "2", "--db", str(sample_db)).stdout)
+    assert page["total_reports"] == every["total_reports"] == 5
+    assert len(page["hits"]) == 2 and len({h["report_id"] for h in every["hits"]}) == 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import streamlit as st
 
@@ -74,13 +75,22 @@ def region_label(province: str | None, city: str | None, county: str | None) -> 
     return " / ".join(x for x in (province, city, county) if x) or "地区未识别"
 
 
+_MARKUP = re.compile(r"\*\*|__|^#{1,6}\s+", re.M)
+
+
+def plain(text: str) -> str:
+    """Text without the Markdown marks converters leave in it (**bold**, # headings)."""
+    return _MARKUP.sub("", text)
+
+
 def highlighted(p: PassageHit) -> str:
-    """A snippet escaped, its matches in <mark>: report text never renders as HTML or Markdown."""
+    """A snippet escaped, its matches in <mark>: report text never renders as HTML or Markdown, and the
+    Markdown marks a converter left in the original are not shown."""
     out, pos = [], 0
     for a, b in p.highlights:
-        out += [html.escape(p.snippet[pos:a]), "<mark>", html.escape(p.snippet[a:b]), "</mark>"]
+        out += [html.escape(plain(p.snippet[pos:a])), "<mark>", html.escape(plain(p.snippet[a:b])), "</mark>"]
         pos = b
-    out.append(html.escape(p.snippet[pos:]))
+    out.append(html.escape(plain(p.snippet[pos:])))
     return "".join(out).replace("\n", "")
 
 

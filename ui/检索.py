@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from dataclasses import replace
 
 import streamlit as st
 
 from indexer.labels import LEVEL_LABELS, SECTION_LABELS
 from indexer.search import SearchQuery
 from indexer.search.base import SearchResult
-from ui.common import highlighted, library, region_label, report_link, setup, show_text
+from indexer.tables_export import hit_rows, write_rows
+from ui.common import highlighted, library, plain, region_label, report_link, setup, show_text
 
 PER_PAGE = 10
 
@@ -31,28 +31,6 @@ def facet_choice(label: str, result: SearchResult | None, name: str, names: dict
         return f"{shown} ({counts[v]})" if v in counts else str(shown)
 
     return st.selectbox(label, options, format_func=fmt, key=f"f_{name}")
-
-
-def hits_csv(result: SearchResult) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["report_id", "title", "province", "city", "county", "year", "section", "snippet", "path"])
-    for h in result.hits:
-        for p in h.passages or [None]:
-            writer.writerow(
-                [
-                    h.report_id,
-                    h.title,
-                    h.province,
-                    h.city,
-                    h.county,
-                    h.year,
-                    p.section if p else "",
-                    p.marked() if p else "",
-                    h.path,
-                ]
-            )
-    return out.getvalue()
 
 
 SYNTAX_HELP = """
@@ -84,42 +62,45 @@ def main() -> None:
         key="mode",
         format_func=lambda m: "相关度（分词）" if m == "ranked" else "精确匹配（原文子串）",
     )
-    previous: SearchResult | None = state.get("last_result")
+    # The query from this run's filter values (in the session before their widgets draw), so the facets
+    # the sidebar offers are the current query's, never the previous one's.
+    years = state.get("years", (2008, 2025))
+    query = SearchQuery(
+        text=text,
+        mode=mode,
+        province=state.get("f_province"),
+        city=state.get("f_city"),
+        county=state.get("f_county"),
+        level=state.get("f_level"),
+        year_from=years[0] if years[0] > 2008 else None,
+        year_to=years[1] if years[1] < 2025 else None,
+        section=state.get("f_section"),
+        sort=state.get("sort", "relevance"),
+        page=state["page"],
+        per_page=PER_PAGE,
+    )
+    filters = (query.text, query.mode, query.province, query.city, query.county, query.level, query.section, years,
+               query.sort)  # fmt: skip
+    if state.get("filters") not in (None, filters):
+        state["page"] = 1
+        query = replace(query, page=1)
+    state["filters"] = filters
+    with st.spinner("检索中…"):
+        result = library().search(query)
     with st.sidebar:
         st.header("筛选")
-        province = facet_choice("省份", previous, "province")
-        city = facet_choice("城市", previous, "city")
-        county = facet_choice("区县", previous, "county")
-        level = facet_choice("层级", previous, "level", LEVEL_LABELS)
-        section = facet_choice("章节", previous, "section", SECTION_LABELS)
-        years = st.slider("年度", 2008, 2025, (2008, 2025), key="years")
-        sort = st.radio(
+        facet_choice("省份", result, "province")
+        facet_choice("城市", result, "city")
+        facet_choice("区县", result, "county")
+        facet_choice("层级", result, "level", LEVEL_LABELS)
+        facet_choice("章节", result, "section", SECTION_LABELS)
+        st.slider("年度", 2008, 2025, (2008, 2025), key="years")
+        st.radio(
             "排序",
             ["relevance", "year"],
             key="sort",
             format_func=lambda s: "相关度" if s == "relevance" else "年度（新→旧）",
         )
-    filters = (text, mode, province, city, county, level, section, years, sort)
-    if state.get("filters") != filters:
-        state["filters"], state["page"] = filters, 1
-    query = SearchQuery(
-        text=text,
-        mode=mode,
-        province=province,
-        city=city,
-        county=county,
-        level=level,
-        year_from=years[0] if years[0] > 2008 else None,
-        year_to=years[1] if years[1] < 2025 else None,
-        section=section,
-        sort=sort,
-        page=state["page"],
-        per_page=PER_PAGE,
-    )
-    with st.spinner("检索中…"):
-        result = library().search(query)
-    if result.facets != (previous.facets if previous else None):
-        state["last_result"] = result
     pages = max(1, -(-result.total_reports // PER_PAGE))
     st.caption(
         f"共 {result.total_reports} 份报告 · 用时 {result.elapsed_ms:.0f} 毫秒 · 第 {query.page}/{pages} 页"
@@ -147,7 +128,18 @@ def main() -> None:
     if right.button("下一页", disabled=query.page >= pages):
         state["page"] = query.page + 1
         st.rerun()
-    middle.download_button("下载本页结果 (CSV)", hits_csv(result), file_name="nianbao-hits.csv", mime="text/csv")
+    if middle.button(f"导出全部 {result.total_reports} 份报告的结果", disabled=not result.total_reports):
+        everything = library().search_all(query)  # every page: an export holds every result
+        rows = hit_rows(everything, SECTION_LABELS, plain)
+        a, b = st.columns(2)
+        a.download_button("下载 CSV", write_rows(rows, "csv"), file_name="nianbao-检索结果.csv", mime="text/csv")
+        b.download_button(
+            "下载 XLSX",
+            write_rows(rows, "xlsx"),
+            file_name="nianbao-检索结果.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        st.caption(f"{len(everything.hits)} 份报告，{len(rows) - 1} 行（每份报告的每段命中一行）")
 
 
 main()
