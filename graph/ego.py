@@ -54,7 +54,46 @@ def neighbourhood(conn: sqlite3.Connection, node: str, kinds: set[str], cap: int
             a = node_id("agency", publisher)
             g.add_node(a, type="agency", label=publisher)
             g.add_edge(a, node, key="located_in", count=n)
+    if prefix == "agency" and "agency" in kinds:
+        for other, n, similarity in _copied_agencies(conn, name, cap):
+            a = node_id("agency", other)
+            g.add_node(a, type="agency", label=other)
+            g.add_edge(node, a, key="copies", count=n, similarity=round(similarity, 3))
+    _count_reports(conn, g)
     return g
+
+
+def _copied_agencies(conn: sqlite3.Connection, publisher: str, cap: int) -> list[tuple[str, int, float]]:
+    """Other publishers whose reports a report of this one copies a section from (similarity ≥ 0.8):
+    (publisher, reports of this one that copy, the highest similarity)."""
+    sql = (
+        "SELECT o.publisher, count(DISTINCT c.report_id), max(c.similarity) FROM copies c"
+        " JOIN reports r ON r.id = c.report_id JOIN reports o ON o.id = c.other_id"
+        " WHERE r.publisher = ? AND c.relation = 'other' AND c.similarity >= 0.8 AND o.publisher IS NOT NULL"
+        " AND o.publisher != r.publisher GROUP BY o.publisher ORDER BY 2 DESC LIMIT ?"
+    )
+    return conn.execute(sql, (publisher, cap)).fetchall()
+
+
+def _count_reports(conn: sqlite3.Connection, g: nx.MultiDiGraph) -> None:
+    """Each node's number of reports (distinct reports, in the whole store): the size it is drawn at."""
+    for n, kind in list(g.nodes(data="type")):
+        name = n.partition(":")[2]
+        if kind in ("document", "platform", "measure"):
+            row = conn.execute("SELECT reports FROM entities WHERE kind = ? AND canonical = ?", (kind, name)).fetchone()
+        elif kind == "agency":
+            row = conn.execute("SELECT count(*) FROM reports WHERE publisher = ?", (name,)).fetchone()
+        elif kind == "region":
+            parts = name.split("/")
+            column = ("province", "city", "county")[min(len(parts), 3) - 1]
+            row = conn.execute(f"SELECT count(*) FROM reports WHERE {column} = ?", (parts[-1],)).fetchone()
+        elif kind in ("problem", "fix"):
+            row = conn.execute(
+                "SELECT count(DISTINCT report_id) FROM item_categories WHERE kind = ? AND category = ?", (kind, name)
+            ).fetchone()
+        else:
+            row = None
+        g.nodes[n]["reports"] = row[0] if row else 0
 
 
 def _mentioning_agencies(conn: sqlite3.Connection, prefix: str, name: str, cap: int) -> list[tuple[str, int]]:

@@ -124,6 +124,7 @@ def test_search_open_report_citations_graph_upload(server: str, page: Page, tmp_
     page.goto(f"{server}/关系图")
     expect(page.get_by_text("个节点").first).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator(".legendtext", has_text="文件")).to_be_visible()  # the legend names the node types
     _shot(page, "4-graph")
 
     page.goto(f"{server}/导入")

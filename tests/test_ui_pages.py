@@ -75,10 +75,42 @@ def test_problems_page(app: AppTest) -> None:
     assert any("解读" in m.value for m in at.markdown)
 
 
-def test_graph_page(app: AppTest) -> None:
+def test_graph_page_has_a_legend_sizes_by_reports_and_exports_what_it_shows(app: AppTest) -> None:
+    import json
+
     at = _page(app, "6_关系图")
     assert any("个节点" in c.value for c in at.caption)
-    assert at.get("plotly_chart")
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    legend = [t["name"] for t in figure["data"] if t.get("showlegend", True) and t.get("mode") != "lines"]
+    assert legend and set(legend) <= {"机关", "文件", "平台", "做法", "地区", "问题", "改进"}
+    centre = next(t for t in figure["data"] if t.get("name") == "文件")
+    assert max(centre["marker"]["size"]) > 10  # the document cited by every sample report is drawn larger
+    assert all("份报告" in h for t in figure["data"] if t.get("hovertext") for h in t["hovertext"])
+    [graphml, node_link] = at.get("download_button")
+    assert graphml.proto.label == "下载此图 (GraphML)" and node_link.proto.label == "下载此图 (JSON)"
+    nodes = [t for t in figure["data"] if t.get("customdata")]
+    assert sum(len(t["customdata"]) for t in nodes) == int(at.caption[0].value.split(" 个节点")[0])
+
+
+def test_the_graph_links_agencies_whose_reports_copy_each_other(tmp_path) -> None:  # noqa: ANN001
+    from pathlib import Path
+
+    from builders import distinct_reports
+
+    from graph.ego import neighbourhood
+    from indexer.ingest import ingest
+    from indexer.store import connect
+
+    root = Path(__file__).resolve().parents[1]
+    distinct_reports(sorted((root / "data" / "reports").glob("*.txt"))[:1], tmp_path / "in", 2)
+    db = tmp_path / "copies.db"
+    ingest([tmp_path / "in"], db=db, workers=1)
+    conn = connect(db, readonly=True)
+    (later,) = conn.execute("SELECT r.publisher FROM reports r JOIN copies c ON c.report_id = r.id LIMIT 1").fetchone()
+    g = neighbourhood(conn, f"agency:{later}", {"agency"})
+    copies = [(u, v, d) for u, v, k, d in g.edges(keys=True, data=True) if k == "copies"]
+    assert len(copies) == 1 and copies[0][2]["similarity"] >= 0.8 and copies[0][1] != f"agency:{later}"
+    assert all(g.nodes[n]["reports"] == 1 for n in g)  # each publisher has its one report
 
 
 def test_stats_page_ranks_with_its_guard_and_opens_the_reports_behind_a_figure(app: AppTest) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 import plotly.graph_objects as go
 import streamlit as st
@@ -19,41 +21,86 @@ def expand(node: str, kinds: tuple[str, ...], cap: int) -> nx.MultiDiGraph:
     return library().neighbourhood(node, set(kinds), cap)
 
 
+EDGE_LABELS = {"cites": "引用", "uses": "使用", "practices": "开展", "located_in": "位于", "copies": "内容雷同",
+               "reports_problem": "报告问题", "proposes_fix": "提出改进"}  # fmt: skip
+
+
+def _size(reports: int, centre: bool) -> float:
+    return (10 + 4 * math.sqrt(reports)) * (1.3 if centre else 1.0)
+
+
 def figure(g: nx.MultiDiGraph, centre: str) -> go.Figure:
+    """The graph: one trace (and legend entry) per node type, sized by reports; 内容雷同 edges dashed."""
     pos = nx.spring_layout(nx.Graph(g), seed=7, k=1.2 / max(len(g), 1) ** 0.5)
-    edge_x, edge_y = [], []
-    for u, v in g.edges():
-        edge_x += [pos[u][0], pos[v][0], None]
-        edge_y += [pos[u][1], pos[v][1], None]
-    nodes = list(g.nodes)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=edge_x, y=edge_y, mode="lines", line={"width": 0.6, "color": "#bbb"}, hoverinfo="none"))
-    fig.add_trace(
-        go.Scatter(
-            x=[pos[n][0] for n in nodes],
-            y=[pos[n][1] for n in nodes],
-            mode="markers+text",
-            text=[g.nodes[n].get("label", n)[:14] for n in nodes],
-            textposition="top center",
-            customdata=nodes,
-            hovertext=[f"{KIND_LABELS.get(g.nodes[n].get('type'), '')}：{n}" for n in nodes],
-            hoverinfo="text",
-            marker={
-                "size": [22 if n == centre else 12 for n in nodes],
-                "color": [COLORS.get(g.nodes[n].get("type"), "#ccc") for n in nodes],
-                "line": {"width": 1, "color": "#555"},
-            },
+    for copies in (False, True):
+        xs, ys = [], []
+        for u, v, key in g.edges(keys=True):
+            if (key == "copies") == copies:
+                xs += [pos[u][0], pos[v][0], None]
+                ys += [pos[u][1], pos[v][1], None]
+        if xs:
+            fig.add_trace(
+                go.Scatter(
+                    x=xs, y=ys, mode="lines", hoverinfo="none", name="内容雷同" if copies else "关系",
+                    line={"width": 1.4 if copies else 0.6, "color": "#d9534f" if copies else "#bbb",
+                          "dash": "dash" if copies else "solid"},
+                    showlegend=copies,
+                )
+            )  # fmt: skip
+    for kind in [*TYPES, "problem", "fix"]:
+        nodes = [n for n, t in g.nodes(data="type") if t == kind]
+        if not nodes:
+            continue
+        labels = [g.nodes[n].get("label", n) for n in nodes]
+        fig.add_trace(
+            go.Scatter(
+                x=[pos[n][0] for n in nodes],
+                y=[pos[n][1] for n in nodes],
+                mode="markers+text",
+                name=KIND_LABELS.get(kind, kind),
+                text=[label if len(label) <= 14 else label[:13] + "…" for label in labels],
+                textposition="top center",
+                customdata=nodes,
+                hovertext=[
+                    f"{KIND_LABELS.get(kind, kind)}：{label}<br>{g.nodes[n].get('reports', 0)} 份报告"
+                    for n, label in zip(nodes, labels, strict=True)
+                ],
+                hoverinfo="text",
+                marker={
+                    "size": [_size(g.nodes[n].get("reports", 0), n == centre) for n in nodes],
+                    "color": COLORS.get(kind, "#ccc"),
+                    "line": {"width": [3 if n == centre else 1 for n in nodes], "color": "#555"},
+                },
+            )
         )
-    )
     fig.update_layout(
-        showlegend=False,
-        height=600,
+        showlegend=True,
+        legend={"title": {"text": "节点（大小：报告数）"}, "orientation": "h", "y": -0.02},
+        height=620,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         xaxis={"visible": False},
         yaxis={"visible": False},
         clickmode="event+select",
     )
     return fig
+
+
+def exports(g: nx.MultiDiGraph, centre: str) -> None:
+    """The subgraph shown, as GraphML (Gephi, Cytoscape, R igraph) and as node-link JSON (networkx, d3)."""
+    import json
+
+    shown = nx.MultiDiGraph()
+    for n, data in g.nodes(data=True):
+        shown.add_node(n, **{k: v for k, v in data.items() if v is not None})
+    for u, v, key, data in g.edges(keys=True, data=True):
+        attrs = {k: value for k, value in data.items() if value is not None}
+        shown.add_edge(u, v, key=key, relation=key, relation_label=EDGE_LABELS.get(key, key), **attrs)
+    stem = "nianbao-graph-" + centre.partition(":")[2][:20]
+    a, b = st.columns(2)
+    a.download_button("下载此图 (GraphML)", "\n".join(nx.generate_graphml(shown)), f"{stem}.graphml", "application/xml")
+    data = json.dumps(nx.node_link_data(shown, edges="edges"), ensure_ascii=False)
+    b.download_button("下载此图 (JSON)", data, f"{stem}.json", "application/json")
 
 
 def main() -> None:
@@ -86,6 +133,7 @@ def main() -> None:
     st.plotly_chart(
         figure(g, state["g_centre"]), key="g_plot", on_select="rerun", selection_mode="points", width="stretch"
     )
+    exports(g, state["g_centre"])
     centre = state["g_centre"]
     prefix, _, name = centre.partition(":")
     st.subheader(f"{KIND_LABELS.get(prefix if prefix != 'doc' else 'document', prefix)}：{name}")
