@@ -91,3 +91,49 @@ CHECK_LABELS = {
     "sections.missing": "六个部分齐全",
     "tables.missing": "三张统计表齐全",
 }
+
+# Why a file was rejected, as a researcher reads it: (pattern of the reason, its Chinese; {0} is the
+# part the pattern captures, kept as it is). A reason no pattern knows is shown as it is.
+_REASONS = (
+    (r"file is empty", "文件为空"),
+    (r"file not found", "找不到该文件"),
+    (r"not a regular file", "不是普通文件"),
+    (
+        r"legacy Word \.doc files are not supported.*",
+        "不支持旧版 Word .doc 文件：请用 Word、WPS 或 LibreOffice 另存为 .docx 再导入",
+    ),
+    (
+        r"this is a legacy Word \.doc file named \.docx.*",
+        "这是扩展名为 .docx 的旧版 .doc 文件：请用 Word、WPS 或 LibreOffice 另存为 .docx",
+    ),
+    (r"WPS Writer \.wps files are not supported.*", "不支持 WPS .wps 文件：请在 WPS 中另存为 .docx 再导入"),
+    (r"file is too large: ([\d.]+ MB).*", "文件过大（{0}），超过单个报告的上限"),
+    (r"no text found in the file.*", "文件中没有文字（只有图片的文件请先转换为 PDF 再导入，扫描版 PDF 会做文字识别）"),
+    (r"cannot read the file: (.*)", "无法读取文件：{0}"),
+    (r"not a text file: binary content.*", "不是文本文件（内容为二进制）"),
+    (r"cannot parse the HTML page: (.*)", "无法解析该网页：{0}"),
+    (r"PDF is encrypted with an open password.*", "PDF 设有打开密码：请用密码打开后另存一份不加密的副本再导入"),
+    (r"PDF uses an encryption that cannot be read.*", "PDF 的加密方式无法读取"),
+    (r"not a valid PDF file.*", "不是有效的 PDF 文件（已损坏、不完整或并非 PDF）"),
+    (r"not a valid \.docx file.*", "不是有效的 .docx 文件"),
+    (r"the text layer cannot be decoded.*", "PDF 的文字层无法解码（字形不对应任何字符）"),
+    (r"scanned PDF \(no text layer\): (.*)", "扫描版 PDF（没有文字层）：{0}"),
+    (
+        r"not a government information disclosure annual report.*",
+        "不是政府信息公开工作年度报告（找不到报告标题、章节或信息公开用语）",
+    ),
+    (r"another ingest is writing to this store.*", "另一个导入正在写入此库，请等它完成"),
+    (r"unsupported file type '([^']*)'; supported: (.*)", "不支持的文件类型 {0}；支持 {1}"),
+    (r"(.+); supported: (.*)", "不支持的文件（{0}）；支持 {1}"),
+)
+
+
+def reason_label(reason: str) -> str:
+    """A rejected file's reason in Chinese (the details a pattern captures kept as they are)."""
+    import re
+
+    for pattern, chinese in _REASONS:
+        m = re.fullmatch(pattern, reason.strip(), re.S)
+        if m:
+            return chinese.format(*m.groups())
+    return reason

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from indexer.labels import reason_label
 from indexer.read import MAX_REPORT_BYTES, SUPPORTED_EXTENSIONS
 from ui.common import library, report_link, setup
 
@@ -51,7 +52,7 @@ def upload() -> None:
     for o in summary.outcomes:
         message = f"{o.location}：{STATUS.get(o.status, o.status)}"
         if o.status == "failed":
-            st.error(f"{message} — {o.detail}")
+            st.error(f"{message} — {reason_label(o.detail or '')}")
             continue
         st.success(message + (f"。{DETAIL_HINTS[o.status]}" if o.status in DETAIL_HINTS else ""))
         if o.uid:

@@ -1,0 +1,39 @@
+"""What a researcher reads for the model's names and the reasons a file is rejected: Chinese."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from indexer.api import Library
+from indexer.labels import CHECK_LABELS, reason_label
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_rejected_file_has_its_reason_in_chinese(tmp_path: Path) -> None:
+    files = {
+        "empty.txt": b"",
+        "old.doc": b"\xd0\xcf\x11\xe0 legacy",
+        "writer.wps": b"wps",
+        "data.xyz": b"x",
+        "binary.txt": b"\x00\x01\x02" * 100,
+        "broken.pdf": b"%PDF-1.4 truncated",
+        "broken.docx": b"PK not a zip",
+        "notice.txt": "关于开展春季植树活动的通知\n各单位：请于三月参加植树。".encode(),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    summary = Library(tmp_path / "s.db").ingest([tmp_path / n for n in files], workers=1)
+    failed = {Path(o.location).name: o.detail for o in summary.outcomes if o.status == "failed"}
+    assert set(failed) == set(files)
+    for name, reason in failed.items():
+        shown = reason_label(reason)
+        assert shown != reason and re.search(r"[\u4e00-\u9fff]", shown), (name, reason)
+
+
+def test_every_check_has_a_chinese_name() -> None:
+    ids = set()
+    for path in (ROOT / "indexer" / "parse").glob("*.py"):
+        ids |= set(re.findall(r'"((?:requests|review|proactive|narrative|tables|sections)\.[a-z_]+)"', path.read_text()))
+    assert ids and ids <= set(CHECK_LABELS), ids - set(CHECK_LABELS)
