@@ -255,3 +255,34 @@ def test_an_empty_store_says_how_to_ingest_on_every_page(empty_server: str, page
     page.get_by_role("link", name="去「导入」页上传报告").click()
     expect(page.get_by_text("导入报告").first).to_be_visible()
     _shot(page, "10-empty")
+
+
+PAGES = ("", "报告", "引用", "做法", "问题与改进", "关系图", "统计", "导入", "雷同", "对比")
+INTERNAL = re.compile(
+    r"\b(None|nan|new_made|new_published|prev_items|amount_wan_yuan|in_force|decisions|report_id|province|county)\b"
+    r"|Choose an? option|requests\.[a-z_]+|review\.sum|narrative\.[a-z]+|sections\.missing|tables\.missing"
+)
+
+
+def _covered() -> list[tuple[int, int]]:
+    """The code points some installed font covers (fontconfig's charsets)."""
+    out = subprocess.run(["fc-list", "--format", "%{charset}\\n"], capture_output=True, text=True, check=True).stdout
+    ranges = []
+    for token in out.split():
+        a, _, b = token.partition("-")
+        ranges.append((int(a, 16), int(b or a, 16)))
+    return ranges
+
+
+def test_no_page_shows_internals_or_missing_glyphs(server: str, page: Page) -> None:
+    covered = _covered()
+    for path in PAGES:
+        page.goto(f"{server}/{path}")
+        expect(page.locator("h1").first).to_be_visible()
+        page.wait_for_timeout(1500)  # the page's elements after its first run
+        text = page.locator("[data-testid='stMain']").inner_text()
+        assert len(re.findall(r"[\u4e00-\u9fff]", text)) > 20, (path, text)  # the page's own text was read
+        found = INTERNAL.search(text)
+        assert found is None, (path, found and text[max(0, found.start() - 60) : found.end() + 60])
+        missing = {c for c in set(text) if c.strip() and not any(a <= ord(c) <= b for a, b in covered)}
+        assert not missing, (path, sorted(missing))

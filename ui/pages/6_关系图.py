@@ -106,7 +106,9 @@ def exports(g: nx.MultiDiGraph, centre: str) -> None:
 def main() -> None:
     setup("关系图")
     state = st.session_state
-    kinds = st.multiselect("显示的节点类型", TYPES, default=TYPES, format_func=KIND_LABELS.get, key="g_types")
+    kinds = st.multiselect(
+        "显示的节点类型", TYPES, default=TYPES, format_func=KIND_LABELS.get, placeholder="选择节点类型", key="g_types"
+    )
     documents = entity_names("document", 300)
     start = st.selectbox(
         "中心（文件、做法或地区；可输入筛选）",

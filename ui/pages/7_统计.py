@@ -65,7 +65,12 @@ def main() -> None:
     if len(years) > 1:
         span = top[2].select_slider("年度", options=years, value=span, key="s_years")
     chosen = st.multiselect(
-        "指标", [d.key for d in DEFINITIONS], default=DEFAULT, format_func=lambda k: BY_KEY[k].label, key="s_ind"
+        "指标",
+        [d.key for d in DEFINITIONS],
+        default=DEFAULT,
+        format_func=lambda k: BY_KEY[k].label,
+        placeholder="选择指标",
+        key="s_ind",
     )
     left, right = st.columns(2)
     exclude = left.checkbox("不计表内检查不通过的报告（※）", key="s_exclude")
