@@ -244,12 +244,14 @@ class Library:
         year: int | None = None,
         years: tuple[int, int] | None = None,
         publisher: str | None = None,
+        cells: bool = True,
     ) -> list[Any]:
         """Every report's indicators and table cells (``indexer.indicators.ReportIndicators``), one per
-        report, filtered; region filters accept short and former names."""
+        report, filtered; region filters accept short and former names. ``cells=False`` reads only the
+        indicators the store keeps beside each report's cells (what aggregates and charts need: fast)."""
         import json
 
-        from indexer.indicators import TABLE_CHECKS, report_indicators
+        from indexer.indicators import TABLE_CHECKS, from_stored, report_indicators
         from indexer.store import unzip
 
         where, args = [], []
@@ -276,17 +278,27 @@ class Library:
             + (f" WHERE {' AND '.join(where)}" if where else "")
             + " ORDER BY r.year, r.uid"
         )
+        keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
+        if not cells:
+            fast = (
+                "SELECT r.uid, r.title, r.publisher, r.level, r.province, r.city, r.county, r.region_code, r.year,"
+                " r.template, c.figures FROM reports r JOIN report_cells c ON c.report_id = r.id"
+                + (f" WHERE {' AND '.join(where)}" if where else "")
+                + " ORDER BY r.year, r.uid"
+            )
+            return [from_stored(dict(zip(keys, r[:10], strict=True)), r[10]) for r in self.conn.execute(fast, args)]
         reports = self.conn.execute(sql, [*TABLE_CHECKS, *args]).fetchall()
         cells: dict[int, dict] = {r[0]: {} for r in reports}
         reasons: dict[int, dict] = {r[0]: {} for r in reports}
         wanted = ",".join(str(r[0]) for r in reports) or "NULL"
         for rid, blob in self.conn.execute(f"SELECT report_id, cells FROM report_cells WHERE report_id IN ({wanted})"):
+            mine, why = cells[rid], reasons[rid]
             for tbl, row, col, value, _, reason in json.loads(unzip(blob)):
-                number = None if value is None else (int(value) if float(value).is_integer() else value)
-                cells[rid][(tbl, row, col)] = number
+                if type(value) is float and value.is_integer():
+                    value = int(value)
+                mine[(tbl, row, col)] = value
                 if reason:
-                    reasons[rid][(tbl, row, col)] = reason
-        keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
+                    why[(tbl, row, col)] = reason
         return [
             report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11], r[12])
             for r in reports
@@ -296,7 +308,7 @@ class Library:
         """Aggregated indicators (``indexer.indicators.Group``) by the groupings named, filtered."""
         from indexer.indicators import aggregate
 
-        return aggregate(self.indicator_panel(**filters), by, exclude_flagged)
+        return aggregate(self.indicator_panel(cells=False, **filters), by, exclude_flagged)
 
     def cross_year_checks(self, **filters: Any) -> list[Any]:
         """The checks between each unit's consecutive reports (``indexer.crossyear``), for the reports the
@@ -310,17 +322,14 @@ class Library:
         checks = cross_year_checks(r for r in everything if unit_of(r) in units)
         return [c for c in checks if c.report_id in wanted]
 
-    def units(self, **filters: Any) -> list[tuple[str, list[int]]]:
-        """The units (publishers) of the reports the filters keep, with the years they reported for; units
-        with the most years first."""
-        from indexer.crossyear import unit_of
-
-        years: dict[str, set[int]] = {}
-        for r in self.indicator_panel(**filters):
-            unit = unit_of(r)
-            if unit and r.year:
-                years.setdefault(unit, set()).add(r.year)
-        return sorted(((u, sorted(y)) for u, y in years.items()), key=lambda uy: (-len(uy[1]), uy[0]))
+    def units(self) -> list[tuple[str, list[int]]]:
+        """The units (publishers) with the years they reported for; units with the most years first."""
+        rows = self.conn.execute(
+            "SELECT publisher, group_concat(DISTINCT year) FROM reports"
+            " WHERE publisher IS NOT NULL AND year IS NOT NULL GROUP BY publisher"
+        ).fetchall()
+        units = [(p, sorted(int(y) for y in years.split(","))) for p, years in rows]
+        return sorted(units, key=lambda uy: (-len(uy[1]), uy[0]))
 
     def cross_year(self, unit: str) -> dict[str, Any]:
         """One unit's reports side by side: ``years`` (its reports by year, each a

@@ -112,10 +112,51 @@ DEFINITIONS: tuple[Definition, ...] = (
     _count("不通过检查", "不通过的检查", "the report's own consistency checks that fail", "never"),
 )
 BY_KEY = {d.key: d for d in DEFINITIONS}
+# Bump when a definition changes: the figures stored beside each report's cells are then recomputed.
+INDICATORS_VERSION = "1"
 # The checks whose failure flags a report's indicators: the tables' own arithmetic, and the prose's count of
 # applications against the table. A prose figure that disagrees with itself (narrative.breakdown …) is
 # counted in 不通过检查 but does not flag the tables.
 TABLE_CHECKS = ("requests.%", "review.%", "proactive.%", "narrative.requests")
+
+
+def is_table_check(check_id: str) -> bool:
+    """Whether a failing check flags the report's indicators (``TABLE_CHECKS``, in Python)."""
+    return check_id.startswith(("requests.", "review.", "proactive.")) or check_id == "narrative.requests"
+
+
+def stored_figures(template: str | None, cells: Iterable[tuple], checks: Iterable[tuple[str, int | None]]) -> str:
+    """A report's indicators as the store keeps them beside its cells (JSON: key → [value, reason], and
+    the failing checks), from its cells [(tbl, row, col, value, derived, reason) …] and checks
+    [(check_id, ok) …]."""
+    import json
+
+    values: Cells = {}
+    reasons: Reasons = {}
+    for tbl, row, col, value, _, reason in cells:
+        values[(tbl, row, col)] = value
+        if reason:
+            reasons[(tbl, row, col)] = reason
+    failing = [c for c, ok in checks if ok == 0]
+    table = sum(1 for c in failing if is_table_check(c))
+    r = report_indicators({"uid": "", "template": template}, values, reasons, len(failing), table)
+    figures = {k: [f.value, f.reason] for k, f in r.figures.items()}
+    return json.dumps({"figures": figures, "failing": len(failing), "table": table}, ensure_ascii=False)
+
+
+def from_stored(meta: dict[str, Any], stored: str) -> ReportIndicators:
+    """A report's indicators read back from ``stored_figures`` (without its cells)."""
+    import json
+
+    data = json.loads(stored)
+    figures = {k: Figure(v, why) for k, (v, why) in data["figures"].items()}
+    return ReportIndicators(
+        meta["uid"], meta.get("title"), meta.get("publisher"), meta.get("level"), meta.get("province"),
+        meta.get("city"), meta.get("county"), meta.get("region_code"), meta.get("year"), meta.get("template"),
+        data["failing"], {d.key: figures[d.key] for d in DEFINITIONS}, {}, data["table"],
+    )  # fmt: skip
+
+
 GROUPINGS = ("province", "city", "county", "level", "year")
 
 
@@ -184,8 +225,15 @@ def report_indicators(
         value = cells[key]
         return Figure(value, None if value is not None else f"{row} · {col} not proven: {reasons.get(key, '')}")
 
+    outcome_rows: dict[str, list[str]] = {prefix: [] for prefix in _OUTCOME_PREFIXES.values()}
+    for table, row, col in cells:  # one pass: the sub-rows of each outcome (不予公开.…) by their prefix
+        if table == "requests" and col == "总计" and "." in row:
+            head = row.split(".", 1)[0] + "."
+            if head in outcome_rows:
+                outcome_rows[head].append(row)
+
     def total(prefix: str) -> Figure:
-        parts = [k for k in cells if k[0] == "requests" and k[1].startswith(prefix) and k[2] == "总计"]
+        parts = [("requests", row, "总计") for row in outcome_rows[prefix]]
         if not parts:
             return Figure(None, f"no {prefix.rstrip('.')} rows in the report's table")
         missing = [k[1] for k in parts if cells[k] is None]

@@ -338,3 +338,31 @@ def test_the_readme_defines_every_indicator() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     for d in DEFINITIONS:
         assert f"| {d.label} | `{d.key}` | {d.formula} | {d.null_when} |" in readme, d.key
+
+
+def test_the_stored_figures_equal_the_figures_computed_from_the_cells(series: tuple, sample_db: Path) -> None:
+    for library in (series[1], Library(sample_db)):
+        slow = {r.uid: r for r in library.indicator_panel()}
+        fast = library.indicator_panel(cells=False)
+        assert {r.uid for r in fast} == set(slow)
+        for r in fast:
+            assert r.flagged == slow[r.uid].flagged and r.failing_checks == slow[r.uid].failing_checks
+            assert {k: (f.value, f.reason) for k, f in r.figures.items()} == {
+                k: (f.value, f.reason) for k, f in slow[r.uid].figures.items()
+            }
+
+
+def test_figures_stored_under_other_definitions_are_recomputed(tmp_path: Path, sample_db: Path) -> None:
+    import shutil
+
+    from indexer.store import connect
+
+    db = tmp_path / "s.db"
+    shutil.copy(sample_db, db)
+    conn = connect(db)
+    conn.execute("UPDATE report_cells SET figures = replace(figures, '\"收到申请\": [5,', '\"收到申请\": [99,')")
+    assert conn.execute("SELECT count(*) FROM report_cells WHERE figures LIKE '%[99,%'").fetchone()[0] == 2
+    conn.execute("UPDATE meta SET value = 'older' WHERE key = 'indicators'")
+    conn.close()
+    panel = Library(db).indicator_panel(cells=False)  # a read opens it once to recompute
+    assert sorted(r.figures["收到申请"].value for r in panel) == [0, 1, 5, 5, 13]

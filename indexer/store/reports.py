@@ -14,6 +14,7 @@ from indexer.curation import Rules, as_summaries_input, curate_mentions
 from indexer.curation import rules as curation_rules
 from indexer.errors import NianbaoError
 from indexer.identity import report_uid, text_sha
+from indexer.indicators import stored_figures
 from indexer.model import APPLICANT_COLUMNS, Report
 from indexer.search.embedded import IndexDocument, IndexedReport, column_texts, index_document
 from indexer.store.entities import (
@@ -295,9 +296,9 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         report_id = cur.lastrowid
     _insert(conn, "sections", report_id, prepared.sections)
     _insert(conn, "passages", report_id, prepared.passages)
-    if prepared.cells:
-        cells = pack_cells([list(c) for c in prepared.cells])
-        conn.execute("INSERT INTO report_cells VALUES (?, ?)", (report_id, cells))
+    cells = [list(c) for c in prepared.cells]
+    figures = stored_figures(row["template"], cells, [(c.check_id, c.ok) for c in prepared.checks])
+    conn.execute("INSERT INTO report_cells VALUES (?, ?, ?)", (report_id, pack_cells(cells), figures))
     _insert(conn, "checks", report_id, prepared.checks)
     if batch.curation is None:
         batch.curation = curation_rules(conn)

@@ -112,7 +112,8 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
 CREATE TABLE IF NOT EXISTS report_cells (  -- a report's table cells in one compact value, read per report
     report_id INTEGER PRIMARY KEY REFERENCES reports (id),
-    cells BLOB NOT NULL          -- zlib-compressed JSON [[tbl, row, col, value, derived, reason], …]
+    cells BLOB NOT NULL,         -- zlib-compressed JSON [[tbl, row, col, value, derived, reason], …]
+    figures TEXT NOT NULL        -- its indicators (indexer.indicators.stored_figures), kept with the cells
 );
 {TABLE_CELLS_VIEW}
 CREATE TABLE IF NOT EXISTS checks (
@@ -248,7 +249,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
         _functions(conn)
         schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-        if schema and schema[0] in _UPGRADES:  # an older store: upgraded once, then opened read-only
+        if schema and (schema[0] in _UPGRADES or _stale_figures(conn)):  # upgraded once, then opened read-only
             conn.close()
             connect(db).close()
             return connect(db, readonly=True)
@@ -266,6 +267,8 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
             conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         else:
             _upgrade(conn, stored, db)
+        with transaction(conn):
+            refresh_figures(conn)
     conn.execute("PRAGMA busy_timeout=10000")
     conn.row_factory = sqlite3.Row
     return conn
@@ -349,21 +352,59 @@ def _upgrade_from_9(conn: sqlite3.Connection) -> None:
     (``report_cells``) instead of ~190 indexed rows, and the normalized texts are stored compressed."""
     conn.execute(
         "CREATE TABLE IF NOT EXISTS report_cells (report_id INTEGER PRIMARY KEY REFERENCES reports (id),"
-        " cells BLOB NOT NULL)"
+        " cells BLOB NOT NULL, figures TEXT NOT NULL)"
     )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'table_cells' AND type = 'table'").fetchone():
-        rows: dict[int, list] = {}
+        rows: dict[int, list] = {rid: [] for (rid,) in conn.execute("SELECT id FROM reports")}
         for rid, *cell in conn.execute(
             "SELECT report_id, tbl, row, col, value, derived, reason FROM table_cells ORDER BY report_id, rowid"
         ):
             rows.setdefault(rid, []).append(cell)
         packed = [(r, pack_cells(c)) for r, c in rows.items()]
-        conn.executemany("INSERT OR REPLACE INTO report_cells VALUES (?, ?)", packed)
+        conn.executemany("INSERT OR REPLACE INTO report_cells VALUES (?, ?, '')", packed)
         conn.execute("DROP TABLE table_cells")
     conn.execute(TABLE_CELLS_VIEW)
+    conn.execute("DELETE FROM meta WHERE key = 'indicators'")  # the figures are computed once it is open
     for table in ("reports", "versions"):
         texts = conn.execute(f"SELECT id, text FROM {table} WHERE typeof(text) = 'text'").fetchall()
         conn.executemany(f"UPDATE {table} SET text = ? WHERE id = ?", [(pack(t), i) for i, t in texts])
+
+
+def _stale_figures(conn: sqlite3.Connection) -> bool:
+    from indexer.indicators import INDICATORS_VERSION
+
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'report_cells'").fetchone() is None:
+        return False
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'indicators'").fetchone()
+    return not stored or stored[0] != INDICATORS_VERSION
+
+
+def refresh_figures(conn: sqlite3.Connection) -> None:
+    """Recompute every report's stored indicators when the definitions changed (``INDICATORS_VERSION``);
+    in the caller's transaction."""
+    from indexer.indicators import INDICATORS_VERSION, stored_figures
+
+    stored = conn.execute("SELECT value FROM meta WHERE key = 'indicators'").fetchone()
+    if stored and stored[0] == INDICATORS_VERSION:
+        return
+    if "figures" not in [c[1] for c in conn.execute("PRAGMA table_info(report_cells)")]:
+        conn.execute("ALTER TABLE report_cells ADD COLUMN figures TEXT NOT NULL DEFAULT ''")
+    missing = conn.execute("SELECT id FROM reports WHERE id NOT IN (SELECT report_id FROM report_cells)").fetchall()
+    conn.executemany("INSERT INTO report_cells VALUES (?, ?, '')", [(rid, pack_cells([])) for (rid,) in missing])
+    checks: dict[int, list] = {}
+    for rid, check_id, ok in conn.execute("SELECT report_id, check_id, ok FROM checks"):
+        checks.setdefault(rid, []).append((check_id, ok))
+    rows = conn.execute(
+        "SELECT c.report_id, r.template, c.cells FROM report_cells c JOIN reports r ON r.id = c.report_id"
+    )
+    conn.executemany(
+        "UPDATE report_cells SET figures = ? WHERE report_id = ?",
+        [
+            (stored_figures(t, json.loads(unzip(cells) or "[]"), checks.get(rid, [])), rid)
+            for rid, t, cells in rows.fetchall()
+        ],
+    )
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('indicators', ?)", (INDICATORS_VERSION,))
 
 
 def pack_cells(cells: list) -> bytes:

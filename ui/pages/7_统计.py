@@ -20,7 +20,7 @@ DEFAULT = ["公开率", "收到申请", "复议纠错率"]
 
 @st.cache_data(show_spinner="读取各报告的统计表…")
 def panel(province: str | None, years: tuple[int, int] | None) -> list[Any]:
-    return library().indicator_panel(province=province, years=years)
+    return library().indicator_panel(province=province, years=years, cells=False)
 
 
 @st.cache_data(show_spinner=False)
@@ -213,7 +213,7 @@ def main() -> None:
         "下载汇总 CSV", summary.to_csv(index=False).encode("utf-8-sig"), "nianbao-指标汇总.csv", "text/csv"
     )
     b.download_button(
-        "下载各报告面板 CSV", wide.to_csv(index=False).encode("utf-8-sig"), "nianbao-panel.csv", "text/csv"
+        "下载各报告指标 CSV", wide.to_csv(index=False).encode("utf-8-sig"), "nianbao-各报告指标.csv", "text/csv"
     )
     if c.button("生成 XLSX"):  # a workbook takes seconds on a large store: only when asked
         buffer = io.BytesIO()
