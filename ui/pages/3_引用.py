@@ -10,6 +10,8 @@ import streamlit as st
 from indexer.errors import NianbaoError
 from ui.common import did_you_mean, entity_names, library, region_label, report_link, setup, show_text
 
+FIRST = 15  # sentences shown at once; the rest on request
+
 
 @st.cache_data(show_spinner=False)
 def answer(name: str) -> dict:
@@ -51,7 +53,8 @@ def main() -> None:
     if result["by_year"]:
         st.bar_chart(pd.Series(result["by_year"], name="报告数"), x_label="年度", y_label="报告数")
     province = None
-    for hit in result["hits"]:
+    shown = result["hits"] if st.session_state.get("doc_all") == name else result["hits"][:FIRST]
+    for hit in shown:
         if hit["province"] != province:
             province = hit["province"]
             st.markdown(
@@ -63,6 +66,10 @@ def main() -> None:
             st.caption(f"{region_label(None, hit['city'], hit['county'])} · {hit['year'] or ''}{article}")
             show_text(hit["sentence"])
             report_link(hit["report_id"], hit["title"] or "打开报告")
+    if len(shown) < len(result["hits"]):
+        if st.button(f"显示全部 {len(result['hits'])} 条引用", key="doc_more"):
+            st.session_state["doc_all"] = name
+            st.rerun()
 
 
 main()

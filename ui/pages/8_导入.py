@@ -21,6 +21,7 @@ STATUS = {
     "version": "已作为该报告的另一版本",
     "failed": "失败",
 }
+REMOVAL_CHOICES = 200
 DETAIL_HINTS = {"version": "同一发布机关、同一年度、内容不同：较新的版本计入统计，其余列为已被取代的版本"}
 
 
@@ -64,14 +65,19 @@ def upload() -> None:
 
 def removal() -> None:
     st.subheader("删除报告")
-    entries = library().reports() if library().exists() else []
-    if not entries:
+    if not library().exists() or not library().count():
         st.caption("库中还没有报告。")
         return
-    labels = {e.uid: f"{e.title or '（无标题）'} · {e.year or '年度未识别'} [{e.uid}]" for e in entries}
+    contains = st.text_input("标题包含（筛选要删除的报告）", key="remove_filter").strip()
+    titles = library().report_titles(contains, limit=REMOVAL_CHOICES)  # never every report of a large store
+    for uid in st.session_state.get("remove_ids") or []:
+        titles.setdefault(uid, uid)  # what is chosen stays chosen while the filter changes
+    labels = {uid: f"{title or '（无标题）'} [{uid}]" for uid, title in titles.items()}
     chosen = st.multiselect(
         "选择要删除的报告", list(labels), format_func=labels.get, key="remove_ids", placeholder="选择报告"
     )
+    if len(titles) >= REMOVAL_CHOICES:
+        st.caption(f"只列出最新的 {REMOVAL_CHOICES} 份；输入标题中的字词以缩小范围。")
     if chosen and st.button("删除所选报告", key="remove_button"):
         titles = library().remove(chosen)
         st.cache_data.clear()
