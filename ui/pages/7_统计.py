@@ -18,7 +18,7 @@ GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county
 DEFAULT = ["公开率", "收到申请", "复议纠错率"]
 
 
-@st.cache_data(show_spinner="读取各报告的统计表…")
+@st.cache_resource(show_spinner="读取各报告的指标…", max_entries=16)  # shared, not copied: read only
 def panel(province: str | None, years: tuple[int, int] | None) -> list[Any]:
     return library().indicator_panel(province=province, years=years, cells=False)
 

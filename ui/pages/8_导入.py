@@ -49,7 +49,7 @@ def upload() -> None:
     )
     bar.progress(1.0, text="完成")
     st.cache_data.clear()
-    library.clear()
+    st.cache_resource.clear()  # the store changed: the Library and every shared result
     for o in summary.outcomes:
         message = f"{o.location}：{STATUS.get(o.status, o.status)}"
         if o.status == "failed":
@@ -81,7 +81,7 @@ def removal() -> None:
     if chosen and st.button("删除所选报告", key="remove_button"):
         titles = library().remove(chosen)
         st.cache_data.clear()
-        library.clear()
+        st.cache_resource.clear()  # the store changed: the Library and every shared result
         st.success("已删除：" + "、".join(titles))
 
 
