@@ -177,8 +177,8 @@ def test_truncated_report_fails_completeness_checks() -> None:
     report = parse_file(str(ROOT / "data" / "reports" / "002_49933982007c6c7a.txt"))
     by_id = {c.check: c for c in report.consistency}
     assert by_id["sections.missing"].ok is False
-    assert "review_litigation" in by_id["sections.missing"].detail
+    assert "四、复议诉讼" in by_id["sections.missing"].detail
     assert by_id["tables.missing"].ok is False
     assert by_id["requests.balance"].ok is None
-    assert "not printed" in by_id["requests.balance"].detail
+    assert "未印出" in by_id["requests.balance"].detail
     assert report.warnings

@@ -19,7 +19,7 @@ table.nb-t{border-collapse:collapse;font-size:.9em;margin:.2rem 0 1rem}
 .nb-t td.nb-derived{background:#eef6ff}.nb-t td.nb-fail{background:#ffe1e1}.nb-t td.nb-blank{background:#fafafa}
 .nb-t a{color:inherit;text-decoration:none}.nb-t a:hover{text-decoration:underline}
 </style>"""
-_COLUMNS_IN_DETAIL = re.compile(rf"({'|'.join(APPLICANT_COLUMNS)}):")
+_COLUMNS_IN_DETAIL = re.compile(rf"({'|'.join(APPLICANT_COLUMNS)})[:：]")
 
 
 def failing_cells(model: dict[str, Any]) -> dict[tuple[str, str, str], str]:

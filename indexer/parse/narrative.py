@@ -136,9 +136,8 @@ def breakdown_checks(text: str) -> list[Check]:
                 Check(
                     "narrative.breakdown",
                     False,
-                    f"共{m.group('total')}{m.group('approx') or ''}{unit}, "
-                    f"but its parts {listed} = {total_parts:g} exceed it: "
-                    f"“{sentence.strip()[:120]}”",
+                    f"共{m.group('total')}{m.group('approx') or ''}{unit}，"
+                    f"但其分项 {listed} = {total_parts:g} 超过总数：“{sentence.strip()[:120]}”",
                 )
             )
         else:
@@ -197,7 +196,7 @@ def rate_checks(text: str) -> list[Check]:
             exact = Decimal(num) * 100 / Decimal(den)
             rounded = exact.quantize(printed, rounding=ROUND_HALF_UP)
             ok = rounded == printed
-            detail = f"{verb} {num}/{den} = {exact:.4f}% rounds to {rounded}%, printed {printed}%"
+            detail = f"{verb} {num}/{den} = {exact:.4f}%，应为 {rounded}%，印作 {printed}%"
             checks.append(Check("narrative.rate", ok, detail))
     return checks
 
@@ -224,6 +223,6 @@ def conflict_checks(text: str, figures: list[Figure]) -> list[Check]:
     for subject, figs in counts.items():
         if len({f.value for f in figs}) > 1:
             listed = ", ".join(f"{f.value:g}{f.unit}" for f in figs)
-            detail = f"{subject}: the prose gives different counts ({listed}) and does not say how their scopes differ"
+            detail = f"{subject}：正文给出不同的数字（{listed}），未说明口径有何不同"
             checks.append(Check("narrative.conflict", False, detail))
     return checks
