@@ -183,6 +183,65 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend:
         sys.exit(2)
 
 
+@main.command()
+@click.argument("urls", nargs=-1)
+@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False), help="A file of URLs, one a line.")
+@click.option("--depth", type=int, default=3, show_default=True, help="Links followed from a start URL.")
+@click.option("--out", type=click.Path(file_okay=False), help="Where files are saved (default: fetched/ by the store).")
+@click.option("--ingest", "and_ingest", is_flag=True, help="Ingest what was fetched, each file's source its URL.")
+@click.option("--rate", type=float, default=1.0, show_default=True, help="Requests per second and host.")
+@click.option("--since", type=int, help="Only reports of this year or later (by their link's text).")
+@click.option("--max-pages", type=int, default=500, show_default=True, help="Requests per host and run.")
+@click.option("--timeout", type=float, default=20.0, show_default=True, help="Seconds per request.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries on 429, 5xx and timeouts.")
+@_DB
+@_user_errors
+def fetch(
+    urls: tuple[str, ...],
+    from_file: str | None,
+    depth: int,
+    out: str | None,
+    and_ingest: bool,
+    rate: float,
+    since: int | None,
+    max_pages: int,
+    timeout: float,
+    retries: int,
+    db: str | None,
+) -> None:
+    """Collect reports from government sites: start at a 年报 column page, a report page or a file URL,
+    follow the links to annual reports (and the column's next pages), save each page and attachment, and
+    with --ingest store them. Polite (robots.txt, --rate per host, retries with backoff); a second run
+    fetches only what changed, and a stopped run continues where it stopped."""
+    from indexer.fetch import FetchOptions
+    from indexer.fetch import fetch as run_fetch
+    from indexer.store import default_db_path
+
+    seeds = list(urls)
+    if from_file:
+        lines = Path(from_file).read_text(encoding="utf-8").splitlines()
+        seeds += [ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")]
+    store = Path(db) if db else default_db_path()
+    folder = Path(out) if out else store.parent / "fetched"
+    options = FetchOptions(folder, depth, rate, max_pages, since, timeout, retries)
+    summary = run_fetch(store, seeds, options, ingest=and_ingest, log=lambda m: click.echo(m, err=True))
+    kinds = {"report": "报告页", "attachment": "附件", "index": "栏目页", "unreadable": "无法读取的附件",
+             "disallowed": "robots.txt 不允许", "failed": "失败", "other": "非报告页"}  # fmt: skip
+    unchanged = sum(1 for i in summary.items if i.status == 304)
+    counts = "，".join(f"{label} {summary.count(kind)}" for kind, label in kinds.items() if summary.count(kind))
+    click.echo(f"请求 {summary.requests} 次；{counts or '没有抓到内容'}；未变（304）{unchanged}；保存于 {folder}")
+    for item in summary.items:
+        if item.kind in ("unreadable", "failed", "disallowed"):
+            click.echo(f"{kinds[item.kind]}：{item.url}（{item.reason}）")
+    if summary.ingest is not None:
+        click.echo(render_ingest_summary(summary.ingest))
+        for o in summary.ingest.outcomes:
+            if o.status == "failed":
+                click.echo(f"失败: {o.location}: {o.detail}", err=True)
+    if summary.interrupted:
+        sys.exit(130)
+
+
 INGEST_STATUSES = {
     "new": "新报告",
     "unchanged": "未变",

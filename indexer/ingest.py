@@ -219,8 +219,10 @@ def _ingest(
             summary.outcomes.append(Outcome("failed", location, detail="file not found or not readable"))
             continue
         stat = f.stat()
-        origin = "upload" if str(f) in uploads else "file"
-        mtime = time.time() if origin == "upload" else stat.st_mtime
+        origin = "file"
+        if str(f) in uploads:  # fetched from the web (its URL), or uploaded (the upload's own name)
+            origin = "url" if location.startswith(("http://", "https://")) else "upload"
+        mtime = time.time() if origin != "file" else stat.st_mtime
         sources.append(SourceFile(origin, location, sha, stat.st_size, mtime, str(f)))
         hashes[str(f)] = sha
     jobs = _place_known_files(conn, index, sources, hashes, summary)

@@ -55,6 +55,22 @@ SELECT c.report_id, j.key AS idx, j.value ->> 0 AS tbl, j.value ->> 1 AS row, j.
        j.value ->> 3 AS value, j.value ->> 4 AS derived, j.value ->> 5 AS reason
 FROM report_cells c, json_each(unzip(c.cells)) j;"""
 
+FETCH_DDL = """
+CREATE TABLE IF NOT EXISTS fetch_manifest (  -- every URL nianbao fetch has met (indexer.fetch)
+    url TEXT PRIMARY KEY,
+    final_url TEXT,                  -- after redirects
+    kind TEXT NOT NULL,              -- index | report | attachment | other | unreadable | disallowed | failed
+    status INTEGER,                  -- the last HTTP status (304: unchanged)
+    fetched_at TEXT,
+    etag TEXT, last_modified TEXT,
+    sha256 TEXT,                     -- of the body last saved
+    path TEXT,                       -- where it was saved
+    report_uid TEXT,                 -- the report it became
+    reason TEXT,                     -- why it was not fetched or not read
+    run INTEGER NOT NULL             -- the run that last requested it
+);
+"""
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 {REPORTS_TABLE}
@@ -72,8 +88,8 @@ CREATE TABLE IF NOT EXISTS sources (  -- every file and upload a report was seen
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL,
     version_id INTEGER,          -- NULL: the report's current version; else versions.id
-    origin TEXT NOT NULL,        -- file | upload
-    location TEXT NOT NULL,      -- the absolute path, or an upload's file name
+    origin TEXT NOT NULL,        -- file | upload | url
+    location TEXT NOT NULL,      -- the absolute path, an upload's file name, or the URL it was fetched from
     sha256 TEXT NOT NULL, format TEXT NOT NULL, size INTEGER NOT NULL, mtime REAL NOT NULL,
     unproven INTEGER, failing INTEGER,  -- its parse's unproven cells and failing checks (NULL: not parsed)
     first_seen TEXT NOT NULL DEFAULT (datetime('now')),
@@ -215,6 +231,7 @@ CREATE TABLE IF NOT EXISTS failures (
 );
 {INDEX_QUEUE_DDL}  -- changed reports the index has not committed yet
 {CURATION_DDL}  -- entity decisions (indexer.curation), applied to the mentions
+{FETCH_DDL}
 """
 # The search tables of schema 8 and before, replaced by the embedded index.
 _OLD_INDEX_TABLES = ("word_batches", "word_postings", "phrase_postings", "word_docs", "fts_trigram", "fts_bigram")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pandas as pd
@@ -13,7 +14,7 @@ from ui.common import KIND_LABELS, library, marked_text, region_label, setup, sh
 from ui.tables import CSS as TABLE_CSS
 from ui.tables import printed_tables
 
-ORIGINS = {"file": "文件", "upload": "上传"}
+ORIGINS = {"file": "文件", "upload": "上传", "url": "网页"}
 
 
 @st.cache_data(show_spinner=False)
@@ -33,6 +34,9 @@ def sources_and_versions(uid: str) -> None:
     """Every file and upload the report was seen in (the primary first), and its superseded versions."""
     entry = library().reports(uids=[uid])[0]
     st.markdown(f"**来源**（共 {len(entry.sources)} 个；第一个为解析和显示所用的主来源）")
+    for s in entry.sources:
+        if s["origin"] == "url":  # where it was fetched from: the original page, one click away
+            st.markdown(f"[原网页：{html.escape(s['location'])}]({s['location']}) · 抓取于 {s['first_seen']}")
     st.dataframe(
         pd.DataFrame(
             [
