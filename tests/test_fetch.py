@@ -33,7 +33,8 @@ def _page(title: str, text: str, charset: str | None = "utf-8") -> bytes:
 
 def _index(links: list[tuple[str, str]], title: str = "政府信息公开年报") -> bytes:
     items = "".join(f"<li><a href='{href}'>{html.escape(text)}</a></li>" for href, text in links)
-    return f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><ul>{items}</ul></body></html>".encode()
+    head = f"<html><head><meta charset='utf-8'><title>{title}</title></head>"
+    return f"{head}<body><ul>{items}</ul></body></html>".encode()
 
 
 class Site:
@@ -43,6 +44,7 @@ class Site:
         folder.mkdir(parents=True, exist_ok=True)
         texts = [s.read_text(encoding="utf-8") for s in SAMPLES]
         generated = [r.text for r in load_generator().generate_reports(3, 5)]
+
         def title(text: str) -> str:  # the report's title: its first lines up to the one naming the report
             lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
             return "".join(lines[:2]) if "报告" not in lines[0] else lines[0]
@@ -172,7 +174,7 @@ def test_fetch_collects_every_report_once_politely(site: Site, tmp_path: Path) -
 def test_a_second_run_requests_only_what_changed(site: Site, tmp_path: Path) -> None:
     _fetch(site, tmp_path)
     status, kind, body = site.pages["/rep/h.html"]
-    site.pages["/rep/h.html"] = (status, kind, body.replace("</body>".encode(), "<p>（更正）</p></body>".encode()))
+    site.pages["/rep/h.html"] = (status, kind, body.replace(b"</body>", "<p>（更正）</p></body>".encode()))
     mark = len(site.log)
     summary = _fetch(site, tmp_path)
     second = site.log[mark:]
