@@ -67,7 +67,14 @@ class Site:
                 ("/about.html", "联系我们"),
                 ("/col/index_1.html", "下一页"),
             ])),
-            "/col/index_1.html": (200, "text/html", _index([("/rep/h.html", "2022年政府信息公开工作年度报告")])),
+            "/col/index_1.html": (200, "text/html", _index([
+                ("/rep/h.html", "2022年政府信息公开工作年度报告"),
+                ("/rep/only-file.html", "2023年政府信息公开工作年度报告"),
+            ])),
+            # a report's page that only links its file
+            "/rep/only-file.html": (200, "text/html", _index([("/files/i.pdf", "附件：年度报告.pdf")], "2023年年报")),
+            "/files/i.pdf": (200, "application/pdf", build_pdf(generated[1].replace("2019", "2023"),
+                                                               folder / "i.pdf").read_bytes()),
             "/rep/a.html": (200, "text/html", _page(title(texts[0]), texts[0])),
             "/rep/b.html": (200, "text/html", _page(title(texts[1]), texts[1], charset=None)),  # GBK, undeclared
             "/files/c.pdf": (200, "application/pdf", build_pdf(texts[3], folder / "c.pdf").read_bytes()),
@@ -90,6 +97,7 @@ class Site:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
+                arrived = time.monotonic()  # when the request came, not when it was answered
                 path = self.path.split("#")[0]
                 status, kind, body = site.pages.get(path, (404, "text/html", b"not found"))
                 if site.failures.get(path):
@@ -100,7 +108,7 @@ class Site:
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                 if status == 200 and self.headers.get("If-None-Match") == etag:
                     status, body = 304, b""
-                site.log.append((time.monotonic(), path, dict(self.headers), status))
+                site.log.append((arrived, path, dict(self.headers), status))
                 self.send_response(status)
                 if status == 302:
                     self.send_header("Location", kind)
@@ -143,7 +151,7 @@ def _fetch(site: Site, tmp_path: Path, **kw: object):  # noqa: ANN202
 def test_fetch_collects_every_report_once_politely(site: Site, tmp_path: Path) -> None:
     summary = _fetch(site, tmp_path)
     got = summary.ingest
-    assert got.count("new") == 7, [(o.status, o.location, o.detail) for o in got.outcomes]
+    assert got.count("new") == 8, [(o.status, o.location, o.detail) for o in got.outcomes]
     assert not [o for o in got.outcomes if o.status == "failed"]
     requested = site.requested()
     assert "/private/g.html" not in requested  # robots.txt: never requested
@@ -158,7 +166,8 @@ def test_fetch_collects_every_report_once_politely(site: Site, tmp_path: Path) -
     assert by_kind["/rep/b.html"].kind == "report"  # GBK without a declared charset, read as such
     # the notice is fetched (its link names a 年度报告) but is not a report: not ingested as one
     assert by_kind["/notice.html"].kind == "other" and by_kind["/col/index_1.html"].kind == "index"
-    times = [t for t, *_ in site.log]
+    assert by_kind["/files/i.pdf"].kind == "attachment"  # found through the page that only links it
+    times = sorted(t for t, *_ in site.log)
     assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 1 / RATE * 0.9  # one host: the rate held
     assert all("Nianbao" in headers.get("User-Agent", "") for _, _, headers, _ in site.log)
     # every report keeps the URL it came from as its source
@@ -198,7 +207,7 @@ def test_a_stopped_run_continues_without_refetching(site: Site, tmp_path: Path) 
     before = [p for p in site.requested()[:mark] if p not in ("/robots.txt", "/flaky.html")]
     after = [p for p in site.requested(mark) if p not in ("/robots.txt", "/flaky.html")]
     assert before and after and not set(before) & set(after)  # nothing fetched before the stop is fetched again
-    assert len(Library(tmp_path / "s.db").reports()) == 7
+    assert len(Library(tmp_path / "s.db").reports()) == 8
 
 
 def test_the_report_page_links_to_the_page_it_was_fetched_from(site: Site, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
@@ -220,3 +229,11 @@ def test_the_report_page_links_to_the_page_it_was_fetched_from(site: Site, tmp_p
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def test_since_skips_the_links_to_older_years(site: Site, tmp_path: Path) -> None:
+    summary = _fetch(site, tmp_path, since=2021)
+    requested = set(site.requested())
+    assert {"/flaky.html", "/rep/h.html", "/rep/only-file.html"} <= requested  # 2021, 2022, 2023
+    assert not requested & {"/rep/a.html", "/rep/b.html", "/files/c.pdf", "/moved.html", "/slow.html"}
+    assert summary.ingest.count("new") == 3
