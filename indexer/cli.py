@@ -15,7 +15,7 @@ import click
 
 from indexer.api import Library
 from indexer.errors import NianbaoError
-from indexer.labels import SECTION_LABELS
+from indexer.labels import SECTION_LABELS, reason_label
 from indexer.model import APPLICANT_COLUMNS, SECTION_KINDS, Report, Value
 from indexer.search.base import SECTION_KINDS as SEARCH_SECTIONS
 
@@ -165,7 +165,7 @@ def ingest(paths: tuple[str, ...], db: str | None, workers: int | None, backend:
     click.echo(render_ingest_summary(summary))
     for o in summary.outcomes:
         if o.status == "failed":
-            click.echo(f"失败: {o.location}: {o.detail}", err=True)
+            click.echo(f"失败: {o.location}: {reason_label(o.detail or '')}", err=True)
     if summary.interrupted:
         click.echo("已中断: 已提交的报告完好, 再次运行同一命令会继续导入其余文件", err=True)
         sys.exit(130)
@@ -237,7 +237,7 @@ def fetch(
         click.echo(render_ingest_summary(summary.ingest))
         for o in summary.ingest.outcomes:
             if o.status == "failed":
-                click.echo(f"失败: {o.location}: {o.detail}", err=True)
+                click.echo(f"失败: {o.location}: {reason_label(o.detail or '')}", err=True)
     if summary.interrupted:
         sys.exit(130)
 
