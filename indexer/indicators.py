@@ -125,11 +125,12 @@ def is_table_check(check_id: str) -> bool:
     return check_id.startswith(("requests.", "review.", "proactive.")) or check_id == "narrative.requests"
 
 
-def stored_figures(template: str | None, cells: Iterable[tuple], checks: Iterable[tuple[str, int | None]]) -> str:
-    """A report's indicators as the store keeps them beside its cells (JSON: key → [value, reason], and
-    the failing checks), from its cells [(tbl, row, col, value, derived, reason) …] and checks
-    [(check_id, ok) …]."""
+def stored_figures(template: str | None, cells: Iterable[tuple], checks: Iterable[tuple[str, int | None]]) -> bytes:
+    """A report's indicators as the store keeps them beside its cells (zlib-compressed JSON: key →
+    [value, reason], and the failing checks), from its cells [(tbl, row, col, value, derived, reason) …]
+    and checks [(check_id, ok) …]."""
     import json
+    import zlib
 
     values: Cells = {}
     reasons: Reasons = {}
@@ -141,14 +142,16 @@ def stored_figures(template: str | None, cells: Iterable[tuple], checks: Iterabl
     table = sum(1 for c in failing if is_table_check(c))
     r = report_indicators({"uid": "", "template": template}, values, reasons, len(failing), table)
     figures = {k: [f.value, f.reason] for k, f in r.figures.items()}
-    return json.dumps({"figures": figures, "failing": len(failing), "table": table}, ensure_ascii=False)
+    data = json.dumps({"figures": figures, "failing": len(failing), "table": table}, ensure_ascii=False)
+    return zlib.compress(data.encode("utf-8"), 6)
 
 
-def from_stored(meta: dict[str, Any], stored: str) -> ReportIndicators:
+def from_stored(meta: dict[str, Any], stored: bytes) -> ReportIndicators:
     """A report's indicators read back from ``stored_figures`` (without its cells)."""
     import json
+    import zlib
 
-    data = json.loads(stored)
+    data = json.loads(zlib.decompress(stored))
     figures = {k: Figure(v, why) for k, (v, why) in data["figures"].items()}
     return ReportIndicators(
         meta["uid"], meta.get("title"), meta.get("publisher"), meta.get("level"), meta.get("province"),

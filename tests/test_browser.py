@@ -286,3 +286,32 @@ def test_no_page_shows_internals_or_missing_glyphs(server: str, page: Page) -> N
         assert found is None, (path, found and text[max(0, found.start() - 60) : found.end() + 60])
         missing = {c for c in set(text) if c.strip() and not any(a <= ord(c) <= b for a, b in covered)}
         assert not missing, (path, sorted(missing))
+
+
+def test_facets_follow_the_query_and_an_export_holds_every_result(server: str, page: Page) -> None:
+    import csv
+    import io
+
+    page.goto(server)
+    page.get_by_text("精确匹配（原文子串）").click()
+    for query, province, title in (
+        ("合水县", "甘肃省 (1)", "合水县2020年政府信息公开工作年度报告"),
+        ("盐池县", "宁夏回族自治区 (1)", "盐池县人民政府办公室2020年政府信息公开年度报告"),
+    ):
+        page.get_by_label("检索词").fill(query)
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("共 1 份报告", exact=False)).to_be_visible()
+        expect(page.locator(".nb-plain", has_text=title)).to_be_visible()  # this query's answer is shown
+        page.locator("[data-testid='stSidebar']").get_by_role("combobox", name="省份").click()
+        options = page.get_by_role("option")
+        expect(options.first).to_be_visible()
+        assert options.all_inner_texts() == ["全部", province], query  # this query's facets, not the last one's
+        page.keyboard.press("Escape")
+    page.get_by_label("检索词").fill("")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("共 5 份报告", exact=False)).to_be_visible()
+    page.get_by_role("button", name="导出全部 5 份报告的结果").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载 CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "报告编号" and len({r[0] for r in rows[1:]}) == 5

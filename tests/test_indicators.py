@@ -354,14 +354,19 @@ def test_the_stored_figures_equal_the_figures_computed_from_the_cells(series: tu
 
 def test_figures_stored_under_other_definitions_are_recomputed(tmp_path: Path, sample_db: Path) -> None:
     import shutil
+    import zlib
 
     from indexer.store import connect
 
     db = tmp_path / "s.db"
     shutil.copy(sample_db, db)
     conn = connect(db)
-    conn.execute("UPDATE report_cells SET figures = replace(figures, '\"收到申请\": [5,', '\"收到申请\": [99,')")
-    assert conn.execute("SELECT count(*) FROM report_cells WHERE figures LIKE '%[99,%'").fetchone()[0] == 2
+    stale = [
+        (zlib.compress(zlib.decompress(f).replace('"收到申请": [5,'.encode(), '"收到申请": [99,'.encode())), rid)
+        for rid, f in conn.execute("SELECT report_id, figures FROM report_cells")
+    ]
+    conn.executemany("UPDATE report_cells SET figures = ? WHERE report_id = ?", stale)
+    assert sorted(Library(db).indicator_panel(cells=False)[i].figures["收到申请"].value for i in range(5))[-1] == 99
     conn.execute("UPDATE meta SET value = 'older' WHERE key = 'indicators'")
     conn.close()
     panel = Library(db).indicator_panel(cells=False)  # a read opens it once to recompute

@@ -129,7 +129,7 @@ CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
 CREATE TABLE IF NOT EXISTS report_cells (  -- a report's table cells in one compact value, read per report
     report_id INTEGER PRIMARY KEY REFERENCES reports (id),
     cells BLOB NOT NULL,         -- zlib-compressed JSON [[tbl, row, col, value, derived, reason], …]
-    figures TEXT NOT NULL        -- its indicators (indexer.indicators.stored_figures), kept with the cells
+    figures BLOB NOT NULL        -- its indicators (indexer.indicators.stored_figures), kept with the cells
 );
 {TABLE_CELLS_VIEW}
 CREATE TABLE IF NOT EXISTS checks (
@@ -369,7 +369,7 @@ def _upgrade_from_9(conn: sqlite3.Connection) -> None:
     (``report_cells``) instead of ~190 indexed rows, and the normalized texts are stored compressed."""
     conn.execute(
         "CREATE TABLE IF NOT EXISTS report_cells (report_id INTEGER PRIMARY KEY REFERENCES reports (id),"
-        " cells BLOB NOT NULL, figures TEXT NOT NULL)"
+        " cells BLOB NOT NULL, figures BLOB NOT NULL)"
     )
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'table_cells' AND type = 'table'").fetchone():
         rows: dict[int, list] = {rid: [] for (rid,) in conn.execute("SELECT id FROM reports")}
@@ -405,7 +405,7 @@ def refresh_figures(conn: sqlite3.Connection) -> None:
     if stored and stored[0] == INDICATORS_VERSION:
         return
     if "figures" not in [c[1] for c in conn.execute("PRAGMA table_info(report_cells)")]:
-        conn.execute("ALTER TABLE report_cells ADD COLUMN figures TEXT NOT NULL DEFAULT ''")
+        conn.execute("ALTER TABLE report_cells ADD COLUMN figures BLOB NOT NULL DEFAULT ''")
     missing = conn.execute("SELECT id FROM reports WHERE id NOT IN (SELECT report_id FROM report_cells)").fetchall()
     conn.executemany("INSERT INTO report_cells VALUES (?, ?, '')", [(rid, pack_cells([])) for (rid,) in missing])
     checks: dict[int, list] = {}

@@ -37,7 +37,7 @@ def sources_and_versions(uid: str) -> None:
     for s in entry.sources:
         if s["origin"] == "url":  # where it was fetched from: the original page, one click away
             st.markdown(f"[原网页：{html.escape(s['location'])}]({s['location']}) · 抓取于 {s['first_seen']}")
-    st.dataframe(
+    st.table(  # a few rows: a static table, no grid to load
         pd.DataFrame(
             [
                 {
@@ -50,9 +50,7 @@ def sources_and_versions(uid: str) -> None:
                 }
                 for s in entry.sources
             ]
-        ),
-        hide_index=True,
-        width="stretch",
+        ).set_index("来源")
     )
     if not entry.versions:
         st.caption("没有其他版本。")
@@ -183,7 +181,7 @@ def main() -> None:
         for kind, names in by_kind.items():
             st.markdown(f"**{KIND_LABELS.get(kind, kind)}**")
             page = "pages/3_引用.py" if kind == "document" else "pages/4_做法.py"
-            for name, n in sorted(names.items(), key=lambda kv: -kv[1])[:40]:
+            for name, n in sorted(names.items(), key=lambda kv: -kv[1])[:20]:
                 if kind in ("document", "measure", "platform"):
                     st.page_link(page, label=f"{name} ×{n}", query_params={"name": name})
                 else:
