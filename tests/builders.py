@@ -11,9 +11,12 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import escape
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -332,3 +335,22 @@ def load_generator() -> ModuleType:
     sys.modules[spec.name] = module  # dataclasses look their module up here
     spec.loader.exec_module(module)
     return module
+
+
+@contextmanager
+def app_on(db: Path, monkeypatch: Any) -> Iterator[Any]:
+    """The Streamlit app (its first page run) on the store ``db``; the pages' cached Library and results
+    are cleared before and after, so no other test's store shows through."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("NIANBAO_DB", str(db))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "检索.py"), default_timeout=60)
+        at.run()
+        yield at
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()

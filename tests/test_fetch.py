@@ -17,7 +17,7 @@ import pytest
 
 from indexer.api import Library
 from indexer.fetch import FetchOptions, fetch
-from tests.builders import build_docx, build_pdf, load_generator
+from tests.builders import app_on, build_docx, build_pdf, load_generator
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -211,24 +211,13 @@ def test_a_stopped_run_continues_without_refetching(site: Site, tmp_path: Path) 
 
 
 def test_the_report_page_links_to_the_page_it_was_fetched_from(site: Site, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     _fetch(site, tmp_path)
     uid = next(e.uid for e in Library(tmp_path / "s.db").reports() if "盐池" in (e.title or ""))
-    monkeypatch.setenv("NIANBAO_DB", str(tmp_path / "s.db"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        at = AppTest.from_file(str(ROOT / "ui" / "检索.py"), default_timeout=60)
-        at.run()
+    with app_on(tmp_path / "s.db", monkeypatch) as at:
         at.query_params["id"] = uid
         at.switch_page("pages/2_报告.py").run()
         assert not at.exception
         assert any(f"[原网页：{site.url}/rep/a.html]({site.url}/rep/a.html)" in m.value for m in at.markdown)
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
 
 
 def test_since_skips_the_links_to_older_years(site: Site, tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def test_stats_page_ranks_with_its_guard_and_opens_the_reports_behind_a_figure(a
 
 
 def test_compare_page_shows_one_unit_by_year(tmp_path, monkeypatch) -> None:
-    from builders import load_generator
+    from builders import app_on, load_generator
 
     from indexer.ingest import ingest
 
@@ -149,14 +149,11 @@ def test_compare_page_shows_one_unit_by_year(tmp_path, monkeypatch) -> None:
         (tmp_path / f"{r.year}.txt").write_text(r.text, encoding="utf-8")
     db = tmp_path / "series.db"
     ingest([tmp_path], db=db, workers=1)
-    monkeypatch.setenv("NIANBAO_DB", str(db))
-    import streamlit as st
+    with app_on(db, monkeypatch) as at:
+        _compare_page(_page(at, "10_对比"), reports)
 
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file("../ui/检索.py", default_timeout=60)
-    at.run()
-    at = _page(at, "10_对比")
+
+def _compare_page(at: AppTest, reports: list) -> None:
     assert at.selectbox(key="c_unit").value == reports[0].publisher
     indicators = at.table[0].value
     assert list(indicators.columns) == ["2021", "2022", "2023"] and "公开率" in indicators.index
@@ -270,14 +267,9 @@ PAGES = ("2_报告", "3_引用", "4_做法", "5_问题与改进", "6_关系图",
 
 
 def test_every_page_on_an_empty_store_says_how_to_ingest(tmp_path, monkeypatch) -> None:  # noqa: ANN001
-    import streamlit as st
+    from builders import app_on
 
-    monkeypatch.setenv("NIANBAO_DB", str(tmp_path / "none" / "empty.db"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    try:
-        at = AppTest.from_file("../ui/检索.py", default_timeout=60)
-        at.run()
+    with app_on(tmp_path / "none" / "empty.db", monkeypatch) as at:
         assert not at.exception, [e.value for e in at.exception]
         assert any("库中还没有报告" in i.value for i in at.info)
         for page in PAGES:
@@ -286,6 +278,3 @@ def test_every_page_on_an_empty_store_says_how_to_ingest(tmp_path, monkeypatch) 
             assert [p.label for p in at.get("page_link")][-1] == "去「导入」页上传报告"
         at = _page(at, "8_导入")  # the one page that works on an empty store: uploads create it
         assert not any("库中还没有报告" in i.value for i in at.info)
-    finally:
-        st.cache_resource.clear()
-        st.cache_data.clear()
