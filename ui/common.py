@@ -112,6 +112,15 @@ def marked_text(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(out)
 
 
+def figure_text(key: str, value: float | None) -> str:
+    """An indicator's value as the pages show it: a rate in percent, a count with thousands separators."""
+    from indexer.indicators import BY_KEY
+
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if BY_KEY[key].kind == "rate" else f"{value:,.10g}"
+
+
 def report_link(report_id: str, label: str) -> None:
     """A link to a report's page by its stable id."""
     st.page_link("pages/2_报告.py", label=label, query_params={"id": report_id})

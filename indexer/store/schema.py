@@ -275,6 +275,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
     else:
         db.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=10000")  # before anything below waits for another writer
         _functions(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -284,8 +285,9 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
             conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         else:
             _upgrade(conn, stored, db)
-        with transaction(conn):
-            refresh_figures(conn)
+        if _stale_figures(conn):  # a read first: no write lock taken when there is nothing to do
+            with transaction(conn):
+                refresh_figures(conn)
     conn.execute("PRAGMA busy_timeout=10000")
     conn.row_factory = sqlite3.Row
     return conn

@@ -10,7 +10,7 @@ import streamlit as st
 
 from indexer.indicators import BY_KEY
 from indexer.labels import FIELD_LABELS, TABLE_LABELS
-from ui.common import library, report_link, setup, show_text
+from ui.common import figure_text, library, report_link, setup, show_text
 
 SHOWN = ("收到申请", "办结", "公开率", "不予公开率", "无法提供率", "结转率", "复议", "复议纠错率", "争议转化率",
          "行政许可决定", "行政处罚决定", "不通过检查")  # fmt: skip
@@ -23,15 +23,18 @@ def units() -> list[tuple[str, list[int]]]:
     return library().units()
 
 
+def _items(heading: str, items: list[dict], *passages: tuple[str, str]) -> None:
+    """Items of one kind between two years: how many kinds, then each with its passages (prefix, key)."""
+    st.markdown(f"{heading}：{len({i['label'] for i in items})} 类")
+    for item in items:
+        st.markdown(f"**{item['label']}**")
+        for prefix, key in passages:
+            show_text(prefix + _short(item[key]))
+
+
 def _short(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _fmt(key: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1%}" if BY_KEY[key].kind == "rate" else f"{value:,.10g}"
 
 
 def _cells_table(reports: list[Any], table: str) -> pd.DataFrame:
@@ -103,7 +106,7 @@ def main() -> None:
 
     st.subheader("指标")
     indicators = pd.DataFrame(
-        [{"指标": BY_KEY[k].label, **{str(r.year): _fmt(k, r.figures[k].value) for r in reports}} for k in SHOWN]
+        [{"指标": BY_KEY[k].label, **{str(r.year): figure_text(k, r.figures[k].value) for r in reports}} for k in SHOWN]
     )
     st.table(indicators.set_index("指标"))
 
@@ -140,18 +143,18 @@ def main() -> None:
     for pair in found["problems"]:
         with st.container(border=True):
             st.markdown(f"**{pair['year']} → {pair['next_year']}**")
-            recurring = pair["recurring_problems"]
-            st.markdown(f"再次出现的问题：{len({i['label'] for i in recurring})} 类")
-            for item in recurring:
-                st.markdown(f"**{item['label']}**")
-                show_text(f"{pair['year']}：{_short(item['text'])}")
-                show_text(f"{pair['next_year']}：{_short(item['next_year_text'])}")
-            done = pair["fixes_reported_done"]
-            st.markdown(f"上年提出、本年报告已落实的改进：{len({i['label'] for i in done})} 类")
-            for item in done:
-                st.markdown(f"**{item['label']}**")
-                show_text(f"{pair['year']} 年提出：{_short(item['proposed'])}")
-                show_text(f"{pair['next_year']} 年报告：{_short(item['reported_next_year'])}")
+            _items(
+                "再次出现的问题",
+                pair["recurring_problems"],
+                (f"{pair['year']}：", "text"),
+                (f"{pair['next_year']}：", "next_year_text"),
+            )
+            _items(
+                "上年提出、本年报告已落实的改进",
+                pair["fixes_reported_done"],
+                (f"{pair['year']} 年提出：", "proposed"),
+                (f"{pair['next_year']} 年报告：", "reported_next_year"),
+            )
 
     st.subheader("统计表逐格对比")
     st.caption("与上一年不同的格以黄色标出；“变化”列为发生变化的年度。— 为未能确认的数。")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from indexer.indicators import BY_KEY, DEFINITIONS, aggregate, ranking
 from indexer.labels import CHECK_LABELS, GROUPING_LABELS, LEVEL_LABELS
-from ui.common import library, report_link, setup
+from ui.common import figure_text, library, report_link, setup
 
 GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county": "区县", "level": "层级"}
 DEFAULT = ["公开率", "收到申请", "复议纠错率"]
@@ -26,12 +26,6 @@ def panel(province: str | None, years: tuple[int, int] | None) -> list[Any]:
 @st.cache_data(show_spinner=False)
 def provinces_and_years() -> tuple[list[str], list[int]]:
     return list(library().values("province")), sorted(int(y) for y in library().values("year"))
-
-
-def _fmt(key: str, value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1%}" if BY_KEY[key].kind == "rate" else f"{value:,.10g}"
 
 
 def _group_name(key: dict[str, Any], grouping: str) -> str:
@@ -119,7 +113,7 @@ def main() -> None:
         name, year = points[0]["customdata"][0], points[0]["customdata"][1]
         group = next(g for g in by_year if _group_name(g.key, grouping) == name and g.key["year"] == year)
         _reports_behind(
-            rows, group.report_ids, f"{name} {year} 年 · {label} {_fmt(main_key, group.figures[main_key].value)}"
+            rows, group.report_ids, f"{name} {year} 年 · {label} {figure_text(main_key, group.figures[main_key].value)}"
         )
 
     st.subheader(f"{GROUPINGS[grouping] if grouping else '全部'} × 年度：{label}")
@@ -127,7 +121,7 @@ def main() -> None:
     columns = list(range(span[0], span[1] + 1))
     cell = {(_group_name(g.key, grouping), g.key["year"]): g for g in by_year}
     z = [[(cell[(n, y)].figures[main_key].value if (n, y) in cell else None) for y in columns] for n in groups_shown]
-    text = [[_fmt(main_key, v) if (n, y) in cell else "" for v, y in zip(zr, columns, strict=True)]
+    text = [[figure_text(main_key, v) if (n, y) in cell else "" for v, y in zip(zr, columns, strict=True)]
             for zr, n in zip(z, groups_shown, strict=True)]  # fmt: skip
     counts = [[cell[(n, y)].reports if (n, y) in cell else 0 for y in columns] for n in groups_shown]
     heat = go.Figure(
@@ -151,7 +145,7 @@ def main() -> None:
     if pick:
         g = cell[pick]
         _reports_behind(
-            rows, g.report_ids, f"{pick[0]} {pick[1]} 年 · {label} {_fmt(main_key, g.figures[main_key].value)}"
+            rows, g.report_ids, f"{pick[0]} {pick[1]} 年 · {label} {figure_text(main_key, g.figures[main_key].value)}"
         )
 
     st.subheader(f"排名：{label}")
@@ -170,7 +164,7 @@ def main() -> None:
                     GROUPINGS[grouping]: _group_name(g.key, grouping),
                     "报告数": g.reports,
                     "※": g.flagged,
-                    **{BY_KEY[k].label: _fmt(k, g.figures[k].value) for k in chosen},
+                    **{BY_KEY[k].label: figure_text(k, g.figures[k].value) for k in chosen},
                     f"{label}的基数（份）": g.behind[main_key],
                 }
                 for i, g in enumerate(ranked)
