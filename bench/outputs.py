@@ -29,19 +29,26 @@ from indexer.store import SourceFile  # noqa: E402
 
 
 def _digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, ensure_ascii=False, default=repr).encode()).hexdigest()[:12]
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, default=repr, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _attrs(attrs: Any) -> Any:
+    return json.loads(attrs) if isinstance(attrs, str) else attrs
 
 
 def outputs(prepared: Any) -> dict[str, Any]:
-    row = {k: v for k, v in prepared.row.items() if k not in ("original", "model", "path", "sha256", "mtime")}
+    # How a value is stored (the model's mentions kept apart, an agency column, attrs as JSON or a dict) is
+    # not an output: the digests compare what is stored, so a change of layout compares equal.
+    skipped = ("original", "model", "path", "sha256", "mtime", "agency")
+    row = {k: v for k, v in prepared.row.items() if k not in skipped}
     out = {
         "row": row,
-        "model": prepared.model(),
+        "model": {k: v for k, v in prepared.model().items() if k != "mentions"},
         "sections": [list(s) for s in prepared.sections],
         "passages": [list(p) for p in prepared.passages],
         "cells": [list(c) for c in prepared.cells],
         "checks": [list(c) for c in prepared.checks],
-        "mentions": [list(m) for m in prepared.mentions],
+        "mentions": [[*m[:-1], _attrs(m[-1])] for m in prepared.mentions],
         "entities": [vars(e) for e in prepared.entities],
         "items": [list(i) for i in prepared.items],
         "signatures": [[s[0], s[1], s[2].hex()] for s in prepared.signatures],

@@ -181,12 +181,18 @@ def cites(conn: sqlite3.Connection, name: str, limit: int = 50, backend: Any = N
 def _versions(conn: sqlite3.Connection, canonical: str) -> dict[str, set[str]]:
     """Stable report id → the editions of a regulation its mentions name."""
     out: dict[str, set[str]] = {}
-    for uid, version in conn.execute(
-        "SELECT r.uid, json_extract(m.attrs, '$.version') FROM mentions m JOIN reports r ON r.id = m.report_id"
-        " WHERE m.kind = 'document' AND m.canonical = ? AND json_extract(m.attrs, '$.version') IS NOT NULL",
+    citing = conn.execute(
+        "SELECT l.report_id, r.uid FROM entity_reports l JOIN reports r ON r.id = l.report_id"
+        " WHERE l.kind = 'document' AND l.canonical = ?",
         (canonical,),
-    ):
-        out.setdefault(uid, set()).add(str(version))
+    ).fetchall()
+    for rid, uid in citing:  # each report's mentions are one stored value: read per report
+        for (version,) in conn.execute(
+            "SELECT json_extract(attrs, '$.version') FROM mentions WHERE report_id = ? AND kind = 'document'"
+            " AND canonical = ? AND json_extract(attrs, '$.version') IS NOT NULL",
+            (rid, canonical),
+        ):
+            out.setdefault(uid, set()).add(str(version))
     return out
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from indexer.store import (
     pack,
     transaction,
     unpack_model,
+    unpack_original,
     write_report,
 )
 
@@ -331,7 +331,7 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
         try:
             size, mtime = os.path.getsize(path), os.path.getmtime(path)
         except OSError:
-            size, mtime = len(zlib.decompress(original)), 0.0
+            size, mtime = len(unpack_original(original, text).encode("utf-8")), 0.0
         row = {"id": rid, "uid": uid, "path": path, "sha256": sha, "format": fmt, "text_sha": fingerprint}
         row |= {"mtime": mtime, "text": text, "model": blob, "original": original, "parsed": model}
         source = [uid, None, "file", path, sha, fmt, size, mtime, len(model.get("unproven_cells") or [])]
@@ -357,6 +357,8 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
     ]:
         if not name.startswith("sqlite_autoindex"):
             conn.execute(f"DROP INDEX {name}")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'entity_reports' AND type = 'view'").fetchone():
+        conn.execute("DROP VIEW entity_reports")  # it reads reports (schema 11 makes it again)
     conn.execute("ALTER TABLE reports RENAME TO reports_7")
     for statement in REPORTS_TABLE.split(";"):
         if statement.strip():

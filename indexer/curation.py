@@ -120,21 +120,26 @@ def curate_mentions(mentions: list[Any], active: Rules) -> list[Any]:
     decision active, the extracted ids are back."""
     out = []
     for m in mentions:
-        attrs = json.loads(m.attrs)
+        attrs = dict(_attrs(m.attrs))
         extracted = attrs.get("extracted", m.canonical)
         canonical = active.canonical(m.kind, extracted, m.surface)
         if canonical != extracted:
             attrs["extracted"] = extracted
         else:
             attrs.pop("extracted", None)
-        out.append(m._replace(canonical=canonical, attrs=json.dumps(attrs, ensure_ascii=False)))
+        out.append(m._replace(canonical=canonical, attrs=attrs))
     return out
+
+
+def _attrs(attrs: Any) -> dict[str, Any]:
+    """A mention's attrs: a dict from the pipeline, JSON text from the store."""
+    return json.loads(attrs) if isinstance(attrs, str) else attrs
 
 
 def as_summaries_input(mentions: Iterable[Any]) -> list[SimpleNamespace]:
     """Mention rows as the objects ``summarize_entities`` reads (attrs as a dict), in text order."""
     return [
-        SimpleNamespace(kind=m.kind, canonical=m.canonical, surface=m.surface, attrs=json.loads(m.attrs))
+        SimpleNamespace(kind=m.kind, canonical=m.canonical, surface=m.surface, attrs=_attrs(m.attrs))
         for m in sorted(mentions, key=lambda m: m.start)
     ]
 
@@ -173,30 +178,29 @@ def reapply(conn: sqlite3.Connection) -> int:
     """Bring the stored mentions in line with the active decisions (in the caller's transaction): every
     report with a curated mention, or a mention a decision names, is relinked. Returns their number."""
     from indexer.store.entities import link_entities, summarize_entities, unlink_entities
-    from indexer.store.reports import MentionRow
+    from indexer.store.reports import MentionRow, pack_mentions
 
     active = rules(conn)
-    reports = {r for (r,) in conn.execute("SELECT DISTINCT report_id FROM mentions WHERE attrs LIKE '%\"extracted\"%'")}
+    reports = {
+        r
+        for (r,) in conn.execute("SELECT report_id FROM report_mentions WHERE instr(unzip(mentions), '\"extracted\"')")
+    }
     for kind, canonical in active.keys():
         reports.update(
             r
             for (r,) in conn.execute(
-                "SELECT DISTINCT report_id FROM mentions WHERE kind = ? AND canonical = ?", (kind, canonical)
+                "SELECT report_id FROM entity_reports WHERE kind = ? AND canonical = ?", (kind, canonical)
             )
         )
     fields = ", ".join(MentionRow._fields)
     for report_id in sorted(reports):
-        rows = conn.execute(f"SELECT id, {fields} FROM mentions WHERE report_id = ?", (report_id,)).fetchall()
-        ids = [r[0] for r in rows]
-        mentions = [MentionRow(*r[1:]) for r in rows]
+        rows = conn.execute(f"SELECT {fields} FROM mentions WHERE report_id = ? ORDER BY id", (report_id,)).fetchall()
+        mentions = [MentionRow(*r[:-1], json.loads(r[-1])) for r in rows]
         curated = curate_mentions(mentions, active)
         if curated == mentions:
             continue
         unlink_entities(conn, report_id)
-        conn.executemany(
-            "UPDATE mentions SET canonical = ?, attrs = ? WHERE id = ?",
-            [(m.canonical, m.attrs, i) for i, m in zip(ids, curated, strict=True)],
-        )
+        conn.execute("UPDATE report_mentions SET mentions = ? WHERE report_id = ?", (pack_mentions(curated), report_id))
         row = conn.execute(
             "SELECT publisher, province, city, county, year FROM reports WHERE id = ?", (report_id,)
         ).fetchone()

@@ -9,6 +9,7 @@ tables). The first paragraph is the report's title.
 from __future__ import annotations
 
 import io
+import sqlite3
 import struct
 import zlib
 from collections.abc import Iterator
@@ -354,3 +355,13 @@ def app_on(db: Path, monkeypatch: Any) -> Iterator[Any]:
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+def plain_store(db: Path | str, **kwargs: Any) -> sqlite3.Connection:
+    """The store opened as plain SQLite (no upgrade, no checks), with the ``unzip`` function that its views of
+    compressed values (mentions, passages, table_cells) use."""
+    from indexer.store import unzip
+
+    conn = sqlite3.connect(db, **kwargs)
+    conn.create_function("unzip", 1, unzip)
+    return conn

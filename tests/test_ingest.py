@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from builders import distinct_reports
+from builders import distinct_reports, plain_store
 
 from indexer import ingest as ingest_module
 from indexer.ingest import ingest
@@ -28,7 +28,7 @@ NIANBAO = Path(sys.executable).with_name("nianbao")
 
 
 def _counts(db: Path) -> dict[str, int]:
-    conn = sqlite3.connect(db)
+    conn = plain_store(db)
     out = {
         t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         for t in ("reports", "sections", "passages", "report_cells", "checks")
@@ -94,7 +94,7 @@ def test_broken_files_are_reported_and_the_rest_ingested(tmp_path: Path) -> None
     assert "empty" in reasons["empty.txt"]
     assert "binary" in reasons["garbage.txt"]
     assert "not a government information disclosure annual report" in reasons["story.txt"]
-    conn = sqlite3.connect(db)
+    conn = plain_store(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM failures").fetchone()[0] == 4
 
@@ -115,7 +115,7 @@ def _ingest_until(folder: Path, db: Path, reports: int, stop: signal.Signals) ->
     while time.time() < deadline:
         time.sleep(0.2)
         try:
-            conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+            conn = plain_store(f"file:{db}?mode=ro", uri=True, timeout=5)
             done = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
             conn.close()
         except sqlite3.OperationalError:
@@ -142,7 +142,7 @@ def _answers(db: Path, needles: list[str]) -> dict[tuple[str, str], set[str]]:
 
 
 def _scan(db: Path, needle: str) -> set[str]:
-    conn = sqlite3.connect(db)
+    conn = plain_store(db)
     try:
         return {path for path, text in conn.execute("SELECT path, text FROM reports") if needle in unzip(text)}
     finally:
@@ -159,7 +159,7 @@ def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(
     assert "Traceback" not in killed.stderr and "BrokenPipe" not in killed.stderr, killed.stderr
     partial = _counts(db)["reports"]
     assert 0 < partial < reports, "the ingest should have been killed half way"
-    conn = sqlite3.connect(db)
+    conn = plain_store(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     # Before any rerun, the store and the index answer alike (whatever the kill interrupted).
@@ -169,7 +169,7 @@ def test_killed_ingest_leaves_a_consistent_store_and_the_rerun_completes_it(
     assert _exact_ids(db, "附：编号") == _scan(db, "附：编号") and len(_scan(db, "附：编号")) == partial
     summary = ingest([folder], db=db)
     assert summary.ingested == reports - partial and summary.unchanged == partial and not summary.failed
-    conn = sqlite3.connect(db)
+    conn = plain_store(db)
     assert conn.execute("SELECT count(*), count(DISTINCT path) FROM reports").fetchone() == (reports, reports)
     # The killed run's reports got their copied sections computed by the rerun.
     assert conn.execute("SELECT count(*) FROM copies_pending").fetchone() == (0,)
@@ -207,7 +207,7 @@ def test_a_crash_between_the_store_and_the_index_is_reconciled(
     with pytest.raises(Crash):
         ingest(files, db=db, workers=1)
     monkeypatch.setattr(sync_module.EmbeddedWriter, "commit", real_commit)
-    conn = sqlite3.connect(db)
+    conn = plain_store(db)
     assert conn.execute("SELECT count(*) FROM reports").fetchone() == (12,)
     assert conn.execute("SELECT count(*) FROM index_queue").fetchone()[0] > 0
     conn.close()
@@ -288,7 +288,7 @@ def test_an_index_that_does_not_match_its_store_is_rebuilt_from_the_stored_text(
     elif damage == "a report lost":
         from indexer.search.embedded import EmbeddedWriter
 
-        conn = sqlite3.connect(db)
+        conn = plain_store(db)
         token = conn.execute("SELECT value FROM meta WHERE key = 'index_token'").fetchone()[0]
         rid = conn.execute("SELECT min(id) FROM reports").fetchone()[0]
         conn.close()

@@ -349,7 +349,10 @@ def reindex(client: Any, conn: sqlite3.Connection, progress: Callable[[int], Non
     index = f"{ALIAS}-v{int(time.time() * 1000)}"
     client.indices.create(index=index)
     ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
-    expected = len(ids) + conn.execute("SELECT count(*) FROM passages").fetchone()[0]
+    expected = (
+        len(ids)
+        + conn.execute("SELECT ifnull(sum(json_array_length(unzip(passages))), 0) FROM report_passages").fetchone()[0]
+    )
     writer = ElasticWriter(client, index, conn)
     for n, report_id in enumerate(ids, start=1):
         report = stored_report(conn, report_id)

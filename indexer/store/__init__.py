@@ -16,7 +16,6 @@ from indexer.store.reports import (
     prepare,
     record_failure,
     stored_columns,
-    unpack_model,
     write_report,
 )
 from indexer.store.schema import (
@@ -26,6 +25,8 @@ from indexer.store.schema import (
     default_db_path,
     pack,
     transaction,
+    unpack_model,
+    unpack_original,
     unzip,
 )
 
@@ -51,5 +52,6 @@ __all__ = [
     "transaction",
     "unzip",
     "unpack_model",
+    "unpack_original",
     "write_report",
 ]

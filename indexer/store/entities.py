@@ -8,6 +8,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from indexer.extract.documents import squeeze
@@ -66,27 +67,56 @@ def publishing_agency(publisher: str | None, province: str | None, city: str | N
 
 
 def link_entities(conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]) -> None:
-    """Add one report's entities to ``entity_reports`` and to the running totals."""
-    entity_report_rows(conn, report_id, row, found)
+    """Add one report's entities to ``entity_links`` and to the running totals."""
+    entity_report_rows(conn, report_id, found, {})
     totals = EntityTotals()
     totals.add(row, found)
     totals.write(conn)
 
 
 def entity_report_rows(
-    conn: sqlite3.Connection, report_id: int, row: dict[str, Any], found: list[EntitySummary]
+    conn: sqlite3.Connection, report_id: int, found: list[EntitySummary], ids: dict[tuple[str, str], int]
 ) -> None:
-    province, city, county, year = row["province"], row["city"], row["county"], row["year"]
-    agency = publishing_agency(row["publisher"], province, city, county)
+    """One report's rows of ``entity_links``; an entity new to the store gets its row (its totals follow at
+    ``EntityTotals.write``). ``ids`` caches (kind, canonical) → entities.id for a writer's batch."""
+    new = [e for e in found if (e.kind, e.canonical) not in ids]
+    if new:
+        conn.executemany(
+            "INSERT INTO entities (kind, canonical, loose, attrs, reports, mentions) VALUES (?, ?, ?, ?, 0, 0)"
+            " ON CONFLICT DO NOTHING",
+            [(e.kind, e.canonical, squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False)) for e in new],
+        )
+        for e in new:
+            key = (e.kind, e.canonical)
+            ids[key] = conn.execute("SELECT id FROM entities WHERE kind = ? AND canonical = ?", key).fetchone()[0]
     conn.executemany(
-        "INSERT INTO entity_reports (report_id, kind, canonical, province, city, county, year, agency, mentions,"
-        " articles, issuer, issuer_mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO entity_links (entity_id, report_id, mentions, articles, issuer, issuer_mentions)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (report_id, e.kind, e.canonical, province, city, county, year, agency, e.mentions)
-            + (",".join(e.articles), e.issuer, e.issuer_mentions)
+            (ids[(e.kind, e.canonical)], report_id, e.mentions, ",".join(e.articles), e.issuer, e.issuer_mentions)
             for e in found
         ],
     )
+
+
+def relink_all(conn: sqlite3.Connection) -> None:
+    """Rebuild ``entity_links`` and every running total from the stored mentions (an upgrade's last step)."""
+    for table in ("entity_links", "entity_places", "entity_provinces", "entity_years", "entity_surfaces", "entities"):
+        conn.execute(f"DELETE FROM {table}")
+    mentions: dict[int, list] = {}
+    for rid, kind, canonical, surface, attrs in conn.execute(
+        "SELECT report_id, kind, canonical, surface, attrs FROM mentions ORDER BY report_id, start"
+    ):
+        mentions.setdefault(rid, []).append(
+            SimpleNamespace(kind=kind, canonical=canonical, surface=surface, attrs=json.loads(attrs))
+        )
+    ids: dict[tuple[str, str], int] = {}
+    totals = EntityTotals()
+    for rid, *place in conn.execute("SELECT id, publisher, province, city, county, year FROM reports").fetchall():
+        found = summarize_entities(mentions.get(rid, []))
+        entity_report_rows(conn, rid, found, ids)
+        totals.add(dict(zip(("publisher", "province", "city", "county", "year"), place, strict=True)), found)
+    totals.write(conn)
 
 
 class EntityTotals:
@@ -142,10 +172,11 @@ class EntityTotals:
 
 
 def unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
-    """Take one report's entities out of ``entity_reports`` and the totals (before its mentions go)."""
+    """Take one report's entities out of ``entity_links`` and the totals (before its mentions go)."""
     rows = conn.execute(
-        "SELECT kind, canonical, ifnull(province, ''), ifnull(city, ''), ifnull(county, ''), ifnull(year, 0), mentions"
-        " FROM entity_reports WHERE report_id = ?",
+        "SELECT e.kind, e.canonical, ifnull(r.province, ''), ifnull(r.city, ''), ifnull(r.county, ''),"
+        " ifnull(r.year, 0), l.mentions FROM entity_links l JOIN entities e ON e.id = l.entity_id"
+        " JOIN reports r ON r.id = l.report_id WHERE l.report_id = ?",
         (report_id,),
     ).fetchall()
     surfaces = conn.execute(
@@ -163,4 +194,4 @@ def unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
         where = " AND ".join(f"{k} = ?" for k in keys)
         conn.executemany(f"UPDATE {table} SET {counter} = {counter} - ? WHERE {where}", values)
         conn.executemany(f"DELETE FROM {table} WHERE {counter} <= 0 AND {where}", [v[1:] for v in values])
-    conn.execute("DELETE FROM entity_reports WHERE report_id = ?", (report_id,))
+    conn.execute("DELETE FROM entity_links WHERE report_id = ?", (report_id,))

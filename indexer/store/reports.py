@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -21,10 +20,11 @@ from indexer.store.entities import (
     EntitySummary,
     EntityTotals,
     entity_report_rows,
+    publishing_agency,
     summarize_entities,
     unlink_entities,
 )
-from indexer.store.schema import pack, pack_cells
+from indexer.store.schema import pack, pack_cells, pack_json, pack_model, pack_original, unpack_model, unpack_original
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class MentionRow(NamedTuple):
     sentence_start: int
     sentence_end: int
     section: str | None
-    attrs: str  # JSON
+    attrs: Any  # a dict (from the pipeline), or its JSON (read from the ``mentions`` view)
 
 
 class ItemRow(NamedTuple):
@@ -166,8 +166,11 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
         "region_code": region.code if region else None,
         "template": report.template,
         "text": text,
-        "original": zlib.compress(original.encode("utf-8"), 6),
-        "model": zlib.compress(json.dumps(report.to_json(), ensure_ascii=False).encode("utf-8"), 6),
+        "original": pack_original(original, text),
+        "model": pack_model(report.to_json()),
+        "agency": publishing_agency(
+            report.publisher, *((region.province, region.city, region.county) if region else (None, None, None))
+        ),
     }
     passages = []
     pos = 0
@@ -201,7 +204,7 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
                 m.sentence_start,
                 m.sentence_end,
                 m.section,
-                json.dumps(m.attrs, ensure_ascii=False),
+                m.attrs,
             )
             for m in report.mentions
         ],
@@ -236,10 +239,10 @@ def _clear_rows(conn: sqlite3.Connection, report_id: int) -> None:
     unlink_entities(conn, report_id)
     for table in (
         "sections",
-        "passages",
+        "report_passages",
         "report_cells",
         "checks",
-        "mentions",
+        "report_mentions",
         "item_categories",
         "items",
         "section_signatures",
@@ -267,6 +270,7 @@ class WriteBatch:
         self.totals = EntityTotals()
         self.reports: dict[int, IndexedReport] = {}  # report row id → what the index writers receive
         self.curation: Rules | None = None  # the entity decisions, read once per batch
+        self.entity_ids: dict[tuple[str, str], int] = {}  # (kind, canonical) → entities.id, while none is deleted
 
     def finish(self, conn: sqlite3.Connection) -> None:
         """Write the totals (in the caller's transaction, before it commits)."""
@@ -287,6 +291,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         report_id = replace
         batch.totals.write(conn)  # the old version may be among them: its totals must be there to take out
         _clear_rows(conn, report_id)
+        batch.entity_ids.clear()  # an entity no other report names has gone
         conn.execute(
             f"UPDATE reports SET {', '.join(f'{n} = ?' for n in names)}, ingested_at = datetime('now') WHERE id = ?",
             (*values, report_id),
@@ -295,7 +300,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         cur = conn.execute(f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values)
         report_id = cur.lastrowid
     _insert(conn, "sections", report_id, prepared.sections)
-    _insert(conn, "passages", report_id, prepared.passages)
+    conn.execute("INSERT INTO report_passages VALUES (?, ?)", (report_id, pack_json(prepared.passages)))
     cells = [list(c) for c in prepared.cells]
     figures = stored_figures(row["template"], cells, [(c.check_id, c.ok) for c in prepared.checks])
     conn.execute("INSERT INTO report_cells VALUES (?, ?, ?)", (report_id, pack_cells(cells), figures))
@@ -307,8 +312,8 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         if curated != prepared.mentions:
             prepared.mentions = curated
             prepared.entities = summarize_entities(as_summaries_input(curated))
-    _insert(conn, "mentions", report_id, prepared.mentions)
-    entity_report_rows(conn, report_id, row, prepared.entities)  # the running totals: at ``finish``
+    conn.execute("INSERT INTO report_mentions VALUES (?, ?)", (report_id, pack_mentions(prepared.mentions)))
+    entity_report_rows(conn, report_id, prepared.entities, batch.entity_ids)  # the running totals: at ``finish``
     for item in prepared.items:
         cur = conn.execute(
             f"INSERT INTO items (report_id, {', '.join(ItemRow._fields)}) VALUES (?{', ?' * len(ItemRow._fields)})",
@@ -332,6 +337,7 @@ def delete_report_row(conn: sqlite3.Connection, report_id: int, batch: WriteBatc
     """Take a report row out of the store (in the caller's transaction; the index follows once it commits)."""
     batch.totals.write(conn)  # the report may be among them: its totals must be there to take out
     _clear_rows(conn, report_id)
+    batch.entity_ids.clear()
     batch.reports.pop(report_id, None)
     conn.execute("DELETE FROM copies_pending WHERE report_id = ?", (report_id,))
     conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
@@ -349,11 +355,11 @@ def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
     return unpack_model(row[0])
 
 
-def unpack_model(blob: bytes) -> dict[str, Any]:
-    """A stored model (zlib-compressed JSON) as a dict."""
-    return json.loads(zlib.decompress(blob))
-
-
 def original_text(conn: sqlite3.Connection, report_id: int) -> str:
-    row = conn.execute("SELECT original FROM reports WHERE id = ?", (report_id,)).fetchone()
-    return zlib.decompress(row[0]).decode("utf-8")
+    row = conn.execute("SELECT original, unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()
+    return unpack_original(row[0], row[1])
+
+
+def pack_mentions(mentions: list[MentionRow]) -> bytes:
+    """A report's mentions as ``report_mentions`` stores them: one JSON list per mention, attrs an object."""
+    return pack_json([[*m[:8], json.loads(m.attrs) if isinstance(m.attrs, str) else m.attrs] for m in mentions])

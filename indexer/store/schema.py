@@ -15,14 +15,15 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = "11"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9", "9": "10"}
+_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9", "9": "10", "10": "11"}
 INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
 REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
@@ -37,9 +38,10 @@ CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version
     province TEXT, city TEXT, county TEXT, region_code TEXT,
     template TEXT NOT NULL,
     text BLOB NOT NULL,          -- normalized text, zlib-compressed (SQL: unzip(text)): what offsets refer to
-    original BLOB NOT NULL,      -- zlib-compressed original text: what snippets show
-    model BLOB NOT NULL,         -- the parsed model as zlib-compressed JSON
-    ingested_at TEXT NOT NULL DEFAULT (datetime('now'))
+    original BLOB NOT NULL,      -- the original text (what snippets show), zlib-compressed against the text
+    model BLOB NOT NULL,         -- the parsed model as zlib-compressed JSON (pack_model)
+    ingested_at TEXT NOT NULL DEFAULT (datetime('now')),
+    agency TEXT                  -- the publishing agency (entities.publishing_agency): the graph's agency node
 );
 CREATE INDEX IF NOT EXISTS reports_region ON reports (province, city, county);
 CREATE INDEX IF NOT EXISTS reports_year ON reports (year);
@@ -54,6 +56,25 @@ CREATE VIEW IF NOT EXISTS table_cells AS
 SELECT c.report_id, j.key AS idx, j.value ->> 0 AS tbl, j.value ->> 1 AS row, j.value ->> 2 AS col,
        j.value ->> 3 AS value, j.value ->> 4 AS derived, j.value ->> 5 AS reason
 FROM report_cells c, json_each(unzip(c.cells)) j;"""
+
+# A report's mentions and passages are one compressed value each, read as rows through these views (a filter
+# on report_id reads one value); ``entity_reports`` reads the per-report entity links with names and places.
+COMPACT_VIEWS = """
+CREATE VIEW IF NOT EXISTS mentions AS
+SELECT m.report_id, (m.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS canonical,
+       j.value ->> 2 AS surface, j.value ->> 3 AS start, j.value ->> 4 AS "end", j.value ->> 5 AS sentence_start,
+       j.value ->> 6 AS sentence_end, j.value ->> 7 AS section, j.value ->> 8 AS attrs
+FROM report_mentions m, json_each(unzip(m.mentions)) j;
+CREATE VIEW IF NOT EXISTS passages AS
+SELECT p.report_id, (p.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS start,
+       j.value ->> 2 AS "end", j.value ->> 3 AS orig_start, j.value ->> 4 AS orig_end
+FROM report_passages p, json_each(unzip(p.passages)) j;
+CREATE VIEW IF NOT EXISTS entity_reports AS
+SELECT l.report_id, e.kind, e.canonical, r.province, r.city, r.county, r.year, r.agency, l.mentions, l.articles,
+       l.issuer, l.issuer_mentions
+FROM entity_links l JOIN entities e ON e.id = l.entity_id JOIN reports r ON r.id = l.report_id;
+CREATE INDEX IF NOT EXISTS reports_agency ON reports (agency);
+"""
 
 FETCH_DDL = """
 CREATE TABLE IF NOT EXISTS fetch_manifest (  -- every URL nianbao fetch has met (indexer.fetch)
@@ -118,14 +139,10 @@ CREATE TABLE IF NOT EXISTS sections (
     start INTEGER NOT NULL, end INTEGER NOT NULL,
     PRIMARY KEY (report_id, idx)
 );
-CREATE TABLE IF NOT EXISTS passages (
-    id INTEGER PRIMARY KEY,
-    report_id INTEGER NOT NULL REFERENCES reports (id),
-    kind TEXT NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL,            -- in the normalized text
-    orig_start INTEGER NOT NULL, orig_end INTEGER NOT NULL   -- in the original text
-);
-CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
+CREATE TABLE IF NOT EXISTS report_passages (  -- a report's lines (view: passages)
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    passages BLOB NOT NULL       -- zlib-compressed JSON [[kind, start, end, orig_start, orig_end], …]: offsets in
+);                               -- the normalized text, then in the original
 CREATE TABLE IF NOT EXISTS report_cells (  -- a report's table cells in one compact value, read per report
     report_id INTEGER PRIMARY KEY REFERENCES reports (id),
     cells BLOB NOT NULL,         -- zlib-compressed JSON [[tbl, row, col, value, derived, reason], …]
@@ -137,31 +154,21 @@ CREATE TABLE IF NOT EXISTS checks (
     check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS checks_report ON checks (report_id);
-CREATE TABLE IF NOT EXISTS mentions (
-    id INTEGER PRIMARY KEY,
-    report_id INTEGER NOT NULL REFERENCES reports (id),
-    kind TEXT NOT NULL, canonical TEXT NOT NULL, surface TEXT NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL,
-    sentence_start INTEGER NOT NULL, sentence_end INTEGER NOT NULL,
-    section TEXT, attrs TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mentions_entity_report ON mentions (kind, canonical, report_id);
-CREATE INDEX IF NOT EXISTS mentions_report ON mentions (report_id);
--- Entities per report, and running totals per entity, kept in step with mentions at every write:
--- the entity questions and the graph read these instead of every mention.
-CREATE TABLE IF NOT EXISTS entity_reports (
-    report_id INTEGER NOT NULL REFERENCES reports (id),
-    kind TEXT NOT NULL, canonical TEXT NOT NULL,
-    province TEXT, city TEXT, county TEXT, year INTEGER,  -- the report's, so answers sort without a join
-    agency TEXT,                     -- the publishing agency (the graph's agency node)
+CREATE TABLE IF NOT EXISTS report_mentions (  -- a report's entity mentions (view: mentions)
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    mentions BLOB NOT NULL       -- zlib-compressed JSON [[kind, canonical, surface, start, end, sentence_start,
+);                               -- sentence_end, section, attrs], …] in the order the pipeline found them
+-- Entities per report (view: entity_reports), and running totals per entity, kept in step with the mentions
+-- at every write: the entity questions and the graph read these instead of every mention.
+CREATE TABLE IF NOT EXISTS entity_links (
+    entity_id INTEGER NOT NULL,      -- entities.id
+    report_id INTEGER NOT NULL,
     mentions INTEGER NOT NULL,
     articles TEXT NOT NULL,          -- the articles cited, comma-joined in order of mention
-    issuer TEXT, issuer_mentions INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entity_reports_entity
-    ON entity_reports (kind, canonical, province, city, county, year, report_id);
-CREATE INDEX IF NOT EXISTS entity_reports_report ON entity_reports (report_id);
-CREATE INDEX IF NOT EXISTS entity_reports_agency ON entity_reports (agency, kind, canonical);
+    issuer TEXT, issuer_mentions INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_links_report ON entity_links (report_id);
 CREATE TABLE IF NOT EXISTS entities (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL, canonical TEXT NOT NULL,
@@ -249,6 +256,65 @@ def unzip(blob: bytes | str | None) -> str | None:
     return zlib.decompress(blob).decode("utf-8")
 
 
+def pack_original(original: str, text: str) -> bytes:
+    """The original text compressed with the normalized text as zlib's preset dictionary: where the two are
+    alike (most of a report), the original costs a few bytes."""
+    packer = zlib.compressobj(6, zdict=_zdict(text))
+    return packer.compress(original.encode("utf-8")) + packer.flush()
+
+
+def unpack_original(blob: bytes, text: str) -> str:
+    """What ``pack_original`` stored (or, from a store before schema 11, the original compressed alone)."""
+    if len(blob) > 1 and blob[1] & 0x20:  # zlib's FDICT flag: compressed against a preset dictionary
+        unpacker = zlib.decompressobj(zdict=_zdict(text))
+        return (unpacker.decompress(blob) + unpacker.flush()).decode("utf-8")
+    return zlib.decompress(blob).decode("utf-8")
+
+
+def _zdict(text: str) -> bytes:
+    return text.encode("utf-8")[-32768:]  # zlib's window: only the dictionary's last 32 KB is used
+
+
+def pack_json(value: Any) -> bytes:
+    return pack(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def pack_model(model: dict[str, Any]) -> bytes:
+    """The parsed model as the store keeps it: without its mentions (``report_mentions`` holds them) and with
+    each number's source as a list [start, end, original_start - start, original_end - end, line, page]."""
+    kept = {k: v for k, v in model.items() if k != "mentions"}
+    kept["sources"] = {
+        key: [
+            at["start"],
+            at["end"],
+            at["original_start"] - at["start"],
+            at["original_end"] - at["end"],
+            at.get("line"),
+            at.get("page"),
+        ]
+        for key, at in (model.get("sources") or {}).items()
+    }
+    return pack_json(kept)
+
+
+def unpack_model(blob: bytes) -> dict[str, Any]:
+    """A stored model as a dict, each source as {start, end, original_start, original_end, line, page}."""
+    model = json.loads(zlib.decompress(blob))
+    sources = model.get("sources") or {}
+    for key, at in sources.items():
+        if isinstance(at, list):
+            start, end, o_start, o_end, line, page = at
+            sources[key] = {
+                "start": start,
+                "end": end,
+                "original_start": start + o_start,
+                "original_end": end + o_end,
+                "line": line,
+                "page": page,
+            }
+    return model
+
+
 def _functions(conn: sqlite3.Connection) -> None:
     conn.create_function("unzip", 1, unzip, deterministic=True)
 
@@ -281,7 +347,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         conn.execute("PRAGMA synchronous=NORMAL")
         stored = _stored_schema(conn)
         if stored is None:
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + COMPACT_VIEWS)
             conn.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
         else:
             _upgrade(conn, stored, db)
@@ -334,20 +400,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
 def _upgrade_from_4(conn: sqlite3.Connection) -> None:
     """Schema 4 → 5: fill the entity tables from the stored mentions, as an ingest would have."""
-    from types import SimpleNamespace
+    from indexer.store.entities import relink_all
 
-    from indexer.store.entities import link_entities, summarize_entities
-
-    reports = conn.execute("SELECT id, publisher, province, city, county, year FROM reports").fetchall()
-    for report_id, publisher, province, city, county, year in reports:
-        mentions = [
-            SimpleNamespace(kind=k, canonical=c, surface=s, attrs=json.loads(a))
-            for k, c, s, a in conn.execute(
-                "SELECT kind, canonical, surface, attrs FROM mentions WHERE report_id = ? ORDER BY start", (report_id,)
-            )
-        ]
-        row = {"publisher": publisher, "province": province, "city": city, "county": county, "year": year}
-        link_entities(conn, report_id, row, summarize_entities(mentions))
+    relink_all(conn)
 
 
 def _upgrade_from_5(conn: sqlite3.Connection) -> None:
@@ -440,6 +495,61 @@ def _upgrade_from_8(conn: sqlite3.Connection) -> None:
     conn.execute("DELETE FROM meta WHERE key IN ('segmentation', 'phrases', 'index_token')")
 
 
+def _upgrade_from_10(conn: sqlite3.Connection) -> None:
+    """Schema 10 → 11: a report's mentions and passages become one compressed value each (read through the
+    views of the same names), its entity rows name the entity by id, the original is compressed against
+    the normalized text and the model drops what the rows hold; the entity tables are rebuilt from the
+    mentions, as an ingest would have written them."""
+    from indexer.store.entities import publishing_agency, relink_all
+
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
+    if kinds.get("mentions") == "table":
+        grouped: dict[int, list] = {}
+        for rid, *m, attrs in conn.execute(
+            "SELECT report_id, kind, canonical, surface, start, end, sentence_start, sentence_end, section, attrs"
+            " FROM mentions WHERE report_id IN (SELECT id FROM reports) ORDER BY report_id, id"
+        ):
+            grouped.setdefault(rid, []).append([*m, json.loads(attrs)])
+        conn.executemany(
+            "INSERT OR REPLACE INTO report_mentions VALUES (?, ?)", [(r, pack_json(m)) for r, m in grouped.items()]
+        )
+        conn.execute("DROP TABLE mentions")
+    if kinds.get("passages") == "table":
+        lines: dict[int, list] = {}
+        for rid, *p in conn.execute(
+            "SELECT report_id, kind, start, end, orig_start, orig_end FROM passages"
+            " WHERE report_id IN (SELECT id FROM reports) ORDER BY report_id, id"
+        ):
+            lines.setdefault(rid, []).append(p)
+        conn.executemany(
+            "INSERT OR REPLACE INTO report_passages VALUES (?, ?)", [(r, pack_json(p)) for r, p in lines.items()]
+        )
+        conn.execute("DROP TABLE passages")
+    if kinds.get("entity_reports") == "table":
+        conn.execute("DROP TABLE entity_reports")
+    if "agency" not in [c[1] for c in conn.execute("PRAGMA table_info(reports)")]:
+        conn.execute("ALTER TABLE reports ADD COLUMN agency TEXT")
+    conn.executemany(
+        "UPDATE reports SET agency = ? WHERE id = ?",
+        [
+            (publishing_agency(publisher, province, city, county), rid)
+            for rid, publisher, province, city, county in conn.execute(
+                "SELECT id, publisher, province, city, county FROM reports"
+            ).fetchall()
+        ],
+    )
+    for statement in COMPACT_VIEWS.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    for table in ("reports", "versions"):
+        rows = conn.execute(f"SELECT id, unzip(text), original, model FROM {table}").fetchall()
+        conn.executemany(
+            f"UPDATE {table} SET original = ?, model = ? WHERE id = ?",
+            [(pack_original(unpack_original(o, t), t), pack_model(unpack_model(m)), i) for i, t, o, m in rows],
+        )
+    relink_all(conn)
+
+
 UPGRADE_STEPS = {
     "4": _upgrade_from_4,
     "5": _upgrade_from_5,
@@ -447,4 +557,5 @@ UPGRADE_STEPS = {
     "7": _upgrade_from_7,
     "8": _upgrade_from_8,
     "9": _upgrade_from_9,
+    "10": _upgrade_from_10,
 }
