@@ -119,8 +119,9 @@ class Report:
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
 
-    def to_json(self) -> dict[str, Any]:
-        """The report in the shape of the gold annotations, plus what else the model holds."""
+    def to_json(self, mentions: bool = True) -> dict[str, Any]:
+        """The report in the shape of the gold annotations, plus what else the model holds (every mention
+        too, unless ``mentions`` is False: the store keeps them apart)."""
         return {
             "file": self.path.rsplit("/", 1)[-1],
             "path": self.path,
@@ -162,10 +163,10 @@ class Report:
             "unproven_cells": self.unproven_cells(),
             "sources": self.sources,
             "warnings": self.warnings,
-            **self.entities_json(),
+            **self.entities_json(mentions),
         }
 
-    def entities_json(self) -> dict[str, Any]:
+    def entities_json(self, mentions: bool = True) -> dict[str, Any]:
         """citations / platforms / measures in the gold annotations' shape, plus every mention."""
         citations: dict[str, dict[str, Any]] = {}
         platforms: dict[str, None] = {}
@@ -192,7 +193,7 @@ class Report:
             "agencies": sorted({m.canonical for m in self.mentions if m.kind == "agency"}),
             "problems": [_item_json(i) for i in self.items if i.kind == "problem"],
             "fixes": [_item_json(i) for i in self.items if i.kind == "fix"],
-            "mentions": [dict(vars(m)) for m in self.mentions],  # shallow: asdict deep-copies every attrs dict
+            **({"mentions": [dict(vars(m)) for m in self.mentions]} if mentions else {}),  # shallow: no deep copies
         }
 
     def unproven_cells(self) -> list[dict[str, Any]]:

@@ -167,7 +167,7 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
         "template": report.template,
         "text": text,
         "original": pack_original(original, text),
-        "model": pack_model(report.to_json()),
+        "model": pack_model(report.to_json(mentions=False)),
         "agency": publishing_agency(
             report.publisher, *((region.province, region.city, region.county) if region else (None, None, None))
         ),
