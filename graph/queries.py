@@ -181,18 +181,12 @@ def cites(conn: sqlite3.Connection, name: str, limit: int = 50, backend: Any = N
 def _versions(conn: sqlite3.Connection, canonical: str) -> dict[str, set[str]]:
     """Stable report id → the editions of a regulation its mentions name."""
     out: dict[str, set[str]] = {}
-    citing = conn.execute(
-        "SELECT l.report_id, r.uid FROM entity_reports l JOIN reports r ON r.id = l.report_id"
-        " WHERE l.kind = 'document' AND l.canonical = ?",
+    for uid, versions in conn.execute(
+        "SELECT r.uid, l.versions FROM entity_reports l JOIN reports r ON r.id = l.report_id"
+        " WHERE l.kind = 'document' AND l.canonical = ? AND l.versions != ''",
         (canonical,),
-    ).fetchall()
-    for rid, uid in citing:  # each report's mentions are one stored value: read per report
-        for (version,) in conn.execute(
-            "SELECT json_extract(attrs, '$.version') FROM mentions WHERE report_id = ? AND kind = 'document'"
-            " AND canonical = ? AND json_extract(attrs, '$.version') IS NOT NULL",
-            (rid, canonical),
-        ):
-            out.setdefault(uid, set()).add(str(version))
+    ):
+        out.setdefault(uid, set()).update(versions.split(","))
     return out
 
 

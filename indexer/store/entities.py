@@ -23,6 +23,7 @@ class EntitySummary:
     attrs: dict[str, str]
     mentions: int = 0
     articles: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)  # the editions of a regulation its mentions name
     issuer: str | None = None
     issuer_mentions: int = 0
     surfaces: Counter[str] = field(default_factory=Counter)
@@ -41,6 +42,9 @@ def summarize_entities(mentions: Iterable[Any]) -> list[EntitySummary]:
         article = m.attrs.get("article")
         if article and article not in e.articles:
             e.articles.append(article)
+        version = m.attrs.get("version")
+        if version and str(version) not in e.versions:
+            e.versions.append(str(version))
         if m.attrs.get("issuer"):
             e.issuer = e.issuer or m.attrs["issuer"]
             e.issuer_mentions += 1
@@ -90,10 +94,11 @@ def entity_report_rows(
             key = (e.kind, e.canonical)
             ids[key] = conn.execute("SELECT id FROM entities WHERE kind = ? AND canonical = ?", key).fetchone()[0]
     conn.executemany(
-        "INSERT INTO entity_links (entity_id, report_id, mentions, articles, issuer, issuer_mentions)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO entity_links (entity_id, report_id, mentions, articles, versions, issuer, issuer_mentions)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
-            (ids[(e.kind, e.canonical)], report_id, e.mentions, ",".join(e.articles), e.issuer, e.issuer_mentions)
+            (ids[(e.kind, e.canonical)], report_id, e.mentions, ",".join(e.articles), ",".join(e.versions))
+            + (e.issuer, e.issuer_mentions)
             for e in found
         ],
     )

@@ -71,7 +71,7 @@ SELECT p.report_id, (p.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.
 FROM report_passages p, json_each(unzip(p.passages)) j;
 CREATE VIEW IF NOT EXISTS entity_reports AS
 SELECT l.report_id, e.kind, e.canonical, r.province, r.city, r.county, r.year, r.agency, l.mentions, l.articles,
-       l.issuer, l.issuer_mentions
+       l.versions, l.issuer, l.issuer_mentions
 FROM entity_links l JOIN entities e ON e.id = l.entity_id JOIN reports r ON r.id = l.report_id;
 CREATE INDEX IF NOT EXISTS reports_agency ON reports (agency);
 """
@@ -165,6 +165,7 @@ CREATE TABLE IF NOT EXISTS entity_links (
     report_id INTEGER NOT NULL,
     mentions INTEGER NOT NULL,
     articles TEXT NOT NULL,          -- the articles cited, comma-joined in order of mention
+    versions TEXT NOT NULL,          -- the editions of a regulation named (2007, 2019), comma-joined
     issuer TEXT, issuer_mentions INTEGER NOT NULL,
     PRIMARY KEY (entity_id, report_id)
 ) WITHOUT ROWID;
