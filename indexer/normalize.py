@@ -179,10 +179,10 @@ def normalize(original: str) -> NormalizedText:
 
 # A page flattened by a crawler: the report on a few very long lines.
 _FLAT_LINE = 1500
-# Where such a page's lines began: a top-level heading (二、主动公开政府信息情况), an item （一） or
+# Where such a page's lines began: a top-level heading (二、主动公开政府信息情况, 二．…), an item （一） or
 # 第二十条第（一）项 after a sentence, and the text after the title (…年度报告 根据…).
 _FLAT_HEADING = re.compile(
-    r"(?:(?<![（(])(?:[一二三四五六七八九十]{1,2}|[1-9])、|第[一二三四五六七八九十]{1,2}部分)"
+    r"(?:(?<![（(])(?:[一二三四五六七八九十]{1,2}[、．.]|[1-9]、)|第[一二三四五六七八九十]{1,2}部分)"
     r"(?=[^。，]{0,6}(?:总体情况|主动公开|收到和处理|依申请公开|行政复议|政府信息公开|因政府信息公开|存在的主要问题"
     r"|存在问题|其他需要报告|其他需报告|其他事项|概述|概况|基本情况))"
     r"|(?<=[。；！？：])[（(][一二三四五六七八九十]{1,2}[）)]"
