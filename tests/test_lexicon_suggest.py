@@ -72,3 +72,25 @@ def test_phrases_that_are_not_names_are_not_candidates() -> None:
     assert candidates_in(text, "platform", known) == []
     assert candidates_in(text, "measure", known_names("measure")) == []
     assert [n for n, _, _ in candidates_in("依托“宁夏政务”APP办理。", "platform", known)] == ["宁夏政务APP"]
+
+
+def test_names_in_lists_quotes_and_counts_are_candidates() -> None:
+    def names(text: str, kind: str) -> list[str]:
+        return [n for n, _, _ in candidates_in(text, kind, known=set())]
+
+    # A list closed by 等 and its kind word: each member; a quoted member stands for its item, a province
+    # in brackets after a site's name is not part of it.
+    listed = (
+        '处置结果在县人民政府门户网站、"信用中国(宁夏)""国家企业信用信息公示系统(宁夏)"、政务"两微一端"等平台公布。'
+    )
+    assert {"信用中国", "国家企业信用信息公示系统", "两微一端"} <= set(names(listed, "platform"))
+    assert {"县档案馆", "图书馆"} <= set(names("同时，向县档案馆、图书馆等政府信息查阅场所报送。", "platform"))
+    # A quoted name before a kind word, and a measure counted where it is told.
+    assert "三级审核" in names("严格执行信息发布“三级审核”机制，确保准确。", "measure")
+    assert "业务指导" in names("深入各单位开展业务指导4次。", "measure")
+    # Not names: topics listed before a verb (等开设专栏), bare verbs of a procedure.
+    topics = "针对住房保障、农机补贴、征地拆迁等开设专题专栏。"
+    assert not {"住房保障", "农机补贴"} & set(names(topics, "platform"))
+    assert not {"审核", "办理"} & set(names("建立登记、审核、办理、答复等制度。", "measure"))
+    # A verb read from the left: 落实行政执法公示制度 is 行政执法公示制度, not 政执法公示制度.
+    assert "行政执法公示制度" in names("积极落实行政执法公示制度。", "measure")

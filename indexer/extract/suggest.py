@@ -145,9 +145,9 @@ def candidates_in(text: str, kind: str, known: set[str]) -> list[tuple[str, int,
         printed = m.group("name")
         quoted = any(q in printed for q in _QUOTES)
         name = printed.replace("“", "").replace("”", "").replace('"', "")
-        inner = _LAST_TRIGGER[kind].search(name)
-        if inner and inner.end() < len(name) - 1:  # 在政务服务中心设立政务公开专区 → 政务公开专区
-            name = name[inner.end() :]
+        inner = _last_trigger_end(kind, name)
+        if inner and inner < len(name) - 1:  # 在政务服务中心设立政务公开专区 → 政务公开专区
+            name = name[inner:]
         core = ending.sub("", name)
         if not core or core.isdigit() and len(core) < 5 or _NOT_A_NAME.match(name):
             continue
@@ -156,10 +156,90 @@ def candidates_in(text: str, kind: str, known: set[str]) -> list[tuple[str, int,
         if name in known or core in known or _known_with_owner(name, known):
             continue
         out.append((name, m.start("name"), m.end("name")))
+    taken = {(a, b) for _, a, b in out}
+    for name, start, end in _listed(text, kind):
+        if (
+            any(a < end and start < b for a, b in taken)
+            or name in known
+            or _known_with_owner(name, known)
+            or _NOT_A_NAME.match(name)
+        ):
+            continue
+        taken.add((start, end))
+        out.append((name, start, end))
     return out
 
 
-_LAST_TRIGGER = {kind: re.compile(f".*(?:{'|'.join(words)})") for kind, words in _TRIGGERS.items()}
+# A quoted name right before a kind word: “三级审核”机制, “乐享盐池”公众号 (the name is what is quoted).
+_QUOTED = {
+    kind: re.compile(rf"[“\"](?P<name>[{_CJK}A-Za-z0-9+＋]{{2,14}})[”\"](?:{'|'.join(words)})")
+    for kind, words in ENDINGS.items()
+}
+# A list closed by 等 and what its members are: 通过政府网站、政府公报、政务“两微一端”等渠道; 开设县长信箱、
+# 意见征集等10个栏目; 向县档案馆、图书馆等查阅场所.
+_LIST_END = {
+    "platform": "平台|渠道|载体|媒体|新媒体|阵地|场所|查阅点|窗口",
+    "measure": "制度|机制|措施|举措|活动|工作法|模式",
+}
+# What may stand between 等 and the kind word: 等政府信息查阅场所, 等新媒体平台 (not a verb: 等开设专栏).
+_LIST_GAP = "(?:政府信息|政务|信息|新媒体|网络|线上|线下)?(?:公开|查阅|发布|宣传|服务)?"
+_MEMBER = rf"[“”\"{_CJK}A-Za-z0-9+＋()（）]{{2,40}}"
+_LIST = {
+    kind: re.compile(rf"(?P<list>{_MEMBER}(?:、{_MEMBER}){{1,12}})等(?:\d+[个项家类种])?{_LIST_GAP}(?:{ends})")
+    for kind, ends in _LIST_END.items()
+}
+# A measure counted where it is told: 开展业务指导4次, 组织专项督查 5 次.
+_COUNTED = re.compile(rf"(?:开展|组织|举办|召开)(?P<name>[{_CJK}]{{2,10}}?)\s*\d+\s*(?:次|场|期|轮)")
+_LEADING = re.compile(r"^[^、]*?[，,。；：:]|^[向在从对由把将给经]")  # ……，向县档案馆: 县档案馆
+_REGION_NOTE = re.compile(r"[(（][^()（）]{1,8}[)）]$")  # 信用中国(宁夏): the province the site serves
+
+
+def _listed(text: str, kind: str) -> list[tuple[str, int, int]]:
+    """Names a text gives in a quoted form, in a list closed by 等 and its kind word, or (measures) with
+    the times it was done."""
+    found = [(m.group("name"), m.start("name"), m.end("name")) for m in _QUOTED[kind].finditer(text)]
+    for m in _LIST[kind].finditer(text):
+        base = m.start("list")
+        for part in re.finditer(rf"{_MEMBER}", m.group("list")):
+            member, at = part.group(), base + part.start()
+            if part.start() == 0:  # the list's first member may begin with the verb that introduces it
+                leading = _LEADING.match(member)
+                cut = _last_trigger_end(kind, member) or (leading.end() if leading else 0)
+                member, at = member[cut:], at + cut
+            quoted = re.findall(r"[“\"]([^“”\"]{2,24})[”\"]", member)
+            for name in quoted or [member.strip('“”"')]:  # "信用中国(宁夏)""国家企业信用信息公示系统": two
+                name = _REGION_NOTE.sub("", name)
+                if len(name) >= (2 if quoted or kind == "platform" else 3) and _name_like(name):
+                    start = text.find(name, at, base + part.end())
+                    found.append((name, start, start + len(name)))
+    if kind == "measure":
+        found += [(m.group("name"), m.start("name"), m.end("name")) for m in _COUNTED.finditer(text)]
+    return [(n, a, b) for n, a, b in found if _name_like(n)]
+
+
+def _name_like(name: str) -> bool:
+    """Not a number, a phrase with 的/等 or a count, a function word or one of the patterns' verbs first,
+    nor a quote or list mark inside."""
+    return not (
+        name.isdigit()
+        or _NOT_UNQUOTED.search(name)
+        or name.startswith(_VERBS)
+        or any(mark in name for mark in '“”"、，,')
+    )
+
+
+_TRIGGER = {kind: re.compile("|".join(words)) for kind, words in _TRIGGERS.items()}
+
+
+def _last_trigger_end(kind: str, text: str) -> int:
+    """Where the last of the patterns' verbs in ``text`` ends, read from the left (落实行政执法: after 落实,
+    not after the 实行 that straddles two words); 0 when there is none."""
+    end = 0
+    for m in _TRIGGER[kind].finditer(text):
+        end = m.end()
+    return end
+
+
 _NOT_UNQUOTED = re.compile(r"^[在起了从对向由把将被为以于和及与或浏览通过]|[的等之]|\d+[个项家条]")
 _VERBS = tuple(v for words in _TRIGGERS.values() for v in words)
 _OWNER_END = re.compile(r"(?:省|市|县|区|旗|州|盟|自治区|人民政府|政府|办公室|局|委员会|中心)$")
