@@ -212,10 +212,10 @@ class Library:
         """The full name of the region ``name`` means (宁夏 → 宁夏回族自治区, 盐池 → 盐池县), at ``level``
         (province, city or county) if given. A name several regions bear is the one the store holds
         reports of, if only one; otherwise NianbaoError lists them. An unknown name is returned as it is."""
-        from indexer.parse.region import units_named
-
         if not name:
             return name
+        from indexer.parse.region import units_named  # (imports the parsers: only when a name is given)
+
         levels = (level,) if level else ("county", "city", "province")
         if any(self._has_region(lv, name) for lv in levels):
             return name

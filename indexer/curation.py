@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from indexer.errors import NianbaoError
+from indexer.paths import read_yaml
 
 ACTIONS = ("merge", "rename", "split", "hide", "unhide")
 CURATION_DDL = """CREATE TABLE IF NOT EXISTS curation (
@@ -226,7 +227,7 @@ def import_yaml(conn: sqlite3.Connection, path: Path) -> int:
     from indexer.store import transaction
 
     try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        items = read_yaml(path) or []
     except FileNotFoundError:
         raise NianbaoError("curation file missing", path) from None
     except yaml.YAMLError as exc:

@@ -319,6 +319,7 @@ def _schema_7_store(files: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch
     conn.executescript(
         "DROP INDEX reports_region; DROP INDEX reports_year; DROP INDEX reports_county_place;"
         " DROP INDEX reports_city_place; DROP INDEX reports_publisher; DROP INDEX reports_agency;"
+        " DROP INDEX reports_titles;"
         " DROP VIEW entity_reports;"
         " ALTER TABLE reports RENAME TO reports_8;"
         f" CREATE TABLE reports (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, {kept});"

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from indexer.errors import NianbaoError
-from indexer.paths import data_dir
+from indexer.paths import data_dir, read_yaml
 from indexer.patterns import Literals
 
 
@@ -54,7 +54,7 @@ class Lexicon:
 def _load(name: str) -> dict[str, Any]:
     path = data_dir() / "lexicons" / f"{name}.yml"
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return read_yaml(path) or {}
     except FileNotFoundError:
         raise NianbaoError("lexicon missing", path) from None
     except yaml.YAMLError as exc:

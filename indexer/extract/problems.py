@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from indexer.model import Report, Subsection
-from indexer.paths import data_dir
+from indexer.paths import data_dir, read_yaml
 
 _NUMERALS = "一二三四五六七八九十"
 _ENUMERATIONS = (
@@ -57,7 +55,7 @@ class Category:
 @cache
 def taxonomy(kind: str) -> tuple[Category, ...]:
     """Categories of ``problems`` or ``fixes`` from data/taxonomy/<kind>.yml."""
-    data = yaml.safe_load((data_dir() / "taxonomy" / f"{kind}.yml").read_text(encoding="utf-8"))
+    data = read_yaml(data_dir() / "taxonomy" / f"{kind}.yml")
     return tuple(
         Category(c["id"], c["label"], c.get("description", ""), tuple(re.compile(k) for k in c.get("keywords", ())))
         for c in data["categories"]

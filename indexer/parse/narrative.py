@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-import yaml
-
 from indexer.model import Check
-from indexer.paths import data_dir
+from indexer.paths import data_dir, read_yaml
 
 _UNITS = "万件|万条|万元|万人次|万份|人次|件|条|个|次|项|期|份|册|人|名|家|篇|卷|盒|页|起|批|场|所|台|户|栏|%"
 _LABEL_CHARS = 24
@@ -204,7 +202,7 @@ def rate_checks(text: str) -> list[Check]:
 @cache
 def _counted_subjects() -> re.Pattern[str]:
     path = data_dir() / "lexicons" / "counted_subjects.yml"
-    subjects = yaml.safe_load(path.read_text(encoding="utf-8"))["subjects"]
+    subjects = read_yaml(path)["subjects"]
     return re.compile("|".join(sorted(map(re.escape, subjects), key=len, reverse=True)))
 
 

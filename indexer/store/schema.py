@@ -74,6 +74,8 @@ SELECT l.report_id, e.kind, e.canonical, r.province, r.city, r.county, r.year, r
        l.versions, l.issuer, l.issuer_mentions
 FROM entity_links l JOIN entities e ON e.id = l.entity_id JOIN reports r ON r.id = l.report_id;
 CREATE INDEX IF NOT EXISTS reports_agency ON reports (agency);
+-- The report list (api.report_titles) reads this, not the rows with their compressed text and model.
+CREATE INDEX IF NOT EXISTS reports_titles ON reports (year, title, uid);
 """
 
 FETCH_DDL = """
