@@ -4,9 +4,11 @@ most like it, as OCR confuses them (沭 and 沐, 己 and 已).
     .venv/bin/python tools/build_lookalikes.py [--font /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc]
 
 Every character of the 6,763 of GB 2312 and of the gazetteer's names is drawn in the font at 64 px and
-blurred a little; two characters' likeness is the correlation of their images. For each character of
-a name, the 16 most alike are kept (沐 is the fourth for 沭, 已 the second for 己, 酉 the first for
-西). The font is needed only here (Debian's fonts-noto-cjk); the CSV is what the parser reads.
+blurred a little; two characters' likeness is the correlation of their images, or of one with the left
+or right part of the other drawn at full size (a radical dropped or added: 治 read as 台, 洲 as 州),
+whichever is higher. For each character of a name, the 32 most alike are kept (沐 is the fourth for 沭,
+已 the second for 己, 酉 the first for 西). The font is needed only here (Debian's fonts-noto-cjk); the
+CSV is what the parser reads.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = 64
-KEEP = 16
+KEEP = 32
+PART = 0.62  # the share of the width a left or right component takes
 
 
 def gb2312() -> list[str]:
@@ -34,10 +37,20 @@ def gb2312() -> list[str]:
     return chars
 
 
-def image(ch: str, font: ImageFont.FreeTypeFont) -> np.ndarray:
+def image(ch: str, font: ImageFont.FreeTypeFont, part: str | None = None) -> np.ndarray:
+    """The character drawn and blurred; ``part`` 'left' or 'right': that side of it, stretched to full size."""
     canvas = Image.new("L", (SIZE, SIZE), 0)
     ImageDraw.Draw(canvas).text((SIZE // 2, SIZE // 2), ch, font=font, fill=255, anchor="mm")
+    if part is not None:
+        width = int(SIZE * PART)
+        box = (0, 0, width, SIZE) if part == "left" else (SIZE - width, 0, SIZE, SIZE)
+        canvas = canvas.crop(box).resize((SIZE, SIZE))
     return np.asarray(canvas.filter(ImageFilter.GaussianBlur(1.0)), dtype=np.float32).ravel()
+
+
+def _normed(vectors: np.ndarray) -> np.ndarray:
+    vectors = vectors - vectors.mean(axis=1, keepdims=True)
+    return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
 
 def main() -> None:
@@ -48,13 +61,16 @@ def main() -> None:
     with (ROOT / "data" / "gazetteer" / "divisions.csv").open(encoding="utf-8") as f:
         names = sorted({ch for row in csv.DictReader(f) for ch in row["name"]})
     pool = sorted(set(gb2312()) | set(names))
-    vectors = np.stack([image(ch, font) for ch in pool])
-    vectors -= vectors.mean(axis=1, keepdims=True)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    vectors = _normed(np.stack([image(ch, font) for ch in pool]))
+    parts = [_normed(np.stack([image(ch, font, side) for ch in pool])) for side in ("left", "right")]
     index = {ch: i for i, ch in enumerate(pool)}
     rows = []
     for ch in names:
-        scores = vectors @ vectors[index[ch]]
+        whole = vectors[index[ch]]
+        scores = vectors @ whole
+        for part in parts:  # a name's character against a side of another (台 in 治), and the reverse (治's
+            scores = np.maximum(scores, part @ whole)  # side against 台)
+            scores = np.maximum(scores, vectors @ part[index[ch]])
         scores[index[ch]] = -1
         rows += [(ch, pool[j], f"{scores[j]:.3f}") for j in np.argsort(-scores)[:KEEP]]
     out = ROOT / "data" / "gazetteer" / "lookalikes.csv"
