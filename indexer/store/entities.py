@@ -106,7 +106,14 @@ def entity_report_rows(
 
 def relink_all(conn: sqlite3.Connection) -> None:
     """Rebuild ``entity_links`` and every running total from the stored mentions (an upgrade's last step)."""
-    for table in ("entity_links", "entity_places", "entity_provinces", "entity_years", "entity_surfaces", "entities"):
+    for table in (
+        "entity_links",
+        "entity_place_counts",
+        "entity_province_counts",
+        "entity_year_counts",
+        "entity_surface_counts",
+        "entities",
+    ):
         conn.execute(f"DELETE FROM {table}")
     mentions: dict[int, list] = {}
     for rid, kind, canonical, surface, attrs in conn.execute(
@@ -159,19 +166,25 @@ class EntityTotals:
             [(*key, *values) for key, values in self.entities.items()],
         )
         conn.executemany(
-            "INSERT INTO entity_places VALUES (?, ?, ?, ?, ?, ?)"
+            "INSERT INTO places (province, city, county) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            sorted({key[2:] for key in self.places}),
+        )
+        # Each total by the entity's and the place's ids (INSERT … SELECT: its WHERE lets ON CONFLICT parse).
+        conn.executemany(
+            "INSERT INTO entity_place_counts SELECT e.id, p.id, ? FROM entities e, places p"
+            " WHERE e.kind = ? AND e.canonical = ? AND p.province = ? AND p.city = ? AND p.county = ?"
             " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports",
-            [(*key, n) for key, n in self.places.items()],
+            [(n, *key) for key, n in self.places.items()],
         )
         conn.executemany(
-            "INSERT INTO entity_years VALUES (?, ?, ?, ?)"
+            "INSERT INTO entity_year_counts SELECT id, ?, ? FROM entities WHERE kind = ? AND canonical = ?"
             " ON CONFLICT DO UPDATE SET reports = reports + excluded.reports",
-            [(*key, n) for key, n in self.years.items()],
+            [(key[2], n, *key[:2]) for key, n in self.years.items()],
         )
         conn.executemany(
-            "INSERT INTO entity_surfaces VALUES (?, ?, ?, ?)"
+            "INSERT INTO entity_surface_counts SELECT id, ?, ? FROM entities WHERE kind = ? AND canonical = ?"
             " ON CONFLICT DO UPDATE SET mentions = mentions + excluded.mentions",
-            [(*key, n) for key, n in self.surfaces.items()],
+            [(key[2], n, *key[:2]) for key, n in self.surfaces.items()],
         )
         self.clear()
 
@@ -179,22 +192,30 @@ class EntityTotals:
 def unlink_entities(conn: sqlite3.Connection, report_id: int) -> None:
     """Take one report's entities out of ``entity_links`` and the totals (before its mentions go)."""
     rows = conn.execute(
-        "SELECT e.kind, e.canonical, ifnull(r.province, ''), ifnull(r.city, ''), ifnull(r.county, ''),"
-        " ifnull(r.year, 0), l.mentions FROM entity_links l JOIN entities e ON e.id = l.entity_id"
-        " JOIN reports r ON r.id = l.report_id WHERE l.report_id = ?",
+        "SELECT l.entity_id, l.mentions, ifnull(r.year, 0),"
+        " (SELECT id FROM places p WHERE p.province = ifnull(r.province, '') AND p.city = ifnull(r.city, '')"
+        "  AND p.county = ifnull(r.county, ''))"
+        " FROM entity_links l JOIN reports r ON r.id = l.report_id WHERE l.report_id = ?",
         (report_id,),
     ).fetchall()
     surfaces = conn.execute(
-        "SELECT kind, canonical, surface, count(*) FROM mentions WHERE report_id = ? GROUP BY kind, canonical, surface",
+        "SELECT e.id, m.surface, count(*) FROM mentions m"
+        " JOIN entities e ON e.kind = m.kind AND e.canonical = m.canonical"
+        " WHERE m.report_id = ? GROUP BY e.id, m.surface",
         (report_id,),
     ).fetchall()
     # (table, counter column, key columns, [(decrement, *key)])
     for table, counter, keys, values in (
-        ("entities", "reports", ("kind", "canonical"), [(1, *r[:2]) for r in rows]),
-        ("entities", "mentions", ("kind", "canonical"), [(r[6], *r[:2]) for r in rows]),
-        ("entity_places", "reports", ("kind", "canonical", "province", "city", "county"), [(1, *r[:5]) for r in rows]),
-        ("entity_years", "reports", ("kind", "canonical", "year"), [(1, *r[:2], r[5]) for r in rows]),
-        ("entity_surfaces", "mentions", ("kind", "canonical", "surface"), [(n, *r) for *r, n in surfaces]),
+        ("entity_place_counts", "reports", ("entity_id", "place_id"), [(1, e, place) for e, _, _, place in rows]),
+        ("entity_year_counts", "reports", ("entity_id", "year"), [(1, e, year) for e, _, year, _ in rows]),
+        (
+            "entity_surface_counts",
+            "mentions",
+            ("entity_id", "surface"),
+            [(n, e, surface) for e, surface, n in surfaces],
+        ),
+        ("entities", "mentions", ("id",), [(n, e) for e, n, _, _ in rows]),
+        ("entities", "reports", ("id",), [(1, e) for e, _, _, _ in rows]),
     ):
         where = " AND ".join(f"{k} = ?" for k in keys)
         conn.executemany(f"UPDATE {table} SET {counter} = {counter} - ? WHERE {where}", values)

@@ -73,6 +73,15 @@ CREATE VIEW IF NOT EXISTS entity_reports AS
 SELECT l.report_id, e.kind, e.canonical, r.province, r.city, r.county, r.year, r.agency, l.mentions, l.articles,
        l.versions, l.issuer, l.issuer_mentions
 FROM entity_links l JOIN entities e ON e.id = l.entity_id JOIN reports r ON r.id = l.report_id;
+CREATE VIEW IF NOT EXISTS entity_places AS
+SELECT e.kind, e.canonical, p.province, p.city, p.county, c.reports
+FROM entity_place_counts c JOIN entities e ON e.id = c.entity_id JOIN places p ON p.id = c.place_id;
+CREATE VIEW IF NOT EXISTS entity_provinces AS
+SELECT c.province, e.kind, e.canonical, c.places FROM entity_province_counts c JOIN entities e ON e.id = c.entity_id;
+CREATE VIEW IF NOT EXISTS entity_years AS
+SELECT e.kind, e.canonical, c.year, c.reports FROM entity_year_counts c JOIN entities e ON e.id = c.entity_id;
+CREATE VIEW IF NOT EXISTS entity_surfaces AS
+SELECT e.kind, e.canonical, c.surface, c.mentions FROM entity_surface_counts c JOIN entities e ON e.id = c.entity_id;
 CREATE INDEX IF NOT EXISTS reports_agency ON reports (agency);
 -- The report list (api.report_titles) reads this, not the rows with their compressed text and model.
 CREATE INDEX IF NOT EXISTS reports_titles ON reports (year, title, uid);
@@ -178,7 +187,7 @@ CREATE TABLE IF NOT EXISTS entities (
     loose TEXT NOT NULL,             -- the name compared loosely: no 中华人民共和国, marks or spaces
     attrs TEXT NOT NULL,             -- node attributes: a document's kind and family, a platform's kind
     reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
-    places INTEGER NOT NULL DEFAULT 0,  -- its rows in entity_places, counted by the triggers below
+    places INTEGER NOT NULL DEFAULT 0,  -- its rows in entity_place_counts, counted by their triggers
     UNIQUE (kind, canonical)
 );
 CREATE INDEX IF NOT EXISTS entities_loose ON entities (loose);
@@ -191,35 +200,41 @@ END;
 CREATE TRIGGER IF NOT EXISTS entity_unnamed AFTER DELETE ON entities BEGIN
     INSERT INTO entity_names (entity_names, rowid, loose) VALUES ('delete', old.id, old.loose);
 END;
-CREATE TABLE IF NOT EXISTS entity_places (   -- '' where the region is unknown
-    kind TEXT NOT NULL, canonical TEXT NOT NULL,
-    province TEXT NOT NULL, city TEXT NOT NULL, county TEXT NOT NULL, reports INTEGER NOT NULL,
-    PRIMARY KEY (kind, canonical, province, city, county)
+-- Running totals per entity, keyed by entities.id (views of the same names without _counts give names):
+-- the reports per place ('' where a part of the region is unknown) and per year (0: unknown), the places
+-- per province (by trigger), the mentions per printed form.
+CREATE TABLE IF NOT EXISTS places (
+    id INTEGER PRIMARY KEY,
+    province TEXT NOT NULL, city TEXT NOT NULL, county TEXT NOT NULL,
+    UNIQUE (province, city, county)
+);
+CREATE TABLE IF NOT EXISTS entity_place_counts (
+    entity_id INTEGER NOT NULL, place_id INTEGER NOT NULL, reports INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, place_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_places_place ON entity_places (province, city, county);
-CREATE TABLE IF NOT EXISTS entity_provinces (  -- places per province naming an entity (by trigger)
-    province TEXT NOT NULL, kind TEXT NOT NULL, canonical TEXT NOT NULL, places INTEGER NOT NULL,
-    PRIMARY KEY (province, kind, canonical)
+CREATE INDEX IF NOT EXISTS entity_place_counts_place ON entity_place_counts (place_id);
+CREATE TABLE IF NOT EXISTS entity_province_counts (
+    province TEXT NOT NULL, entity_id INTEGER NOT NULL, places INTEGER NOT NULL,
+    PRIMARY KEY (province, entity_id)
 ) WITHOUT ROWID;
-CREATE TRIGGER IF NOT EXISTS entity_place_added AFTER INSERT ON entity_places BEGIN
-    UPDATE entities SET places = places + 1 WHERE kind = new.kind AND canonical = new.canonical;
-    INSERT INTO entity_provinces VALUES (new.province, new.kind, new.canonical, 1)
+CREATE TRIGGER IF NOT EXISTS entity_place_counted AFTER INSERT ON entity_place_counts BEGIN
+    UPDATE entities SET places = places + 1 WHERE id = new.entity_id;
+    INSERT INTO entity_province_counts SELECT province, new.entity_id, 1 FROM places WHERE id = new.place_id
         ON CONFLICT DO UPDATE SET places = places + 1;
 END;
-CREATE TRIGGER IF NOT EXISTS entity_place_removed AFTER DELETE ON entity_places BEGIN
-    UPDATE entities SET places = places - 1 WHERE kind = old.kind AND canonical = old.canonical;
-    UPDATE entity_provinces SET places = places - 1
-        WHERE province = old.province AND kind = old.kind AND canonical = old.canonical;
-    DELETE FROM entity_provinces
-        WHERE province = old.province AND kind = old.kind AND canonical = old.canonical AND places <= 0;
+CREATE TRIGGER IF NOT EXISTS entity_place_uncounted AFTER DELETE ON entity_place_counts BEGIN
+    UPDATE entities SET places = places - 1 WHERE id = old.entity_id;
+    UPDATE entity_province_counts SET places = places - 1
+        WHERE entity_id = old.entity_id AND province = (SELECT province FROM places WHERE id = old.place_id);
+    DELETE FROM entity_province_counts WHERE entity_id = old.entity_id AND places <= 0;
 END;
-CREATE TABLE IF NOT EXISTS entity_years (    -- year 0 where it is unknown
-    kind TEXT NOT NULL, canonical TEXT NOT NULL, year INTEGER NOT NULL, reports INTEGER NOT NULL,
-    PRIMARY KEY (kind, canonical, year)
+CREATE TABLE IF NOT EXISTS entity_year_counts (
+    entity_id INTEGER NOT NULL, year INTEGER NOT NULL, reports INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, year)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entity_surfaces (
-    kind TEXT NOT NULL, canonical TEXT NOT NULL, surface TEXT NOT NULL, mentions INTEGER NOT NULL,
-    PRIMARY KEY (kind, canonical, surface)
+CREATE TABLE IF NOT EXISTS entity_surface_counts (
+    entity_id INTEGER NOT NULL, surface TEXT NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, surface)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY,
@@ -528,8 +543,9 @@ def _upgrade_from_10(conn: sqlite3.Connection) -> None:
             "INSERT OR REPLACE INTO report_passages VALUES (?, ?)", [(r, pack_json(p)) for r, p in lines.items()]
         )
         conn.execute("DROP TABLE passages")
-    if kinds.get("entity_reports") == "table":
-        conn.execute("DROP TABLE entity_reports")
+    for table in ("entity_reports", "entity_places", "entity_provinces", "entity_years", "entity_surfaces"):
+        if kinds.get(table) == "table":  # rebuilt below by entity id (with views of these names)
+            conn.execute(f"DROP TABLE {table}")
     if "agency" not in [c[1] for c in conn.execute("PRAGMA table_info(reports)")]:
         conn.execute("ALTER TABLE reports ADD COLUMN agency TEXT")
     conn.executemany(
