@@ -165,3 +165,43 @@ def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
     assert _snapshot(db) == expected
     schema = connect(db, readonly=True).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
     assert schema == SCHEMA_VERSION
+
+
+def test_a_schema_10_store_written_by_the_previous_version_upgrades_to_what_an_ingest_writes(tmp_path: Path) -> None:
+    """tests/fixtures/schema10.db.gz: the five samples as the previous version stored them (mentions,
+    passages and entity rows as rows, originals compressed alone, the mentions inside the model). Opened
+    here it becomes schema 11 and holds what a fresh ingest of the same files holds."""
+    import gzip
+
+    from indexer.store import unpack_model, unpack_original, unzip
+
+    old = tmp_path / "old.db"
+    old.write_bytes(gzip.decompress((ROOT / "tests" / "fixtures" / "schema10.db.gz").read_bytes()))
+    assert _open(old).execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("10",)
+    fresh = tmp_path / "fresh.db"
+    ingest([ROOT / "data" / "reports"], db=fresh, workers=1)
+    upgraded, made = connect(old, readonly=True), connect(fresh, readonly=True)
+    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
+    for sql in (
+        "SELECT r.uid, m.kind, m.canonical, m.surface, m.start, m.end, m.section, m.attrs"
+        " FROM mentions m JOIN reports r ON r.id = m.report_id",
+        "SELECT r.uid, p.kind, p.start, p.end, p.orig_start, p.orig_end"
+        " FROM passages p JOIN reports r ON r.id = p.report_id",
+        "SELECT r.uid, e.kind, e.canonical, e.province, e.year, e.agency, e.mentions, e.articles, e.versions, e.issuer"
+        " FROM entity_reports e JOIN reports r ON r.id = e.report_id",
+        "SELECT kind, canonical, reports, mentions, places FROM entities",
+        "SELECT * FROM entity_places",
+        "SELECT * FROM entity_provinces",
+        "SELECT * FROM entity_years",
+        "SELECT * FROM entity_surfaces",
+    ):
+        rows = sorted(map(tuple, upgraded.execute(sql)))
+        assert rows and rows == sorted(map(tuple, made.execute(sql))), sql
+    for uid, model, original, text in upgraded.execute("SELECT uid, model, original, text FROM reports"):
+        m2, o2, t2 = made.execute("SELECT model, original, text FROM reports WHERE uid = ?", (uid,)).fetchone()
+        ignore = ("path", "file")  # the fixture was made in another folder
+        assert {k: v for k, v in unpack_model(model).items() if k not in ignore} == {
+            k: v for k, v in unpack_model(m2).items() if k not in ignore
+        }
+        assert original[1] & 0x20  # compressed against the normalized text now
+        assert unpack_original(original, unzip(text)) == unpack_original(o2, unzip(t2))
