@@ -521,28 +521,28 @@ def _upgrade_from_10(conn: sqlite3.Connection) -> None:
     from indexer.store.entities import publishing_agency, relink_all
 
     kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
-    if kinds.get("mentions") == "table":
-        grouped: dict[int, list] = {}
-        for rid, *m, attrs in conn.execute(
-            "SELECT report_id, kind, canonical, surface, start, end, sentence_start, sentence_end, section, attrs"
-            " FROM mentions WHERE report_id IN (SELECT id FROM reports) ORDER BY report_id, id"
-        ):
-            grouped.setdefault(rid, []).append([*m, json.loads(attrs)])
-        conn.executemany(
-            "INSERT OR REPLACE INTO report_mentions VALUES (?, ?)", [(r, pack_json(m)) for r, m in grouped.items()]
-        )
-        conn.execute("DROP TABLE mentions")
-    if kinds.get("passages") == "table":
-        lines: dict[int, list] = {}
-        for rid, *p in conn.execute(
-            "SELECT report_id, kind, start, end, orig_start, orig_end FROM passages"
+    for table, columns, packed in (
+        (
+            "mentions",
+            "kind, canonical, surface, start, end, sentence_start, sentence_end, section, attrs",
+            "report_mentions",
+        ),
+        ("passages", "kind, start, end, orig_start, orig_end", "report_passages"),
+    ):
+        if kinds.get(table) != "table":
+            continue
+        values: dict[int, list] = {}
+        for rid, *row in conn.execute(
+            f"SELECT report_id, {columns} FROM {table}"
             " WHERE report_id IN (SELECT id FROM reports) ORDER BY report_id, id"
         ):
-            lines.setdefault(rid, []).append(p)
+            if table == "mentions":
+                row[-1] = json.loads(row[-1])  # attrs: an object inside the value, as an ingest stores it
+            values.setdefault(rid, []).append(row)
         conn.executemany(
-            "INSERT OR REPLACE INTO report_passages VALUES (?, ?)", [(r, pack_json(p)) for r, p in lines.items()]
+            f"INSERT OR REPLACE INTO {packed} VALUES (?, ?)", [(r, pack_json(v)) for r, v in values.items()]
         )
-        conn.execute("DROP TABLE passages")
+        conn.execute(f"DROP TABLE {table}")
     for table in ("entity_reports", "entity_places", "entity_provinces", "entity_years", "entity_surfaces"):
         if kinds.get(table) == "table":  # rebuilt below by entity id (with views of these names)
             conn.execute(f"DROP TABLE {table}")
