@@ -5,12 +5,13 @@ annual reports — a link or page title naming a 政府信息公开 年度报告
 index_1.html) — download each report page and its attachments into a folder, and (``ingest``) put them
 into the store, each keeping the URL it came from as its source.
 
-Polite: robots.txt obeyed (a disallowed URL is reported, never requested), one request per host every
-``1 / rate`` seconds, a User-Agent naming the tool, retries with backoff on 429, 5xx and timeouts, at most
-``max_pages`` requests per host. Resumable and incremental: the store's ``fetch_manifest`` holds every URL
-with its final URL, status, time, ETag / Last-Modified, content hash, saved file and the report it became;
-a new run sends conditional requests for what it has (a 304 costs nothing), and a run that was stopped is
-continued — what it already fetched is not requested again.
+Polite: robots.txt obeyed (a disallowed URL is reported, never requested), a request to a host no sooner
+than ``1 / rate`` seconds after the previous one to it has ended, a User-Agent naming the tool, retries
+with backoff on 429, 5xx and timeouts, at most ``max_pages`` requests per host. Resumable and
+incremental: the store's ``fetch_manifest`` holds every URL with its final URL, status, time, ETag /
+Last-Modified, content hash, saved file and the report it became; a new run sends conditional requests
+for what it has (a 304 costs nothing), and a run that was stopped is continued — what it already fetched
+is not requested again.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class FetchOptions:
 
 
 class _Politeness:
-    """One request per host every 1/rate s, robots.txt obeyed, a cap per host."""
+    """A request per host no sooner than 1/rate s after the last one ended, robots.txt obeyed, a cap per host."""
 
     def __init__(self, client: httpx.Client, options: FetchOptions, log: Callable[[str], None]) -> None:
         self.client, self.options, self.log = client, options, log
@@ -109,6 +110,11 @@ class _Politeness:
         self.last[host] = time.monotonic()
         self.counts[host] = self.counts.get(host, 0) + 1
 
+    def done(self, host: str) -> None:
+        """The request to ``host`` has ended: the next waits 1/rate s from now (a slow answer, or one the
+        server handled late, does not shorten the gap it sees)."""
+        self.last[host] = time.monotonic()
+
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc}"
@@ -116,7 +122,10 @@ class _Politeness:
             self.wait(parts.netloc)
             parser: urllib.robotparser.RobotFileParser | None = urllib.robotparser.RobotFileParser()
             try:
-                response = self.client.get(f"{host}/robots.txt", timeout=self.options.timeout)
+                try:
+                    response = self.client.get(f"{host}/robots.txt", timeout=self.options.timeout)
+                finally:
+                    self.done(parts.netloc)
                 if response.status_code == 200:
                     parser.parse(response.text.splitlines())  # type: ignore[union-attr]
                 else:
@@ -257,9 +266,13 @@ class Fetcher:
     ) -> httpx.Response:
         """One GET and the redirects it leads to (at most 5), each request waiting its turn for the host."""
         for _ in range(6):
-            polite.wait(urlsplit(url).netloc)
+            host = urlsplit(url).netloc
+            polite.wait(host)
             summary.requests += 1
-            response = client.get(url, headers=headers, timeout=self.options.timeout)
+            try:
+                response = client.get(url, headers=headers, timeout=self.options.timeout)
+            finally:
+                polite.done(host)
             if response.status_code not in (301, 302, 303, 307, 308) or "location" not in response.headers:
                 return response
             url = urljoin(url, response.headers["location"])
