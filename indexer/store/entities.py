@@ -8,7 +8,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 from indexer.extract.documents import squeeze
@@ -115,17 +114,16 @@ def relink_all(conn: sqlite3.Connection) -> None:
         "entities",
     ):
         conn.execute(f"DELETE FROM {table}")
-    mentions: dict[int, list] = {}
-    for rid, kind, canonical, surface, attrs in conn.execute(
-        "SELECT report_id, kind, canonical, surface, attrs FROM mentions ORDER BY report_id, start"
-    ):
-        mentions.setdefault(rid, []).append(
-            SimpleNamespace(kind=kind, canonical=canonical, surface=surface, attrs=json.loads(attrs))
-        )
+    from indexer.curation import as_summaries_input
+    from indexer.store.reports import MentionRow
+
+    mentions: dict[int, list[MentionRow]] = {}
+    for rid, *m in conn.execute(f"SELECT report_id, {', '.join(MentionRow._fields)} FROM mentions"):
+        mentions.setdefault(rid, []).append(MentionRow(*m))
     ids: dict[tuple[str, str], int] = {}
     totals = EntityTotals()
     for rid, *place in conn.execute("SELECT id, publisher, province, city, county, year FROM reports").fetchall():
-        found = summarize_entities(mentions.get(rid, []))
+        found = summarize_entities(as_summaries_input(mentions.get(rid, [])))
         entity_report_rows(conn, rid, found, ids)
         totals.add(dict(zip(("publisher", "province", "city", "county", "year"), place, strict=True)), found)
     totals.write(conn)
