@@ -43,7 +43,7 @@ def write_long_csv(conn: sqlite3.Connection, out: TextIO) -> int:
     )
     checks = conn.execute(
         f"SELECT {meta}, 'check', NULL, NULL, k.check_id, NULL, NULL, k.ok, k.detail "
-        "FROM checks k JOIN reports r ON r.id = k.report_id ORDER BY r.id, k.rowid"
+        "FROM checks k JOIN reports r ON r.id = k.report_id ORDER BY r.id, k.id"
     )
     for source in (cells, checks):
         for row in source:

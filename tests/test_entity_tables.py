@@ -170,7 +170,7 @@ def test_a_schema_4_store_is_upgraded_on_the_next_write(tmp_path: Path) -> None:
 def test_a_schema_10_store_written_by_the_previous_version_upgrades_to_what_an_ingest_writes(tmp_path: Path) -> None:
     """tests/fixtures/schema10.db.gz: the five samples as the previous version stored them (mentions,
     passages and entity rows as rows, originals compressed alone, the mentions inside the model). Opened
-    here it becomes schema 11 and holds what a fresh ingest of the same files holds."""
+    here it is upgraded to the current schema and holds what a fresh ingest of the same files holds."""
     import gzip
 
     from indexer.store import unpack_model, unpack_original, unzip
@@ -205,3 +205,43 @@ def test_a_schema_10_store_written_by_the_previous_version_upgrades_to_what_an_i
         }
         assert original[1] & 0x20  # compressed against the normalized text now
         assert unpack_original(original, unzip(text)) == unpack_original(o2, unzip(t2))
+
+
+def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: Path) -> None:
+    """Schema 11 kept one list per source, keyed by name; the upgrade rewrites every model in the packed
+    columns, smaller, and each reads back as it was."""
+    import json
+    import zlib
+
+    from indexer.store import unpack_model
+    from indexer.store.schema import pack_json
+
+    db = tmp_path / "s11.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    conn = _open(db)
+    models = {uid: unpack_model(m) for uid, m in conn.execute("SELECT uid, model FROM reports")}
+    for uid, model in models.items():
+        old = dict(model)
+        old["sources"] = {
+            key: [
+                at["start"],
+                at["end"],
+                at["original_start"] - at["start"],
+                at["original_end"] - at["end"],
+                at["line"],
+                at["page"],
+            ]
+            for key, at in model["sources"].items()
+        }
+        conn.execute("UPDATE reports SET model = ? WHERE uid = ?", (pack_json(old), uid))
+    conn.execute("UPDATE meta SET value = '11' WHERE key = 'schema'")
+    conn.commit()
+    before = conn.execute("SELECT sum(length(model)) FROM reports").fetchone()[0]
+    conn.close()
+
+    upgraded = connect(db, readonly=True)
+    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
+    for uid, blob in upgraded.execute("SELECT uid, model FROM reports"):
+        assert isinstance(json.loads(zlib.decompress(blob))["sources"], list)
+        assert unpack_model(blob) == models[uid]
+    assert upgraded.execute("SELECT sum(length(model)) FROM reports").fetchone()[0] < before * 0.85

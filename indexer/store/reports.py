@@ -241,7 +241,7 @@ def _clear_rows(conn: sqlite3.Connection, report_id: int) -> None:
         "sections",
         "report_passages",
         "report_cells",
-        "checks",
+        "report_checks",
         "report_mentions",
         "item_categories",
         "items",
@@ -304,7 +304,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
     cells = [list(c) for c in prepared.cells]
     figures = stored_figures(row["template"], cells, [(c.check_id, c.ok) for c in prepared.checks])
     conn.execute("INSERT INTO report_cells VALUES (?, ?, ?)", (report_id, pack_cells(cells), figures))
-    _insert(conn, "checks", report_id, prepared.checks)
+    conn.execute("INSERT INTO report_checks VALUES (?, ?)", (report_id, pack_json([list(c) for c in prepared.checks])))
     if batch.curation is None:
         batch.curation = curation_rules(conn)
     if batch.curation:  # a researcher's merges, renames and splits hold for what an ingest writes too

@@ -21,9 +21,9 @@ from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9", "9": "10", "10": "11"}
+_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9", "9": "10", "10": "11", "11": "12"}
 INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
 REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
@@ -57,9 +57,15 @@ SELECT c.report_id, j.key AS idx, j.value ->> 0 AS tbl, j.value ->> 1 AS row, j.
        j.value ->> 3 AS value, j.value ->> 4 AS derived, j.value ->> 5 AS reason
 FROM report_cells c, json_each(unzip(c.cells)) j;"""
 
-# A report's mentions and passages are one compressed value each, read as rows through these views (a filter
-# on report_id reads one value); ``entity_reports`` reads the per-report entity links with names and places.
-COMPACT_VIEWS = """
+CHECKS_VIEW = """CREATE VIEW IF NOT EXISTS checks AS
+SELECT c.report_id, (c.report_id << 20) + j.key AS id, j.value ->> 0 AS check_id, j.value ->> 1 AS ok,
+       j.value ->> 2 AS detail
+FROM report_checks c, json_each(unzip(c.checks)) j"""
+
+# A report's mentions, passages and checks are one compressed value each, read as rows through these views
+# (a filter on report_id reads one value); ``entity_reports`` reads the per-report entity links with names
+# and places.
+COMPACT_VIEWS = f"""
 CREATE VIEW IF NOT EXISTS mentions AS
 SELECT m.report_id, (m.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS canonical,
        j.value ->> 2 AS surface, j.value ->> 3 AS start, j.value ->> 4 AS "end", j.value ->> 5 AS sentence_start,
@@ -69,6 +75,7 @@ CREATE VIEW IF NOT EXISTS passages AS
 SELECT p.report_id, (p.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS start,
        j.value ->> 2 AS "end", j.value ->> 3 AS orig_start, j.value ->> 4 AS orig_end
 FROM report_passages p, json_each(unzip(p.passages)) j;
+{CHECKS_VIEW};
 CREATE VIEW IF NOT EXISTS entity_reports AS
 SELECT l.report_id, e.kind, e.canonical, r.province, r.city, r.county, r.year, r.agency, l.mentions, l.articles,
        l.versions, l.issuer, l.issuer_mentions
@@ -160,11 +167,10 @@ CREATE TABLE IF NOT EXISTS report_cells (  -- a report's table cells in one comp
     figures BLOB NOT NULL        -- its indicators (indexer.indicators.stored_figures), kept with the cells
 );
 {TABLE_CELLS_VIEW}
-CREATE TABLE IF NOT EXISTS checks (
-    report_id INTEGER NOT NULL REFERENCES reports (id),
-    check_id TEXT NOT NULL, ok INTEGER, detail TEXT NOT NULL
+CREATE TABLE IF NOT EXISTS report_checks (  -- a report's consistency checks (view: checks)
+    report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+    checks BLOB NOT NULL         -- zlib-compressed JSON [[check_id, ok, detail], …], ok 1, 0 or null
 );
-CREATE INDEX IF NOT EXISTS checks_report ON checks (report_id);
 CREATE TABLE IF NOT EXISTS report_mentions (  -- a report's entity mentions (view: mentions)
     report_id INTEGER PRIMARY KEY REFERENCES reports (id),
     mentions BLOB NOT NULL       -- zlib-compressed JSON [[kind, canonical, surface, start, end, sentence_start,
@@ -299,19 +305,9 @@ def pack_json(value: Any) -> bytes:
 
 def pack_model(model: dict[str, Any]) -> bytes:
     """The parsed model as the store keeps it: without its mentions (``report_mentions`` holds them) and with
-    each number's source as a list [start, end, original_start - start, original_end - end, line, page]."""
+    its sources packed by ``pack_sources``."""
     kept = {k: v for k, v in model.items() if k != "mentions"}
-    kept["sources"] = {
-        key: [
-            at["start"],
-            at["end"],
-            at["original_start"] - at["start"],
-            at["original_end"] - at["end"],
-            at.get("line"),
-            at.get("page"),
-        ]
-        for key, at in (model.get("sources") or {}).items()
-    }
+    kept["sources"] = pack_sources(model.get("sources") or {}, model)
     return pack_json(kept)
 
 
@@ -319,18 +315,87 @@ def unpack_model(blob: bytes) -> dict[str, Any]:
     """A stored model as a dict, each source as {start, end, original_start, original_end, line, page}."""
     model = json.loads(zlib.decompress(blob))
     sources = model.get("sources") or {}
-    for key, at in sources.items():
+    if isinstance(sources, list):
+        model["sources"] = unpack_sources(sources, model)
+        return model
+    for key, at in sources.items():  # schema 11: one list per source
         if isinstance(at, list):
             start, end, o_start, o_end, line, page = at
-            sources[key] = {
-                "start": start,
-                "end": end,
-                "original_start": start + o_start,
-                "original_end": end + o_end,
-                "line": line,
-                "page": page,
-            }
+            sources[key] = _source(start, end, start + o_start, end + o_end, line, page)
     return model
+
+
+def _source(start: int, end: int, o_start: int, o_end: int, line: int | None, page: int | None) -> dict[str, Any]:
+    return {"start": start, "end": end, "original_start": o_start, "original_end": o_end, "line": line, "page": page}
+
+
+def source_keys(model: dict[str, Any]) -> list[str]:
+    """The keys a model's sources may have, in a fixed order made from the model itself: its table cells
+    ('table/row/column') in the tables' order, then its prose figures ('figure/<key>')."""
+    keys = []
+    for table in ("proactive", "review_litigation"):
+        for row, fields in (model.get(table) or {}).items():
+            if isinstance(fields, dict):
+                keys += [f"{table}/{row}/{f}" for f in fields]
+    requests = model.get("requests") or {}
+    columns = requests.get("columns") or []
+    for row in requests.get("rows") or {}:
+        keys += [f"requests/{row}/{c}" for c in columns]
+    keys += [f"figure/{key}" for key in model.get("narrative_figures") or {}]
+    return keys
+
+
+def pack_sources(sources: dict[str, dict[str, Any]], model: dict[str, Any]) -> list:
+    """A model's sources as columns of small numbers, which compress to a tenth of one object per key:
+    [key numbers, other keys, starts, lengths, original start shifts, original end shifts, lines, pages].
+    A key is its gap to the previous one in ``source_keys(model)`` (a key outside that list is written out),
+    each start is its gap to the previous start, each line its gap to the previous line."""
+    order = {key: i for i, key in enumerate(source_keys(model))}
+    known = sorted((order[k], k) for k in sources if k in order)
+    others = [k for k in sources if k not in order]
+    keys = [k for _, k in known] + others
+    numbers, last = [], -1
+    for i, _ in known:
+        numbers.append(i - last)
+        last = i
+    columns: list[list] = [[] for _ in range(6)]
+    start = line = 0
+    for key in keys:
+        at = sources[key]
+        columns[0].append(at["start"] - start)
+        columns[1].append(at["end"] - at["start"])
+        columns[2].append(at["original_start"] - at["start"])
+        columns[3].append(at["original_end"] - at["original_start"] - (at["end"] - at["start"]))
+        columns[4].append(None if at.get("line") is None else at["line"] - line)
+        columns[5].append(at.get("page"))
+        start = at["start"]
+        line = line if at.get("line") is None else at["line"]
+    if not any(p is not None for p in columns[5]):
+        columns[5] = []
+    return [numbers, others, *columns]
+
+
+def unpack_sources(packed: list, model: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """What ``pack_sources`` made, as {key: {start, end, original_start, original_end, line, page}}."""
+    numbers, others, starts, lengths, shifts, widths, lines, pages = packed
+    order = source_keys(model)
+    keys, i = [], -1
+    for gap in numbers:
+        i += gap
+        keys.append(order[i])
+    keys += others
+    out: dict[str, dict[str, Any]] = {}
+    start = line = 0
+    for k, key in enumerate(keys):
+        start += starts[k]
+        end = start + lengths[k]
+        o_start = start + shifts[k]
+        this_line = None if lines[k] is None else line + lines[k]
+        out[key] = _source(
+            start, end, o_start, o_start + lengths[k] + widths[k], this_line, pages[k] if pages else None
+        )
+        line = line if this_line is None else this_line
+    return out
 
 
 def _functions(conn: sqlite3.Connection) -> None:
@@ -569,6 +634,28 @@ def _upgrade_from_10(conn: sqlite3.Connection) -> None:
     relink_all(conn)
 
 
+def _upgrade_from_11(conn: sqlite3.Connection) -> None:
+    """Schema 11 → 12: each model's sources are stored as columns of small numbers (``pack_sources``), and a
+    report's checks become one compressed value (read through the view ``checks``)."""
+    if conn.execute("SELECT type FROM sqlite_master WHERE name = 'checks'").fetchone() == ("table",):
+        values: dict[int, list] = {}
+        for rid, *row in conn.execute(
+            "SELECT report_id, check_id, ok, detail FROM checks"
+            " WHERE report_id IN (SELECT id FROM reports) ORDER BY report_id, rowid"
+        ):
+            values.setdefault(rid, []).append(row)
+        conn.executemany(
+            "INSERT OR REPLACE INTO report_checks VALUES (?, ?)", [(r, pack_json(v)) for r, v in values.items()]
+        )
+        conn.execute("DROP TABLE checks")
+        conn.execute(CHECKS_VIEW)
+    for table in ("reports", "versions"):
+        rows = conn.execute(f"SELECT id, model FROM {table}").fetchall()
+        conn.executemany(
+            f"UPDATE {table} SET model = ? WHERE id = ?", [(pack_model(unpack_model(m)), i) for i, m in rows]
+        )
+
+
 UPGRADE_STEPS = {
     "4": _upgrade_from_4,
     "5": _upgrade_from_5,
@@ -577,4 +664,5 @@ UPGRADE_STEPS = {
     "8": _upgrade_from_8,
     "9": _upgrade_from_9,
     "10": _upgrade_from_10,
+    "11": _upgrade_from_11,
 }
