@@ -229,7 +229,7 @@ def _archive(
             model.get("publisher"),
             model.get("year"),
             model.get("template") or "other",
-            pack(row["text"]),
+            pack(row["text"], "text"),
             original,
             row["model"],
             json.dumps(differences, ensure_ascii=False),

@@ -211,7 +211,6 @@ def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: P
     """Schema 11 kept one list per source, keyed by name; the upgrade rewrites every model in the packed
     columns, smaller, and each reads back as it was."""
     import json
-    import zlib
 
     from indexer.store import unpack_model
     from indexer.store.schema import pack_json
@@ -242,6 +241,6 @@ def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: P
     upgraded = connect(db, readonly=True)
     assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
     for uid, blob in upgraded.execute("SELECT uid, model FROM reports"):
-        assert isinstance(json.loads(zlib.decompress(blob))["sources"], list)
+        assert isinstance(json.loads(unzip(blob))["sources"], list)
         assert unpack_model(blob) == models[uid]
     assert upgraded.execute("SELECT sum(length(model)) FROM reports").fetchone()[0] < before * 0.85

@@ -286,7 +286,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
     out); the caller holds the transaction and finishes ``batch`` before it ends. Returns the row id."""
     row = prepared.row
     names = list(row)
-    values = [pack(v) if n == "text" else v for n, v in row.items()]
+    values = [pack(v, "text") if n == "text" else v for n, v in row.items()]
     if replace is not None:
         report_id = replace
         batch.totals.write(conn)  # the old version may be among them: its totals must be there to take out
@@ -300,11 +300,12 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         cur = conn.execute(f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values)
         report_id = cur.lastrowid
     _insert(conn, "sections", report_id, prepared.sections)
-    conn.execute("INSERT INTO report_passages VALUES (?, ?)", (report_id, pack_json(prepared.passages)))
+    conn.execute("INSERT INTO report_passages VALUES (?, ?)", (report_id, pack_json(prepared.passages, "passages")))
     cells = [list(c) for c in prepared.cells]
     figures = stored_figures(row["template"], cells, [(c.check_id, c.ok) for c in prepared.checks])
     conn.execute("INSERT INTO report_cells VALUES (?, ?, ?)", (report_id, pack_cells(cells), figures))
-    conn.execute("INSERT INTO report_checks VALUES (?, ?)", (report_id, pack_json([list(c) for c in prepared.checks])))
+    checks = pack_json([list(c) for c in prepared.checks], "checks")
+    conn.execute("INSERT INTO report_checks VALUES (?, ?)", (report_id, checks))
     if batch.curation is None:
         batch.curation = curation_rules(conn)
     if batch.curation:  # a researcher's merges, renames and splits hold for what an ingest writes too
@@ -362,4 +363,5 @@ def original_text(conn: sqlite3.Connection, report_id: int) -> str:
 
 def pack_mentions(mentions: list[MentionRow]) -> bytes:
     """A report's mentions as ``report_mentions`` stores them: one JSON list per mention, attrs an object."""
-    return pack_json([[*m[:8], json.loads(m.attrs) if isinstance(m.attrs, str) else m.attrs] for m in mentions])
+    rows = [[*m[:8], json.loads(m.attrs) if isinstance(m.attrs, str) else m.attrs] for m in mentions]
+    return pack_json(rows, "mentions")
