@@ -201,3 +201,63 @@ def test_a_place_name_with_one_character_misread_matches_in_its_city() -> None:
     # A short name without a province or city to agree with is not guessed.
     alone = parse_text(head + "本县认真贯彻《中华人民共和国政府信息公开条例》，主动公开政府信息。" + tail)
     assert alone.region is None or alone.region.county != "沭阳县"
+
+
+@pytest.mark.parametrize(
+    ("heading", "body", "misread", "province", "city", "county"),
+    [
+        # a name longer than seven characters
+        (
+            "红何哈尼族彝族自治州人民政府",
+            "在云南省政务公开办指导下，红河州认真贯彻条例。",
+            "红何哈尼族彝族自治州",
+            "云南省",
+            "红河哈尼族彝族自治州",
+            None,
+        ),
+        # the body names the unit itself by its short form
+        (
+            "湖洲市人民政府办公室",
+            "湖州市民可在网站查阅。湖州政务公开工作有序推进。",
+            "湖洲市",
+            "浙江省",
+            "湖州市",
+            None,
+        ),
+        # a short form inside the misread word (大连 in 五大连地市) does not hide it
+        (
+            "五大连地市北关镇人民政府",
+            "在黑河市政务公开办和黑龙江省的指导下，本镇推进公开。",
+            "五大连地市",
+            "黑龙江省",
+            "黑河市",
+            "五大连池市",
+        ),
+        # no place named in the report: 域 looks like 城, not like 茄 or 太
+        (
+            "域子河区人民政府",
+            "本区认真贯彻《中华人民共和国政府信息公开条例》。",
+            "域子河区",
+            "黑龙江省",
+            "鸡西市",
+            "城子河区",
+        ),
+    ],
+)
+def test_tolerant_region_matches(
+    heading: str, body: str, misread: str, province: str, city: str, county: str | None
+) -> None:
+    text = f"{heading}\n2020年政府信息公开工作年度报告\n一、总体情况\n{body}\n二、主动公开政府信息情况\n无。"
+    report = parse_text(text)
+    assert report.region is not None
+    assert (report.region.province, report.region.city, report.region.county) == (province, city, county)
+    assert report.region.misread == misread
+    assert report.publisher is not None and misread not in report.publisher
+
+
+def test_a_misread_word_between_two_units_is_not_guessed() -> None:
+    # 泰?市 in 江苏省 is 泰州市 or 泰兴市; 目 looks like neither 州 nor 兴
+    text = "泰目市人民政府\n2020年政府信息公开工作年度报告\n一、总体情况\n江苏省政务公开办指导。"
+    text += "\n二、主动公开政府信息情况\n无。"
+    report = parse_text(text)
+    assert report.region is None or report.region.misread is None

@@ -5,7 +5,8 @@ most like it, as OCR confuses them (沭 and 沐, 己 and 已).
 
 Every character of the 6,763 of GB 2312 and of the gazetteer's names is drawn in the font at 64 px and
 blurred a little; two characters' likeness is the correlation of their images, or of one with the left
-or right part of the other drawn at full size (a radical dropped or added: 治 read as 台, 洲 as 州),
+or right part of the other (62, 70 or 78 % of its width) drawn at full size (a radical dropped or
+added: 治 read as 台, 洲 as 州, 按 as 安),
 whichever is higher. For each character of a name, the 32 most alike are kept (沐 is the fourth for 沭,
 已 the second for 己, 酉 the first for 西). The font is needed only here (Debian's fonts-noto-cjk); the
 CSV is what the parser reads.
@@ -23,7 +24,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = 64
 KEEP = 32
-PART = 0.62  # the share of the width a left or right component takes
+PARTS = (0.62, 0.7, 0.78)  # shares of the width a left or right component may take (氵 is narrow, 扌 wider)
 
 
 def gb2312() -> list[str]:
@@ -37,12 +38,13 @@ def gb2312() -> list[str]:
     return chars
 
 
-def image(ch: str, font: ImageFont.FreeTypeFont, part: str | None = None) -> np.ndarray:
-    """The character drawn and blurred; ``part`` 'left' or 'right': that side of it, stretched to full size."""
+def image(ch: str, font: ImageFont.FreeTypeFont, part: str | None = None, share: float = PARTS[0]) -> np.ndarray:
+    """The character drawn and blurred; ``part`` 'left' or 'right': that side of it (``share`` of the
+    width), stretched to full size."""
     canvas = Image.new("L", (SIZE, SIZE), 0)
     ImageDraw.Draw(canvas).text((SIZE // 2, SIZE // 2), ch, font=font, fill=255, anchor="mm")
     if part is not None:
-        width = int(SIZE * PART)
+        width = int(SIZE * share)
         box = (0, 0, width, SIZE) if part == "left" else (SIZE - width, 0, SIZE, SIZE)
         canvas = canvas.crop(box).resize((SIZE, SIZE))
     return np.asarray(canvas.filter(ImageFilter.GaussianBlur(1.0)), dtype=np.float32).ravel()
@@ -62,7 +64,11 @@ def main() -> None:
         names = sorted({ch for row in csv.DictReader(f) for ch in row["name"]})
     pool = sorted(set(gb2312()) | set(names))
     vectors = _normed(np.stack([image(ch, font) for ch in pool]))
-    parts = [_normed(np.stack([image(ch, font, side) for ch in pool])) for side in ("left", "right")]
+    parts = [
+        _normed(np.stack([image(ch, font, side, share) for ch in pool]))
+        for side in ("left", "right")
+        for share in PARTS
+    ]
     index = {ch: i for i, ch in enumerate(pool)}
     rows = []
     for ch in names:

@@ -311,18 +311,22 @@ def tolerant_name(
     the region found so far is not a county: the one unit whose name differs from a word of the heading
     in one character, not its suffix, and that lies in the unit found (or, with none found, in a
     province or city the report names; with none named, a name of four characters or more that one
-    unit alone comes within a character of). None when there is no such unit or more than one."""
+    unit alone comes within a character of, or the one unit whose character the printed one closely
+    resembles). Between several units a close look-alike decides, then what the body names, then the
+    closest look-alike. None when there is no such unit or more than one."""
     if found is not None and any(gazetteer.divisions[c].level == "county" for c in found.codes):
         return None
     variants = _variants(gazetteer)
     in_heading = gazetteer.mentions(heading)
     named = {code for m in in_heading for code in m.codes}
-    covered = [(m.start, m.end) for m in in_heading]
+    covered = [(m.start, m.end) for m in in_heading if m.kind != "short"]  # 大连 in 五大连地市 hides nothing
+    in_body = {code for m in context.body_mentions for code in m.codes}
     if found is None:
-        named |= {code for m in context.body_mentions for code in m.codes}
+        named |= in_body
+    inside = named if found is None else set(found.codes) | (in_body if found.kind == "short" else set())
     hits: dict[str, str] = {}
     unconfirmed: dict[str, str] = {}
-    for size in range(3, 8):
+    for size in range(3, _longest(gazetteer) + 1):
         for start in range(len(heading) - size + 1):
             word = heading[start : start + size]
             if word[-1] not in _SUFFIXES or word in gazetteer.full or word in gazetteer.old:
@@ -332,26 +336,58 @@ def tolerant_name(
             for i in range(size - 1):
                 for code in variants.get(word[:i] + "?" + word[i + 1 :], ()):
                     division = gazetteer.divisions[code]
-                    inside = found.codes if found is not None else named
-                    if any(a in inside for a in division.ancestors):
-                        hits.setdefault(code, word)
-                    elif found is None and size >= 4 and len(variants[word[:i] + "?" + word[i + 1 :]]) == 1:
-                        unconfirmed.setdefault(code, word)  # 域子河区: one unit in the country, no context
+                    if code in in_body or any(a in inside for a in division.ancestors):
+                        hits.setdefault(code, word)  # the body names the unit itself (湖州), or the heading's
+                        # province or city holds it
+                    elif found is None:
+                        unconfirmed.setdefault(code, word)  # 域子河区, with no place named in the report
+    if len(hits) > 1:  # 泰光市 is 泰兴市 (光 looks like 兴), not 泰州市: a clear look-alike decides first
+        hits = _most_alike(gazetteer, hits, _CLEAR_LIKENESS)
     if len(hits) > 1:  # 治州市 is ?州市 for 台州市, 温州市 …: the one the body names too, if only one
-        in_body = {code for m in context.body_mentions for code in m.codes}
         hits = {code: word for code, word in hits.items() if code in in_body} or hits
+    if len(hits) > 1:  # 临式县 in 湖南省 is 临武县 or 临澧县: the one in the city the body names (郴州市)
+        cities = {c: gazetteer.divisions[c].ancestors[1:] for c in hits}  # ancestors: (province, city)
+        near = {c: w for c, w in hits.items() if any(a in in_body for a in cities[c])}
+        hits = near or hits
     if len(hits) > 1:  # 沐阳县 in 宿迁市 is 沭阳县 or 泗阳县: the one whose character 沐 looks like
-        likeness = {code: _likeness(word, gazetteer.divisions[code].name) for code, word in hits.items()}
-        ranked = sorted(likeness.values(), reverse=True)
-        if ranked[0] > ranked[1]:
-            hits = {code: word for code, word in hits.items() if likeness[code] == ranked[0]}
+        hits = _most_alike(gazetteer, hits)
     confirmed = bool(hits)
-    if not hits and len(unconfirmed) == 1:
-        hits = unconfirmed  # a name of three characters or more before its suffix, borne by one unit only
+    if not hits and unconfirmed:
+        # No place named in the report: a name of four characters or more borne by one unit only, or
+        # the one unit (of any length) whose character the printed one closely resembles: 域子河区 is
+        # 城子河区 (域 looks like 城), not 茄子河区 or 太子河区; 惠洲市 is 惠州市.
+        alike = _most_alike(gazetteer, unconfirmed, _UNCONFIRMED_LIKENESS)
+        long_one = len(unconfirmed) == 1 and len(next(iter(unconfirmed.values()))) >= 4
+        hits = unconfirmed if long_one else (alike if len(alike) == 1 and _alike_enough(gazetteer, alike) else {})
     if len(hits) != 1:
         return None
     code, word = hits.popitem()
     return gazetteer.divisions[code], word, confirmed
+
+
+_UNCONFIRMED_LIKENESS = 0.75  # with no place named in the report, only a close look-alike decides
+_CLEAR_LIKENESS = 0.7  # a look-alike this close decides between units before what the body names
+
+
+def _alike_enough(gazetteer: Gazetteer, hits: dict[str, str]) -> bool:
+    ((code, word),) = hits.items()
+    return _likeness(word, gazetteer.divisions[code].name) >= _UNCONFIRMED_LIKENESS
+
+
+def _most_alike(gazetteer: Gazetteer, hits: dict[str, str], least: float = 0.0) -> dict[str, str]:
+    """The one unit whose differing character the printed one looks most like (at least ``least``);
+    all of them when two are alike or none is."""
+    likeness = {code: _likeness(word, gazetteer.divisions[code].name) for code, word in hits.items()}
+    ranked = sorted(likeness.values(), reverse=True) + [-1.0]
+    if ranked[0] > ranked[1] and ranked[0] > least:
+        return {code: word for code, word in hits.items() if likeness[code] == ranked[0]}
+    return hits
+
+
+@cache
+def _longest(gazetteer: Gazetteer) -> int:
+    """The longest city or county name (克孜勒苏柯尔克孜自治州)."""
+    return max(len(d.name) for d in gazetteer.divisions.values() if d.level != "province")
 
 
 def shared_part(name: str, tied: list[Division], evidence: str) -> Region:
