@@ -237,11 +237,25 @@ def _insert_breaks(text: str, positions: list[int]) -> tuple[str, _Deletions]:
     return "".join(pieces), _Deletions(at, shift)
 
 
+_CELL_NUMBER = re.compile(r"\s*[+\-−－]?[\dOol]+(?:\.\d+)?\s*(?:万元|元)?\s*")
+
+
 def _pipes_to_tabs(m: re.Match[str]) -> str:
-    """A pipe row's inner pipes as tabs, one character for one: its edges stay for _PIPE_EDGE."""
+    """A pipe row's inner pipes as tabs, one character for one: its edges stay for _PIPE_EDGE.
+
+    A row of numbers ending in empty cells was padded by the converter to the table's width (a row
+    printed short of a cell lost where the blank was), so those cells' pipes become spaces: the row
+    reads as short, as in the original, and is not taken to be blank at its end."""
     row = m.group(0)
     first, last = row.index("|"), row.rindex("|")
-    return row[: first + 1] + row[first + 1 : last].replace("|", "\t") + row[last:]
+    cells = row[first + 1 : last].split("|")
+    filled = [c for c in cells if c.strip()]
+    keep = len(cells)
+    if filled and all(_CELL_NUMBER.fullmatch(c) for c in filled):
+        while keep > 1 and not cells[keep - 1].strip():
+            keep -= 1
+    inner = "\t".join(cells[:keep]) + "".join(" " + c for c in cells[keep:])
+    return row[: first + 1] + inner + row[last:]
 
 
 def _on_pipe_row(text: str, m: re.Match[str]) -> bool:

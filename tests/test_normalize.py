@@ -82,3 +82,13 @@ def test_every_normalized_character_comes_from_the_original(original: str) -> No
         last = j
         source = original[j]
         assert source == ch or FULLWIDTH.get(source) == ch or (source in "\u3000\xa0\r" and ch in " \n")
+
+
+def test_a_converters_padding_of_a_short_number_row_is_not_read_as_blank_cells() -> None:
+    # A converter pads a row printed short of a cell to the table's width: where the blank was is lost.
+    assert normalize("| 0 | 0 | 3 |  |  |\n").text == "0\t0\t3\n"
+    # A row with a label keeps its empty cells, and so does an empty cell before a number.
+    assert normalize("| 规章 | 1 |  |\n").text == "规章\t1\t\n"
+    assert normalize("|  | 0 | 2 |\n").text == "\t0\t2\n"
+    padded = normalize("前文\n| 0 | 0 | 3 |  |  |\n后文")
+    assert padded.original[padded.original_offset(padded.text.index("后文")) :].startswith("后文")
