@@ -19,7 +19,7 @@ from indexer.model import APPLICANT_COLUMNS
 from indexer.normalize import normalize
 from indexer.parse import parse_text
 from indexer.parse.cells import parse_number
-from indexer.parse.flat import Count, Run, Signed, splits
+from indexer.parse.flat import Count, Run, Signed, runs, splits
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -261,3 +261,9 @@ def test_a_misread_word_between_two_units_is_not_guessed() -> None:
     text += "\n二、主动公开政府信息情况\n无。"
     report = parse_text(text)
     assert report.region is None or report.region.misread is None
+
+
+def test_a_headings_ordinal_is_not_a_cell_of_the_table_after_it() -> None:
+    text = "4、政府信息公开行政复议、行政诉讼情况行政复议结果维持总计000000000000000\n5、存在的主要问题"
+    assert [r.text.strip() for r in runs(text)] == ["000000000000000"]
+    assert [r.text for r in runs("禁止公开00000002.危及")] == ["0000000"]

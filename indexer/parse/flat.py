@@ -44,13 +44,16 @@ class Run:
 
 def runs(text: str, start: int = 0, end: int | None = None) -> list[Run]:
     """Every run of numbers in ``text[start:end]``; a run's last digit followed by '.' or '、' is the
-    next label's ordinal (…禁止公开00000002.危及…), not a cell."""
+    next label's ordinal (…禁止公开00000002.危及…), not a cell, and a digit alone so followed is a
+    heading's (4、政府信息公开行政复议…)."""
     out: list[Run] = []
     for m in _RUN.finditer(text, start, len(text) if end is None else end):
         a, b = m.start(), m.end()
         while a < b and text[a].isspace():
             a += 1
-        if b < len(text) and text[b] in ".、．" and b - a > 1 and text[b - 1].isdigit():
+        if b < len(text) and text[b] in ".、．" and text[b - 1].isdigit():
+            if b - a == 1:
+                continue  # a heading's own ordinal: 4、政府信息公开行政复议…
             b -= 1
         if a < b:
             out.append(Run(text[a:b], a, b))
