@@ -260,3 +260,36 @@ def test_the_store_answers_editions_and_the_graph_links_agencies_to_parent_and_r
     links = {(v, k) for _, v, k in g.out_edges(office, keys=True)}
     assert ("agency:中宁县人民政府", "under") in links
     assert ("region:宁夏回族自治区/中卫市/中宁县", "located_in") in links
+
+
+UNKNOWN_NAMES = """某某县2021年政府信息公开工作年度报告
+一、总体情况
+通过县政府门户网站、“某某民声”监管平台、某某广播站、农家书屋等渠道公开信息，依托某某县社情民意收集平台受理诉求。
+实行“首问一口清”，推行“三看三比”，坚持“零容忍”态度，落实“六保”任务。建立信息周报送制度，健全考核监督机制。
+修订了《某某县人民政府政务公开工作督查制度》和《某某县教育体育局信息发布三审工作手册》。
+二、主动公开政府信息情况
+无。
+五、存在的主要问题及改进情况
+无。
+"""
+
+
+def test_names_no_lexicon_knows_are_found_where_the_report_leaves_no_doubt() -> None:
+    """A quoted name before a kind word, a name a verb introduces with its kind word, a quoted practice
+    after a verb that puts it in place, an unknown member of a list beside a known platform, a title that
+    is a practice's rules: each is an entity of its own, marked with how it was read."""
+    mentions = _mentions(UNKNOWN_NAMES)
+    found = {(m.kind, m.canonical): m.attrs.get("discovered") for m in mentions if m.attrs.get("discovered")}
+    assert found[("platform", "“某某民声”监管平台")] == "quoted"
+    assert found[("platform", "某某广播站")] == "listed"
+    assert found[("platform", "农家书屋")] == "listed"
+    assert found[("platform", "某某县社情民意收集平台")] == "introduced"
+    assert found[("measure", "首问一口清")] == "quoted"
+    assert found[("measure", "三看三比")] == "quoted"
+    assert found[("measure", "信息周报送制度")] == "introduced"
+    assert found[("measure", "政务公开工作督查制度")] == "title"
+    assert found[("measure", "信息发布三审工作手册")] == "title"
+    # A quoted word inside a longer phrase, an arrangement improved rather than a practice named.
+    names = {canonical for _, canonical in found}
+    assert not names & {"零容忍", "六保", "考核监督机制"}
+    assert "县政府门户网站" not in names  # known: the lexicon's 政府门户网站

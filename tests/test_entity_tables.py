@@ -182,6 +182,11 @@ def test_a_schema_10_store_written_by_the_previous_version_upgrades_to_what_an_i
     ingest([ROOT / "data" / "reports"], db=fresh, workers=1)
     upgraded, made = connect(old, readonly=True), connect(fresh, readonly=True)
     assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
+    # The fixture predates the platforms and measures found beyond the lexicons (mentions marked
+    # "discovered"): an upgrade converts what a store holds and does not extract again, so the rows
+    # of those names are left out of the comparison.
+    discovered = {c for (c,) in made.execute("SELECT canonical FROM mentions WHERE attrs LIKE '%\"discovered\"%'")}
+    assert discovered
     for sql in (
         "SELECT r.uid, m.kind, m.canonical, m.surface, m.start, m.end, m.section, m.attrs"
         " FROM mentions m JOIN reports r ON r.id = m.report_id",
@@ -196,13 +201,15 @@ def test_a_schema_10_store_written_by_the_previous_version_upgrades_to_what_an_i
         "SELECT * FROM entity_surfaces",
     ):
         rows = sorted(map(tuple, upgraded.execute(sql)))
-        assert rows and rows == sorted(map(tuple, made.execute(sql))), sql
+        fresh_rows = sorted(r for r in map(tuple, made.execute(sql)) if not discovered & set(r))
+        assert rows and rows == fresh_rows, sql
     for uid, model, original, text in upgraded.execute("SELECT uid, model, original, text FROM reports"):
         m2, o2, t2 = made.execute("SELECT model, original, text FROM reports WHERE uid = ?", (uid,)).fetchone()
         ignore = ("path", "file")  # the fixture was made in another folder
-        assert {k: v for k, v in unpack_model(model).items() if k not in ignore} == {
-            k: v for k, v in unpack_model(m2).items() if k not in ignore
-        }
+        fresh_model = {k: v for k, v in unpack_model(m2).items() if k not in ignore}
+        for key in ("platforms", "measures"):
+            fresh_model[key] = [name for name in fresh_model[key] if name not in discovered]
+        assert {k: v for k, v in unpack_model(model).items() if k not in ignore} == fresh_model
         assert original[1] & 0x20  # compressed against the normalized text now
         assert unpack_original(original, unzip(text)) == unpack_original(o2, unzip(t2))
 

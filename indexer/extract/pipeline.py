@@ -7,6 +7,7 @@
     nianbao_relative_agencies              — a region's own bodies by short form after a place (县政府办)
     nianbao_declared_names                 — an agency's abbreviation the report declares (（以下简称…）)
     nianbao_platform_names                 — named platform instances (“原州发布”, 大美合水APP)
+    nianbao_introduced_names               — platforms and measures no lexicon knows, named beyond doubt
     nianbao_linker                         — canonical ids (Span.kb_id_), aliases resolved per report
 
 Mentions are ``doc.spans["mentions"]``: label_ is the kind, kb_id_ the canonical id, ``nb(span)``
@@ -447,6 +448,71 @@ def find_platform_names(doc: Doc) -> Doc:
     return doc
 
 
+@Language.factory("nianbao_introduced_names")
+def make_introduced_names(nlp: Language, name: str) -> Any:
+    """Platforms and measures the lexicons do not know yet, where the report names them beyond doubt
+    (``indexer.extract.suggest.introduced_names``): each is its own entity, marked ``discovered`` with
+    the way it was read, until a person accepts it into a lexicon."""
+    from indexer.extract.suggest import introduced_names
+
+    known = {alias: kind for kind in ("measure", "platform") for alias in lexicon(kind + "s").by_alias}
+
+    def match(doc: Doc) -> Doc:
+        text = doc.user_data["text"]
+
+        def aligned(start: int, end: int) -> bool:
+            return doc.char_span(start, end) is not None
+
+        taken = [(s.start_char, s.end_char) for s in doc.spans[MENTIONS]]
+        for start, end in doc.user_data["titles"]:
+            practice = _practice_of_title(text[start:end])
+            if practice and not any(a < end and start < b for a, b in taken if not (a <= start and end <= b)):
+                begin, chars = end, len(practice)
+                while chars:  # back over the practice's characters, past any space the print left
+                    begin -= 1
+                    chars -= not text[begin].isspace()
+                attrs = {"entry": practice, "discovered": "title"}
+                if practice not in known and _add(doc, begin, end, "measure", attrs, strict=False):
+                    taken.append((begin, end))
+        for kind in ("platform", "measure"):
+            for entry, start, end, basis in introduced_names(text, kind, known, taken, aligned):
+                if _inside_title(doc, start, end):
+                    continue
+                attrs = {"entry": entry, "discovered": basis}
+                if _NEGATION.search(text, max(0, start - 8), start):
+                    attrs["negated"] = True
+                if _add(doc, start, end, kind, attrs, strict=False) is not None:
+                    taken.append((start, end))
+        return doc
+
+    return match
+
+
+# 《合水县人民政府信息主动公开制度》, 《…政府信息公开申请处理文书示范文本》: a title that is a practice's own
+# rules names the practice, after the place, the year and the body that made it.
+_PRACTICE_TITLE = re.compile(rf"[{_CJK}“”]{{4,24}}(?:工作制度|制度|工作手册|手册|示范文本)")
+_TITLE_OWNER = re.compile(
+    rf"^(?:[{_CJK}]{{1,6}}?(?:自治区|自治州|自治县|省|市|县|区|旗|盟)(?=人民政府|政府|[{_CJK}]{{1,8}}?(?:局|委员会)))?"
+    r"(?:\d{4}年度?)?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办|政府"
+    rf"|[{_CJK}]{{1,8}}?(?:局|委员会)(?=[{_CJK}]{{4}}))?(?:\d{{4}}年度?)?"
+)
+
+
+def _practice_of_title(title: str) -> str | None:
+    title = re.sub(r"\s+", "", title)
+    if not _PRACTICE_TITLE.fullmatch(title) or title.startswith(("关于", "印发")):
+        return None
+    mentions = load_gazetteer().mentions(title)
+    cut = 0
+    for m in mentions:
+        if m.start != cut:
+            break
+        cut = m.end
+    name = title[cut:]
+    name = name[_TITLE_OWNER.match(name).end() :]
+    return name if len(name) >= 4 else None
+
+
 @Language.factory("nianbao_linker")
 def make_linker(nlp: Language, name: str) -> Any:
     from indexer.extract.linking import link
@@ -465,6 +531,7 @@ def pipeline() -> Language:
         "nianbao_relative_agencies",
         "nianbao_declared_names",
         "nianbao_platform_names",
+        "nianbao_introduced_names",
         "nianbao_linker",
     ):
         nlp.add_pipe(component)

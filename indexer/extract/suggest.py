@@ -6,7 +6,7 @@ into ``data/lexicons/platforms.yml`` or ``measures.yml``."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from indexer.extract.lexicons import lexicon
@@ -245,7 +245,7 @@ _VERBS = tuple(v for words in _TRIGGERS.values() for v in words)
 _OWNER_END = re.compile(r"(?:省|市|县|区|旗|州|盟|自治区|人民政府|政府|办公室|局|委员会|中心)$")
 
 
-def _known_with_owner(name: str, known: set[str]) -> bool:
+def _known_with_owner(name: str, known: Collection[str]) -> bool:
     """A known name after a place or agency: 县人民政府门户网站 (政府网站's 门户网站), 中宁县政务服务网."""
     for cut in range(1, len(name) - 1):
         if name[cut:] in known and _OWNER_END.search(name[:cut]):
@@ -292,3 +292,103 @@ def as_yaml(candidates: list[Candidate]) -> str:
         lines.append(f"  # {c.reports} reports; e.g. {c.examples[0][1][:60] if c.examples else ''}")
         lines += [f"  - id: {c.name}", "    group: 其他", "    aliases: []"]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+# What a report names in passing, for the extraction pipeline: only the forms that leave no doubt that
+# a name is meant, since each becomes a mention of the report (the corpus-wide suggestions above can be
+# looser: a person reads them before anything is accepted).
+_QUOTED_WITH_KIND = {
+    kind: re.compile(
+        rf"[“\"](?P<inner>[{_CJK}A-Za-z0-9+＋]{{2,14}})[”\"]\s?(?:等(?:{_LIST_END[kind]})|(?P<tail>(?:(?!等)[{_CJK}]){{0,4}}?(?:{'|'.join(words)})))"
+    )
+    for kind, words in ENDINGS.items()
+}
+# 实行“证照分离”, 坚持“谁承办谁解读”: a practice quoted after a verb that puts it in place, and not a
+# word of a longer phrase (坚持“零容忍”态度, 落实“六保”任务).
+_QUOTED_MEASURE = re.compile(
+    rf"(?:推行|实行|实施|推进|落实|开展|建立|推广|探索|坚持|严格执行|创新|采取|采用)了?[“\"](?P<inner>[{_CJK}A-Za-z0-9+＋]{{2,14}})[”\"]"
+    rf"(?![{_CJK}])"
+)
+# A run of list members separated by 、 inside one clause; the list is read when one member is a known
+# name of the kind and it is closed by 等 or by the end of its clause.
+_ENUM_MEMBER = rf"(?:(?!等)[“”\"{_CJK}A-Za-z0-9+＋()（）]){{2,40}}"
+# (Begun only where a run of member characters begins: trying every position cost 1 ms a report.)
+_ENUMERATION = re.compile(
+    rf"(?<![“”\"{_CJK}A-Za-z0-9+＋()（）]){_ENUM_MEMBER}(?:、{_ENUM_MEMBER})+(?=等|[，,。；;：:）)]|$)"
+)
+_MEMBER_CUT = re.compile(r"[^、]+")
+# The verbs that introduce a measure by its name: one set up, tried or carried out (建立信息日报送制度).
+_NEW_PRACTICE = ("建立", "推行", "实行", "实施", "创新", "探索", "推广", "开展", "采取", "采用", "举办")
+_LIST_VERB = re.compile(r"^(?:.*?(?:通过|利用|依托|借助|在|向|用好|运用|开设|开通|以及|及|和|与))")
+
+
+def introduced_names(
+    text: str, kind: str, known: dict[str, str], taken: list[tuple[int, int]], aligned: Callable[[int, int], bool]
+) -> list[tuple[str, int, int, str]]:
+    """(name, start, end, basis) of each name of ``kind`` the lexicons do not know that the text names
+    beyond doubt: a quoted name before a kind word (“331”监管平台, “三级审核”机制), a name a verb of the
+    patterns introduces with its kind word (依托自治区征地信息共享平台), a quoted practice after a verb
+    (实行“证照分离”), or an unknown member of a list that also holds a known name of the kind (通过广播电视台、
+    宣传栏等形式 beside 政府网站, 微信公众号、微博、抖音). ``known`` maps every lexicon alias to its kind;
+    ``taken`` are spans already named; a name must begin and end where the segmentation cuts
+    (``aligned(start, end)``), so that it is never a piece of a word."""
+    found: list[tuple[str, int, int, str]] = []
+    spans = list(taken)
+
+    def add(name: str, start: int, end: int, basis: str) -> None:
+        name = re.sub(r"\s+", "", name)
+        if (
+            len(name.strip('“”"')) < 2
+            or name.strip('“”"') in known
+            or any(a < end and start < b for a, b in spans)
+            or not aligned(start, end)
+        ):
+            return
+        spans.append((start, end))
+        found.append((name, start, end, basis))
+
+    for m in _QUOTED_WITH_KIND[kind].finditer(text):
+        inner, tail = m.group("inner"), m.group("tail")
+        if not inner.isdigit() and known.get(inner, kind) != kind:
+            continue
+        if tail is None:  # “两微一端”等平台: the name is what is quoted
+            add(inner, m.start("inner") - 1, m.end("inner") + 1, "quoted")
+        else:
+            add(f"“{inner}”{tail}", m.start(), m.end(), "quoted")
+    if kind == "measure":
+        for m in _QUOTED_MEASURE.finditer(text):
+            inner = m.group("inner")
+            if not inner.isdigit() and _name_like(inner):
+                add(inner, m.start("inner") - 1, m.end("inner") + 1, "quoted")
+    ending = _ENDINGS[kind]
+    for m in PATTERNS[kind].finditer(text):
+        printed = m.group("name")
+        if any(q in printed for q in _QUOTES):
+            continue  # quoted names are read above
+        if kind == "measure" and not text.startswith(_NEW_PRACTICE, m.start()):
+            continue  # 健全考核监督机制, 完善体制机制: an existing arrangement improved, not a practice named
+        start = m.start("name")
+        inner = _last_trigger_end(kind, printed)
+        if inner and inner < len(printed) - 1:
+            printed, start = printed[inner:], start + inner
+        core = ending.sub("", printed)
+        if len(core) < 3 or _NOT_A_NAME.match(printed) or not _name_like(printed) or core in known:
+            continue
+        if printed in known or _known_with_owner(printed, known.keys()):
+            continue
+        add(printed, start, start + len(printed), "introduced")
+    for m in _ENUMERATION.finditer(text) if kind == "platform" else ():
+        members = [(p.group(), m.start() + p.start()) for p in _MEMBER_CUT.finditer(m.group())]
+        first, at = members[0]
+        lead = _LIST_VERB.match(first)
+        if lead and lead.end() < len(first):
+            members[0] = (first[lead.end() :], at + lead.end())
+        names = [(name.strip('“”"'), at + (1 if name[:1] in _QUOTES else 0)) for name, at in members]
+        if not any(known.get(name) == kind for name, _ in names):
+            continue
+        for name, at in names:
+            name = _REGION_NOTE.sub("", name)
+            if name in known or not 2 <= len(name) <= 14 or not _name_like(name) or _NOT_A_NAME.match(name):
+                continue
+            add(name, at, at + len(name), "listed")
+    return found
