@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -35,18 +36,27 @@ class Library:
         from indexer.store import default_db_path
 
         self.db = Path(db) if db else default_db_path()
+        self._local = threading.local()
+        self._kept_lock = threading.Lock()
+        self._kept_version: tuple[int, ...] | None = None
+        self._kept_answers: dict[tuple, list[Any]] = {}
         self.backend_name = (backend or os.environ.get("NIANBAO_BACKEND") or "sqlite").lower()
         if self.backend_name not in ("sqlite", "elasticsearch"):
             raise NianbaoError(f"unknown backend '{self.backend_name}': NIANBAO_BACKEND is sqlite or elasticsearch")
 
     # ------------------------------------------------------------ connections
 
-    @cached_property
+    @property
     def conn(self) -> sqlite3.Connection:
-        """A read-only connection (WAL: it sees each write as it commits)."""
-        from indexer.store import connect
+        """This thread's read-only connection (WAL: it sees each write as it commits). One a thread: the
+        UI asks from several threads at once (its sessions, its background preparation), and two threads
+        reading through one connection at the same time can stall each other for good."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            from indexer.store import connect
 
-        return connect(self.db, readonly=True)
+            conn = self._local.conn = connect(self.db, readonly=True)
+        return conn
 
     def _writable(self) -> sqlite3.Connection:
         from indexer.store import connect
@@ -66,6 +76,45 @@ class Library:
 
     def exists(self) -> bool:
         return self.db.exists()
+
+    # ------------------------------------------------------------ answers kept while the store is unchanged
+
+    def _kept(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept until the store changes: every commit writes the store's WAL file (and a
+        checkpoint the store's file), so their sizes and times tell, whichever process wrote. Two threads
+        asking at once compute it once. For the answers that read every report (the problem ranking,
+        the indicator panel); the caller must not change what it gets."""
+        version = self._store_version()
+        with self._kept_lock:
+            if self._kept_version != version:
+                self._kept_answers.clear()
+                self._kept_version = version
+            slot = self._kept_answers.setdefault(key, [threading.Lock(), False, None])
+        with slot[0]:
+            if not slot[1]:
+                slot[2], slot[1] = compute(), True
+        return slot[2]
+
+    def _store_version(self) -> tuple[int, ...]:
+        out: list[int] = []
+        for path in (self.db, self.db.with_name(self.db.name + "-wal")):
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                out += [0, 0]
+            else:
+                out += [st.st_size, st.st_mtime_ns]
+        return tuple(out)
+
+    def prepare(self) -> None:
+        """Compute now, to be kept, the answers a first visit to the UI's 问题与改进 and 统计 pages asks for
+        (a second or so each at 10,000 reports): ``nianbao ui`` runs this in the background at start."""
+        if not self.exists() or not self.count():
+            return
+        years = sorted(int(y) for y in self.values("year"))
+        self.problems(None, None, examples=20)
+        if years:
+            self.indicator_panel(years=(years[0], years[-1]), cells=False)
 
     # ------------------------------------------------------------ the corpus
 
@@ -251,7 +300,7 @@ class Library:
         indicators the store keeps beside each report's cells (what aggregates and charts need: fast)."""
         import json
 
-        from indexer.indicators import TABLE_CHECKS, from_stored, report_indicators
+        from indexer.indicators import TABLE_CHECKS, report_indicators
         from indexer.store import unzip
 
         where, args = [], []
@@ -280,13 +329,7 @@ class Library:
         )
         keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
         if not cells:
-            fast = (
-                "SELECT r.uid, r.title, r.publisher, r.level, r.province, r.city, r.county, r.region_code, r.year,"
-                " r.template, c.figures FROM reports r JOIN report_cells c ON c.report_id = r.id"
-                + (f" WHERE {' AND '.join(where)}" if where else "")
-                + " ORDER BY r.year, r.uid"
-            )
-            return [from_stored(dict(zip(keys, r[:10], strict=True)), r[10]) for r in self.conn.execute(fast, args)]
+            return self._kept(("panel", sql, *args), lambda: self._panel_figures(where, args, keys))
         reports = self.conn.execute(sql, [*TABLE_CHECKS, *args]).fetchall()
         cells: dict[int, dict] = {r[0]: {} for r in reports}
         reasons: dict[int, dict] = {r[0]: {} for r in reports}
@@ -303,6 +346,18 @@ class Library:
             report_indicators(dict(zip(keys, r[1:11], strict=True)), cells[r[0]], reasons[r[0]], r[11], r[12])
             for r in reports
         ]
+
+    def _panel_figures(self, where: list[str], args: list[Any], keys: tuple[str, ...]) -> list[Any]:
+        """The panel read from the indicators kept beside each report's cells (no cells)."""
+        from indexer.indicators import from_stored
+
+        fast = (
+            "SELECT r.uid, r.title, r.publisher, r.level, r.province, r.city, r.county, r.region_code, r.year,"
+            " r.template, c.figures FROM reports r JOIN report_cells c ON c.report_id = r.id"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + " ORDER BY r.year, r.uid"
+        )
+        return [from_stored(dict(zip(keys, r[:10], strict=True)), r[10]) for r in self.conn.execute(fast, args)]
 
     def indicators(self, by: Iterable[str] = (), exclude_flagged: bool = False, **filters: Any) -> list[Any]:
         """Aggregated indicators (``indexer.indicators.Group``) by the groupings named, filtered."""
@@ -509,7 +564,10 @@ class Library:
     def problems(self, province: str | None = None, year: int | None = None, examples: int = 3) -> list[dict]:
         from graph.problems import problem_ranking
 
-        return problem_ranking(self.conn, province, year, examples=examples, cluster=self.cluster)
+        return self._kept(
+            ("problems", province, year, examples),
+            lambda: problem_ranking(self.conn, province, year, examples=examples, cluster=self.cluster),
+        )
 
     def region_items(self, region: str) -> list[dict[str, Any]]:
         from graph.problems import region_items

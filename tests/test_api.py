@@ -87,3 +87,55 @@ def test_similar_takes_a_short_name_and_an_ambiguous_one_lists_the_regions(sampl
     assert library.region_name("鼓楼") == "鼓楼区"  # four units, one name: the filter matches all of them
     with pytest.raises(NianbaoError, match="could be several regions.*朝阳市.*朝阳县"):
         library.region_name("朝阳")  # 北京市朝阳区, 辽宁省朝阳市, 朝阳县 …
+
+
+def test_answers_kept_for_the_ui_follow_every_change_of_the_store(tmp_path: Path) -> None:
+    """The problem ranking and the indicator panel are kept between calls (the UI prepares them at
+    start), and given anew once the store changes, whichever process changed it."""
+    from indexer.ingest import ingest
+
+    samples = sorted((ROOT / "data" / "reports").glob("*.txt"))
+    db = tmp_path / "s.db"
+    ingest(samples[:2], db=db, workers=1)
+    library = Library(db)
+    library.prepare()
+    before = library.problems(None, None, examples=20)
+    assert library.problems(None, None, examples=20) is before  # kept
+    assert len(library.indicator_panel(cells=False)) == 2
+    ingest(samples[2:], db=db, workers=1)  # another Library's connections write
+    after = library.problems(None, None, examples=20)
+    assert after is not before
+    assert sum(r["reports"] for r in after) > sum(r["reports"] for r in before)
+    assert len(library.indicator_panel(cells=False)) == len(samples)
+
+
+def test_threads_read_through_connections_of_their_own(sample_db: Path) -> None:
+    """The UI's sessions and its background preparation ask one Library from several threads at once;
+    each reads through its own connection, and answers as one thread alone does."""
+    import threading
+
+    library = Library(sample_db)
+
+    def questions() -> tuple:
+        return (
+            library.failing_checks(("requests.", "review.")),
+            [r.uid for r in library.reports()],
+            library.entity_names("document"),
+        )
+
+    alone = questions()
+    seen: dict[str, object] = {}
+
+    def ask(name: str) -> None:
+        for _ in range(30):
+            seen[name] = questions()
+        seen[name + " connection"] = id(library.conn)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    assert seen["a"] == seen["b"] == alone
+    assert len({seen["a connection"], seen["b connection"], id(library.conn)}) == 3

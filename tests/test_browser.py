@@ -4,6 +4,8 @@ installed (a researcher's own machine); in CI (CI=true) a missing browser is a f
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import shutil
@@ -211,6 +213,11 @@ def test_stats_trend_heatmap_ranking_and_the_reports_behind_a_figure(series_serv
     page.keyboard.type("甘肃省 2020")
     page.get_by_role("option", name="甘肃省 2020 年（1 份）").click()
     expect(page.get_by_text("甘肃省 2020 年 · 公开率 0.0%：1 份报告")).to_be_visible()
+    # the panel's files are made when their button is pressed: every report, one row each
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载各报告指标 CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 1 + 8 and "公开率" in rows[0]
     page.get_by_role("link", name="2020 合水县2020年政府信息公开工作年度报告").click()
     expect(page.get_by_text("发布机关：合水县人民政府")).to_be_visible()
 
@@ -289,9 +296,6 @@ def test_no_page_shows_internals_or_missing_glyphs(server: str, page: Page) -> N
 
 
 def test_facets_follow_the_query_and_an_export_holds_every_result(server: str, page: Page) -> None:
-    import csv
-    import io
-
     page.goto(server)
     page.get_by_text("精确匹配（原文子串）").click()
     for query, province, title in (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from typing import Any
 
 import streamlit as st
 
@@ -36,8 +38,37 @@ mark{background:#ffe58f;padding:0 .1em}.nb-text{line-height:1.9;white-space:pre-
 
 @st.cache_resource
 def library() -> Library:
-    """The store named by NIANBAO_DB (``nianbao ui --db`` sets it) and its search backend."""
-    return Library()
+    """The store named by NIANBAO_DB (``nianbao ui --db`` sets it) and its search backend. The answers a
+    first visit to 问题与改进 and 统计 asks for are computed in the background from here
+    (``Library.prepare``), so that they are ready when a researcher opens those pages."""
+    lib = Library()
+    threading.Thread(target=_prepare, args=(lib,), name="nianbao-prepare", daemon=True).start()
+    return lib
+
+
+def _prepare(lib: Library) -> None:
+    try:
+        lib.prepare()
+    except Exception:  # noqa: BLE001, S110 (the page that asks meets the error again and shows it)
+        pass
+
+
+@st.cache_data(show_spinner=False)
+def provinces_and_years() -> tuple[list[str], list[int]]:
+    """The provinces and years of the stored reports (the pages' filters)."""
+    return list(library().values("province")), sorted(int(y) for y in library().values("year"))
+
+
+@st.cache_data(show_spinner=False)
+def problem_ranking(province: str | None, year: int | None) -> list[dict]:
+    """Problem categories ranked by regions, with 20 examples each (问题与改进)."""
+    return library().problems(province, year, examples=20)
+
+
+@st.cache_resource(show_spinner="读取各报告的指标…", max_entries=16)  # shared, not copied: read only
+def indicator_panel(province: str | None, years: tuple[int, int] | None) -> list[Any]:
+    """Every report's indicators, filtered (统计)."""
+    return library().indicator_panel(province=province, years=years, cells=False)
 
 
 def setup(title: str, needs_store: bool = True) -> None:

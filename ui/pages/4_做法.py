@@ -18,7 +18,8 @@ def main() -> None:
     setup("做法与平台")
     measures, platforms = entity_names("measure"), entity_names("platform")
     wanted = st.query_params.get("name")
-    options = [*measures, *[p for p in platforms if p not in measures]]
+    only_platforms = set(platforms) - set(measures)  # sets: the picker labels thousands of names a run
+    options = [*measures, *[p for p in platforms if p in only_platforms]]
     if not options:
         st.info("库中还没有做法或平台。")
         return
@@ -28,7 +29,7 @@ def main() -> None:
         options,
         index=index,
         key="practice",
-        format_func=lambda n: f"{n}（平台）" if n in platforms and n not in measures else n,
+        format_func=lambda n: f"{n}（平台）" if n in only_platforms else n,
     )
     try:
         result = answer(name)

@@ -7,17 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui.common import library, report_link, setup, show_text
-
-
-@st.cache_data(show_spinner=False)
-def ranking(province: str | None, year: int | None) -> list[dict]:
-    return library().problems(province, year, examples=20)
-
-
-@st.cache_data(show_spinner=False)
-def provinces_and_years() -> tuple[list[str], list[int]]:
-    return library().values("province"), library().values("year")
+from ui.common import library, problem_ranking, provinces_and_years, report_link, setup, show_text
 
 
 def main() -> None:
@@ -25,8 +15,10 @@ def main() -> None:
     provinces, years = provinces_and_years()
     left, right = st.columns(2)
     province = left.selectbox("省份", [None, *provinces], format_func=lambda v: v or "全部", key="p_province")
-    year = right.selectbox("年度", [None, *years], format_func=lambda v: str(v) if v else "全部", key="p_year")
-    rows = ranking(province, year)
+    year = right.selectbox(
+        "年度", [None, *reversed(years)], format_func=lambda v: str(v) if v else "全部", key="p_year"
+    )
+    rows = problem_ranking(province, year)
     if not rows:
         st.info("所选范围内没有识别出问题。")
         return

@@ -12,20 +12,10 @@ import streamlit as st
 
 from indexer.indicators import BY_KEY, DEFINITIONS, aggregate, ranking
 from indexer.labels import CHECK_LABELS, GROUPING_LABELS, LEVEL_LABELS
-from ui.common import figure_text, library, report_link, setup
+from ui.common import figure_text, indicator_panel, library, provinces_and_years, report_link, setup
 
 GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county": "区县", "level": "层级"}
 DEFAULT = ["公开率", "收到申请", "复议纠错率"]
-
-
-@st.cache_resource(show_spinner="读取各报告的指标…", max_entries=16)  # shared, not copied: read only
-def panel(province: str | None, years: tuple[int, int] | None) -> list[Any]:
-    return library().indicator_panel(province=province, years=years, cells=False)
-
-
-@st.cache_data(show_spinner=False)
-def provinces_and_years() -> tuple[list[str], list[int]]:
-    return list(library().values("province")), sorted(int(y) for y in library().values("year"))
 
 
 def _group_name(key: dict[str, Any], grouping: str) -> str:
@@ -44,6 +34,22 @@ def _reports_behind(rows: list[Any], uids: list[str], caption: str) -> None:
     for r in sorted(chosen, key=lambda r: (r.year or 0, r.title or "")):
         flag = "※ " if r.flagged else ""
         report_link(r.uid, f"{flag}{r.year or '—'} {r.title or r.uid}")
+
+
+def _wide(rows: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame([r.row() for r in rows])
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def _xlsx(summary: pd.DataFrame, wide: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        summary.to_excel(writer, sheet_name="汇总", index=False)
+        wide.to_excel(writer, sheet_name="各报告", index=False)
+    return buffer.getvalue()
 
 
 def main() -> None:
@@ -72,7 +78,7 @@ def main() -> None:
     if not chosen:
         st.info("请选择至少一项指标。")
         return
-    rows = panel(province, span)
+    rows = indicator_panel(province, span)
     kept = [r for r in rows if not (exclude and r.flagged)]
     flagged = sum(r.flagged for r in rows)
     st.caption(
@@ -201,25 +207,17 @@ def main() -> None:
         width="stretch",
         column_config={BY_KEY[k].label: rate_format for k in chosen if BY_KEY[k].kind == "rate"},
     )
-    wide = pd.DataFrame([r.row() for r in kept])
+    # The files are made when a button is pressed, not on every run: the panel of 10,000 reports as CSV
+    # took half a second a run.
     a, b, c = st.columns(3)
-    a.download_button(
-        "下载汇总 CSV", summary.to_csv(index=False).encode("utf-8-sig"), "nianbao-指标汇总.csv", "text/csv"
+    a.download_button("下载汇总 CSV", lambda: _csv(summary), "nianbao-指标汇总.csv", "text/csv")
+    b.download_button("下载各报告指标 CSV", lambda: _csv(_wide(kept)), "nianbao-各报告指标.csv", "text/csv")
+    c.download_button(
+        "下载 XLSX",
+        lambda: _xlsx(summary, _wide(kept)),
+        "nianbao-指标.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    b.download_button(
-        "下载各报告指标 CSV", wide.to_csv(index=False).encode("utf-8-sig"), "nianbao-各报告指标.csv", "text/csv"
-    )
-    if c.button("生成 XLSX"):  # a workbook takes seconds on a large store: only when asked
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            summary.to_excel(writer, sheet_name="汇总", index=False)
-            wide.to_excel(writer, sheet_name="各报告", index=False)
-        c.download_button(
-            "下载 XLSX",
-            buffer.getvalue(),
-            "nianbao-指标.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
     with st.expander("指标定义"):
         st.dataframe(
             pd.DataFrame([{"指标": d.label, "计算": d.formula, "为空的情形": d.null_when} for d in DEFINITIONS]),
