@@ -12,6 +12,7 @@ from the store.
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,8 +39,7 @@ class SqliteBackend:
 
     def __init__(self, db: str | Path | None = None) -> None:
         self.db = Path(db) if db else default_db_path()
-        self.conn = connect(self.db, readonly=True)
-        self._version: int | None = None
+        self._local = threading.local()
         self.index = open_index(index_path(self.db))
         self.schema = self.index.schema
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="nianbao-search")
@@ -47,17 +47,28 @@ class SqliteBackend:
         # Milliseconds spent in each phase of the last search (bench/search.py prints their means).
         self.phases: dict[str, float] = {}
 
+    @property
+    def conn(self) -> Any:
+        """This thread's read-only connection: searches run in several threads (the UI's sessions, the
+        snippet workers), and two threads reading through one connection at once can stall each other."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = connect(self.db, readonly=True)
+            self._local.version = None
+        return conn
+
     def _ensure_current(self) -> None:
         """When the store changed since the last look: reconcile the index if it lags (another process's
         crash), and see its latest commit."""
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._version:
+        if version != self._local.version:
             reconcile(self.db)
-            self._version = version
+            self._local.version = version
         self.index.reload()
 
     def close(self) -> None:
         self.conn.close()
+        self._local.conn = None
         self._pool.shutdown()
 
     def report_count(self) -> int:
