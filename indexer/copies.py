@@ -29,10 +29,12 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 from indexer.identity import jaccard, shingle_hashes
 from indexer.model import SECTION_KINDS
@@ -88,11 +90,15 @@ def _hash32(shingles: np.ndarray) -> np.ndarray:
 @cache
 def _permutations() -> Any:
     """The scheme's permutations for (NUM_PERM, SEED): drawn once, not for every section."""
+    from datasketch import MinHash  # datasketch is imported where it is used: it loads scipy (0.6 s)
+
     return MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME).permutations
 
 
 def section_signatures(text: str, bounds: Iterable[tuple[str | None, int, int]]) -> list[tuple[str, int, bytes]]:
     """(kind, 5-grams, MinHash signature as little-endian uint32) of each section with enough prose."""
+    from datasketch import MinHash
+
     out = []
     for kind, body in section_prose(text, bounds).items():
         hashes = _hash32(shingle_hashes(body))
@@ -250,6 +256,8 @@ def _candidate_pairs(kind: str) -> tuple[set[tuple[int, int]], RefreshStats]:
     """The candidate pairs (low id first) of one section kind from an LSH index of its signatures: the
     pairs sharing a bucket when every report is wanted, else the wanted reports' query answers. Reads
     ``_LSH_TASK`` (set before a pool forks: the signatures are not sent to the worker processes)."""
+    from datasketch import LeanMinHash, MinHashLSH
+
     assert _LSH_TASK is not None
     signatures, wanted = _LSH_TASK
     members = signatures[kind]

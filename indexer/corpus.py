@@ -439,8 +439,12 @@ def list_reports(
         params,
     ).fetchall()
     entries = {r[0]: ReportEntry(*r) for r in rows}
+    # Asked for a few reports (a report's page): read their sources and versions only, not every one.
+    only = f" WHERE uid IN ({', '.join('?' * len(uids))})" if uids is not None else ""
+    only_params = list(uids) if uids is not None else []
     for uid, version_id, origin, location, fmt, first, last in conn.execute(
-        "SELECT uid, version_id, origin, location, format, first_seen, last_seen FROM sources ORDER BY id"
+        "SELECT uid, version_id, origin, location, format, first_seen, last_seen FROM sources" + only + " ORDER BY id",
+        only_params,
     ):
         entry = entries.get(uid)
         if entry is not None:
@@ -450,7 +454,8 @@ def list_reports(
     for entry in entries.values():
         entry.sources.sort(key=lambda s: (s["version"] != "current", s["location"] != entry.primary))
     for version_id, uid, path, title, superseded_at, differences in conn.execute(
-        "SELECT id, uid, path, title, superseded_at, differences FROM versions ORDER BY mtime DESC, id"
+        "SELECT id, uid, path, title, superseded_at, differences FROM versions" + only + " ORDER BY mtime DESC, id",
+        only_params,
     ):
         entry = entries.get(uid)
         if entry is not None:
