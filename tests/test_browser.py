@@ -235,6 +235,16 @@ def test_compare_shows_a_unit_by_year_with_its_break(series_server: str, series:
     _shot(page, "8-compare")
 
 
+def test_the_entities_of_a_report_open_their_pages(server: str, page: Page) -> None:
+    page.goto(f"{server}/报告")
+    page.get_by_role("tab", name="实体").click()
+    link = page.get_by_role("link", name="中华人民共和国政府信息公开条例")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.get_by_role("heading", name="中华人民共和国政府信息公开条例")).to_be_visible()
+    expect(page.get_by_text("引用报告")).to_be_visible()
+
+
 def test_a_table_cell_opens_the_passage_it_was_read_from(server: str, page: Page) -> None:
     page.goto(server)
     page.get_by_role("link", name="报告").first.click()

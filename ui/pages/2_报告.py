@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -180,15 +181,18 @@ def main() -> None:
             by_kind[kind][canonical] += 1
         for kind, names in by_kind.items():
             st.markdown(f"**{KIND_LABELS.get(kind, kind)}**")
-            page = "pages/3_引用.py" if kind == "document" else "pages/4_做法.py"
-            for name, n in sorted(names.items(), key=lambda kv: -kv[1])[:20]:
-                if kind in ("document", "measure", "platform"):
-                    st.page_link(page, label=f"{name} ×{n}", query_params={"name": name})
-                else:
-                    st.write(f"{name} ×{n}")
+            # One block of plain links, not a page link each: eighty of those took 0.2 s of every load.
+            page = "引用" if kind == "document" else "做法" if kind in ("measure", "platform") else None
+            items = [
+                f"<a href='{page}?name={quote(name)}' target='_self'>{html.escape(name)}</a> ×{n}"
+                if page
+                else f"{html.escape(name)} ×{n}"
+                for name, n in sorted(names.items(), key=lambda kv: -kv[1])[:20]
+            ]
+            st.markdown("<div class='nb-links'>" + "<br>".join(items) + "</div>", unsafe_allow_html=True)
         st.download_button(
             "下载本报告模型 (JSON)",
-            json.dumps(model, ensure_ascii=False, indent=2),
+            lambda: json.dumps(model, ensure_ascii=False, indent=2),  # made when pressed
             file_name=f"report-{report_id}.json",
             mime="application/json",
         )
