@@ -310,7 +310,7 @@ _QUOTED_MEASURE = re.compile(
     rf"(?![{_CJK}])"
 )
 # A run of list members separated by 、 inside one clause; the list is read when one member is a known
-# name of the kind and it is closed by 等 or by the end of its clause.
+# platform and it is closed by 等 or by the end of its clause.
 _ENUM_MEMBER = rf"(?:(?!等)[“”\"{_CJK}A-Za-z0-9+＋()（）]){{2,40}}"
 # (Begun only where a run of member characters begins: trying every position cost 1 ms a report.)
 _ENUMERATION = re.compile(
@@ -328,8 +328,9 @@ def introduced_names(
     """(name, start, end, basis) of each name of ``kind`` the lexicons do not know that the text names
     beyond doubt: a quoted name before a kind word (“331”监管平台, “三级审核”机制), a name a verb of the
     patterns introduces with its kind word (依托自治区征地信息共享平台), a quoted practice after a verb
-    (实行“证照分离”), or an unknown member of a list that also holds a known name of the kind (通过广播电视台、
-    宣传栏等形式 beside 政府网站, 微信公众号、微博、抖音). ``known`` maps every lexicon alias to its kind;
+    (实行“证照分离”, measures), or an unknown member of a list that also holds a known platform (通过广播电视台、
+    宣传栏等形式 beside 政府网站; 微信公众号、微博、抖音: platforms only, since lists of measures mix in the
+    topics disclosed: 政府工作报告、常务会议、规范性文件). ``known`` maps every lexicon alias to its kind;
     ``taken`` are spans already named; a name must begin and end where the segmentation cuts
     (``aligned(start, end)``), so that it is never a piece of a word."""
     found: list[tuple[str, int, int, str]] = []
