@@ -430,3 +430,24 @@ def test_join_wrapped_and_row_line() -> None:
     assert join_wrapped(["政府信息", " 公开 ", "", "Article", "50"]) == "政府信息公开Article 50"
     assert row_line(["本年新\n制作数量", " 0 ", "", "a\tb"]) == "本年新制作数量\t0\t\ta b"
     assert row_line(["", " ", "\n"]) == ""
+
+
+def test_ocr_splits_a_number_off_the_label_it_was_joined_to_at_a_column_of_numbers() -> None:
+    """A label filling its cell up to the next column leaves less than the gap that separates cells:
+    the number after it is split off where the page's other rows start number cells (Tesseract's word
+    boxes, as pytesseract gives them), and not where no column of numbers starts."""
+    from indexer.read.ocr import _Line, _split_at_number_columns, _Word
+
+    def row(top: int, *words: tuple[str, int]) -> _Line:
+        line = _Line([_Word(text, left, top, left + 20 * len(text), top + 30) for text, left in words])
+        line.chunks = [[w] for w in line.words]
+        return line
+
+    rows = [row(100 * k, ("1.重复申请", 800), ("0", 1533), ("0", 1659), ("5", 1785)) for k in range(3)]
+    glued = row(400, ("4.保护第三方合法权益", 1288), ("0", 1533), ("0", 1659), ("0", 1785))
+    glued.chunks = [glued.words[:2], *([w] for w in glued.words[2:])]  # the first pass joined label and 0
+    inside = row(500, ("第", 1288), ("2", 1400), ("项", 1420), ("0", 1659), ("0", 1785))
+    inside.chunks = [inside.words[:3], *([w] for w in inside.words[3:])]  # 第2项: no column at 1400
+    _split_at_number_columns([*rows, glued, inside], height=33)
+    assert [[w.text for w in c] for c in glued.chunks] == [["4.保护第三方合法权益"], ["0"], ["0"], ["0"]]
+    assert [[w.text for w in c] for c in inside.chunks] == [["第", "2", "项"], ["0"], ["0"]]

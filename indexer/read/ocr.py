@@ -116,6 +116,7 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     height = median(line.height for line in lines)
     for line in lines:
         line.chunks = _chunks(line.words, gap=1.2 * height)
+    _split_at_number_columns(lines, height)
     _reread_numbers([c for line in lines if len(line.chunks) >= 2 for c in line.chunks], image, height)
     left = min(line.left for line in lines)
     right = sorted(line.right for line in lines)[int(len(lines) * 0.9)]
@@ -212,6 +213,46 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
                 cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
         elif text and _WELL_FORMED.match(text):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+
+
+def _split_at_number_columns(lines: list[_Line], height: float) -> None:
+    """Split off a number the first pass joined to the label before it: a label that fills its cell up
+    to the next column (4.保护第三方合法权益 0) leaves less than the gap between them. A word is split off
+    when it is a number, the word before it is not, and number cells of at least three other rows of
+    the page start where it does (within half a character): a column of numbers."""
+    starts = sorted(
+        c[0].left
+        for line in lines
+        if len(line.chunks) >= 2
+        for c in line.chunks
+        if len(c) == 1 and _WELL_FORMED.match(c[0].text)
+    )
+    columns: list[list[int]] = []
+    for x in starts:
+        if columns and x - columns[-1][-1] <= height / 2:
+            columns[-1].append(x)
+        else:
+            columns.append([x])
+    anchors = [median(c) for c in columns if len(c) >= 3]
+    if not anchors:
+        return
+    for line in lines:
+        if len(line.chunks) < 2:
+            continue
+        split: list[list[_Word]] = []
+        for chunk in line.chunks:
+            cut = next(
+                (
+                    i
+                    for i in range(1, len(chunk))
+                    if _WELL_FORMED.match(chunk[i].text)
+                    and not _NUMBERISH.match(chunk[i - 1].text)
+                    and any(abs(chunk[i].left - a) <= height / 2 for a in anchors)
+                ),
+                None,
+            )
+            split += [chunk] if cut is None else [chunk[:cut], chunk[cut:]]
+        line.chunks = split
 
 
 def _lines(data: dict[str, list]) -> list[_Line]:
