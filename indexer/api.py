@@ -329,7 +329,7 @@ class Library:
         )
         keys = ("uid", "title", "publisher", "level", "province", "city", "county", "region_code", "year", "template")
         if not cells:
-            return self._kept(("panel", sql, *args), lambda: self._panel_figures(where, args, keys))
+            return self._kept(("panel", *where, *args), lambda: self._panel_figures(where, args, keys))
         reports = self.conn.execute(sql, [*TABLE_CHECKS, *args]).fetchall()
         cells: dict[int, dict] = {r[0]: {} for r in reports}
         reasons: dict[int, dict] = {r[0]: {} for r in reports}
