@@ -14,6 +14,11 @@ def _page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def _shown(at: AppTest) -> list[str]:
+    """What the page's Markdown and HTML blocks hold (report text, tables and result cards are HTML)."""
+    return [m.value for m in at.markdown] + [h.value for h in at.html]
+
+
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -26,9 +31,9 @@ def test_report_page_shows_tables_checks_and_marked_text(app: AppTest) -> None:
     at.selectbox(key="report_id").set_value(choice.rsplit("[", 1)[1].rstrip("]")).run()
     assert _metrics(at)["不通过的检查"] != "0"
     assert any(e.value.startswith("新收 + 上年结转 = 办理结果总计 + 结转下年度 不成立：") for e in at.error)
-    texts = " ".join(m.value for m in at.markdown)
+    texts = " ".join(_shown(at))
     assert "nb-m" in texts and "盐池县人民政府办公室" in texts
-    tables = [m.value for m in at.markdown if m.value.startswith("<table")]
+    tables = [b for b in _shown(at) if b.startswith("<table class='nb-t'>")]
     assert len(tables) == 3  # 主动公开, 申请, 复议诉讼: as the 2019 template prints them
     shown = " ".join(tables)
     for header in ("本年新制作数量", "上一年项目数量", "处理决定数量", "三、本年度办理结果 （一）予以公开", "结果纠正"):
@@ -44,7 +49,7 @@ def test_citations_page(app: AppTest) -> None:
     at = _page(app, "3_引用")
     at.text_input(key="doc_query").set_value("政府信息公开条例").run()
     assert _metrics(at)["引用报告"] == "5"
-    assert any("宁夏回族自治区" in m.value for m in at.markdown)
+    assert any("宁夏回族自治区" in b for b in _shown(at))
 
 
 def test_citations_page_asks_which_one_for_an_ambiguous_name(app: AppTest) -> None:
@@ -65,14 +70,14 @@ def test_practice_page(app: AppTest) -> None:
     at = _page(app, "4_做法")
     at.selectbox(key="practice").set_value("政府开放日").run()
     assert _metrics(at)["报告"] == "3"
-    assert any("28家" in c.value for c in at.caption)
+    assert any("<div class='nb-cap'>" in b and "28家" in b for b in _shown(at))  # a hit's figures
 
 
 def test_problems_page(app: AppTest) -> None:
     at = _page(app, "5_问题与改进")
     assert list(at.table[0].value.columns) == ["地区数", "报告数", "次年再现", "常见改进"]
     at.selectbox(key="p_category").set_value("政策解读不足或形式单一").run()
-    assert any("解读" in m.value for m in at.markdown)
+    assert any("解读" in b for b in _shown(at))
 
 
 def test_graph_page_has_a_legend_sizes_by_reports_and_exports_what_it_shows(app: AppTest) -> None:
@@ -214,11 +219,11 @@ def test_report_page_shows_where_a_number_was_read(app: AppTest) -> None:
     at.selectbox(key="report_id").set_value(choice.rsplit("[", 1)[1].rstrip("]")).run()
     at.selectbox(key="number_source").set_value("proactive/行政许可/decisions").run()
     assert any("原文第 46 行" in c.value for c in at.caption)  # data/reports/004…: 2705 stands on line 46
-    passages = [m.value for m in at.markdown if "nb-text" in m.value and "#ffe58f" in m.value]
+    passages = [b for b in _shown(at) if "nb-text" in b and "#ffe58f" in b]
     assert passages and ">2705</span>" in passages[-1]
     # a number of the tables links to its passage: the page shows it above the tabs
     report_id = at.query_params["id"][0] if isinstance(at.query_params["id"], list) else at.query_params["id"]
-    shown = " ".join(m.value for m in at.markdown)
+    shown = " ".join(_shown(at))
     link = re.search(r"href='\?id=(\w+)&amp;cell=([^']+)' target='_self'>2,705<", shown)
     assert link and link[1] == report_id
     at.query_params["cell"] = unquote(link[2])

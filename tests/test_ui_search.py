@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 
 def _passages(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith("<div class='nb-passage'")]
+    """The snippets of the result cards (one HTML block of cards)."""
+    return [p for h in at.html for p in re.findall(r"<div class='nb-passage'>.*?</div>", h.value)]
 
 
 def test_empty_query_lists_every_report(app: AppTest) -> None:
@@ -26,7 +29,7 @@ def test_exact_mode_and_filter(app: AppTest) -> None:
     assert "共 4 份报告" in app.caption[0].value
     app.selectbox(key="f_province").set_value("甘肃省").run()
     assert "共 1 份报告" in app.caption[0].value
-    assert any("合水县" in c.value for c in app.caption)
+    assert any("<div class='nb-cap'>甘肃省 / 庆阳市 / 合水县" in h.value for h in app.html)  # the hit's place
 
 
 def test_report_text_is_escaped(app: AppTest) -> None:

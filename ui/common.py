@@ -6,6 +6,7 @@ import html
 import re
 import threading
 from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -33,6 +34,8 @@ CSS = """<style>
 .nb-passage{margin:.3rem 0;line-height:1.75}.nb-section{color:#888;font-size:.85em;margin-right:.4em}
 mark{background:#ffe58f;padding:0 .1em}.nb-text{line-height:1.9;white-space:pre-wrap}
 .nb-m{border-radius:3px;padding:0 .1em}
+.nb-card{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:.75rem 1rem;margin-bottom:.75rem}
+.nb-cap{color:rgba(49,51,63,.6);font-size:.875rem;margin:.2rem 0}.nb-card a{font-size:.95rem}
 </style>"""
 
 
@@ -46,14 +49,26 @@ def library() -> Library:
     return lib
 
 
-# What the pages import on a first visit and the first page does not (0.1–0.2 s each).
-_PAGE_MODULES = ("graph.queries", "graph.build", "graph.ego", "indexer.parse", "indexer.crossyear", "networkx")
+# What the other pages import on a first visit and the first page does not: pandas (0.4 s) and altair
+# (st.bar_chart's, 0.2 s) first, as nearly every page needs them, then the graph's and the exports'.
+_FIRST_MODULES = ("pandas", "altair")
+_PAGE_MODULES = (
+    "graph.queries",
+    "graph.build",
+    "graph.ego",
+    "indexer.parse",
+    "indexer.crossyear",
+    "networkx",
+    "openpyxl",
+)
 
 
 def _prepare(lib: Library) -> None:
     import importlib
 
     try:
+        for module in _FIRST_MODULES:
+            importlib.import_module(module)
         lib.prepare()
         for module in _PAGE_MODULES:
             importlib.import_module(module)
@@ -163,6 +178,28 @@ def figure_text(key: str, value: float | None) -> str:
 def report_link(report_id: str, label: str) -> None:
     """A link to a report's page by its stable id."""
     st.page_link("pages/2_报告.py", label=label, query_params={"id": report_id})
+
+
+def report_card(
+    report_id: str, label: str, *, title: str | None = None, caption: str = "", body: str = "", text: str = ""
+) -> str:
+    """One result as a bordered card of HTML: a bold title, a caption, the body (HTML made by the caller,
+    already escaped) or plain ``text`` (escaped here), and a link to the report's page."""
+    parts = ["<div class='nb-card'>"]
+    if title is not None:
+        parts.append(f"<div class='nb-plain' style='font-weight:600'>{html.escape(title)}</div>")
+    if caption:
+        parts.append(f"<div class='nb-cap'>{html.escape(caption)}</div>")
+    parts.append(body or f"<div class='nb-plain'>{html.escape(text)}</div>")
+    parts.append(f"<a href='报告?id={quote(report_id)}' target='_self'>{html.escape(label)}</a></div>")
+    return "".join(parts)
+
+
+def show_cards(cards: list[str]) -> None:
+    """Result cards as one block: a container, caption, text and page link each cost a message and a
+    browser element, and fifty results of four took most of a page's first render."""
+    if cards:
+        st.html("".join(cards))
 
 
 @st.cache_data(show_spinner=False)

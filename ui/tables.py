@@ -17,7 +17,7 @@ table.nb-t{border-collapse:collapse;font-size:.9em;margin:.2rem 0 1rem}
 .nb-t th,.nb-t td{border:1px solid #ddd;padding:.2rem .45rem}.nb-t td{text-align:right}
 .nb-t th{background:#f6f6f6;font-weight:500}.nb-t th.nb-row{text-align:left;font-weight:400}
 .nb-t td.nb-derived{background:#eef6ff}.nb-t td.nb-fail{background:#ffe1e1}.nb-t td.nb-blank{background:#fafafa}
-.nb-t a{color:inherit;text-decoration:none}.nb-t a:hover{text-decoration:underline}
+.nb-t a{color:inherit;text-decoration:none}.nb-t a:hover{text-decoration:underline}.nb-t.nb-list td{text-align:left}
 </style>"""
 _COLUMNS_IN_DETAIL = re.compile(rf"({'|'.join(APPLICANT_COLUMNS)})[:：]")
 

@@ -10,7 +10,7 @@ from indexer.labels import LEVEL_LABELS, SECTION_LABELS
 from indexer.search import SearchQuery
 from indexer.search.base import SearchResult
 from indexer.tables_export import hit_rows, write_rows
-from ui.common import highlighted, library, plain, region_label, report_link, setup, show_text
+from ui.common import highlighted, library, plain, region_label, report_card, setup, show_cards
 
 PER_PAGE = 10
 
@@ -106,21 +106,21 @@ def main() -> None:
         f"共 {result.total_reports} 份报告 · 用时 {result.elapsed_ms:.0f} 毫秒 · 第 {query.page}/{pages} 页"
         + (f" · {result.notice}" if result.notice else "")
     )
+    cards = []
     for hit in result.hits:
-        with st.container(border=True):
-            show_text(hit.title or "（无标题）", bold=True)
-            level_label = LEVEL_LABELS.get(hit.level, hit.level or "")
-            st.caption(
-                f"{region_label(hit.province, hit.city, hit.county)} · {hit.year or '年度未知'} · "
-                f"{level_label} · 编号 {hit.report_id}"
-            )
-            for p in hit.passages:
-                label = SECTION_LABELS.get(p.section, p.section)
-                st.markdown(
-                    f"<div class='nb-passage'><span class='nb-section'>{label}</span>{highlighted(p)}</div>",
-                    unsafe_allow_html=True,
-                )
-            report_link(hit.report_id, "打开报告")
+        level_label = LEVEL_LABELS.get(hit.level, hit.level or "")
+        caption = (
+            f"{region_label(hit.province, hit.city, hit.county)} · {hit.year or '年度未知'} · "
+            f"{level_label} · 编号 {hit.report_id}"
+        )
+        passages = "".join(
+            f"<div class='nb-passage'><span class='nb-section'>{SECTION_LABELS.get(p.section, p.section)}</span>"
+            f"{highlighted(p)}</div>"
+            for p in hit.passages
+        )
+        title = hit.title or "（无标题）"
+        cards.append(report_card(hit.report_id, "打开报告", title=title, caption=caption, body=passages))
+    show_cards(cards)
     left, middle, right = st.columns([1, 4, 1])
     if left.button("上一页", disabled=query.page <= 1):
         state["page"] = query.page - 1

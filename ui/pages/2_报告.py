@@ -6,7 +6,6 @@ import html
 import json
 from urllib.parse import quote
 
-import pandas as pd
 import streamlit as st
 
 from indexer.errors import NianbaoError
@@ -38,20 +37,24 @@ def sources_and_versions(uid: str) -> None:
     for s in entry.sources:
         if s["origin"] == "url":  # where it was fetched from: the original page, one click away
             st.markdown(f"[原网页：{html.escape(s['location'])}]({s['location']}) · 抓取于 {s['first_seen']}")
-    st.table(  # a few rows: a static table, no grid to load
-        pd.DataFrame(
-            [
-                {
-                    "来源": ORIGINS.get(s["origin"], s["origin"]),
-                    "位置": s["location"],
-                    "格式": s["format"],
-                    "版本": "当前" if s["version"] == "current" else "已被取代",
-                    "首次见到": s["first_seen"],
-                    "最近见到": s["last_seen"],
-                }
-                for s in entry.sources
-            ]
-        ).set_index("来源")
+    head = ("来源", "位置", "格式", "版本", "首次见到", "最近见到")
+    rows = [
+        (
+            ORIGINS.get(s["origin"], s["origin"]),
+            s["location"],
+            s["format"],
+            "当前" if s["version"] == "current" else "已被取代",
+            s["first_seen"],
+            s["last_seen"],
+        )
+        for s in entry.sources
+    ]
+    st.html(  # a few rows as a plain table: no data grid (and its scripts) to load
+        "<table class='nb-t nb-list'><tr>"
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr>"
+        + "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>" for row in rows)
+        + "</table>"
     )
     if not entry.versions:
         st.caption("没有其他版本。")
@@ -85,7 +88,7 @@ def show_source(model: dict, text: str, key: str) -> None:
     page = f"第 {where['page']} 页，" if where.get("page") else ""
     chars = f"字符 {where['original_start']}–{where['original_end']}"
     st.caption(f"{_source_label(key)}：{page}原文第 {where['line']} 行（{chars}）")
-    st.markdown(f"<div class='nb-text'>{passage}</div>", unsafe_allow_html=True)
+    st.html(f"<div class='nb-text'>{passage}</div>")
 
 
 def number_sources(model: dict, text: str) -> None:
@@ -143,6 +146,7 @@ def main() -> None:
     tab_text, tab_tables, tab_checks, tab_entities, tab_sources = st.tabs(
         ["正文", "统计表", "一致性检查", "实体", "来源与版本"]
     )
+    st.html(TABLE_CSS)
     with tab_sources:
         sources_and_versions(report_id)
         st.page_link("pages/9_雷同.py", label="查看本报告的内容雷同", query_params={"id": report_id})
@@ -152,19 +156,15 @@ def main() -> None:
         for d in model["section_details"]:
             with st.expander(f"{SECTION_LABELS.get(d['kind'], d['kind'])} · {d['heading']}", expanded=False):
                 local = [(a - d["start"], b - d["start"], k, t) for a, b, k, t in spans if d["start"] <= a < d["end"]]
-                st.markdown(
-                    f"<div class='nb-text'>{marked_text(text[d['start'] : d['end']], local)}</div>",
-                    unsafe_allow_html=True,
-                )
+                st.html(f"<div class='nb-text'>{marked_text(text[d['start'] : d['end']], local)}</div>")
     with tab_tables:
-        st.markdown(TABLE_CSS, unsafe_allow_html=True)
         st.caption(
             "* 由表内恒等式推算（悬停看依据）；空白为未能确认的数（悬停看原因）；红色为不通过检查的格；"
             "点数字看原文出处。"
         )
         for title, table in printed_tables(model, report_id):
             st.markdown(f"**{title}**")
-            st.markdown(table, unsafe_allow_html=True)
+            st.html(table)
         number_sources(model, text)
     with tab_checks:
         for c in model["consistency"]:
@@ -189,7 +189,7 @@ def main() -> None:
                 else f"{html.escape(name)} ×{n}"
                 for name, n in sorted(names.items(), key=lambda kv: -kv[1])[:20]
             ]
-            st.markdown("<div class='nb-links'>" + "<br>".join(items) + "</div>", unsafe_allow_html=True)
+            st.html("<div class='nb-links'>" + "<br>".join(items) + "</div>")
         st.download_button(
             "下载本报告模型 (JSON)",
             lambda: json.dumps(model, ensure_ascii=False, indent=2),  # made when pressed

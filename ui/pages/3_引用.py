@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from indexer.errors import NianbaoError
-from ui.common import did_you_mean, entity_names, library, region_label, report_link, setup, show_text
+from ui.common import did_you_mean, entity_names, library, region_label, report_card, setup, show_cards
 
 FIRST = 15  # sentences shown at once; the rest on request
 
@@ -52,20 +52,18 @@ def main() -> None:
         )
     if result["by_year"]:
         st.bar_chart(pd.Series(result["by_year"], name="报告数"), x_label="年度", y_label="报告数")
-    province = None
+    province, cards = None, []
     shown = result["hits"] if st.session_state.get("doc_all") == name else result["hits"][:FIRST]
     for hit in shown:
-        if hit["province"] != province:
+        if hit["province"] != province or not cards:
             province = hit["province"]
-            st.markdown(
-                f"#### {html.escape(province or '地区未识别')} （{result['by_province'].get(province or '未识别', 0)}）"
-            )
-        with st.container(border=True):
-            article = f" · {hit['article']}" if hit["article"] else ""
-            article += f" · {'、'.join(hit['versions'])}年版" if hit.get("versions") else ""
-            st.caption(f"{region_label(None, hit['city'], hit['county'])} · {hit['year'] or ''}{article}")
-            show_text(hit["sentence"])
-            report_link(hit["report_id"], hit["title"] or "打开报告")
+            count = result["by_province"].get(province or "未识别", 0)
+            cards.append(f"<h4>{html.escape(province or '地区未识别')} （{count}）</h4>")
+        article = f" · {hit['article']}" if hit["article"] else ""
+        article += f" · {'、'.join(hit['versions'])}年版" if hit.get("versions") else ""
+        caption = f"{region_label(None, hit['city'], hit['county'])} · {hit['year'] or ''}{article}"
+        cards.append(report_card(hit["report_id"], hit["title"] or "打开报告", caption=caption, text=hit["sentence"]))
+    show_cards(cards)
     if len(shown) < len(result["hits"]):
         if st.button(f"显示全部 {len(result['hits'])} 条引用", key="doc_more"):
             st.session_state["doc_all"] = name

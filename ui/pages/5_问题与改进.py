@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ui.common import library, problem_ranking, provinces_and_years, report_link, setup, show_text
+from ui.common import library, problem_ranking, provinces_and_years, report_card, setup, show_cards
 
 
 def main() -> None:
@@ -41,11 +41,11 @@ def main() -> None:
     st.subheader(chosen)
     for fix in r["fixes"]:
         st.write(f"提出的改进：{fix['label']}（{fix['reports']} 份报告）")
-    for e in r["examples"]:
-        with st.container(border=True):
-            st.caption(f"{e['region']} · {e['year']}")
-            show_text(e["text"])
-            report_link(e["report_id"], "打开报告")
+    cards = [
+        report_card(e["report_id"], "打开报告", caption=f"{e['region']} · {e['year']}", text=e["text"])
+        for e in r["examples"]
+    ]
+    show_cards(cards)
     st.divider()
     publisher = st.text_input("某一发布机关的逐年对比（如：盐池县人民政府办公室）", key="p_publisher")
     if publisher:
