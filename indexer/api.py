@@ -11,7 +11,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,6 +29,20 @@ class ReportView:
     mentions: list[tuple[str, str, int, int, str]]  # (kind, canonical, start, end, attrs JSON)
 
 
+@dataclass
+class _KeptAnswers:
+    """The answers kept for one store (``Library._kept``), shared by every Library of the process: the
+    one ``nianbao ui`` prepares at start and the one the pages ask are not the same object."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    version: tuple[int, ...] | None = None
+    answers: dict[tuple, list[Any]] = field(default_factory=dict)
+
+
+_KEPT: dict[tuple[str, str], _KeptAnswers] = {}
+_KEPT_LOCK = threading.Lock()
+
+
 class Library:
     """The store at ``db`` (default ``data/nianbao.db``, or ``NIANBAO_DB``) and the configured backend."""
 
@@ -37,12 +51,11 @@ class Library:
 
         self.db = Path(db) if db else default_db_path()
         self._local = threading.local()
-        self._kept_lock = threading.Lock()
-        self._kept_version: tuple[int, ...] | None = None
-        self._kept_answers: dict[tuple, list[Any]] = {}
         self.backend_name = (backend or os.environ.get("NIANBAO_BACKEND") or "sqlite").lower()
         if self.backend_name not in ("sqlite", "elasticsearch"):
             raise NianbaoError(f"unknown backend '{self.backend_name}': NIANBAO_BACKEND is sqlite or elasticsearch")
+        with _KEPT_LOCK:  # one set of kept answers a store and backend, whichever Library asks
+            self._kept_answers = _KEPT.setdefault((str(self.db.resolve()), self.backend_name), _KeptAnswers())
 
     # ------------------------------------------------------------ connections
 
@@ -85,11 +98,12 @@ class Library:
         asking at once compute it once. For the answers that read every report (the problem ranking,
         the indicator panel); the caller must not change what it gets."""
         version = self._store_version()
-        with self._kept_lock:
-            if self._kept_version != version:
-                self._kept_answers.clear()
-                self._kept_version = version
-            slot = self._kept_answers.setdefault(key, [threading.Lock(), False, None])
+        kept = self._kept_answers
+        with kept.lock:
+            if kept.version != version:
+                kept.answers.clear()
+                kept.version = version
+            slot = kept.answers.setdefault(key, [threading.Lock(), False, None])
         with slot[0]:
             if not slot[1]:
                 slot[2], slot[1] = compute(), True

@@ -725,8 +725,7 @@ def ui(db: str | None, port: int, host: str) -> None:
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "ui.serve",  # prepares the pages' answers in the background, then runs `streamlit run`
         str(app),
         "--server.port",
         str(port),

@@ -101,6 +101,10 @@ def test_answers_kept_for_the_ui_follow_every_change_of_the_store(tmp_path: Path
     library.prepare()
     before = library.problems(None, None, examples=20)
     assert library.problems(None, None, examples=20) is before  # kept
+    # kept for the store, not for the object: `nianbao ui` prepares through a Library of its own
+    assert Library(db).problems(None, None, examples=20) is before
+    ingest(samples[:1], db=tmp_path / "other.db", workers=1)
+    assert Library(tmp_path / "other.db").problems(None, None, examples=20) != before  # another store's
     assert len(library.indicator_panel(cells=False)) == 2
     ingest(samples[2:], db=db, workers=1)  # another Library's connections write
     after = library.problems(None, None, examples=20)

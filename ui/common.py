@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from typing import Any
 from urllib.parse import quote
 
@@ -41,39 +40,10 @@ mark{background:#ffe58f;padding:0 .1em}.nb-text{line-height:1.9;white-space:pre-
 
 @st.cache_resource
 def library() -> Library:
-    """The store named by NIANBAO_DB (``nianbao ui --db`` sets it) and its search backend. The answers a
-    first visit to 问题与改进 and 统计 asks for are computed in the background from here
-    (``Library.prepare``), so that they are ready when a researcher opens those pages."""
-    lib = Library()
-    threading.Thread(target=_prepare, args=(lib,), name="nianbao-prepare", daemon=True).start()
-    return lib
-
-
-# What the other pages import on a first visit and the first page does not: pandas (0.4 s) and altair
-# (st.bar_chart's, 0.2 s) first, as nearly every page needs them, then the graph's and the exports'.
-_FIRST_MODULES = ("pandas", "altair")
-_PAGE_MODULES = (
-    "graph.queries",
-    "graph.build",
-    "graph.ego",
-    "indexer.parse",
-    "indexer.crossyear",
-    "networkx",
-    "openpyxl",
-)
-
-
-def _prepare(lib: Library) -> None:
-    import importlib
-
-    try:
-        for module in _FIRST_MODULES:
-            importlib.import_module(module)
-        lib.prepare()
-        for module in _PAGE_MODULES:
-            importlib.import_module(module)
-    except Exception:  # noqa: BLE001, S110 (the page that asks meets the error again and shows it)
-        pass
+    """The store named by NIANBAO_DB (``nianbao ui --db`` sets it) and its search backend. ``nianbao ui``
+    computes the answers a first visit to 问题与改进 and 统计 asks for, and loads the pages' modules, in
+    the background from its start (``ui.serve``)."""
+    return Library()
 
 
 @st.cache_data(show_spinner=False)
