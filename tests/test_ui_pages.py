@@ -134,8 +134,9 @@ def test_stats_page_ranks_with_its_guard_and_opens_the_reports_behind_a_figure(a
     ]
     cell.set_value(("甘肃省", 2020)).run()
     assert any("甘肃省 2020 年 · 公开率 0.0%**：1 份报告" in m.value for m in at.markdown)
-    links = [p.label for p in at.get("page_link")]
-    assert links[0] == "2020 合水县2020年政府信息公开工作年度报告"  # then the failing checks' reports
+    links = [h.value for h in at.html if h.value.startswith("<div class='nb-links'>")]
+    assert links and ">2020 合水县2020年政府信息公开工作年度报告</a>" in links[0]  # then the failing checks'
+    assert sum(h.value.count("<div class='nb-card'>") for h in at.html) == 3  # 盐池's two failing checks, 中宁's one
     at.checkbox(key="s_exclude").check().run()
     assert any("已不计" in c.value for c in at.caption)
     assert list(at.dataframe[0].value["报告数"]) == [2, 1]  # 盐池 and 中宁 fail their tables' checks
