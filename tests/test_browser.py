@@ -196,7 +196,8 @@ def series_server(series: tuple) -> Iterator[str]:
 def test_stats_trend_heatmap_ranking_and_the_reports_behind_a_figure(series_server: str, page: Page) -> None:
     page.goto(f"{series_server}/统计")
     expect(page.get_by_text("8 份报告，其中 2 份表内检查不通过")).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    expect(page.locator(".js-plotly-plot")).to_have_count(1)  # the trend
+    expect(page.locator("table.nb-heat th.nb-row")).to_have_count(2)  # the heatmap: a province a row
     ticks = page.locator(".js-plotly-plot").first.locator(".xtick text")
     expect(ticks.first).to_be_visible()
     assert ticks.all_text_contents() == [str(y) for y in range(2019, 2024)]  # integer years: 2019, not 2,019

@@ -121,7 +121,9 @@ def test_the_graph_links_agencies_whose_reports_copy_each_other(tmp_path) -> Non
 def test_stats_page_ranks_with_its_guard_and_opens_the_reports_behind_a_figure(app: AppTest) -> None:
     at = _page(app, "7_统计")
     assert any("5 份报告，其中 2 份表内检查不通过" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 2  # the trend and the heatmap
+    assert len(at.get("plotly_chart")) == 1  # the trend; the heatmap is a shaded table
+    heat = next(h.value for h in at.html if h.value.startswith("<table class='nb-t nb-heat'>"))
+    assert "<th class='nb-row'>甘肃省</th>" in heat and "title='甘肃省 2020：0.0%（1 份报告）'>0.0%</td>" in heat
     assert any("排名 0 组，未排名 2 组" in c.value for c in at.caption)  # two provinces, fewer than 5 reports each
     at.number_input(key="s_guard").set_value(1).run()
     ranking = at.dataframe[0].value

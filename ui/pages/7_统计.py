@@ -15,6 +15,7 @@ import streamlit as st
 from indexer.indicators import BY_KEY, DEFINITIONS, aggregate, ranking
 from indexer.labels import CHECK_LABELS, GROUPING_LABELS, LEVEL_LABELS
 from ui.common import figure_text, indicator_panel, library, provinces_and_years, report_card, setup, show_cards
+from ui.tables import CSS as TABLE_CSS
 
 GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county": "区县", "level": "层级"}
 DEFAULT = ["公开率", "收到申请", "复议纠错率"]
@@ -40,6 +41,37 @@ def _reports_behind(rows: list[Any], uids: list[str], caption: str) -> None:
     ]
     if links:  # one block of links: a page link each took a second for a few hundred reports
         st.html("<div class='nb-links'>" + "<br>".join(links) + "</div>")
+
+
+def _shade(share: float) -> tuple[str, str]:
+    """A cell's background on a white-to-blue scale (0 → lightest, 1 → darkest) and a text colour that
+    stays readable on it."""
+    light, dark = (247, 251, 255), (8, 81, 156)
+    rgb = (round(a + (b - a) * share) for a, b in zip(light, dark, strict=True))
+    return "#{:02x}{:02x}{:02x}".format(*rgb), "#fff" if share > 0.6 else "#222"
+
+
+def heat_table(groups: list[str], years: list[int], cell: dict[tuple[str, int], Any], key: str) -> str:
+    """The group × year figures as a table shaded by value (a heatmap that is text: it can be read,
+    selected and copied, and draws at once); each cell's hover says how many reports it counts."""
+    values = [g.figures[key].value for g in cell.values() if g.figures[key].value is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+    out = ["<table class='nb-t nb-heat'><tr><th></th>", *(f"<th>{y}</th>" for y in years), "</tr>"]
+    for name in groups:
+        out.append(f"<tr><th class='nb-row'>{html.escape(name)}</th>")
+        for year in years:
+            g = cell.get((name, year))
+            value = g.figures[key].value if g else None
+            if value is None:
+                tip = f"{name} {year}：此项为空（{g.reports} 份报告）" if g else f"{name} {year}：没有报告"
+                out.append(f"<td title='{html.escape(tip, quote=True)}'></td>")
+                continue
+            back, fore = _shade((value - low) / (high - low) if high > low else 0.5)
+            text = figure_text(key, value)
+            tip = html.escape(f"{name} {year}：{text}（{g.reports} 份报告）", quote=True)
+            out.append(f"<td style='background:{back};color:{fore}' title='{tip}'>{text}</td>")
+        out.append("</tr>")
+    return "".join([*out, "</table>"])
 
 
 def _wide(rows: list[Any]) -> pd.DataFrame:
@@ -132,19 +164,8 @@ def main() -> None:
     groups_shown = sorted({_group_name(g.key, grouping) for g in by_year})
     columns = list(range(span[0], span[1] + 1))
     cell = {(_group_name(g.key, grouping), g.key["year"]): g for g in by_year}
-    z = [[(cell[(n, y)].figures[main_key].value if (n, y) in cell else None) for y in columns] for n in groups_shown]
-    text = [[figure_text(main_key, v) if (n, y) in cell else "" for v, y in zip(zr, columns, strict=True)]
-            for zr, n in zip(z, groups_shown, strict=True)]  # fmt: skip
-    counts = [[cell[(n, y)].reports if (n, y) in cell else 0 for y in columns] for n in groups_shown]
-    heat = go.Figure(
-        go.Heatmap(
-            z=z, x=columns, y=groups_shown, text=text, texttemplate="%{text}", customdata=counts,
-            hovertemplate="%{y} %{x}：%{text}（%{customdata} 份报告）<extra></extra>", colorscale="Blues",
-        )
-    )  # fmt: skip
-    heat.update_xaxes(tickmode="array", tickvals=columns, tickformat="d", title="年度")
-    heat.update_layout(height=max(260, 34 * len(groups_shown) + 120), margin={"t": 20})
-    st.plotly_chart(heat, key="s_heat")
+    st.html(TABLE_CSS)
+    st.html(heat_table(groups_shown, columns, cell, main_key))
     options = sorted(cell, key=lambda k: (k[0], k[1]))
     pick = st.selectbox(
         "查看某格背后的报告",
