@@ -309,7 +309,10 @@ def parse_requests(
     """The applications table: 7 applicant columns per row, None where a cell cannot be proven.
 
     ``ocr``: the text was read by OCR, where a row short of numbers may have had a cell misread as a
-    character (1 read as 由) rather than left blank; such a row is not placed by arithmetic."""
+    character (1 read as 由) rather than left blank. A row one number short is placed by arithmetic all
+    the same: whether its missing cell was blank or misread, the row total gives its value, and only the
+    cells every admissible placement agrees on are kept. A row shorter than that is not placed: two cells
+    lost may be a total and a part that the total no longer shows (1 … 1 read as 由 … |)."""
     warnings: list[str] = []
     specs = _REQUEST_HEAD + (_REQUEST_2021_TAIL if template == "2021" else _REQUEST_2019_TAIL) + _REQUEST_END
     outcome_rows = OUTCOME_ROWS_2021 if template == "2021" else OUTCOME_ROWS_2019
@@ -339,7 +342,7 @@ def parse_requests(
             pending.append(u)
     for u in pending:
         assert u.row is not None
-        if ocr:
+        if ocr and len(u.numbers) < _NCOL - 1:
             printed = " ".join(t.text for t in u.numbers) or "nothing"
             reason = (
                 f"OCR'd '{u.row}' row shows {len(u.numbers)} numbers ({printed}) for {_NCOL} columns:"
@@ -350,6 +353,10 @@ def parse_requests(
         limit = _available(grid) if u.row in (*outcome_rows, "总计", "结转下年度") else None
         placed = _place_by_field(u, span_of(u), limit, derived) if span_of is not None else None
         grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
+        if ocr:  # what the identities later derive for it was blank or misread, not certainly blank
+            for cell in grid[u.row]:
+                if cell.value is None and cell.reason:
+                    cell.reason = f"OCR'd text: {cell.reason}"
     _derive_from_identities(grid, outcome_rows, derived)
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
@@ -547,7 +554,11 @@ def _derive_from_identities(
             value = -rest * k
             if value < 0 or value != int(value):
                 continue
-            was = "misread by OCR" if (grid[r][c].reason or "").startswith("OCR'd") else "blank in the printed table"
+            was = (
+                "blank or misread by OCR"
+                if (grid[r][c].reason or "").startswith("OCR'd")
+                else "blank in the printed table"
+            )
             grid[r][c] = Value(int(value), derived=True)
             new_cells.append((r, c, _describe_identity(identity, was)))
             changed = True
