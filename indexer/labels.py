@@ -137,3 +137,103 @@ def reason_label(reason: str) -> str:
         if m:
             return chinese.format(*m.groups())
     return reason
+
+
+# The parser's notes on a table cell (why it is blank, how it was derived), clause by clause ("; "):
+# each pattern's groups are kept as printed, a quoted row label or a parser phrase translated first.
+_WHAT = (
+    (r"'(.+)' row", "「{0}」行"),
+    (r"复议/诉讼表", "复议/诉讼表"),
+)
+_BASES = {
+    "the columns' kinds": "各列的类型",
+    "its row total": "行合计",
+    "its row total and the table's identities between rows": "行合计和表内各行之间的恒等式",
+    "each block's 总计": "各部分的总计",
+}
+_NOTES = (
+    (r"OCR'd text: (.+)", "OCR 识别文本：{0!n}"),
+    (
+        r"OCR'd '(.+)' row shows (\d+) numbers \((.*)\) for (\d+) columns: a misread cell cannot be told from a"
+        r" blank one",
+        "OCR 识别的「{0}」行只有 {1} 个数字（{2}），应有 {3} 列：分不清误识的格与空白的格",
+    ),
+    (
+        r"OCR'd row whose parts do not add up to its 总计: a number in it was misread",
+        "OCR 识别的此行各项之和不等于总计：其中有数字被误识",
+    ),
+    (r"'(.+)' row prints (\d+) numbers \((.*)\) for (\d+) columns", "「{0}」行印有 {1} 个数字（{2}），应有 {3} 列"),
+    (r"'(.+)' row prints only the amount '(.*)'", "「{0}」行只印了金额「{1}」"),
+    (r"row '(.+)' not found in the table", "表中没有「{0}」行"),
+    (r"no placement satisfies the row total", "没有一种排法符合行合计"),
+    (r"the dropped cell's position cannot be proven", "无法确定缺的是哪一格"),
+    (
+        r"every placement consistent with the row total( and with 新收 \+ 上年结转)? gives this row",
+        "符合行合计{0!w}的每种排法都得出此行",
+    ),
+    (r"blank in the printed table", "表中此格空白"),
+    (r"blank or misread by OCR", "此格空白或被 OCR 误识"),
+    (r"forced by the row total of '(.+)'", "由「{0}」行的合计推出"),
+    (r"forced by 新收 \+ 上年结转 = 总计 \+ 结转下年度", "由 新收 + 上年结转 = 总计 + 结转下年度 推出"),
+    (r"forced by （七）总计 = sum of the outcome rows", "由（七）总计 = 各项办理结果之和 推出"),
+    (
+        r"cell of '(.+)' is blank and the table's identities disagree on it",
+        "「{0}」行此格空白，表内恒等式推出的值互相矛盾",
+    ),
+    (r"cell of '(.+)' is blank in the printed table", "「{0}」行此格在表中空白"),
+    (r"cell is blank in the printed table", "此格在表中空白"),
+    (r"复议/诉讼表 prints (\d+) numbers for (\d+) cells", "复议/诉讼表印有 {0} 个数字，应有 {1} 格"),
+    (r"which cells are blank cannot be told", "无法判断哪些格是空白"),
+    (
+        r"(.+) prints '(.*)' with no separator, and no split into (\d+) cells fits (.+)",
+        "{0!q}印作「{1}」，数字之间没有分隔，拆成 {2} 格的任何拆法都不符合{3!b}",
+    ),
+    (
+        r"(.+) prints '(.*)' with no separator: too many splits into (\d+) cells to decide",
+        "{0!q}印作「{1}」，数字之间没有分隔，拆成 {2} 格的拆法太多，无法判断",
+    ),
+    (r"(.+) prints '(.*)' with no separator", "{0!q}印作「{1}」，数字之间没有分隔"),
+    (
+        r"(\d+) splits into (\d+) cells fit (.+) and give this cell (\d+) values",
+        "符合{2!b}的 {0} 种 {1} 格拆法给此格 {3} 个不同的值",
+    ),
+    (
+        r"read from the glued '(.*)': the only split into (\d+) cells fitting (.+) give it",
+        "由连写的「{0}」拆出：拆成 {1} 格且符合{2!b}的拆法只有一种",
+    ),
+    (
+        r"read from the glued '(.*)': all (\d+) splits into (\d+) cells fitting (.+) give it",
+        "由连写的「{0}」拆出：拆成 {2} 格且符合{3!b}的 {1} 种拆法都得出此值",
+    ),
+)
+
+
+def note_label(note: str) -> str:
+    """A parser's note on a cell (its blank's reason or its derivation's basis) in Chinese."""
+    import re
+
+    def convert(value: str, how: str) -> str:
+        if how == "n":
+            return note_label(value)
+        if how == "w":
+            return "及新收 + 上年结转" if value else ""
+        if how == "b":
+            return _BASES.get(value, value)
+        if how == "q":
+            for pattern, chinese in _WHAT:
+                m = re.fullmatch(pattern, value)
+                if m:
+                    return chinese.format(*m.groups())
+        return value
+
+    def clause(text: str) -> str:
+        for pattern, chinese in _NOTES:
+            m = re.fullmatch(pattern, text.strip(), re.S)
+            if m:
+                groups = [g or "" for g in m.groups()]
+                return re.sub(r"\{(\d+)(?:!(\w))?\}", lambda f, g=groups: convert(g[int(f[1])], f[2] or ""), chinese)
+        return text
+
+    if note.startswith("OCR'd text: "):
+        return clause(note)
+    return "；".join(clause(part) for part in note.split("; "))

@@ -38,3 +38,29 @@ def test_every_check_has_a_chinese_name() -> None:
     for path in (ROOT / "indexer" / "parse").glob("*.py"):
         ids |= set(check_id.findall(path.read_text()))
     assert ids and ids <= set(CHECK_LABELS), ids - set(CHECK_LABELS)
+
+
+def test_every_note_on_a_table_cell_reads_in_chinese() -> None:
+    """The reason a cell is blank and the basis a cell was derived on, as the report page shows them on
+    hover: for the samples, their degraded copies (Markdown, flattened crawls, OCR'd text) and a row OCR
+    left short, every note the parser writes is translated whole."""
+    from test_degraded import degrade
+    from test_ocr import SAMPLE_004, _misread
+
+    from indexer.labels import note_label
+    from indexer.parse import parse_text
+
+    texts = [(p.read_text(encoding="utf-8"), False) for p in sorted((ROOT / "data" / "reports").glob("*.txt"))]
+    texts += [(make(text, seed), False) for seed, (text, _) in enumerate(texts[:5]) for make in degrade.KINDS.values()]
+    texts.append((_misread(SAMPLE_004.read_text(encoding="utf-8")), True))
+    notes: set[str] = set()
+    for text, ocr in texts:
+        report = parse_text(text, path="x.txt", ocr=ocr)
+        notes |= {d.basis for d in report.derived_cells}
+        for table in (report.requests, report.proactive, report.review_litigation):
+            cells = [v for row in (table or {}).values() for v in (row.values() if isinstance(row, dict) else row)]
+            notes |= {v.reason for v in cells if v.value is None and v.reason}
+    assert len(notes) >= 8  # blanks, derivations, glued runs, short rows: the kinds the samples give
+    for note in notes:
+        shown = note_label(note)
+        assert not re.search(r"[A-Za-z]{2,}", shown.replace("OCR", "")), (note, shown)

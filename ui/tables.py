@@ -9,7 +9,14 @@ import re
 from typing import Any
 from urllib.parse import quote
 
-from indexer.labels import CHECK_LABELS, FIELD_LABELS, REQUEST_ROW_LABELS, REVIEW_BLOCK_LABELS, TABLE_LABELS
+from indexer.labels import (
+    CHECK_LABELS,
+    FIELD_LABELS,
+    REQUEST_ROW_LABELS,
+    REVIEW_BLOCK_LABELS,
+    TABLE_LABELS,
+    note_label,
+)
 from indexer.model import APPLICANT_COLUMNS, REVIEW_FIELDS
 
 CSS = """<style>
@@ -53,14 +60,14 @@ def _cell(model: dict[str, Any], report_id: str, key: tuple[str, str, str], valu
     classes, title = [], []
     if value is None:
         classes.append("nb-blank")
-        title.append(f"未能确认：{unproven.get(key, '表中未印出')}")
+        title.append(f"未能确认：{note_label(unproven[key]) if key in unproven else '表中未印出'}")
         shown = ""
     else:
         shown = f"{value:,.10g}" if isinstance(value, float) else f"{value:,}"
         if key in derived:
             classes.append("nb-derived")
             shown += "*"
-            title.append(f"推算：{derived[key]}")
+            title.append(f"推算：{note_label(derived[key])}")
     if key in failing:
         classes.append("nb-fail")
         title.append(failing[key])
