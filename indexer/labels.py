@@ -171,6 +171,10 @@ _NOTES = (
         r"every placement consistent with the row total( and with 新收 \+ 上年结转)? gives this row",
         "符合行合计{0!w}的每种排法都得出此行",
     ),
+    (
+        r"the only placement with which every block adds up to its 总计 gives it",
+        "只有一种排法使每部分都等于其总计，由此得出",
+    ),
     (r"blank in the printed table", "表中此格空白"),
     (r"blank or misread by OCR", "此格空白或被 OCR 误识"),
     (r"forced by the row total of '(.+)'", "由「{0}」行的合计推出"),

@@ -112,3 +112,73 @@ def test_an_ocr_d_row_one_number_short_is_placed_by_its_total_and_no_further() -
     # Typed text keeps placing a short row by its arithmetic (a dropped cell is a blank one there).
     typed = parse_text(misread, path="004.txt")
     assert any(c.value is not None and not c.derived for c in typed.requests["新收"])
+
+
+def test_a_heading_ocr_cut_in_two_is_still_a_heading() -> None:
+    from indexer.parse.sections import parse_sections
+
+    text = (
+        "三、收到和处理政府信息公开申请情况\n四、结转下年度继续办理\t0\t0\t0\n"
+        "四、政府信息公开\t行政复议、行政诉讼情况\n行政复议\n五、存在的主要问题及改进情况\n一是……\n"
+    )
+    kinds = [(s.kind, s.heading) for s in parse_sections(text)]
+    assert kinds == [
+        ("applications", "收到和处理政府信息公开申请情况"),
+        ("review_litigation", "政府信息公开行政复议、行政诉讼情况"),
+        ("problems", "存在的主要问题及改进情况"),
+    ]
+
+
+def test_a_lone_1_the_chinese_model_read_as_a_character_is_read_again() -> None:
+    """由 (or 册, i) in a column of numbers, where the page prints a 1: read alone as one digit it is a
+    1; a character as wide as Chinese characters are is left as it was read."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _Line, _lone_characters, _reads_as_one, _Word
+
+    font = ImageFont.truetype(str(CJK_FONT), 40)
+    image = Image.new("L", (400, 400), 255)
+    draw = ImageDraw.Draw(image)
+    boxes = {}
+    for y, text in ((40, "0"), (120, "1"), (200, "由"), (280, "0")):
+        draw.text((100, y), text, font=font, fill=0)
+        boxes[text] = draw.textbbox((100, y), text, font=font)
+    height = boxes["0"][3] - boxes["0"][1]
+
+    def line(text: str, shown: str) -> _Line:
+        left, top, right, bottom = boxes[text]
+        word = _Word(shown, left, top, right, bottom)
+        return _Line([word], [[word]])
+
+    # the glyph 1, which the first pass gave as 由, between two lines of one number: read again
+    lines = [line("0", "0"), line("1", "由"), line("0", "0")]
+    lone = _lone_characters(lines)
+    assert ["".join(w.text for w in c) for c in lone] == ["由"]
+    assert _reads_as_one(lone[0], image, height)
+    # a real 由 is as wide as it is tall: not a digit, whatever a digits-only pass makes of it
+    assert not _reads_as_one(line("由", "由").chunks[0], image, height)
+    # a 由 beside words, not among numbers, is not a candidate
+    assert _lone_characters([_Line([_Word("情况", 0, 0, 80, 40)], [[_Word("情况", 0, 0, 80, 40)]]), lines[1]]) == []
+
+
+def test_a_review_table_one_number_short_is_placed_by_its_blocks_totals() -> None:
+    """Fourteen numbers for the fifteen cells of 复议/诉讼 (OCR read the 5 of 1 0 3 1 5 as D): the one
+    placement with which each block adds up to its 总计 gives the missing cell; where several do, the
+    cells they disagree on stay blank."""
+    from indexer.labels import note_label
+    from indexer.parse.tables import parse_review
+
+    table, derived, _ = parse_review("行政复议\n1\n0\n3\n1\nD\n" + "0\n" * 10)
+    assert [v.value for v in table["复议"].values()] == [1, 0, 3, 1, 5]
+    assert table["复议"]["总计"].derived and not table["复议"]["维持"].derived
+    assert all(v.value == 0 for block in ("直接起诉", "复议后起诉") for v in table[block].values())
+    assert [(d.row, d.column, d.value) for d in derived] == [("复议", "总计", 5)]
+    assert "只有一种排法" in note_label(derived[0].basis)
+    # all zeros but one 0 lost: it may have been any of them, and every placement gives 0 to each cell
+    table, derived, _ = parse_review("行政复议\n" + "0\n" * 14)
+    assert all(v.value == 0 for block in table.values() for v in block.values()) and not derived
+    # 1 0 0 2 for the first block's five: a 1 lost from 纠正, 其他 or 尚未审结, or 2 and a lost total
+    # of 3 — only 维持 is the same in every placement
+    table, derived, _ = parse_review("行政复议\n1\n0\n0\n2\n" + "0\n" * 10)
+    assert [v.value for v in table["复议"].values()] == [1, None, None, None, None] and not derived
+    assert "the dropped cell's position cannot be proven" in (table["复议"]["总计"].reason or "")

@@ -56,7 +56,13 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
 def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     """(numeral, heading text, kind) when ``line`` can be a top-level heading."""
     if "\t" in line:
-        return None
+        # A table row, unless it is a heading OCR cut in two where its words stood far apart
+        # ("四、政府信息公开\t行政复议、行政诉讼情况"): two fields, no number among them.
+        fields = [f.strip() for f in line.split("\t") if f.strip()]
+        if len(fields) != 2 or any(ch.isdigit() for ch in fields[1]):
+            return None
+        joined = _heading("".join(fields))
+        return joined if joined is not None and joined[0] is not None and joined[2] is not None else None
     stripped = line.strip()
     if not stripped or len(stripped) > _HEADING_MAX or stripped.endswith(("。", "；", "，")):
         return None

@@ -603,20 +603,74 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     elif len(numbers) == _REVIEW_CELLS:
         values = [Value(t.number, span=t.span) for t in numbers]
     else:
-        values = _review_by_field(region, raw) or [
-            Value(
-                None,
-                reason=f"复议/诉讼表 prints {len(numbers)} numbers for {_REVIEW_CELLS} cells"
-                + ("; which cells are blank cannot be told" if numbers else ""),
-            )
-            for _ in range(_REVIEW_CELLS)
-        ]
+        values = (
+            _review_by_field(region, raw)
+            or _review_by_arithmetic(numbers, derived)
+            or [
+                Value(
+                    None,
+                    reason=f"复议/诉讼表 prints {len(numbers)} numbers for {_REVIEW_CELLS} cells"
+                    + ("; which cells are blank cannot be told" if numbers else ""),
+                )
+                for _ in range(_REVIEW_CELLS)
+            ]
+        )
         if numbers and all(v.value is None for v in values):
             warnings.append(f"复议/诉讼表: {len(numbers)} 个数字无法对应到 {_REVIEW_CELLS} 个单元格")
     table: dict[str, dict[str, Value]] = {}
     for b, block in enumerate(REVIEW_BLOCKS):
         table[block] = {f: values[b * len(REVIEW_FIELDS) + i] for i, f in enumerate(REVIEW_FIELDS)}
     return table, derived, warnings
+
+
+def _review_by_arithmetic(numbers: list[Token], derived: list[DerivedCell]) -> list[Value] | None:
+    """Fourteen numbers for the fifteen cells (one blank, or misread by OCR): each place the missing
+    cell could stand is tried, filled from its block's 总计 (总计 = the four results); a placement is
+    admissible when every block then adds up. The cells every admissible placement agrees on are kept;
+    None when no placement is admissible."""
+    width = len(REVIEW_FIELDS)
+    if len(numbers) != _REVIEW_CELLS - 1:
+        return None
+    printed = [t.number for t in numbers]
+    solutions: list[tuple[int, list[int | float]]] = []
+    for gap in range(_REVIEW_CELLS):
+        cells: list[int | float | None] = [*printed[:gap], None, *printed[gap:]]
+        block = gap // width
+        parts, total = cells[block * width : block * width + width - 1], cells[block * width + width - 1]
+        if total is None:
+            cells[gap] = sum(parts)  # type: ignore[arg-type]
+        else:
+            cells[gap] = total - sum(v for v in parts if v is not None)
+        if cells[gap] < 0 or cells[gap] != int(cells[gap]):  # type: ignore[operator]
+            continue
+        if all(sum(cells[b * width : b * width + width - 1]) == cells[b * width + width - 1] for b in range(3)):  # type: ignore[arg-type, misc]
+            solutions.append((gap, cells))  # type: ignore[arg-type]
+    if not solutions:
+        return None
+    reason = f"复议/诉讼表 prints {len(numbers)} numbers for {_REVIEW_CELLS} cells"
+    values: list[Value] = []
+    for k in range(_REVIEW_CELLS):
+        seen = {cells[k] for _, cells in solutions}
+        values.append(
+            Value(seen.pop(), span=(numbers[0].start, numbers[-1].end))
+            if len(seen) == 1
+            else Value(None, reason=reason + "; the dropped cell's position cannot be proven")
+        )
+    if len(solutions) == 1:
+        gap = solutions[0][0]
+        at = iter(numbers)
+        for k, v in enumerate(values):
+            if k == gap:
+                v.derived = True
+                basis = reason + "; the only placement with which every block adds up to its 总计 gives it"
+                derived.append(
+                    DerivedCell(
+                        "review_litigation", REVIEW_BLOCKS[k // width], REVIEW_FIELDS[k % width], v.value, basis
+                    )
+                )  # type: ignore[arg-type]
+            else:
+                v.span = next(at).span
+    return values
 
 
 def _review_by_field(region: str, tokens: list[Token]) -> list[Value] | None:

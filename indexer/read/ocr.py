@@ -117,7 +117,12 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     for line in lines:
         line.chunks = _chunks(line.words, gap=1.2 * height)
     _split_at_number_columns(lines, height)
-    _reread_numbers([c for line in lines if len(line.chunks) >= 2 for c in line.chunks], image, height)
+    lone = _lone_characters(lines)
+    rows = [c for line in lines if len(line.chunks) >= 2 for c in line.chunks]
+    _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height, lone)
+    for line in lines:  # a line of one cell is written from its words: they take its cell's new reading
+        if len(line.chunks) == 1:
+            line.words = line.chunks[0]
     left = min(line.left for line in lines)
     right = sorted(line.right for line in lines)[int(len(lines) * 0.9)]
     out: list[str] = []
@@ -155,15 +160,52 @@ _WELL_FORMED = re.compile(r"^[+\-]?(?:0|[1-9]\d*)(?:\.\d+)?$")  # no leading zer
 _SPECK = re.compile(r"^[^\u3400-\u9fff\w]{1,2}$")
 
 
-def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> None:
+# A cell of one character where the Chinese model put one for a lone 1 (由, 下, 证, i, |).
+_LONE = re.compile(r"^[\u3400-\u9fffiIl|!]$")
+
+
+def _is_number(chunk: list[_Word]) -> bool:
+    return _NUMBER_CELL.match("".join(w.text for w in chunk)) is not None
+
+
+def _lone_characters(lines: list[_Line]) -> list[list[_Word]]:
+    """Cells of one character standing among numbers: inside a table row, after its first number and
+    before another; or, in a table printed one cell a line, a line between two lines of one number."""
+    out: list[list[_Word]] = []
+    for i, line in enumerate(lines):
+        if len(line.chunks) >= 3:
+            numbers = [k for k, c in enumerate(line.chunks) if _is_number(c)]
+            if len(numbers) >= 2:
+                out += [
+                    c
+                    for k, c in enumerate(line.chunks)
+                    if numbers[0] < k < numbers[-1] and _LONE.match("".join(w.text for w in c))
+                ]
+        elif len(line.chunks) == 1 and _LONE.match(_join(line.words)):
+            before = lines[i - 1].chunks if i else []
+            after = lines[i + 1].chunks if i + 1 < len(lines) else []
+            if len(before) == 1 and len(after) == 1 and (_is_number(before[0]) or _is_number(after[0])):
+                out.append(line.chunks[0])
+    return out
+
+
+def _reread_numbers(
+    chunks: list[list[_Word]], image: Image, height: float, lone: list[list[_Word]] | None = None
+) -> None:
     """Read the number cells of the page's tables again, digits only: the Chinese model reads a lone 0
     as .00, ”0 or 00. The cells are cut out, stacked one per line on a blank strip and read in one
     pass. A cell the first pass read as a well-formed number keeps it when the second agrees and is left
     blank when it does not (neither reading is proven); a malformed first reading (.00, ”0) takes the
-    second when that is well-formed."""
+    second when that is well-formed. A lone character among numbers (``lone``: 由 where a 1 stands)
+    takes the second reading only when that is 1, the one digit the Chinese model reads as a character."""
     from PIL import Image as PILImage
 
-    cells = [c for c in chunks if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text)]
+    lone_ids = {id(c) for c in lone or []}
+    cells = [
+        c
+        for c in chunks
+        if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text) or id(c) in lone_ids
+    ]
     if not cells:
         return
     pad = int(height * 0.4)
@@ -208,11 +250,30 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
         first, printed = cell[0], "".join(w.text for w in cell)
         unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
         was = printed.removesuffix(unit) if unit else printed
+        bottom = max(w.bottom for w in cell)
         if _WELL_FORMED.match(was):
             if text != was:  # two well-formed readings that disagree: neither is proven, the cell stays blank
                 cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
-        elif text and _WELL_FORMED.match(text):
-            cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+        elif text and _WELL_FORMED.match(text) and (_NUMBER_CELL.match(printed) or _SPECK.match(printed)):
+            cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, bottom)]
+        elif id(cell) in lone_ids and _reads_as_one(cell, image, int(height)):
+            cell[:] = [_Word("1", first.left, first.top, cell[-1].right, bottom)]
+
+
+def _reads_as_one(cell: list[_Word], image: Image, pad: int) -> bool:
+    """A lone character (由, i) is a 1 when its box is clearly narrower than tall (at most 0.8: a
+    digit's shape; a Chinese character is about square) and, read alone as a single digit, it is 1. A
+    strip of several cells loses such a narrow glyph; a single-character pass with a line's height of
+    white around it does not."""
+    import pytesseract
+
+    left, top = min(w.left for w in cell), min(w.top for w in cell)
+    right, bottom = max(w.right for w in cell), max(w.bottom for w in cell)
+    if right - left > 0.8 * (bottom - top):
+        return False
+    crop = image.crop((left - pad, top - pad, right + pad, bottom + pad))
+    digit = pytesseract.image_to_string(crop, lang="eng", config="--psm 10 -c tessedit_char_whitelist=0123456789")
+    return digit.strip() == "1"
 
 
 def _split_at_number_columns(lines: list[_Line], height: float) -> None:
