@@ -188,6 +188,14 @@ def series(tmp_path_factory: pytest.TempPathFactory) -> tuple[list, Path]:
     return reports, db
 
 
+def _settled(page: Page) -> None:
+    """Wait until the app has finished its run: no status widget (Running…) and no stale element."""
+    page.wait_for_timeout(200)  # the rerun a widget starts has begun
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')"
+    )
+
+
 @pytest.fixture(scope="module")
 def series_server(series: tuple) -> Iterator[str]:
     yield from _serve(series[1])
@@ -215,6 +223,7 @@ def test_stats_trend_heatmap_ranking_and_the_reports_behind_a_figure(series_serv
     page.get_by_role("option", name="甘肃省 2020 年（1 份）").click()
     expect(page.get_by_text("甘肃省 2020 年 · 公开率 0.0%：1 份报告")).to_be_visible()
     # the panel's files are made when their button is pressed: every report, one row each
+    _settled(page)  # the pick's rerun has drawn its buttons (a click on a stale one is lost)
     with page.expect_download() as download:
         page.get_by_role("button", name="下载各报告指标 CSV").click()
     rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
