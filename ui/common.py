@@ -150,6 +150,12 @@ def report_link(report_id: str, label: str) -> None:
     st.page_link("pages/2_报告.py", label=label, query_params={"id": report_id})
 
 
+def report_anchor(report_id: str, label_html: str) -> str:
+    """A plain HTML link to a report's page (``label_html`` already escaped): many of them draw at once,
+    where a page link each is an element of its own."""
+    return f"<a href='报告?id={quote(report_id)}' target='_self'>{label_html}</a>"
+
+
 def report_card(
     report_id: str, label: str, *, title: str | None = None, caption: str = "", body: str = "", text: str = ""
 ) -> str:
@@ -161,7 +167,7 @@ def report_card(
     if caption:
         parts.append(f"<div class='nb-cap'>{html.escape(caption)}</div>")
     parts.append(body or f"<div class='nb-plain'>{html.escape(text)}</div>")
-    parts.append(f"<a href='报告?id={quote(report_id)}' target='_self'>{html.escape(label)}</a></div>")
+    parts.append(report_anchor(report_id, html.escape(label)) + "</div>")
     return "".join(parts)
 
 

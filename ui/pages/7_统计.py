@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import io
 from typing import Any
-from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +13,16 @@ import streamlit as st
 
 from indexer.indicators import BY_KEY, DEFINITIONS, aggregate, ranking
 from indexer.labels import CHECK_LABELS, GROUPING_LABELS, LEVEL_LABELS
-from ui.common import figure_text, indicator_panel, library, provinces_and_years, report_card, setup, show_cards
+from ui.common import (
+    figure_text,
+    indicator_panel,
+    library,
+    provinces_and_years,
+    report_anchor,
+    report_card,
+    setup,
+    show_cards,
+)
 from ui.tables import CSS as TABLE_CSS
 
 GROUPINGS = {"": "全部报告", "province": "省份", "city": "地市", "county": "区县", "level": "层级"}
@@ -35,8 +43,7 @@ def _reports_behind(rows: list[Any], uids: list[str], caption: str) -> None:
     chosen = [r for r in rows if r.uid in wanted]
     st.markdown(f"**{caption}**：{len(chosen)} 份报告")
     links = [
-        f"<a href='报告?id={quote(r.uid)}' target='_self'>"
-        f"{'※ ' if r.flagged else ''}{r.year or '—'} {html.escape(r.title or r.uid)}</a>"
+        report_anchor(r.uid, f"{'※ ' if r.flagged else ''}{r.year or '—'} {html.escape(r.title or r.uid)}")
         for r in sorted(chosen, key=lambda r: (r.year or 0, r.title or ""))
     ]
     if links:  # one block of links: a page link each took a second for a few hundred reports
