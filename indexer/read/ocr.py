@@ -119,7 +119,10 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     _split_at_number_columns(lines, height)
     lone = _lone_characters(lines)
     rows = [c for line in lines if len(line.chunks) >= 2 for c in line.chunks]
-    _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height, lone)
+    _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height)
+    for cell in lone:  # still a character after the digits-only pass: a 1 if it reads as one alone
+        if _LONE.match("".join(w.text for w in cell)) and _reads_as_one(cell, image, int(height)):
+            cell[:] = [_Word("1", cell[0].left, cell[0].top, cell[-1].right, max(w.bottom for w in cell))]
     for line in lines:  # a line of one cell is written from its words: they take its cell's new reading
         if len(line.chunks) == 1:
             line.words = line.chunks[0]
@@ -189,23 +192,15 @@ def _lone_characters(lines: list[_Line]) -> list[list[_Word]]:
     return out
 
 
-def _reread_numbers(
-    chunks: list[list[_Word]], image: Image, height: float, lone: list[list[_Word]] | None = None
-) -> None:
+def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> None:
     """Read the number cells of the page's tables again, digits only: the Chinese model reads a lone 0
     as .00, ”0 or 00. The cells are cut out, stacked one per line on a blank strip and read in one
     pass. A cell the first pass read as a well-formed number keeps it when the second agrees and is left
     blank when it does not (neither reading is proven); a malformed first reading (.00, ”0) takes the
-    second when that is well-formed. A lone character among numbers (``lone``: 由 where a 1 stands)
-    takes the second reading only when that is 1, the one digit the Chinese model reads as a character."""
+    second when that is well-formed."""
     from PIL import Image as PILImage
 
-    lone_ids = {id(c) for c in lone or []}
-    cells = [
-        c
-        for c in chunks
-        if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text) or id(c) in lone_ids
-    ]
+    cells = [c for c in chunks if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text)]
     if not cells:
         return
     pad = int(height * 0.4)
@@ -250,14 +245,11 @@ def _reread_numbers(
         first, printed = cell[0], "".join(w.text for w in cell)
         unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
         was = printed.removesuffix(unit) if unit else printed
-        bottom = max(w.bottom for w in cell)
         if _WELL_FORMED.match(was):
             if text != was:  # two well-formed readings that disagree: neither is proven, the cell stays blank
                 cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
-        elif text and _WELL_FORMED.match(text) and (_NUMBER_CELL.match(printed) or _SPECK.match(printed)):
-            cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, bottom)]
-        elif id(cell) in lone_ids and _reads_as_one(cell, image, int(height)):
-            cell[:] = [_Word("1", first.left, first.top, cell[-1].right, bottom)]
+        elif text and _WELL_FORMED.match(text):
+            cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
 
 
 def _reads_as_one(cell: list[_Word], image: Image, pad: int) -> bool:
