@@ -9,6 +9,7 @@ tables). The first paragraph is the report's title.
 from __future__ import annotations
 
 import io
+import itertools
 import sqlite3
 import struct
 import zlib
@@ -130,10 +131,12 @@ def build_scanned_pdf(path: Path) -> Path:
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian's fonts-noto-cjk
 
 
-def build_image_pdf(text: str, path: Path, font_px: int = 30) -> Path:
+def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False) -> Path:
     """A scan of a plain-text report: its paragraphs and tables drawn on A4 page images (200 dpi) and
     wrapped in a PDF with no text layer. Paragraphs wrap at the right margin with a two-character
-    indent; a table row's cells start at fixed columns, the first (the labels) wider than the others."""
+    indent; a table row's cells start at fixed columns, the first (the labels) wider than the others.
+    With ``grid`` each table cell is ruled round, as printed tables are: the reader must not take the
+    rules for text (a vertical rule reads as 1 or |)."""
     from PIL import Image, ImageDraw, ImageFont
 
     width, height, margin = 1654, 2339, 130
@@ -172,6 +175,11 @@ def build_image_pdf(text: str, path: Path, font_px: int = 30) -> Path:
                 continue
             new_line()
             x = margin
+            if grid:
+                top = y - (line_h - int(font_px * 1.15)) // 2
+                edges = [margin + sum(widths[:k]) - font_px // 3 for k in range(len(widths) + 1)]
+                for a, b in itertools.pairwise(edges):
+                    draw.rectangle((a, top, b, top + line_h), outline=0, width=2)  # type: ignore[union-attr]
             for cell, w in zip(row, widths, strict=True):
                 room, size = w - 1.5 * font_px, font_px
                 while size > 14 and ImageFont.truetype(str(CJK_FONT), size).getlength(cell) > room:

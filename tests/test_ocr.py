@@ -39,8 +39,16 @@ def test_the_fixture_has_no_text_layer(scanned) -> None:  # noqa: ANN001
         assert all(not page.chars for page in pdf.pages)
 
 
-def test_a_scanned_report_parses_as_its_text(scanned) -> None:  # noqa: ANN001
-    raw = scanned[1]
+@pytest.fixture(scope="module")
+def ruled(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    """The same sample printed with its tables ruled, as most printed reports are."""
+    path = build_image_pdf(SAMPLE.read_text(encoding="utf-8"), tmp_path_factory.mktemp("scan") / "ruled.pdf", grid=True)
+    return path, read_report(path)
+
+
+@pytest.mark.parametrize("fixture", ["scanned", "ruled"])
+def test_a_scanned_report_parses_as_its_text(fixture: str, request: pytest.FixtureRequest) -> None:
+    raw = request.getfixturevalue(fixture)[1]
     assert raw.ocr is not None and "chi_sim" in raw.ocr
     report = parse_document(raw)
     from indexer.extract.problems import extract_items
@@ -182,3 +190,68 @@ def test_a_review_table_one_number_short_is_placed_by_its_blocks_totals() -> Non
     table, derived, _ = parse_review("行政复议\n1\n0\n0\n2\n" + "0\n" * 10)
     assert [v.value for v in table["复议"].values()] == [1, None, None, None, None] and not derived
     assert "the dropped cell's position cannot be proven" in (table["复议"]["总计"].reason or "")
+
+
+def test_ruling_lines_are_cleared_and_the_glyphs_between_them_kept() -> None:
+    """A table's rules are runs of dark pixels longer than a character's stroke: they are whitened, a
+    character crossing no rule keeps every pixel, and one a rule runs through keeps its other strokes."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _without_rules
+
+    font = ImageFont.truetype(str(CJK_FONT), 45)
+    image = Image.new("L", (900, 400), 255)
+    draw = ImageDraw.Draw(image)
+    for y in (50, 130, 210):  # row rules
+        draw.line((20, y, 880, y), fill=0, width=2)
+    for x in (20, 400, 640, 880):  # column rules
+        draw.line((x, 50, x, 210), fill=0, width=2)
+    draw.text((40, 65), "政府信息", font=font, fill=0)
+    draw.text((420, 65), "0", font=font, fill=0)
+    draw.text((660, 145), "12", font=font, fill=0)
+    draw.text((40, 300), "一二三——", font=font, fill=0)  # strokes, not rules: below the table
+    before = np.asarray(image) < 160
+    after = np.asarray(_without_rules(image)) < 160
+    assert not after[50:52, 20:880].any() and not after[130:132].any()  # the row rules
+    assert not after[55:205, 400:402].any() and not after[55:205, 880:882].any()  # the column rules
+    assert (after[60:125, 30:390] == before[60:125, 30:390]).all()  # 政府信息, inside one cell
+    assert (after[60:125, 410:630] == before[60:125, 410:630]).all()  # the 0
+    assert (after[140:205, 650:870] == before[140:205, 650:870]).all()  # the 12
+    assert (after[280:380] == before[280:380]).all()  # 一 and —— are shorter than any rule
+
+
+def test_a_number_the_page_pass_did_not_return_is_found_in_its_row_and_read() -> None:
+    """Tesseract's page pass can drop a lone 0 between number cells altogether. The row's ink right of
+    its label that no word covers is read again, digits only, and kept only when it reads as a number
+    with a number's shape: a Chinese character there is not made a number."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _keep_read_ink, _Line, _missed_ink, _reread_numbers, _Word
+
+    font = ImageFont.truetype(str(CJK_FONT), 45)
+    image = Image.new("L", (1400, 300), 255)
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), "规范性文件", font=font, fill=0)
+    for x, text in ((500, "2"), (700, "0"), (900, "3"), (1100, "5")):
+        draw.text((x, 40), text, font=font, fill=0)
+    draw.text((40, 160), "规范性文件", font=font, fill=0)
+    for x, text in ((500, "2"), (700, "件"), (900, "3")):
+        draw.text((x, 160), text, font=font, fill=0)
+
+    def box(x: int, y: int, text: str) -> _Word:
+        left, top, right, bottom = draw.textbbox((x, y), text, font=font)
+        return _Word(text, left, top, right, bottom)
+
+    # What the page pass returned: the 0 of the first row and the 件 of the second are not among them.
+    first = _Line([box(40, 40, "规范性文件"), box(500, 40, "2"), box(900, 40, "3"), box(1100, 40, "5")])
+    second = _Line([box(40, 160, "规范性文件"), box(500, 160, "2"), box(900, 160, "3")])
+    lines = [first, second]
+    for line in lines:
+        line.chunks = [[w] for w in line.words]
+    missed = _missed_ink(lines, image, 45)
+    assert len(missed) == 2
+    _reread_numbers([c for line in lines for c in line.chunks], image, 45)
+    _keep_read_ink(lines, missed, image, 45)
+    assert ["".join(w.text for w in c) for c in first.chunks] == ["规范性文件", "2", "0", "3", "5"]
+    assert ["".join(w.text for w in c) for c in second.chunks] == ["规范性文件", "2", "3"]

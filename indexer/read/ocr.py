@@ -99,7 +99,7 @@ def read_scanned(data: bytes, path: str) -> tuple[str, tuple[int, ...]]:
     pages: list[tuple[int, str]] = []
     try:
         for n, page in enumerate(pdf):
-            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            image = _without_rules(page.render(scale=DPI / 72, grayscale=True).to_pil())
             words = pytesseract.image_to_data(
                 image, lang=LANGUAGE, config="--psm 6", output_type=pytesseract.Output.DICT
             )
@@ -107,6 +107,37 @@ def read_scanned(data: bytes, path: str) -> tuple[str, tuple[int, ...]]:
     finally:
         pdf.close()
     return page_text(pages)
+
+
+# A table's ruling lines: dark runs longer than any glyph's stroke at 300 dpi (a 22 pt title character
+# is about 90 pixels tall; a body character about 45).
+_RULE_PX = {0: 120, 1: 200}  # vertical, horizontal
+
+
+def _without_rules(image: Image) -> Image:
+    """The page with its tables' ruling lines whitened: Tesseract reads a vertical rule as 1, | or I
+    and joins a row's cells across a horizontal one. A rule is a run of dark pixels longer than any
+    stroke of a character, down a pixel column or along a pixel row; only the run itself is cleared,
+    so a glyph crossed by a rule keeps its other strokes."""
+    import numpy as np
+    from PIL import Image as PILImage
+
+    pixels = np.asarray(image).copy()
+    dark = pixels < 160
+    for axis, length in _RULE_PX.items():
+        lines = dark.T if axis == 0 else dark  # each row of ``lines`` is a pixel column or a pixel row
+        padded = np.zeros((lines.shape[0], lines.shape[1] + 2), dtype=np.int8)
+        padded[:, 1:-1] = lines
+        change = np.diff(padded, axis=1)
+        starts = np.argwhere(change == 1)
+        ends = np.argwhere(change == -1)[:, 1]
+        for (line, start), end in zip(starts, ends, strict=True):
+            if end - start >= length:
+                if axis == 0:
+                    pixels[start:end, line] = 255
+                else:
+                    pixels[line, start:end] = 255
+    return PILImage.fromarray(pixels)
 
 
 def _page_text(data: dict[str, list], image: Image) -> list[str]:
@@ -117,9 +148,11 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     for line in lines:
         line.chunks = _chunks(line.words, gap=1.2 * height)
     _split_at_number_columns(lines, height)
+    missed = _missed_ink(lines, image, height)
     lone = _lone_characters(lines)
     rows = [c for line in lines if len(line.chunks) >= 2 for c in line.chunks]
     _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height)
+    _keep_read_ink(lines, missed, image, int(height))
     for cell in lone:  # still a character after the digits-only pass: a 1 if it reads as one alone
         if _LONE.match("".join(w.text for w in cell)) and _reads_as_one(cell, image, int(height)):
             cell[:] = [_Word("1", cell[0].left, cell[0].top, cell[-1].right, max(w.bottom for w in cell))]
@@ -200,7 +233,9 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
     second when that is well-formed."""
     from PIL import Image as PILImage
 
-    cells = [c for c in chunks if _NUMBER_CELL.match(text := "".join(w.text for w in c)) or _SPECK.match(text)]
+    cells = [
+        c for c in chunks if not (text := "".join(w.text for w in c)) or _NUMBER_CELL.match(text) or _SPECK.match(text)
+    ]
     if not cells:
         return
     pad = int(height * 0.4)
@@ -250,6 +285,75 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
                 cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
         elif text and _WELL_FORMED.match(text):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+
+
+def _missed_ink(lines: list[_Line], image: Image, height: float) -> list[list[_Word]]:
+    """Marks the first pass did not return at all: Tesseract's page pass drops a lone 0 or 1 standing
+    between number cells. In each table row with numbers, the ink of the row's band to the right of its
+    last label is cut into runs at gaps wider than half a character; a run no word of the row
+    overlaps becomes a blank cell of its own, for the digits-only pass to read. Ruling lines are not
+    marks: a pixel row inked across most of the band is cleared, and ink that goes on above or below
+    the band (a vertical rule, a neighbouring row's glyph) is left alone."""
+    import numpy as np
+
+    ink = np.asarray(image) < 128
+    missed: list[list[_Word]] = []
+    for line in lines:
+        numbers = [k for k, c in enumerate(line.chunks) if _is_number(c)]
+        if len(line.chunks) < 2 or not numbers:
+            continue
+        labels = [c for c in line.chunks if not _is_number(c) and not _SPECK.match("".join(w.text for w in c))]
+        h = line.height
+        top, bottom = min(w.top for w in line.words), max(w.bottom for w in line.words)
+        band_top, band_bottom = max(0, int(top - 0.25 * h)), min(ink.shape[0], int(bottom + 0.25 * h))
+        start = max((c[-1].right for c in labels), default=line.chunks[0][0].left - 2 * h)
+        start = max(0, int(start + 0.3 * h))
+        end = ink.shape[1]
+        if end - start < h or band_bottom - band_top < h:
+            continue
+        band = ink[band_top:band_bottom, start:end].copy()
+        band[band.mean(axis=1) > 0.5] = False  # a horizontal rule
+        columns = np.flatnonzero(band.any(axis=0))
+        if not len(columns):
+            continue
+        runs: list[list[int]] = [[columns[0], columns[0]]]
+        for x in columns[1:]:
+            if x - runs[-1][1] > 0.5 * h:
+                runs.append([x, x])
+            else:
+                runs[-1][1] = x
+        words = [w for c in line.chunks for w in c]
+        for a, b in runs:
+            left, right = start + a, start + b + 1
+            if any(w.left - 0.2 * h < right and left < w.right + 0.2 * h for w in words):
+                continue
+            rows = np.flatnonzero(band[:, a : b + 1].any(axis=1))
+            glyph_top, glyph_bottom = band_top + rows[0], band_top + rows[-1] + 1
+            if rows[0] == 0 or rows[-1] == len(band) - 1 or not 0.5 * h <= glyph_bottom - glyph_top <= 1.3 * h:
+                continue
+            cell = [_Word("", left, glyph_top, right, glyph_bottom)]
+            line.chunks.append(cell)
+            missed.append(cell)
+        line.chunks.sort(key=lambda c: c[0].left)
+    return missed
+
+
+def _keep_read_ink(lines: list[_Line], missed: list[list[_Word]], image: Image, pad: int) -> None:
+    """A missed mark stays a cell only when the digits-only pass read it as a number with a number's
+    shape (each digit at most 0.8 of its height wide, a Chinese character is about square); a narrow
+    one the strip lost is a 1 when it reads as one alone. Any other mark is dropped again."""
+    for cell in missed:
+        word = cell[0]
+        text = "".join(w.text for w in cell)
+        width, tall = cell[-1].right - word.left, max(w.bottom for w in cell) - word.top
+        if not text and _reads_as_one(cell, image, pad):
+            cell[:] = [_Word("1", word.left, word.top, cell[-1].right, word.bottom)]
+            continue
+        digits = len(text.replace(".", ""))
+        if not (text and _WELL_FORMED.match(text) and width <= (0.8 * digits + 0.2) * tall):
+            cell.clear()
+    for line in lines:
+        line.chunks = [c for c in line.chunks if c]
 
 
 def _reads_as_one(cell: list[_Word], image: Image, pad: int) -> bool:
