@@ -12,7 +12,7 @@ seed, and returns the text a tool of that kind would have produced:
   glued together with no separator;
 - ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
   place name confused with a look-alike;
-- ``scanned``: (tests only, it needs Tesseract) a PDF of page images with no text layer.
+- ``scanned``: (it needs Tesseract) a PDF of page images with no text layer, its tables ruled or not.
 
 ``compare`` parses the clean and the degraded text and counts what agrees: metadata, sections, table
 cells (a cell is invented when the degraded parse gives a number the clean parse does not) and
@@ -396,6 +396,7 @@ def main() -> None:
     parser.add_argument(
         "--scanned", type=int, default=0, help="also draw this many reports as scans and OCR them (Tesseract)"
     )
+    parser.add_argument("--ruled", action="store_true", help="draw the scans' tables ruled, as printed tables are")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from generate import generate_reports
@@ -414,14 +415,17 @@ def main() -> None:
             results[kind].add(got)
     if args.scanned:
         results["scanned"] = _scanned(texts[: args.scanned], args.show)
+        if args.ruled:
+            results["scanned, ruled"] = _scanned(texts[: args.scanned], args.show, grid=True)
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
     if args.scanned:
         print(f"scanned: the first {min(args.scanned, len(texts))} of them")
     print(table(results))
 
 
-def _scanned(texts: list[tuple[str, str]], show: int) -> Agreement:
-    """Each text drawn on page images in a PDF without a text layer (tests/builders.py), read back by OCR."""
+def _scanned(texts: list[tuple[str, str]], show: int, grid: bool = False) -> Agreement:
+    """Each text drawn on page images in a PDF without a text layer (tests/builders.py), its tables
+    ruled with ``grid``, read back by OCR."""
     import tempfile
 
     sys.path.insert(0, str(HERE.parent / "tests"))
@@ -434,7 +438,7 @@ def _scanned(texts: list[tuple[str, str]], show: int) -> Agreement:
     total = Agreement()
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in texts:
-            pdf = build_image_pdf(text, Path(tmp) / "scan.pdf")
+            pdf = build_image_pdf(text, Path(tmp) / "scan.pdf", grid=grid)
             report = parse_document(read_report(pdf))
             report.items = extract_items(report)
             got = compare(parse_with_items(text, name), report)

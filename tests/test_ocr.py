@@ -255,3 +255,28 @@ def test_a_number_the_page_pass_did_not_return_is_found_in_its_row_and_read() ->
     _keep_read_ink(lines, missed, image, 45)
     assert ["".join(w.text for w in c) for c in first.chunks] == ["规范性文件", "2", "0", "3", "5"]
     assert ["".join(w.text for w in c) for c in second.chunks] == ["规范性文件", "2", "3"]
+
+
+def test_a_proactive_row_label_ocr_misread_by_one_character_is_its_row() -> None:
+    """政府集中来购 is 政府集中采购 when the text is OCR'd, with a warning; typed text stays exact, and a
+    label one character from two rows' names (or a short one) matches neither."""
+    from indexer.parse.tables import parse_proactive
+
+    region = (
+        "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n"
+        "行政规范性文件\t2\t0\t5\n第二十条第（八）项\n信息内容\t采购项目数量\t采购总金额\n"
+        "政府集中来购\t101\t45996.82\n"
+    )
+    rows, _, warnings = parse_proactive(region, "2021", ocr=True)
+    assert rows["政府集中采购"]["items"].value == 101
+    assert rows["政府集中采购"]["amount_wan_yuan"].value == 45996.82
+    assert any("政府集中来购" in w and "一字之差" in w for w in warnings)
+    typed, _, _ = parse_proactive(region, "2021")
+    assert "政府集中采购" not in typed or typed["政府集中采购"]["items"].value is None
+    from indexer.parse.tables import _one_off
+
+    labels = {"行政许可": "a", "行政处罚": "b", "行政强制": "c"}
+    assert _one_off("行政处刑", ("行政处罚",), labels)
+    assert not _one_off("行政处制", ("行政处罚",), labels)  # as close to 行政强制: neither
+    assert not _one_off("行政强罚", ("行政处罚",), labels)  # two characters off
+    assert not _one_off("许政许可", ("行政许可",), labels)  # the first character is not tolerated

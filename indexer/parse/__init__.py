@@ -117,7 +117,7 @@ def parse_text(
     if template != "other":
         at = _section_span(sections, "proactive") or _between(text, _PROACTIVE_START, _REQUESTS_START)
         if at and _PROACTIVE_START.search(text, *at):
-            proactive, d, w = tables.parse_proactive(text[at[0] : at[1]], template)
+            proactive, d, w = tables.parse_proactive(text[at[0] : at[1]], template, ocr=ocr)
             _shift_spans(proactive.values(), at[0])
             derived += d
             warnings += w

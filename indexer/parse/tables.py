@@ -107,8 +107,12 @@ def _split_glued(tokens: list[Token], labels: tuple[str, ...] = ()) -> list[Toke
     return out
 
 
-def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
-    """The 第二十条 table from its region of text: every field a value or None with a reason."""
+def parse_proactive(
+    region: str, template: str, ocr: bool = False
+) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
+    """The 第二十条 table from its region of text: every field a value or None with a reason. ``ocr``:
+    a row label one character off its name (政府集中来购) is that row when no other row's name is as
+    close, and a warning says the label was read tolerantly."""
     spec = PROACTIVE_2021 if template == "2021" else PROACTIVE_2019
     if flat.is_flat(region):
         rows, derived = flat.parse_proactive(region, spec, _OPTIONAL_2021 if template == "2021" else set())
@@ -123,6 +127,10 @@ def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Val
             (j for j in range(i, len(tokens)) if _row_label(tokens[j].text) in aliases),
             None,
         )
+        if at is None and ocr:
+            at = next((j for j in range(i, len(tokens)) if _one_off(_row_label(tokens[j].text), aliases, labels)), None)
+            if at is not None:
+                warnings.append(f"第二十条表: OCR 行标签 '{tokens[at].text}' 与 '{key}' 一字之差, 按 '{key}' 读")
         if at is None:
             if not (template == "2021" and key in _OPTIONAL_2021):
                 rows[key] = {f: Value(None, reason=f"row '{key}' not found in the table") for f in fields}
@@ -141,6 +149,20 @@ def parse_proactive(region: str, template: str) -> tuple[dict[str, dict[str, Val
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
     return rows, [], warnings
+
+
+def _one_off(label: str, aliases: tuple[str, ...], labels: dict[str, str]) -> bool:
+    """OCR's one-character confusion of a row's name: as long as one of ``aliases``, differing from it in
+    one character that is not its first, and not that close to any other row's name."""
+
+    def close(name: str) -> bool:
+        return len(name) == len(label) >= 4 and sum(a != b for a, b in zip(name, label, strict=True)) == 1
+
+    return (
+        any(close(a) and a[0] == label[0] for a in aliases)
+        and label not in labels
+        and not any(close(other) for other in labels if other not in aliases)
+    )
 
 
 # What a cell prints for "not applicable" (the 2021 template's 规章 row of a county, for one).
