@@ -280,24 +280,3 @@ def test_a_proactive_row_label_ocr_misread_by_one_character_is_its_row() -> None
     assert not _one_off("行政处制", ("行政处罚",), labels)  # as close to 行政强制: neither
     assert not _one_off("行政强罚", ("行政处罚",), labels)  # two characters off
     assert not _one_off("许政许可", ("行政许可",), labels)  # the first character is not tolerated
-
-
-@pytest.mark.parametrize("printed", ["45996.82万元", "1.5万元", "300元"])
-def test_a_number_with_its_unit_keeps_its_reading_after_the_digits_only_pass(printed: str) -> None:
-    """The digits-only pass reads a unit's characters as more digits (45996.827): the crop it reads
-    ends where the digits do, so the two readings agree and the cell is kept, not blanked."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    from indexer.read.ocr import _reread_numbers, _Word
-
-    font = ImageFont.truetype(str(CJK_FONT), 45)
-    image = Image.new("L", (900, 200), 255)
-    draw = ImageDraw.Draw(image)
-    draw.text((100, 60), printed, font=font, fill=0)
-    cell = [_Word(printed, *draw.textbbox((100, 60), printed, font=font))]
-    _reread_numbers([cell], image, 45)
-    assert [w.text for w in cell] == [printed]
-    misread = str((int(printed[0]) + 1) % 10) + printed[1:]
-    wrong = [_Word(misread, *draw.textbbox((100, 60), printed, font=font))]
-    _reread_numbers([wrong], image, 45)  # a first reading the digits do not confirm is not kept
-    assert [w.text for w in wrong] == [""]

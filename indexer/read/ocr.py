@@ -243,7 +243,7 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
         (
             min(w.left for w in c) - pad,
             min(w.top for w in c) - pad,
-            _digits_right(c, image, pad),
+            max(w.right for w in c) + pad,
             max(w.bottom for w in c) + pad,
         )
         for c in cells
@@ -285,29 +285,6 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
                 cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
         elif text and _WELL_FORMED.match(text):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
-
-
-def _digits_right(cell: list[_Word], image: Image, pad: int) -> int:
-    """The right edge of a number cell's crop: before its unit (45996.82万元), which the digits-only
-    pass would read as more digits. A unit read as words of its own ends the crop before them; one read
-    into the number's word is cut off at the whitest pixel column near the share of the word its digits
-    take (a Chinese character about twice a digit's width)."""
-    import numpy as np
-
-    words = list(cell)
-    while len(words) > 1 and words[-1].text in ("万", "元", "万元"):
-        words.pop()
-    last = words[-1]
-    unit = next((u for u in ("万元", "元") if last.text.endswith(u) and len(last.text) > len(u)), "")
-    if not unit:
-        return last.right + pad
-    digits = len(last.text) - len(unit)
-    guess = last.left + (last.right - last.left) * digits / (digits + 2 * len(unit))
-    reach = (last.bottom - last.top) // 3
-    lo, hi = int(guess - reach), int(guess + reach)
-    ink = (np.asarray(image.crop((lo, last.top, hi, last.bottom))) < 128).sum(axis=0)
-    whitest = np.flatnonzero(ink == ink.min())
-    return lo + int(whitest[len(whitest) // 2])
 
 
 def _missed_ink(lines: list[_Line], image: Image, height: float) -> list[list[_Word]]:
