@@ -242,15 +242,19 @@ def main() -> None:
         column_config={BY_KEY[k].label: rate_format for k in chosen if BY_KEY[k].kind == "rate"},
     )
     # The files are made when a button is pressed, not on every run: the panel of 10,000 reports as CSV
-    # took half a second a run.
+    # took half a second a run. A press does not rerun the page: a rerun registers new callables and drops
+    # the pressed one, and a download requested after that is lost.
     a, b, c = st.columns(3)
-    a.download_button("下载汇总 CSV", lambda: _csv(summary), "nianbao-指标汇总.csv", "text/csv")
-    b.download_button("下载各报告指标 CSV", lambda: _csv(_wide(kept)), "nianbao-各报告指标.csv", "text/csv")
+    a.download_button("下载汇总 CSV", lambda: _csv(summary), "nianbao-指标汇总.csv", "text/csv", on_click="ignore")
+    b.download_button(
+        "下载各报告指标 CSV", lambda: _csv(_wide(kept)), "nianbao-各报告指标.csv", "text/csv", on_click="ignore"
+    )
     c.download_button(
         "下载 XLSX",
         lambda: _xlsx(summary, _wide(kept)),
         "nianbao-指标.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
     )
     with st.expander("指标定义"):
         st.dataframe(
