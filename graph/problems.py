@@ -6,7 +6,6 @@ A region is a (province, city, county) triple; a report's publisher and year pla
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import Counter, defaultdict
 from typing import Any
@@ -27,6 +26,23 @@ def _where(province: str | None, year: int | None) -> tuple[str, list[Any]]:
         clauses.append("r.year = ?")
         params.append(year)
     return (" AND " + " AND ".join(clauses)) if clauses else "", params
+
+
+# An item's text is the report's text from its start to its end.
+ITEM_TEXT = "substr(unzip(r.text), i.start + 1, i.end - i.start)"
+
+
+def _item_categories(conn: sqlite3.Connection, report_ids: list[int]) -> dict[int, list[str]]:
+    """The category ids of each item of the reports, in the order they were classified (best first)."""
+    out: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(report_ids), 500):
+        chunk = report_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for item_id, category in conn.execute(
+            f"SELECT item_id, category FROM item_categories WHERE report_id IN ({marks}) ORDER BY rowid", chunk
+        ):
+            out[item_id].append(category)
+    return out
 
 
 def _categories_by_report(conn: sqlite3.Connection, kind: str) -> dict[int, set[str]]:
@@ -84,7 +100,12 @@ def problem_ranking(
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        texts.update(conn.execute(f"SELECT id, text FROM items WHERE id IN ({marks})", chunk).fetchall())
+        texts.update(
+            conn.execute(
+                f"SELECT i.id, {ITEM_TEXT} FROM items i JOIN reports r ON r.id = i.report_id WHERE i.id IN ({marks})",
+                chunk,
+            ).fetchall()
+        )
     for g in grouped.values():
         for e in g["examples"]:
             e["text"] = texts[e.pop("item")]
@@ -114,11 +135,13 @@ def problem_ranking(
 def region_items(conn: sqlite3.Connection, region: str) -> list[dict[str, Any]]:
     """A region's problems and fixes by year (county, city or province name)."""
     rows = conn.execute(
-        "SELECT r.year, r.publisher, r.uid, i.kind, i.text, i.categories"
+        f"SELECT r.year, r.publisher, r.uid, i.kind, {ITEM_TEXT}, i.id, r.id"
         " FROM items i JOIN reports r ON r.id = i.report_id WHERE ? IN (r.county, r.city, r.province)"
         " ORDER BY r.year, r.publisher, i.kind DESC, i.idx",
         (region,),
     ).fetchall()
+    categories = _item_categories(conn, sorted({row[-1] for row in rows}))
+    labels = {"problem": _labels("problem"), "fix": _labels("fix")}
     return [
         {
             "year": y,
@@ -126,9 +149,9 @@ def region_items(conn: sqlite3.Connection, region: str) -> list[dict[str, Any]]:
             "report_id": uid,
             "kind": k,
             "text": t,
-            "categories": [c["label"] for c in json.loads(c_json)],
+            "categories": [labels[k].get(c, c) for c in categories.get(item_id, [])],
         }
-        for y, p, uid, k, t, c_json in rows
+        for y, p, uid, k, t, item_id, _ in rows
     ]
 
 
@@ -138,27 +161,36 @@ def recurrence(conn: sqlite3.Connection, publisher: str) -> list[dict[str, Any]]
     reports = dict(conn.execute("SELECT year, id FROM reports WHERE publisher = ? AND year IS NOT NULL", (publisher,)))
     out = []
     fix_categories = {c.id: c for c in taxonomy("fixes")}
+    labels = {"problem": _labels("problem"), "fix": _labels("fix")}
     for year in sorted(reports):
         if year + 1 not in reports:
             continue
         before, after = reports[year], reports[year + 1]
+        categories = _item_categories(conn, [before, after])
         items = {
-            rid: conn.execute("SELECT kind, text, categories FROM items WHERE report_id = ?", (rid,)).fetchall()
+            rid: [
+                (k, t, categories.get(item_id, []))
+                for k, t, item_id in conn.execute(
+                    f"SELECT i.kind, {ITEM_TEXT}, i.id FROM items i JOIN reports r ON r.id = i.report_id"
+                    " WHERE i.report_id = ? ORDER BY i.idx",
+                    (rid,),
+                )
+            ]
             for rid in (before, after)
         }
-        problems_next = {c["id"]: t for k, t, cs in items[after] if k == "problem" for c in json.loads(cs)}
+        problems_next = {c: t for k, t, cs in items[after] if k == "problem" for c in cs}
         recurring = [
             {
-                "category": c["id"],
-                "label": c["label"],
+                "category": c,
+                "label": labels[k].get(c, c),
                 "year": year,
                 "text": t,
-                "next_year_text": problems_next[c["id"]],
+                "next_year_text": problems_next[c],
             }
             for k, t, cs in items[before]
             if k == "problem"
-            for c in json.loads(cs)
-            if c["id"] in problems_next
+            for c in cs
+            if c in problems_next
         ]
         text_next = conn.execute("SELECT unzip(text) FROM reports WHERE id = ?", (after,)).fetchone()[0]
         overview_next = _overview(conn, after, text_next)
@@ -166,11 +198,11 @@ def recurrence(conn: sqlite3.Connection, publisher: str) -> list[dict[str, Any]]
         for k, t, cs in items[before]:
             if k != "fix":
                 continue
-            for c in json.loads(cs):
-                evidence = _evidence(overview_next, fix_categories[c["id"]]) if c["id"] in fix_categories else None
+            for c in cs:
+                evidence = _evidence(overview_next, fix_categories[c]) if c in fix_categories else None
                 if evidence:
                     done.append(
-                        {"category": c["id"], "label": c["label"], "proposed": t, "reported_next_year": evidence}
+                        {"category": c, "label": labels[k].get(c, c), "proposed": t, "reported_next_year": evidence}
                     )
         out.append({"year": year, "next_year": year + 1, "recurring_problems": recurring, "fixes_reported_done": done})
     return out
@@ -210,8 +242,10 @@ def clusters(
 
     where, params = _where(province, year)
     rows = conn.execute(
-        "SELECT i.id, i.text, r.province, r.city, r.county, r.year FROM items i JOIN reports r ON r.id = i.report_id"
-        f" WHERE i.kind = ? AND i.categories = '[]'{where} LIMIT ?",
+        f"SELECT i.id, {ITEM_TEXT}, r.province, r.city, r.county, r.year"
+        " FROM items i JOIN reports r ON r.id = i.report_id"
+        f" WHERE i.kind = ? AND NOT EXISTS (SELECT 1 FROM item_categories c WHERE c.report_id = i.report_id"
+        f" AND c.item_id = i.id){where} LIMIT ?",
         (kind, *params, limit),
     ).fetchall()
     if len(rows) < 2:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ import pytest
 
 from graph.build import build_graph
 from graph.problems import clusters, problem_ranking, recurrence, region_items
-from indexer.extract.problems import extract_items
+from indexer.extract.problems import extract_items, taxonomy
 from indexer.ingest import ingest
 from indexer.parse import parse_file
 from indexer.store import connect
@@ -196,3 +197,34 @@ def test_cli_problems(db: Path, tmp_path: Path) -> None:
     assert run("--csv", str(csv_path)).returncode == 0 and "policy_interpretation" in csv_path.read_text(
         encoding="utf-8-sig"
     )
+
+
+def test_items_are_read_from_the_report_text_and_a_schema_13_store_is_upgraded(tmp_path: Path) -> None:
+    (tmp_path / "2020.txt").write_text(YEAR_N, encoding="utf-8")
+    (tmp_path / "2021.txt").write_text(YEAR_N1, encoding="utf-8")
+    db = tmp_path / "r.db"
+    ingest([tmp_path], db=db, workers=1)
+    parsed = extract_items(parse_file(str(tmp_path / "2020.txt")))
+    conn = connect(db, readonly=True)
+    items_2020 = [i for i in region_items(conn, "盐池县") if i["year"] == 2020]
+    assert [(i["kind"], i["text"]) for i in items_2020] == sorted(
+        ((i.kind, i.text) for i in parsed), key=lambda kt: kt[0] != "problem"
+    )
+    labels = {c.id: c.label for c in taxonomy("problems")}
+    first = next(i for i in parsed if i.kind == "problem")
+    assert items_2020[0]["categories"] == [labels[c["id"]] for c in first.categories] != []
+    answers = (region_items(conn, "盐池县"), recurrence(conn, "盐池县人民政府"), problem_ranking(conn))
+    conn.close()
+
+    old = sqlite3.connect(db)  # as schema 13 kept them: each item's text and its categories as JSON
+    old.execute("ALTER TABLE items ADD COLUMN text TEXT NOT NULL DEFAULT ''")
+    old.execute("ALTER TABLE items ADD COLUMN categories TEXT NOT NULL DEFAULT '[]'")
+    old.execute('UPDATE items SET categories = \'[{"id": "x"}]\'')
+    old.execute("UPDATE meta SET value = '13' WHERE key = 'schema'")
+    old.commit()
+    old.close()
+    upgraded = connect(db, readonly=True)
+    columns = {row[1] for row in upgraded.execute("PRAGMA table_info(items)")}
+    assert columns == {"id", "report_id", "kind", "idx", "start", "end"}
+    again = (region_items(upgraded, "盐池县"), recurrence(upgraded, "盐池县人民政府"), problem_ranking(upgraded))
+    assert again == answers

@@ -86,12 +86,14 @@ class MentionRow(NamedTuple):
 
 
 class ItemRow(NamedTuple):
+    """A problem or fix: where it is in the report's text (which is its text) and its categories' ids and
+    scores (labels come from the taxonomy; the model keeps the matched words)."""
+
     kind: str  # problem | fix
     idx: int
-    text: str
     start: int
     end: int
-    categories: str  # JSON
+    categories: list[tuple[str, int]]
 
 
 class SignatureRow(NamedTuple):
@@ -210,7 +212,7 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
         ],
         entities=summarize_entities(sorted(report.mentions, key=lambda m: m.start)),
         items=[
-            ItemRow(i.kind, n, i.text, i.start, i.end, json.dumps(i.categories, ensure_ascii=False))
+            ItemRow(i.kind, n, i.start, i.end, [(c["id"], c["score"]) for c in i.categories])
             for n, i in enumerate(report.items)
         ],
         signatures=[SignatureRow(*sig) for sig in section_signatures(text, bounds)],
@@ -317,12 +319,12 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
     entity_report_rows(conn, report_id, prepared.entities, batch.entity_ids)  # the running totals: at ``finish``
     for item in prepared.items:
         cur = conn.execute(
-            f"INSERT INTO items (report_id, {', '.join(ItemRow._fields)}) VALUES (?{', ?' * len(ItemRow._fields)})",
-            (report_id, *item),
+            "INSERT INTO items (report_id, kind, idx, start, end) VALUES (?, ?, ?, ?, ?)",
+            (report_id, item.kind, item.idx, item.start, item.end),
         )
         conn.executemany(
             "INSERT INTO item_categories (item_id, report_id, kind, category, score) VALUES (?, ?, ?, ?, ?)",
-            [(cur.lastrowid, report_id, item.kind, c["id"], c["score"]) for c in json.loads(item.categories)],
+            [(cur.lastrowid, report_id, item.kind, c, score) for c, score in item.categories],
         )
     _insert(conn, "section_signatures", report_id, prepared.signatures)
     conn.execute("INSERT OR IGNORE INTO copies_pending VALUES (?)", (report_id,))

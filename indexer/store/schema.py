@@ -21,9 +21,9 @@ from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
-SCHEMA_VERSION = "13"
+SCHEMA_VERSION = "14"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {"4": "5", "5": "6", "6": "7", "7": "8", "8": "9", "9": "10", "10": "11", "11": "12", "12": "13"}
+_UPGRADES = {str(n): str(n + 1) for n in range(4, 14)}
 INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
 REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
@@ -246,9 +246,9 @@ CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY,
     report_id INTEGER NOT NULL REFERENCES reports (id),
     kind TEXT NOT NULL,              -- problem | fix
-    idx INTEGER NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
-    categories TEXT NOT NULL         -- JSON list of the categories with id, label, score, matched
-);
+    idx INTEGER NOT NULL,            -- its place among the report's items
+    start INTEGER NOT NULL, end INTEGER NOT NULL  -- its text: the report's text[start:end]
+);                                   -- its categories: item_categories; the model keeps the matched words
 CREATE INDEX IF NOT EXISTS items_report ON items (report_id);
 CREATE TABLE IF NOT EXISTS item_categories (
     item_id INTEGER NOT NULL REFERENCES items (id), report_id INTEGER NOT NULL,
@@ -748,6 +748,15 @@ def _upgrade_from_12(conn: sqlite3.Connection) -> None:
             last = rows[-1][0]
 
 
+def _upgrade_from_13(conn: sqlite3.Connection) -> None:
+    """Schema 13 → 14: an item no longer keeps its text (the report's text[start:end]) or its categories as
+    JSON (``item_categories`` holds them, the taxonomy their labels)."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
+    for column in ("text", "categories"):
+        if column in columns:
+            conn.execute(f"ALTER TABLE items DROP COLUMN {column}")
+
+
 UPGRADE_STEPS = {
     "4": _upgrade_from_4,
     "5": _upgrade_from_5,
@@ -758,4 +767,5 @@ UPGRADE_STEPS = {
     "10": _upgrade_from_10,
     "11": _upgrade_from_11,
     "12": _upgrade_from_12,
+    "13": _upgrade_from_13,
 }
