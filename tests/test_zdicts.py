@@ -16,7 +16,7 @@ import pytest
 from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.store import SCHEMA_VERSION, connect, unzip
-from indexer.store.schema import PACKED_COLUMNS, ZDICT_KINDS, pack, zdict
+from indexer.store.schema import PACKED_COLUMNS, ZDICT_KINDS, dictionary_id, pack, zdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -47,8 +47,9 @@ def test_every_value_names_a_dictionary_of_its_kind_that_the_store_holds(store: 
         blobs = [b for (b,) in conn.execute(f"SELECT {column} FROM {table}")]
         assert blobs or table == "versions"
         for blob in blobs:
-            assert blob[1] & 0x20, f"{table}.{column} compressed without its dictionary"
-            assert held[int.from_bytes(blob[2:6], "big")] == kind
+            assert blob[0] == 0xFD, f"{table}.{column} is not a zstd value"
+            assert dictionary_id(blob) in held, f"{table}.{column} compressed without its dictionary"
+            assert held[dictionary_id(blob)] == kind
 
 
 def test_a_store_reads_alike_without_the_dictionary_files(store: Path, tmp_path: Path) -> None:
@@ -72,10 +73,14 @@ def test_a_store_reads_alike_without_the_dictionary_files(store: Path, tmp_path:
 
 
 def test_a_value_whose_dictionary_is_unknown_is_a_clear_error() -> None:
-    packer = zlib.compressobj(6, zdict=b"a dictionary no store holds " * 40)
-    blob = packer.compress("中宁县".encode()) + packer.flush()
+    preset = b"a dictionary no store holds " * 40
+    packer = zlib.compressobj(6, zdict=preset)
+    blob = packer.compress("中宁县".encode()) + packer.flush()  # as schema 13 wrote values
     with pytest.raises(NianbaoError, match="compression dictionary"):
         unzip(blob)
+    zstd = pack("中宁县", "text")
+    with pytest.raises(NianbaoError, match="compression dictionary"):
+        unzip(zstd[:1] + zlib.adler32(preset).to_bytes(4, "big") + zstd[5:])
 
 
 def test_a_schema_12_store_is_compressed_again_against_the_dictionaries(store: Path) -> None:
@@ -95,3 +100,24 @@ def test_a_schema_12_store_is_compressed_again_against_the_dictionaries(store: P
     assert _values(upgraded) == expected
     assert upgraded.execute(sizes).fetchone()[0] < before * 0.8
     assert all(zdict(kind) for kind in ZDICT_KINDS)
+
+
+def test_a_schema_13_store_s_zlib_values_become_zstd_values(store: Path) -> None:
+    conn = connect(store)
+    expected = _values(conn)
+    for table, key, column, kind in PACKED_COLUMNS:  # as schema 13 wrote them: zlib against the dictionary
+        rows = conn.execute(f"SELECT {key}, {column} FROM {table}").fetchall()
+        packer = lambda text, kind=kind: (lambda z: z.compress(text.encode()) + z.flush())(  # noqa: E731
+            zlib.compressobj(6, zdict=zdict(kind))
+        )
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [(packer(unzip(b)), k) for k, b in rows])
+    conn.execute("UPDATE meta SET value = '13' WHERE key = 'schema'")
+    zlib_size = conn.execute("SELECT sum(length(text)) + sum(length(model)) FROM reports").fetchone()[0]
+    assert _values(conn) == expected  # zlib values read as before
+    conn.close()
+
+    upgraded = connect(store, readonly=True)
+    assert _values(upgraded) == expected
+    for table, _, column, _ in PACKED_COLUMNS:
+        assert all(b[0] == 0xFD for (b,) in upgraded.execute(f"SELECT {column} FROM {table}"))
+    assert upgraded.execute("SELECT sum(length(text)) + sum(length(model)) FROM reports").fetchone()[0] < zlib_size

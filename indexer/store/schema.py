@@ -11,11 +11,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import zstandard
 
 from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
@@ -276,8 +279,11 @@ _OLD_INDEX_TABLES = ("word_batches", "word_postings", "phrase_postings", "word_d
 # sample reports by ``tools/build_zdicts.py``. A report's values are a few kilobytes each, too short for
 # zlib to learn the template's wording and the model's keys from the value alone; with the dictionary
 # the text takes 0.30× its size instead of 0.42× (the samples, each against a dictionary of the other
-# four) and the model half as much. Each value names its dictionary (zlib's DICTID), and the store keeps
-# a copy of every dictionary it used (``zdicts``): a store reads alike whatever the files hold later.
+# four) and the model half as much. Since schema 14 values are zstd frames, which with the same
+# dictionaries take 10 % less than zlib's and compress faster (``ZSTD_LEVEL``). Each value names its
+# dictionary (a zstd value: a 0xFD byte and the dictionary's id before the frame; a zlib one: its
+# DICTID), and the store keeps a copy of every dictionary it used (``zdicts``): a store reads alike
+# whatever the files hold later.
 ZDICT_KINDS = ("text", "model", "cells", "mentions", "passages", "checks")
 _shipped: dict[str, bytes | None] = {}
 _known: dict[int, bytes] = {}  # every dictionary seen, by its id: the files' and the stores'
@@ -294,15 +300,44 @@ def zdict(kind: str) -> bytes | None:
     return _shipped[kind]
 
 
+ZSTD_LEVEL = 9  # 10 % smaller than zlib's level 6 and a third faster (1,000 generated reports, all kinds)
+_ZSTD = 0xFD  # a value's first byte: a zstd frame follows the dictionary's id (never a zlib header's)
+_codecs = threading.local()  # zstd's compressors and decompressors are not to be shared between threads
+
+
+def _preset(dict_id: int) -> zstandard.ZstdCompressionDict | None:
+    if not dict_id:
+        return None
+    return zstandard.ZstdCompressionDict(_known[dict_id], dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+
+
+def _compressor(dict_id: int) -> zstandard.ZstdCompressor:
+    made = _codecs.__dict__.setdefault("compressors", {})
+    if dict_id not in made:
+        made[dict_id] = zstandard.ZstdCompressor(level=ZSTD_LEVEL, dict_data=_preset(dict_id))
+    return made[dict_id]
+
+
+def _decompressor(dict_id: int) -> zstandard.ZstdDecompressor:
+    made = _codecs.__dict__.setdefault("decompressors", {})
+    if dict_id not in made:
+        made[dict_id] = zstandard.ZstdDecompressor(dict_data=_preset(dict_id))
+    return made[dict_id]
+
+
 def pack(text: str, kind: str | None = None) -> bytes:
     """Text as the store keeps it (the normalized text, the model's JSON, a report's rows as JSON):
-    zlib-compressed, against the preset dictionary of its kind when there is one."""
-    raw = text.encode("utf-8")
+    a zstd frame, compressed against the preset dictionary of its kind when there is one."""
     preset = zdict(kind) if kind else None
-    if not preset:
-        return zlib.compress(raw, 6)
-    packer = zlib.compressobj(6, zdict=preset)
-    return packer.compress(raw) + packer.flush()
+    dict_id = zlib.adler32(preset) if preset else 0
+    return bytes([_ZSTD]) + dict_id.to_bytes(4, "big") + _compressor(dict_id).compress(text.encode("utf-8"))
+
+
+def dictionary_id(blob: bytes) -> int:
+    """The id of the dictionary a stored value was compressed against (0: none)."""
+    if blob[0] == _ZSTD:
+        return int.from_bytes(blob[1:5], "big")
+    return int.from_bytes(blob[2:6], "big") if len(blob) >= 6 and blob[1] & 0x20 else 0
 
 
 def unzip(blob: bytes | str | None) -> str | None:
@@ -313,16 +348,25 @@ def unzip(blob: bytes | str | None) -> str | None:
 
 
 def _inflate(blob: bytes) -> bytes:
-    if len(blob) < 6 or not blob[1] & 0x20:  # no FDICT flag: compressed alone
+    if blob[:1] == bytes([_ZSTD]):
+        dict_id = int.from_bytes(blob[1:5], "big")
+        if dict_id:
+            _need(dict_id)
+        return _decompressor(dict_id).decompress(blob[5:])
+    if len(blob) < 6 or not blob[1] & 0x20:  # no FDICT flag: compressed alone (schema 13 and before)
         return zlib.decompress(blob)
     dict_id = int.from_bytes(blob[2:6], "big")
+    _need(dict_id)
+    unpacker = zlib.decompressobj(zdict=_known[dict_id])
+    return unpacker.decompress(blob) + unpacker.flush()
+
+
+def _need(dict_id: int) -> None:
     if dict_id not in _known:
         for kind in ZDICT_KINDS:
             zdict(kind)
     if dict_id not in _known:
         raise NianbaoError(f"a stored value needs compression dictionary {dict_id:#010x}, which this store lacks")
-    unpacker = zlib.decompressobj(zdict=_known[dict_id])
-    return unpacker.decompress(blob) + unpacker.flush()
 
 
 def _keep_zdicts(conn: sqlite3.Connection, write: bool) -> None:
@@ -737,6 +781,11 @@ PACKED_COLUMNS = (
 def _upgrade_from_12(conn: sqlite3.Connection) -> None:
     """Schema 12 → 13: every compressed value is compressed again against its kind's preset dictionary
     (``zdict``), a thousand rows at a time."""
+    _repack(conn)
+
+
+def _repack(conn: sqlite3.Connection) -> None:
+    """Every compressed value compressed again as ``pack`` does now, a thousand rows at a time."""
     for table, key, column, kind in PACKED_COLUMNS:
         last = -1
         while rows := conn.execute(
@@ -750,11 +799,13 @@ def _upgrade_from_12(conn: sqlite3.Connection) -> None:
 
 def _upgrade_from_13(conn: sqlite3.Connection) -> None:
     """Schema 13 → 14: an item no longer keeps its text (the report's text[start:end]) or its categories as
-    JSON (``item_categories`` holds them, the taxonomy their labels)."""
+    JSON (``item_categories`` holds them, the taxonomy their labels), and every compressed value becomes
+    a zstd frame."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(items)")}
     for column in ("text", "categories"):
         if column in columns:
             conn.execute(f"ALTER TABLE items DROP COLUMN {column}")
+    _repack(conn)
 
 
 UPGRADE_STEPS = {
