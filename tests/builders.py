@@ -134,7 +134,9 @@ CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Deb
 def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False) -> Path:
     """A scan of a plain-text report: its paragraphs and tables drawn on A4 page images (200 dpi) and
     wrapped in a PDF with no text layer. Paragraphs wrap at the right margin with a two-character
-    indent; a table row's cells start at fixed columns, the first (the labels) wider than the others.
+    indent. A table is a grid of fixed columns, the labels' wider than the numbers', in a smaller type,
+    as a printed table is: a label too long for its cell wraps onto more lines inside it and its row
+    grows, the numbers on the row's first line (cells aligned to the top, a word processor's default).
     With ``grid`` each table cell is ruled round, as printed tables are: the reader must not take the
     rules for text (a vertical rule reads as 1 or |)."""
     from PIL import Image, ImageDraw, ImageFont
@@ -142,19 +144,22 @@ def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False
     width, height, margin = 1654, 2339, 130
     font = ImageFont.truetype(str(CJK_FONT), font_px)
     line_h = int(font_px * 1.6)
+    cell_px = int(font_px * 0.8)
+    cell_h = int(cell_px * 1.7)
     pages: list[Image.Image] = []
     page = draw = None
     y = height
 
-    def new_line() -> None:
+    def take(h: int) -> int:
+        """The top of ``h`` pixels of the page (a new page when they do not fit on this one)."""
         nonlocal page, draw, y
-        if page is None or y + line_h > height - margin:
+        if page is None or y + h > height - margin:
             page = Image.new("L", (width, height), 255)
             draw = ImageDraw.Draw(page)
             pages.append(page)
             y = margin
-        else:
-            y += line_h
+        top, y = y, y + h
+        return top
 
     usable = width - 2 * margin
     for block in report_blocks(text):
@@ -162,36 +167,51 @@ def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False
             line, indent = "", 2 * font_px
             for ch in block:
                 if font.getlength(line + ch) > usable - indent:
-                    new_line()
-                    draw.text((margin + indent, y), line, font=font, fill=0)  # type: ignore[union-attr]
+                    top = take(line_h)
+                    draw.text((margin + indent, top), line, font=font, fill=0)  # type: ignore[union-attr]
                     line, indent = "", 0
                 line += ch
-            new_line()
-            draw.text((margin + indent, y), line, font=font, fill=0)  # type: ignore[union-attr]
+            top = take(line_h)
+            draw.text((margin + indent, top), line, font=font, fill=0)  # type: ignore[union-attr]
             continue
         widths = _column_widths(block, usable, font_px)
+        # A table of many columns in a smaller type, as the 复议/诉讼 table is printed.
+        cell_font = ImageFont.truetype(str(CJK_FONT), cell_px if len(widths) <= 10 else int(font_px * 0.66))
+        take(line_h - cell_h)  # the space above a table
         for row in block:
             if not any(row):
                 continue
-            new_line()
-            x = margin
+            lines = [_wrapped(cell, cell_font, w - 0.8 * cell_px) for cell, w in zip(row, widths, strict=True)]
+            rows_h = max(len(cell) for cell in lines) * cell_h
+            top = take(rows_h)
             if grid:
-                top = y - (line_h - int(font_px * 1.15)) // 2
-                edges = [margin + sum(widths[:k]) - font_px // 3 for k in range(len(widths) + 1)]
+                edges = [margin + sum(widths[:k]) - cell_px // 3 for k in range(len(widths) + 1)]
                 for a, b in itertools.pairwise(edges):
-                    draw.rectangle((a, top, b, top + line_h), outline=0, width=2)  # type: ignore[union-attr]
-            for cell, w in zip(row, widths, strict=True):
-                room, size = w - 1.5 * font_px, font_px
-                while size > 14 and ImageFont.truetype(str(CJK_FONT), size).getlength(cell) > room:
-                    size -= 2
-                draw.text((x, y), cell, font=ImageFont.truetype(str(CJK_FONT), size), fill=0)  # type: ignore[union-attr]
+                    draw.rectangle((a, top, b, top + rows_h), outline=0, width=2)  # type: ignore[union-attr]
+            x = margin
+            for cell, w in zip(lines, widths, strict=True):
+                for k, part in enumerate(cell):
+                    at = (x, top + cell_px // 5 + k * cell_h)
+                    draw.text(at, part, font=cell_font, fill=0)  # type: ignore[union-attr]
                 x += w
+        take(line_h - cell_h)  # and below it
     pages[0].save(path, "PDF", resolution=200, save_all=True, append_images=pages[1:])
     return path
 
 
+def _wrapped(cell: str, font: Any, room: float) -> list[str]:
+    """A cell's text as the lines it takes in its column: broken where the next character would not fit."""
+    lines = [""]
+    for ch in cell:
+        if lines[-1] and font.getlength(lines[-1] + ch) > room:
+            lines.append("")
+        lines[-1] += ch
+    return lines
+
+
 def _column_widths(rows: list[Row], usable: float, font_px: int) -> list[float]:
-    """Number columns as wide as their longest number plus a gap; label columns share the rest by length."""
+    """Number columns as wide as their longest number (four digits at least, unless that takes more than
+    half the page) plus a gap; label columns share the rest by length."""
     from indexer.parse.cells import parse_number
 
     ncol = len(rows[0])
@@ -202,7 +222,9 @@ def _column_widths(rows: list[Row], usable: float, font_px: int) -> list[float]:
         numbers = [c for c in cells if parse_number(c) is not None]
         numeric.append(bool(cells) and len(numbers) * 2 > len(cells))
         longest.append(max((len(c) for c in (numbers if numeric[-1] else cells)), default=1))
-    widths = [(longest[k] * 0.6 + 2.2) * font_px if numeric[k] else 0.0 for k in range(ncol)]
+    widths = [(max(longest[k], 4) * 0.6 + 2.2) * font_px if numeric[k] else 0.0 for k in range(ncol)]
+    if sum(widths) > usable / 2:  # a wide table: its number columns as narrow as their numbers
+        widths = [(longest[k] * 0.6 + 2.2) * font_px if numeric[k] else 0.0 for k in range(ncol)]
     left = usable - sum(widths)
     text_len = sum(longest[k] for k in range(ncol) if not numeric[k]) or 1
     return [w if numeric[k] else max(left, 0) * longest[k] / text_len for k, w in enumerate(widths)]

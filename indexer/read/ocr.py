@@ -166,6 +166,9 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     paragraph: list[str] = []
     previous: _Line | None = None
     for line in lines:
+        if table and _continues(line, table, height):
+            table[-1].chunks += line.chunks  # _table_rows joins each to the cell of its column
+            continue
         is_row = len(line.chunks) >= 2 or (table and _NUMBERISH.match(_join(line.words)) is not None)
         if is_row:
             if paragraph:
@@ -445,6 +448,25 @@ def _join(words: list[_Word]) -> str:
             out += " "
         out += w.text
     return out
+
+
+def _continues(line: _Line, table: list[_Line], height: float) -> bool:
+    """True when a line is the wrapped rest of the table row above it: a cell too long for its column
+    goes on below, inside the column (its first line filled the cell up to the next column). Each of the
+    line's cells starts where a cell of the row above starts, whose text reaches to within two characters
+    of the table's next column, and none is a number (a row's numbers stand on its first line)."""
+    above = table[-1]
+    if any(_is_number(chunk) for chunk in line.chunks):
+        return False
+    starts = sorted({chunk[0].left for row in table for chunk in row.chunks})
+    for chunk in line.chunks:
+        cell = next((c for c in above.chunks if abs(c[0].left - chunk[0].left) <= height / 2), None)
+        if cell is None:
+            return False
+        following = [x for x in starts if x > cell[-1].right]
+        if not following or following[0] - cell[-1].right > 2.2 * height:
+            return False
+    return True
 
 
 def _table_rows(rows: list[_Line], height: float) -> list[str]:

@@ -32,7 +32,7 @@ _CHUNK = 256  # reports per index commit when many are (re)indexed from the stor
 # (every segment has its own term dictionary) and merging time. A report stays queued until the index
 # has committed it, so a process killed in between loses nothing.
 COMMIT_EVERY = 4096
-COMMIT_SECONDS = 30.0
+COMMIT_SECONDS = 60.0
 
 
 def store_token(conn: sqlite3.Connection) -> str:
