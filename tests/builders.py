@@ -181,11 +181,12 @@ def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False
         for row in block:
             if not any(row):
                 continue
-            lines = [_wrapped(cell, cell_font, w - 0.8 * cell_px) for cell, w in zip(row, widths, strict=True)]
+            # about a word processor's cell margins: 1.5 mm each side of a rule (12 px at 200 dpi)
+            lines = [_wrapped(cell, cell_font, w - 1.2 * cell_px) for cell, w in zip(row, widths, strict=True)]
             rows_h = max(len(cell) for cell in lines) * cell_h
             top = take(rows_h)
             if grid:
-                edges = [margin + sum(widths[:k]) - cell_px // 3 for k in range(len(widths) + 1)]
+                edges = [margin + sum(widths[:k]) - cell_px // 2 for k in range(len(widths) + 1)]
                 for a, b in itertools.pairwise(edges):
                     draw.rectangle((a, top, b, top + rows_h), outline=0, width=2)  # type: ignore[union-attr]
             x = margin
