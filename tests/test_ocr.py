@@ -280,3 +280,41 @@ def test_a_proactive_row_label_ocr_misread_by_one_character_is_its_row() -> None
     assert not _one_off("行政处制", ("行政处罚",), labels)  # as close to 行政强制: neither
     assert not _one_off("行政强罚", ("行政处罚",), labels)  # two characters off
     assert not _one_off("许政许可", ("行政许可",), labels)  # the first character is not tolerated
+
+
+def _ocr_line(*cells: tuple[str, int, int]) -> object:
+    """A line of OCR'd cells, each (text, left, right), 40 pixels tall at y 100."""
+    from indexer.read.ocr import _Line, _Word
+
+    chunks = [[_Word(text, left, 100, right, 140)] for text, left, right in cells]
+    return _Line([c[0] for c in chunks], chunks)
+
+
+def test_a_label_wrapped_inside_its_cell_joins_its_row_and_a_short_label_below_does_not() -> None:
+    """A printed table's label too long for its column goes on below, inside the column, and the
+    row's numbers stand on its first line: the line below is the rest of that label. A line below a
+    label that does not fill its cell is another row (or a heading), not its continuation."""
+    from indexer.read.ocr import _continues, _table_rows
+
+    height = 40.0
+    filled = _ocr_line(("(二)部分公开（区分处理的，", 100, 560), ("0", 600, 620), ("0", 700, 720))
+    rest = _ocr_line(("只计这一情形）", 102, 380))
+    assert _continues(rest, [filled], height)
+    filled.chunks += rest.chunks
+    assert _table_rows([filled], height) == ["(二)部分公开（区分处理的，只计这一情形）\t0\t0"]
+    short = _ocr_line(("规范性文件", 100, 300), ("3", 600, 620), ("3", 700, 720))
+    assert not _continues(_ocr_line(("第二十条第（五）项", 100, 420)), [short], height)
+    # a line holding a number is a row of its own
+    assert not _continues(_ocr_line(("只计这一情形）", 102, 380), ("2", 600, 620)), [filled], height)
+
+
+def test_numbers_one_cell_holds_apart_are_cells_of_their_own() -> None:
+    """Narrow columns leave less than the gap between cells between two numbers (0 0): words that are
+    each a well-formed number, apart by more than half a character, are cells; a label's words stay."""
+    from indexer.read.ocr import _Line, _split_numbers_apart, _Word
+
+    words = [_Word("0", 100, 100, 120, 140), _Word("1", 150, 100, 165, 140), _Word("12", 168, 100, 200, 140)]
+    label = [_Word("结果", 0, 100, 60, 140), _Word("维持", 64, 100, 95, 140)]
+    line = _Line(label + words, [label, words])
+    _split_numbers_apart([line], 40.0)
+    assert [[w.text for w in c] for c in line.chunks] == [["结果", "维持"], ["0"], ["1", "12"]]

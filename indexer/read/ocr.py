@@ -112,6 +112,7 @@ def read_scanned(data: bytes, path: str) -> tuple[str, tuple[int, ...]]:
 # A table's ruling lines: dark runs longer than any glyph's stroke at 300 dpi (a 22 pt title character
 # is about 90 pixels tall; a body character about 45).
 _RULE_PX = {0: 120, 1: 200}  # vertical, horizontal
+_HALO = 2  # pixels each side of a rule whose grey is the rule's edge
 
 
 def _without_rules(image: Image) -> Image:
@@ -133,10 +134,17 @@ def _without_rules(image: Image) -> Image:
         ends = np.argwhere(change == -1)[:, 1]
         long = ends - starts[:, 1] >= length  # a page holds millions of short runs (text), a few rules
         for (line, start), end in zip(starts[long], ends[long], strict=True):
+            # the rule, and the grey of its edges beside it (a scan's rule is blurred): left, Tesseract
+            # reads that grey as l, i or | along the rule
+            near = slice(max(line - _HALO, 0), line + _HALO + 1)
             if axis == 0:
                 pixels[start:end, line] = 255
+                side = pixels[start:end, near]
+                side[side >= 128] = 255
             else:
                 pixels[line, start:end] = 255
+                side = pixels[near, start:end]
+                side[side >= 128] = 255
     return PILImage.fromarray(pixels)
 
 
@@ -148,10 +156,11 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     for line in lines:
         line.chunks = _chunks(line.words, gap=1.2 * height)
     _split_at_number_columns(lines, height)
+    _split_numbers_apart(lines, height)
     missed = _missed_ink(lines, image, height)
     lone = _lone_characters(lines)
     rows = [c for line in lines if len(line.chunks) >= 2 for c in line.chunks]
-    _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height)
+    _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height, _misread(lines))
     _keep_read_ink(lines, missed, image, int(height))
     for cell in lone:  # still a character after the digits-only pass: a 1 if it reads as one alone
         if _LONE.match("".join(w.text for w in cell)) and _reads_as_one(cell, image, int(height)):
@@ -201,6 +210,8 @@ _SPECK = re.compile(r"^[^\u3400-\u9fff\w]{1,2}$")
 
 # A cell of one character where the Chinese model put one for a lone 1 (由, 下, 证, i, |).
 _LONE = re.compile(r"^[\u3400-\u9fffiIl|!]$")
+# One or two such characters, a sign's dash or a quote mark among them (有 for 2, 二有 for -30).
+_MISREAD = re.compile(r"^[“”\"'‘’+\-]?[\u3400-\u9fffiIl|!]{1,2}$")
 
 
 def _is_number(chunk: list[_Word]) -> bool:
@@ -228,16 +239,43 @@ def _lone_characters(lines: list[_Line]) -> list[list[_Word]]:
     return out
 
 
-def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> None:
+def _misread(lines: list[_Line]) -> list[list[_Word]]:
+    """Cells of one or two characters standing after a row's first number: a number the Chinese model
+    read as characters (2 as 有, -30 as 二有). The digits-only pass may read them again."""
+    out: list[list[_Word]] = []
+    for line in lines:
+        numbers = [k for k, c in enumerate(line.chunks) if _is_number(c)]
+        if numbers:
+            out += [c for c in line.chunks[numbers[0] + 1 :] if _MISREAD.match("".join(w.text for w in c))]
+    return out
+
+
+def _digit_shaped(cell: list[_Word], text: str) -> bool:
+    """True when a cell's box has the shape of ``text``'s digits: each at most 0.8 of its height wide
+    (a Chinese character is about square)."""
+    width, tall = cell[-1].right - cell[0].left, max(w.bottom for w in cell) - min(w.top for w in cell)
+    return width <= (0.8 * len(text.replace(".", "")) + 0.2) * tall
+
+
+def _reread_numbers(
+    chunks: list[list[_Word]], image: Image, height: float, misread: list[list[_Word]] | None = None
+) -> None:
     """Read the number cells of the page's tables again, digits only: the Chinese model reads a lone 0
     as .00, ”0 or 00. The cells are cut out, stacked one per line on a blank strip and read in one
     pass. A cell the first pass read as a well-formed number keeps it when the second agrees and is left
     blank when it does not (neither reading is proven); a malformed first reading (.00, ”0) takes the
-    second when that is well-formed."""
+    second when that is well-formed. A ``misread`` cell (characters among numbers) takes it only when
+    its box has the digits' shape too."""
     from PIL import Image as PILImage
 
+    suspects = {id(c) for c in misread or []}
     cells = [
-        c for c in chunks if not (text := "".join(w.text for w in c)) or _NUMBER_CELL.match(text) or _SPECK.match(text)
+        c
+        for c in chunks
+        if not (text := "".join(w.text for w in c))
+        or _NUMBER_CELL.match(text)
+        or _SPECK.match(text)
+        or id(c) in suspects
     ]
     if not cells:
         return
@@ -286,7 +324,7 @@ def _reread_numbers(chunks: list[list[_Word]], image: Image, height: float) -> N
         if _WELL_FORMED.match(was):
             if text != was:  # two well-formed readings that disagree: neither is proven, the cell stays blank
                 cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
-        elif text and _WELL_FORMED.match(text):
+        elif text and _WELL_FORMED.match(text) and (id(cell) not in suspects or _digit_shaped(cell, text)):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
 
 
@@ -412,6 +450,29 @@ def _split_at_number_columns(lines: list[_Line], height: float) -> None:
                 None,
             )
             split += [chunk] if cut is None else [chunk[:cut], chunk[cut:]]
+        line.chunks = split
+
+
+def _split_numbers_apart(lines: list[_Line], height: float) -> None:
+    """A cell of several words that are each a well-formed number, apart by more than half a character,
+    is that many cells: narrow columns (the 复议/诉讼 table's fifteen) leave less than the gap between
+    cells between their numbers (0 0)."""
+    for line in lines:
+        if len(line.chunks) < 2:
+            continue
+        split: list[list[_Word]] = []
+        for chunk in line.chunks:
+            if len(chunk) > 1 and all(_WELL_FORMED.match(w.text) for w in chunk):
+                part = [chunk[0]]
+                for w in chunk[1:]:
+                    if w.left - part[-1].right > height / 2:
+                        split.append(part)
+                        part = [w]
+                    else:
+                        part.append(w)
+                split.append(part)
+            else:
+                split.append(chunk)
         line.chunks = split
 
 
