@@ -318,3 +318,11 @@ def test_numbers_one_cell_holds_apart_are_cells_of_their_own() -> None:
     line = _Line(label + words, [label, words])
     _split_numbers_apart([line], 40.0)
     assert [[w.text for w in c] for c in line.chunks] == [["结果", "维持"], ["0"], ["1", "12"]]
+
+
+def test_a_standard_heading_whose_numeral_ocr_misread_is_still_a_heading() -> None:
+    from indexer.parse.sections import parse_sections
+
+    text = "五、存在的主要问题及改进情况\n一是……\n入、其他需要报告的事项\n无。\n入、其他说明\n"
+    kinds = [(s.kind, s.heading) for s in parse_sections(text)]
+    assert kinds == [("problems", "存在的主要问题及改进情况"), ("other", "其他需要报告的事项")]

@@ -33,6 +33,7 @@ _NUMBERED = re.compile(
     r"^(?:(?P<part>第[一二三四五六七八九十]+部分)[、.．，,:：\s]*|(?P<num>[一二三四五六七八九十]{1,2}|[1-9])\s*(?:[、.．，,:：]|\s)\s*)"
     r"(?P<text>.+)$"
 )
+_MISREAD_NUMERAL = re.compile(r"^[^\s\d、]\s*[、.．]\s*(.+)$")
 _GLUED_NUMERAL = re.compile(r"^([一二三四五六七八九十]{1,2})(.+)$")
 _BRACKETED = re.compile(r"^[（(]([一二三四五六七八九十]{1,2})[）)]\s*(.+)$")
 _SUBSECTION = re.compile(r"^[ \t]*[（(](?P<num>[一二三四五六七八九十]{1,3})[）)]\s*(?P<rest>.*)$", re.M)
@@ -75,6 +76,10 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     text = stripped.rstrip("：:")
     if _CANONICAL.match(text):
         return None, text, section_kind(text)
+    # A standard heading whose numeral OCR read as another character (入、其他需要报告的事项 for 六、).
+    misread = _MISREAD_NUMERAL.match(text)
+    if misread and _CANONICAL.match(misread.group(1)):
+        return None, misread.group(1), section_kind(misread.group(1))
     # "一 总体情况" (normalization removed the space between numeral and heading) and "（一）总体情况" (a
     # report numbering its sections as others number subsections): only the standard headings count
     # (a subsection （一）主动公开 is not one).
