@@ -187,7 +187,7 @@ def ingest(
         return _ingest(conn, index, paths, own, workers, progress, names, start)
     finally:
         try:
-            index.apply({})  # what an interruption left queued, and what is not committed yet
+            index.apply({})  # what an interruption left queued
         finally:
             index.close()
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -275,7 +275,7 @@ def _place_known_files(
             else:
                 jobs.append(source)
         batch.finish(conn)
-    index.apply(batch.reports, defer=True, changed=batch.queued)
+    index.apply(batch.reports)
     return jobs
 
 
@@ -305,4 +305,4 @@ def _write_batch(
                 summary.parsed += 1
                 summary.bytes += item.source.size
         batch.finish(conn)
-    index.apply(batch.reports, defer=True, changed=batch.queued)
+    index.apply(batch.reports)

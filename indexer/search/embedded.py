@@ -180,7 +180,7 @@ class EmbeddedWriter:
         self.path = path
         self.index = open_index(path)
         # One indexing thread: the ingest workers have the cores.
-        self.writer = self.index.writer(heap_size=256_000_000, num_threads=threads)
+        self.writer = self.index.writer(heap_size=128_000_000, num_threads=threads)
         self.store_token = store_token
         self.pending = 0
 

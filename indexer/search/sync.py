@@ -11,7 +11,6 @@ store is rebuilt from the stored text.
 from __future__ import annotations
 
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -27,12 +26,6 @@ from indexer.search.embedded import (
 )
 
 _CHUNK = 256  # reports per index commit when many are (re)indexed from the store
-# An ingest's batches are added to the index as they are stored, and the index commits every this many
-# reports or seconds (and at the end): each commit leaves a segment, and segments left small cost space
-# (every segment has its own term dictionary) and merging time. A report stays queued until the index
-# has committed it, so a process killed in between loses nothing.
-COMMIT_EVERY = 4096
-COMMIT_SECONDS = 60.0
 
 
 def store_token(conn: sqlite3.Connection) -> str:
@@ -84,8 +77,6 @@ class IndexSync:
         self.conn = conn
         self.db = db
         self.writer = EmbeddedWriter(index_path(db), store_token(conn), threads)
-        self.added: set[int] = set()  # ids added to the index since its last commit (still queued)
-        self.committed_at = time.monotonic()
 
     def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Apply what the index lacks (queued ids; everything when it is stale); returns the reports
@@ -94,7 +85,6 @@ class IndexSync:
         if state == "current":
             return 0
         if state == "stale":
-            self.added.clear()
             self.writer.clear()
             self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute("INSERT OR IGNORE INTO index_queue SELECT id FROM reports")
@@ -102,21 +92,10 @@ class IndexSync:
             self.writer.commit()  # the empty index, with its marker: the queue now says what it lacks
         return self.apply({}, progress)
 
-    def apply(
-        self,
-        prepared: dict[int, IndexedReport],
-        progress: Callable[[int, int], None] | None = None,
-        defer: bool = False,
-        changed: set[int] | None = None,
-    ) -> int:
+    def apply(self, prepared: dict[int, IndexedReport], progress: Callable[[int, int], None] | None = None) -> int:
         """Index the queued reports (from ``prepared`` when given, else from the store), commit the index,
-        then take them off the queue. With ``defer`` (an ingest's batches) the index commits only when
-        ``COMMIT_EVERY`` reports or ``COMMIT_SECONDS`` have gone by since its last commit; ``changed``: the
-        ids the caller queued since (a report added but not committed is done again only if it is among
-        them)."""
-        queued = [r[0] for r in self.conn.execute("SELECT report_id FROM index_queue ORDER BY report_id")]
-        again = (changed or set()) | prepared.keys()
-        ids = [i for i in queued if i not in self.added or i in again]
+        then take them off the queue."""
+        ids = [r[0] for r in self.conn.execute("SELECT report_id FROM index_queue ORDER BY report_id")]
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             for report_id in chunk:
@@ -124,29 +103,16 @@ class IndexSync:
                 report = prepared.get(report_id) or stored_report(self.conn, report_id)
                 if report is not None:
                     self.writer.add(report)
-            self.added.update(chunk)
-            due = len(self.added) >= COMMIT_EVERY or time.monotonic() - self.committed_at >= COMMIT_SECONDS
-            if not defer or due:
-                self.commit()
+            self.writer.commit()
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.executemany("DELETE FROM index_queue WHERE report_id = ?", [(i,) for i in chunk])
+            self.conn.execute("COMMIT")
             if progress:
                 progress(min(start + _CHUNK, len(ids)), len(ids))
-        if not defer and self.added:
-            self.commit()
         return len(ids)
-
-    def commit(self) -> None:
-        """Commit the index, then take what it now holds off the queue."""
-        self.writer.commit()
-        done = sorted(self.added)
-        self.conn.execute("BEGIN IMMEDIATE")
-        self.conn.executemany("DELETE FROM index_queue WHERE report_id = ?", [(i,) for i in done])
-        self.conn.execute("COMMIT")
-        self.added.clear()
-        self.committed_at = time.monotonic()
 
     def rebuild(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Index every stored report again, from the stored text."""
-        self.added.clear()
         self.writer.clear()
         self.conn.execute("BEGIN IMMEDIATE")
         self.conn.execute("INSERT OR IGNORE INTO index_queue SELECT id FROM reports")

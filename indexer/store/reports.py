@@ -273,16 +273,14 @@ class WriteBatch:
         self.reports: dict[int, IndexedReport] = {}  # report row id → what the index writers receive
         self.curation: Rules | None = None  # the entity decisions, read once per batch
         self.entity_ids: dict[tuple[str, str], int] = {}  # (kind, canonical) → entities.id, while none is deleted
-        self.queued: set[int] = set()  # report row ids this batch put in ``index_queue`` (changed or deleted)
 
     def finish(self, conn: sqlite3.Connection) -> None:
         """Write the totals (in the caller's transaction, before it commits)."""
         self.totals.write(conn)
 
 
-def _queue(conn: sqlite3.Connection, report_id: int, batch: WriteBatch) -> None:
+def _queue(conn: sqlite3.Connection, report_id: int) -> None:
     conn.execute("INSERT OR IGNORE INTO index_queue VALUES (?)", (report_id,))
-    batch.queued.add(report_id)
 
 
 def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: WriteBatch, replace: int | None) -> int:
@@ -330,7 +328,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         )
     _insert(conn, "section_signatures", report_id, prepared.signatures)
     conn.execute("INSERT OR IGNORE INTO copies_pending VALUES (?)", (report_id,))
-    _queue(conn, report_id, batch)
+    _queue(conn, report_id)
     # Last: a report whose rows failed (its savepoint rolled back) leaves nothing in the batch.
     batch.totals.add(row, prepared.entities)
     metadata = {k: row[k] for k in ("title", "path", "publisher", "level", "year", "province", "city", "county")}
@@ -346,7 +344,7 @@ def delete_report_row(conn: sqlite3.Connection, report_id: int, batch: WriteBatc
     batch.reports.pop(report_id, None)
     conn.execute("DELETE FROM copies_pending WHERE report_id = ?", (report_id,))
     conn.execute("DELETE FROM reports WHERE id = ?", (report_id,))
-    _queue(conn, report_id, batch)
+    _queue(conn, report_id)
 
 
 def record_failure(conn: sqlite3.Connection, path: str, sha256: str | None, reason: str) -> None:
