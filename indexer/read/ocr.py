@@ -386,12 +386,10 @@ def _keep_read_ink(lines: list[_Line], missed: list[list[_Word]], image: Image, 
     for cell in missed:
         word = cell[0]
         text = "".join(w.text for w in cell)
-        width, tall = cell[-1].right - word.left, max(w.bottom for w in cell) - word.top
         if not text and _reads_as_one(cell, image, pad):
             cell[:] = [_Word("1", word.left, word.top, cell[-1].right, word.bottom)]
             continue
-        digits = len(text.replace(".", ""))
-        if not (text and _WELL_FORMED.match(text) and width <= (0.8 * digits + 0.2) * tall):
+        if not (text and _WELL_FORMED.match(text) and _digit_shaped(cell, text)):
             cell.clear()
     for line in lines:
         line.chunks = [c for c in line.chunks if c]
@@ -462,17 +460,8 @@ def _split_numbers_apart(lines: list[_Line], height: float) -> None:
             continue
         split: list[list[_Word]] = []
         for chunk in line.chunks:
-            if len(chunk) > 1 and all(_WELL_FORMED.match(w.text) for w in chunk):
-                part = [chunk[0]]
-                for w in chunk[1:]:
-                    if w.left - part[-1].right > height / 2:
-                        split.append(part)
-                        part = [w]
-                    else:
-                        part.append(w)
-                split.append(part)
-            else:
-                split.append(chunk)
+            numbers = len(chunk) > 1 and all(_WELL_FORMED.match(w.text) for w in chunk)
+            split += _chunks(chunk, gap=height / 2) if numbers else [chunk]
         line.chunks = split
 
 
