@@ -348,15 +348,13 @@ def unzip(blob: bytes | str | None) -> str | None:
 
 
 def _inflate(blob: bytes) -> bytes:
-    if blob[:1] == bytes([_ZSTD]):
-        dict_id = int.from_bytes(blob[1:5], "big")
-        if dict_id:
-            _need(dict_id)
+    dict_id = dictionary_id(blob)
+    if dict_id:
+        _need(dict_id)
+    if blob[0] == _ZSTD:
         return _decompressor(dict_id).decompress(blob[5:])
-    if len(blob) < 6 or not blob[1] & 0x20:  # no FDICT flag: compressed alone (schema 13 and before)
+    if not dict_id:  # zlib without a dictionary: compressed alone (schema 12 and before)
         return zlib.decompress(blob)
-    dict_id = int.from_bytes(blob[2:6], "big")
-    _need(dict_id)
     unpacker = zlib.decompressobj(zdict=_known[dict_id])
     return unpacker.decompress(blob) + unpacker.flush()
 
@@ -779,9 +777,9 @@ PACKED_COLUMNS = (
 
 
 def _upgrade_from_12(conn: sqlite3.Connection) -> None:
-    """Schema 12 → 13: every compressed value is compressed again against its kind's preset dictionary
-    (``zdict``), a thousand rows at a time."""
-    _repack(conn)
+    """Schema 12 → 13: every compressed value was compressed again against its kind's preset dictionary;
+    the 13 → 14 step that follows compresses every value again as ``pack`` does now, so nothing is done
+    here (the values read as they are meanwhile)."""
 
 
 def _repack(conn: sqlite3.Connection) -> None:
