@@ -326,3 +326,72 @@ def test_a_standard_heading_whose_numeral_ocr_misread_is_still_a_heading() -> No
     text = "五、存在的主要问题及改进情况\n一是……\n入、其他需要报告的事项\n无。\n入、其他说明\n"
     kinds = [(s.kind, s.heading) for s in parse_sections(text)]
     assert kinds == [("problems", "存在的主要问题及改进情况"), ("other", "其他需要报告的事项")]
+
+
+def test_a_table_printed_one_cell_a_line_gets_back_the_lines_the_page_pass_lost() -> None:
+    """In a table printed one cell a line, Tesseract's page pass can drop a line holding a lone 1 and
+    read 1123 as ]]123. The gap where a line is missing between two lines of one number is searched for
+    ink and read digits only; a misread line among numbers is read again. A character standing in such
+    a gap is not made a number, and a label among the numbers is not read again."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _keep_read_ink, _Line, _misread, _missed_lines, _reread_numbers, _Word
+
+    font = ImageFont.truetype(str(CJK_FONT), 45)
+    image = Image.new("L", (600, 900), 255)
+    draw = ImageDraw.Draw(image)
+    printed = ["44", "1", "10", "1123", "件", "0", "总计", "5"]
+    boxes = []
+    for k, text in enumerate(printed):
+        draw.text((100, 40 + 100 * k), text, font=font, fill=0)
+        boxes.append(draw.textbbox((100, 40 + 100 * k), text, font=font))
+    height = 45
+
+    def line(k: int, shown: str) -> _Line:
+        word = _Word(shown, *boxes[k])
+        return _Line([word], [[word]])
+
+    # what the page pass returned: the 1 and the 件 are not there, 1123 came back as ]]123
+    lines = [line(0, "44"), line(2, "10"), line(3, "]]123"), line(5, "0"), line(6, "总计"), line(7, "5")]
+    missed = _missed_lines(lines, image, height)
+    assert len(missed) == 2  # the 1 and the 件
+    misread = _misread(lines)
+    assert ["".join(w.text for w in c) for c in misread] == ["]]123"]
+    _reread_numbers(missed + misread, image, height, misread)
+    _keep_read_ink(lines, missed, image, height)
+    lines = [line for line in lines if line.chunks]
+    assert ["".join(w.text for c in line.chunks for w in c) for line in lines] == [
+        "44",
+        "1",
+        "10",
+        "1123",
+        "0",
+        "总计",
+        "5",
+    ]
+
+
+def test_two_readings_that_disagree_are_decided_by_the_cell_read_alone() -> None:
+    """The Chinese model read a printed 0 as 9 and the digits-only pass reads 0: read alone it is 0
+    again, a glyph for a glyph, so it is 0. A reading a digit short (3 for 38) is not decided by the
+    others: the cell stays blank. A unit after the digits (万元) is not read as digits."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _reread_numbers, _Word
+
+    font = ImageFont.truetype(str(CJK_FONT), 45)
+    image = Image.new("L", (1000, 400), 255)
+    draw = ImageDraw.Draw(image)
+
+    def cell(x: int, y: int, printed: str, read: str) -> list[_Word]:
+        draw.text((x, y), printed, font=font, fill=0)
+        return [_Word(read, *draw.textbbox((x, y), printed, font=font))]
+
+    zero, short = cell(100, 40, "0", "9"), cell(400, 40, "38", "3")
+    amount = cell(100, 200, "45996.82", "45996.82")
+    unit = cell(100 + amount[0].right - amount[0].left + 4, 200, "万元", "万元")
+    money = amount + unit
+    _reread_numbers([zero, short, money], image, 45)
+    assert [w.text for w in zero] == ["0"]
+    assert [w.text for w in short] == [""]
+    assert "".join(w.text for w in money) == "45996.82万元"

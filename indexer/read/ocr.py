@@ -14,6 +14,7 @@ import io
 import re
 import shutil
 from dataclasses import dataclass, field
+from itertools import pairwise
 from statistics import median
 from typing import TYPE_CHECKING
 
@@ -157,11 +158,18 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
         line.chunks = _chunks(line.words, gap=1.2 * height)
     _split_at_number_columns(lines, height)
     _split_numbers_apart(lines, height)
-    missed = _missed_ink(lines, image, height)
+    missed = _missed_ink(lines, image, height) + _missed_lines(lines, image, height)
     lone = _lone_characters(lines)
     rows = [c for line in lines if len(line.chunks) >= 2 for c in line.chunks]
-    _reread_numbers(rows + [c for c in lone if all(c is not r for r in rows)], image, height, _misread(lines))
+    misread = _misread(lines)
+    taken = {id(c) for c in rows}
+    for cell in lone + missed + misread:  # cells of lines of one cell: not among the rows' cells
+        if id(cell) not in taken:
+            rows.append(cell)
+            taken.add(id(cell))
+    _reread_numbers(rows, image, height, misread)
     _keep_read_ink(lines, missed, image, int(height))
+    lines = [line for line in lines if line.chunks]  # a missed line whose mark was not a number
     for cell in lone:  # still a character after the digits-only pass: a 1 if it reads as one alone
         if _LONE.match("".join(w.text for w in cell)) and _reads_as_one(cell, image, int(height)):
             cell[:] = [_Word("1", cell[0].left, cell[0].top, cell[-1].right, max(w.bottom for w in cell))]
@@ -214,6 +222,14 @@ _LONE = re.compile(r"^[\u3400-\u9fffiIl|!]$")
 _MISREAD = re.compile(r"^[“”\"'‘’+\-]?[\u3400-\u9fffiIl|!]{1,2}$")
 
 
+# A line of one cell in a table printed one cell a line, between lines of numbers, that reads as marks,
+# digits and at most two Chinese characters with a bracket or a stroke among them (]]123 for 1123,
+# ]光 for 12): a number the Chinese model misread. The digits-only pass may read it again.
+_MISREAD_LINE = re.compile(r"^[\dOolI|!\[\]\u3400-\u9fff]{1,8}$")
+_MARK = re.compile(r"[\[\]|!\d]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
 def _is_number(chunk: list[_Word]) -> bool:
     return _NUMBER_CELL.match("".join(w.text for w in chunk)) is not None
 
@@ -243,10 +259,20 @@ def _misread(lines: list[_Line]) -> list[list[_Word]]:
     """Cells of one or two characters standing after a row's first number: a number the Chinese model
     read as characters (2 as 有, -30 as 二有). The digits-only pass may read them again."""
     out: list[list[_Word]] = []
-    for line in lines:
+    for i, line in enumerate(lines):
         numbers = [k for k, c in enumerate(line.chunks) if _is_number(c)]
         if numbers:
             out += [c for c in line.chunks[numbers[0] + 1 :] if _MISREAD.match("".join(w.text for w in c))]
+        elif (
+            len(line.chunks) == 1
+            and _MISREAD_LINE.match(text := _join(line.words))
+            and _MARK.search(text)
+            and len(_HAN.findall(text)) <= 2
+            and not _is_number(line.chunks[0])
+        ):
+            near = [lines[k].chunks for k in (i - 1, i + 1) if 0 <= k < len(lines)]
+            if all(len(c) == 1 for c in near) and any(_is_number(c[0]) for c in near):
+                out.append(line.chunks[0])
     return out
 
 
@@ -280,15 +306,7 @@ def _reread_numbers(
     if not cells:
         return
     pad = int(height * 0.4)
-    boxes = [
-        (
-            min(w.left for w in c) - pad,
-            min(w.top for w in c) - pad,
-            max(w.right for w in c) + pad,
-            max(w.bottom for w in c) + pad,
-        )
-        for c in cells
-    ]
+    boxes = [_digits_box(c, pad) for c in cells]
     gap = int(height)
     strip = PILImage.new(
         "L", (max(b[2] - b[0] for b in boxes) + 2 * gap, sum(b[3] - b[1] + gap for b in boxes) + gap), 255
@@ -322,10 +340,55 @@ def _reread_numbers(
         unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
         was = printed.removesuffix(unit) if unit else printed
         if _WELL_FORMED.match(was):
-            if text != was:  # two well-formed readings that disagree: neither is proven, the cell stays blank
-                cell[:] = [_Word("", first.left, first.top, cell[-1].right, first.bottom)]
+            if text != was:  # two readings that disagree: the cell read alone decides between them, or
+                third = _read_alone(boxes[k], image, len(was) == 1)  # or neither is proven: left blank
+                if third == was:
+                    continue
+                if third == text and _confused(was, text) and _digit_shaped(cell, text):
+                    was = text
+                else:
+                    was = ""
+                cell[:] = [_Word(was + unit if was else "", first.left, first.top, cell[-1].right, first.bottom)]
         elif text and _WELL_FORMED.match(text) and (id(cell) not in suspects or _digit_shaped(cell, text)):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+
+
+def _digits_box(cell: list[_Word], pad: int) -> tuple[int, int, int, int]:
+    """The box of a number cell's digits with ``pad`` pixels of white around: a unit printed after
+    them (万元) is left out, the digits-only pass would read its strokes as digits."""
+    words = cell
+    while len(words) > 1 and words[-1].text in ("万", "元", "万元"):
+        words = words[:-1]
+    right = max(w.right for w in words) + pad
+    if len(words) < len(cell):  # the page pass's box of the digits can reach into the unit's
+        right = min(right, cell[len(words)].left - 2)
+    return (
+        min(w.left for w in words) - pad,
+        min(w.top for w in words) - pad,
+        right,
+        max(w.bottom for w in words) + pad,
+    )
+
+
+def _confused(first: str, digits: str) -> bool:
+    """True when the digits-only readings may stand for the Chinese model's: both well-formed, as
+    long and with the point in the same place, a glyph read as another (9 for 0). A digit more or
+    less is a stray mark or a lost glyph, which no reading proves."""
+    if not _WELL_FORMED.match(digits) or len(digits) != len(first):
+        return False
+    return [c == "." for c in digits] == [c == "." for c in first]
+
+
+def _read_alone(box: tuple[int, int, int, int], image: Image, single: bool) -> str:
+    """A cell read by itself, digits only: as one line of text, or as one character."""
+    import pytesseract
+
+    mode = 10 if single else 7
+    crop = image.crop(box)
+    text = pytesseract.image_to_string(
+        crop, lang="eng", config=f"--psm {mode} -c tessedit_char_whitelist=0123456789.-+"
+    )
+    return text.strip()
 
 
 def _missed_ink(lines: list[_Line], image: Image, height: float) -> list[list[_Word]]:
@@ -376,6 +439,46 @@ def _missed_ink(lines: list[_Line], image: Image, height: float) -> list[list[_W
             line.chunks.append(cell)
             missed.append(cell)
         line.chunks.sort(key=lambda c: c[0].left)
+    return missed
+
+
+def _missed_lines(lines: list[_Line], image: Image, height: float) -> list[list[_Word]]:
+    """Lines the first pass did not return at all: in a table printed one cell a line, Tesseract drops a
+    line holding a lone 1 or 0. Between two lines of one cell, at least one of them a number, a gap
+    taller than a line is searched for ink; a mark of a character's height there, in one piece (at most
+    half a character's gap inside it), becomes a line of one blank cell for the digits-only pass to
+    read. It is kept only when read as a number with a number's shape (``_keep_read_ink``)."""
+    import numpy as np
+
+    ink = np.asarray(image) < 128
+    missed: list[list[_Word]] = []
+    found: list[_Line] = []
+    for above, below in pairwise(lines):
+        if len(above.chunks) != 1 or len(below.chunks) != 1:
+            continue
+        if not (_is_number(above.chunks[0]) or _is_number(below.chunks[0])):
+            continue
+        top = max(w.bottom for w in above.words) + int(0.15 * height)
+        bottom = min(w.top for w in below.words) - int(0.15 * height)
+        if bottom - top < 1.2 * height:
+            continue
+        band = ink[top:bottom].copy()
+        band[:, band.mean(axis=0) > 0.5] = False  # a vertical rule's remains, not a mark
+        rows = np.flatnonzero(band.any(axis=1))
+        if not len(rows) or rows[0] == 0 or rows[-1] == len(band) - 1:
+            continue  # nothing there, or ink that runs on into a neighbouring line
+        tall = rows[-1] - rows[0] + 1
+        if not 0.5 * height <= tall <= 1.3 * height:
+            continue  # not one line of characters
+        columns = np.flatnonzero(band.any(axis=0))
+        if np.any(np.diff(columns) > 0.5 * height) or columns[-1] - columns[0] + 1 > 6 * height:
+            continue  # more than one mark, or a long one: words, not a lone number
+        cell = [_Word("", int(columns[0]), top + int(rows[0]), int(columns[-1]) + 1, top + int(rows[-1]) + 1)]
+        line = _Line(cell, [cell])
+        found.append(line)
+        missed.append(cell)
+    lines += found
+    lines.sort(key=lambda line: min(w.top for w in line.words))
     return missed
 
 
