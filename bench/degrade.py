@@ -12,7 +12,8 @@ seed, and returns the text a tool of that kind would have produced:
   glued together with no separator;
 - ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
   place name confused with a look-alike;
-- ``scanned``: (it needs Tesseract) a PDF of page images with no text layer, its tables ruled or not.
+- ``scanned``: (it needs Tesseract) a PDF of page images with no text layer, its tables ruled or not,
+  and (``--askew``) ruled and scanned as a crooked copy: pages turned 0.5°–1.5°, blurred, speckled.
 
 ``compare`` parses the clean and the degraded text and counts what agrees: metadata, sections, table
 cells (a cell is invented when the degraded parse gives a number the clean parse does not) and
@@ -397,6 +398,9 @@ def main() -> None:
         "--scanned", type=int, default=0, help="also draw this many reports as scans and OCR them (Tesseract)"
     )
     parser.add_argument("--ruled", action="store_true", help="draw the scans' tables ruled, as printed tables are")
+    parser.add_argument(
+        "--askew", action="store_true", help="also scan the ruled pages as a crooked, speckled copy (turned 0.5°–1.5°)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from generate import generate_reports
@@ -417,15 +421,17 @@ def main() -> None:
         results["scanned"] = _scanned(texts[: args.scanned], args.show)
         if args.ruled:
             results["scanned, ruled"] = _scanned(texts[: args.scanned], args.show, grid=True)
+        if args.askew:
+            results["scanned, ruled, askew"] = _scanned(texts[: args.scanned], args.show, grid=True, askew=True)
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
     if args.scanned:
         print(f"scanned: the first {min(args.scanned, len(texts))} of them")
     print(table(results))
 
 
-def _scanned(texts: list[tuple[str, str]], show: int, grid: bool = False) -> Agreement:
+def _scanned(texts: list[tuple[str, str]], show: int, grid: bool = False, askew: bool = False) -> Agreement:
     """Each text drawn on page images in a PDF without a text layer (tests/builders.py), its tables
-    ruled with ``grid``, read back by OCR."""
+    ruled with ``grid``, the pages turned and speckled with ``askew``, read back by OCR."""
     import tempfile
 
     sys.path.insert(0, str(HERE.parent / "tests"))
@@ -438,13 +444,16 @@ def _scanned(texts: list[tuple[str, str]], show: int, grid: bool = False) -> Agr
     total = Agreement()
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in texts:
-            pdf = build_image_pdf(text, Path(tmp) / "scan.pdf", grid=grid)
+            pdf = build_image_pdf(text, Path(tmp) / "scan.pdf", grid=grid, askew=askew)
             report = parse_document(read_report(pdf))
             report.items = extract_items(report)
             got = compare(parse_with_items(text, name), report)
             if got.misses and show:
                 invented = [m for m in got.misses if m.startswith("invented")]
-                print(f"scanned {name}: {len(got.misses)} differences: " + "; ".join((invented + got.misses)[:6]))
+                print(
+                    f"scanned{', askew' if askew else ''} {name}: {len(got.misses)} differences: "
+                    + "; ".join((invented + got.misses)[:6])
+                )
             total.add(got)
     return total
 

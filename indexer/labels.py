@@ -159,8 +159,8 @@ _NOTES = (
         "OCR 识别的「{0}」行只有 {1} 个数字（{2}），应有 {3} 列：分不清误识的格与空白的格",
     ),
     (
-        r"OCR'd row whose parts do not add up to its 总计: a number in it was misread",
-        "OCR 识别的此行各项之和不等于总计：其中有数字被误识",
+        r"OCR'd row whose parts do not add up to its 总计: a number in it was misread, or printed so",
+        "OCR 识别的此行各项之和不等于总计：其中有数字被误识，或原件即如此",
     ),
     (r"'(.+)' row prints (\d+) numbers \((.*)\) for (\d+) columns", "「{0}」行印有 {1} 个数字（{2}），应有 {3} 列"),
     (r"'(.+)' row prints only the amount '(.*)'", "「{0}」行只印了金额「{1}」"),

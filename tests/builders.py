@@ -131,14 +131,16 @@ def build_scanned_pdf(path: Path) -> Path:
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")  # Debian's fonts-noto-cjk
 
 
-def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False) -> Path:
+def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False, askew: bool = False) -> Path:
     """A scan of a plain-text report: its paragraphs and tables drawn on A4 page images (200 dpi) and
     wrapped in a PDF with no text layer. Paragraphs wrap at the right margin with a two-character
     indent. A table is a grid of fixed columns, the labels' wider than the numbers', in a smaller type,
     as a printed table is: a label too long for its cell wraps onto more lines inside it and its row
     grows, the numbers on the row's first line (cells aligned to the top, a word processor's default).
     With ``grid`` each table cell is ruled round, as printed tables are: the reader must not take the
-    rules for text (a vertical rule reads as 1 or |)."""
+    rules for text (a vertical rule reads as 1 or |). With ``askew`` each page is scanned as a copy
+    laid crooked on the glass is: turned 0.5°–1.5° one way or the other, its edges blurred and its
+    paper speckled."""
     from PIL import Image, ImageDraw, ImageFont
 
     width, height, margin = 1654, 2339, 130
@@ -196,8 +198,23 @@ def build_image_pdf(text: str, path: Path, font_px: int = 30, grid: bool = False
                     draw.text(at, part, font=cell_font, fill=0)  # type: ignore[union-attr]
                 x += w
         take(line_h - cell_h)  # and below it
+    if askew:
+        pages = [_askew(page, n) for n, page in enumerate(pages)]
     pages[0].save(path, "PDF", resolution=200, save_all=True, append_images=pages[1:])
     return path
+
+
+def _askew(page: Any, n: int) -> Any:
+    """A page as a crooked copy scans: turned by an angle that differs from page to page, blurred a
+    little, with grey speckle over it."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    rng = np.random.default_rng(n)
+    angle = float(rng.uniform(0.5, 1.5)) * (1 if n % 2 else -1)
+    turned = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255).filter(ImageFilter.GaussianBlur(0.6))
+    pixels = np.asarray(turned, dtype=np.float32) + rng.normal(0, 12, size=(turned.height, turned.width))
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
 
 
 def _wrapped(cell: str, font: Any, room: float) -> list[str]:

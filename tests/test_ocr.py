@@ -151,7 +151,6 @@ def test_a_lone_1_the_chinese_model_read_as_a_character_is_read_again() -> None:
     for y, text in ((40, "0"), (120, "1"), (200, "由"), (280, "0")):
         draw.text((100, y), text, font=font, fill=0)
         boxes[text] = draw.textbbox((100, y), text, font=font)
-    height = boxes["0"][3] - boxes["0"][1]
 
     def line(text: str, shown: str) -> _Line:
         left, top, right, bottom = boxes[text]
@@ -162,9 +161,9 @@ def test_a_lone_1_the_chinese_model_read_as_a_character_is_read_again() -> None:
     lines = [line("0", "0"), line("1", "由"), line("0", "0")]
     lone = _lone_characters(lines)
     assert ["".join(w.text for w in c) for c in lone] == ["由"]
-    assert _reads_as_one(lone[0], image, height)
+    assert _reads_as_one(lone[0], image)
     # a real 由 is as wide as it is tall: not a digit, whatever a digits-only pass makes of it
-    assert not _reads_as_one(line("由", "由").chunks[0], image, height)
+    assert not _reads_as_one(line("由", "由").chunks[0], image)
     # a 由 beside words, not among numbers, is not a candidate
     assert _lone_characters([_Line([_Word("情况", 0, 0, 80, 40)], [[_Word("情况", 0, 0, 80, 40)]]), lines[1]]) == []
 
@@ -252,7 +251,7 @@ def test_a_number_the_page_pass_did_not_return_is_found_in_its_row_and_read() ->
     missed = _missed_ink(lines, image, 45)
     assert len(missed) == 2
     _reread_numbers([c for line in lines for c in line.chunks], image, 45)
-    _keep_read_ink(lines, missed, image, 45)
+    _keep_read_ink(lines, missed, image)
     assert ["".join(w.text for w in c) for c in first.chunks] == ["规范性文件", "2", "0", "3", "5"]
     assert ["".join(w.text for w in c) for c in second.chunks] == ["规范性文件", "2", "3"]
 
@@ -358,7 +357,7 @@ def test_a_table_printed_one_cell_a_line_gets_back_the_lines_the_page_pass_lost(
     misread = _misread(lines)
     assert ["".join(w.text for w in c) for c in misread] == ["]]123"]
     _reread_numbers(missed + misread, image, height, misread)
-    _keep_read_ink(lines, missed, image, height)
+    _keep_read_ink(lines, missed, image)
     lines = [line for line in lines if line.chunks]
     assert ["".join(w.text for c in line.chunks for w in c) for line in lines] == [
         "44",
@@ -395,3 +394,21 @@ def test_two_readings_that_disagree_are_decided_by_the_cell_read_alone() -> None
     assert [w.text for w in zero] == ["0"]
     assert [w.text for w in short] == [""]
     assert "".join(w.text for w in money) == "45996.82万元"
+
+
+def test_a_page_scanned_askew_is_turned_level() -> None:
+    """A page laid crooked on the glass: the angle that levels its lines is found (to 0.1°) and the
+    page turned back by it; a level page is left as it is."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _deskewed, _skew
+
+    font = ImageFont.truetype(str(CJK_FONT), 40)
+    page = Image.new("L", (1600, 1200), 255)
+    draw = ImageDraw.Draw(page)
+    for k in range(12):
+        draw.text((100, 80 + 85 * k), "政府信息公开工作年度报告 2023 年 第十二条" * 2, font=font, fill=0)
+    assert _deskewed(page) is page
+    for angle in (0.7, -1.3, 2.4):
+        turned = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        assert abs(_skew(turned) + angle) <= 0.1

@@ -52,9 +52,9 @@ def parse_document(raw: RawDocument, norm: NormalizedText | None = None) -> Repo
 
 def _unprove_broken_rows(report: Report) -> None:
     """OCR'd numbers are kept only where the table's arithmetic holds: a row of the applications table or
-    a block of the review table whose parts do not add up to its printed 总计 was misread somewhere, so
-    none of its cells is proven."""
-    reason = "OCR'd row whose parts do not add up to its 总计: a number in it was misread"
+    a block of the review table whose parts do not add up to its printed 总计 was misread somewhere (or
+    printed so: an OCR'd page cannot tell which), so none of its cells is proven."""
+    reason = "OCR'd row whose parts do not add up to its 总计: a number in it was misread, or printed so"
     for row, cells in (report.requests or {}).items():
         values = [c.value for c in cells]
         if None not in values and sum(values[:-1]) != values[-1]:  # type: ignore[arg-type]
