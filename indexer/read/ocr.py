@@ -162,24 +162,28 @@ def _without_rules(image: Image) -> Image:
     dark = pixels < 160
     for axis, length in _RULE_PX.items():
         lines = dark.T if axis == 0 else dark  # each row of ``lines`` is a pixel column or a pixel row
-        padded = np.zeros((lines.shape[0], lines.shape[1] + 2), dtype=np.int8)
-        padded[:, 1:-1] = lines
+        # a rule's run, taken with the pixel lines either side of it: a blurred or speckled scan breaks
+        # the run of any one pixel line at the rule's edge, and a page turned level again steps it
+        thick = lines.copy()
+        thick[1:] |= lines[:-1]
+        thick[:-1] |= lines[1:]
+        padded = np.zeros((thick.shape[0], thick.shape[1] + 2), dtype=np.int8)
+        padded[:, 1:-1] = thick
         change = np.diff(padded, axis=1)
         starts = np.argwhere(change == 1)
         ends = np.argwhere(change == -1)[:, 1]
         long = ends - starts[:, 1] >= length  # a page holds millions of short runs (text), a few rules
         for (line, start), end in zip(starts[long], ends[long], strict=True):
-            # the rule, and the grey of its edges beside it (a scan's rule is blurred): left, Tesseract
-            # reads that grey as l, i or | along the rule
+            # the rule, and the grey of its edges beside it: left, Tesseract reads that grey as l, i or |
+            # along the rule. A glyph's stroke across it is darker than its edges and keeps its core.
             near = slice(max(line - _HALO, 0), line + _HALO + 1)
             if axis == 0:
                 pixels[start:end, line] = 255
-                side = pixels[start:end, near]
-                side[side >= 128] = 255
+                band = pixels[start:end, near]
             else:
                 pixels[line, start:end] = 255
-                side = pixels[near, start:end]
-                side[side >= 128] = 255
+                band = pixels[near, start:end]
+            band[band >= 90] = 255
     return PILImage.fromarray(pixels)
 
 
@@ -262,6 +266,7 @@ _MISREAD = re.compile(r"^[“”\"'‘’+\-]?[\u3400-\u9fffiIl|!]{1,2}$")
 # digits-only pass may read it again.
 _MISREAD_LINE = re.compile(r"^(?:[\dOolI|!\[\]\u3400-\u9fff]{1,8}|[A-Za-z]{1,2})$")
 _MARK = re.compile(r"[\[\]|!\dA-Za-z]")
+_DASH = re.compile(r"[-−－一—+]")  # a sign as the Chinese model reads it
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -323,10 +328,11 @@ def _reread_numbers(
 ) -> None:
     """Read the number cells of the page's tables again, digits only: the Chinese model reads a lone 0
     as .00, ”0 or 00. The cells are cut out, stacked one per line on a blank strip and read in one
-    pass. A cell the first pass read as a well-formed number keeps it when the second agrees and is left
-    blank when it does not (neither reading is proven); a malformed first reading (.00, ”0) takes the
-    second when that is well-formed. A ``misread`` cell (characters among numbers) takes it only when
-    its box has the digits' shape too."""
+    pass. A cell the first pass read as a well-formed number keeps it when the second agrees; when it
+    does not, the cell read alone decides (a glyph read as another: 9 for 0), or neither reading is
+    proven and the cell is left blank. A malformed first reading (.00, ”0) takes the second when that
+    is well-formed, with a sign only where the first showed a dash (a rule's remains read as a minus).
+    A ``misread`` cell (characters among numbers) takes it only when its box has the digits' shape too."""
     from PIL import Image as PILImage
 
     suspects = {id(c) for c in misread or []}
@@ -384,7 +390,12 @@ def _reread_numbers(
                 else:
                     was = ""
                 cell[:] = [_Word(was + unit if was else "", first.left, first.top, cell[-1].right, first.bottom)]
-        elif text and _WELL_FORMED.match(text) and (id(cell) not in suspects or _digit_shaped(cell, text)):
+        elif (
+            text
+            and _WELL_FORMED.match(text)
+            and (id(cell) not in suspects or _digit_shaped(cell, text))
+            and (text[0].isdigit() or _DASH.search(printed))  # a sign only where the page showed a dash
+        ):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
 
 
@@ -417,15 +428,16 @@ def _confused(first: str, digits: str) -> bool:
 def _read_alone(box: tuple[int, int, int, int], image: Image, single: bool) -> str:
     """A cell read by itself, digits only, as one line of text or as one character: at its size and
     enlarged to about 50 pixels tall. Tesseract loses a small glyph alone at one size or the other
-    (it returns nothing then); a reading both sizes give, or the one that one size gives, is the
-    cell's. Two readings that differ give nothing."""
+    (it returns nothing then, or a speck as a point); a well-formed reading both sizes give, or the
+    one that one size gives, is the cell's. Two well-formed readings that differ give nothing."""
     import pytesseract
 
     config = f"--psm {10 if single else 7} -c tessedit_char_whitelist=0123456789.-+"
     readings = {
         pytesseract.image_to_string(_isolated(image, box, scale), lang="eng", config=config).strip()
         for scale in (1.0, max(1.0, 50 / max(box[3] - box[1], 1)))
-    } - {""}
+    }
+    readings = {r for r in readings if _WELL_FORMED.match(r)}  # a speck read as a point is no reading
     return readings.pop() if len(readings) == 1 else ""
 
 
