@@ -266,7 +266,7 @@ _MISREAD = re.compile(r"^[“”\"'‘’+\-]?[\u3400-\u9fffiIl|!]{1,2}$")
 # digits-only pass may read it again.
 _MISREAD_LINE = re.compile(r"^(?:[\dOolI|!\[\]\u3400-\u9fff]{1,8}|[A-Za-z]{1,2})$")
 _MARK = re.compile(r"[\[\]|!\dA-Za-z]")
-_DASH = re.compile(r"[-−－一—+]")  # a sign as the Chinese model reads it
+_DASH = re.compile(r"[-−－一二—+]")  # a sign as the Chinese model reads it (二有 for -30)
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
