@@ -420,3 +420,23 @@ def test_a_page_scanned_askew_is_turned_level() -> None:
     for angle in (0.7, -1.3, 2.4):
         turned = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
         assert abs(_skew(turned) + angle) <= 0.1
+
+
+def test_a_sign_is_kept_where_the_chinese_model_read_a_dash() -> None:
+    """A first reading of characters among numbers takes the digits-only one, its minus included, where
+    the Chinese model read the minus as a dash or as 二 (二有 for -30)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from indexer.read.ocr import _reread_numbers, _Word
+
+    font = ImageFont.truetype(str(CJK_FONT), 45)
+    image = Image.new("L", (1000, 300), 255)
+    draw = ImageDraw.Draw(image)
+
+    def cell(x: int, printed: str, read: str) -> list[_Word]:
+        draw.text((x, 40), printed, font=font, fill=0)
+        return [_Word(read, *draw.textbbox((x, 40), printed, font=font))]
+
+    two = cell(100, "-30", "二有")
+    _reread_numbers([two], image, 45, misread=[two])
+    assert [w.text for w in two] == ["-30"]
