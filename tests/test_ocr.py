@@ -417,6 +417,8 @@ def test_a_page_scanned_askew_is_turned_level() -> None:
     for k in range(12):
         draw.text((100, 80 + 85 * k), "政府信息公开工作年度报告 2023 年 第十二条" * 2, font=font, fill=0)
     assert _deskewed(page) is page
+    blank = Image.new("L", (1600, 1200), 255)
+    assert _skew(blank) == 0.0 and _deskewed(blank) is blank
     for angle in (0.7, -1.3, 2.4):
         turned = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
         assert abs(_skew(turned) + angle) <= 0.1

@@ -127,10 +127,12 @@ def _skew(image: Image) -> float:
         turned = np.asarray(ink.rotate(angle, resample=PILImage.Resampling.BILINEAR), dtype=np.float32)
         return float(np.var(turned.sum(axis=1)))
 
+    if not np.asarray(ink).any():
+        return 0.0  # a blank page lies level
     steps = np.arange(-_SKEW_RANGE, _SKEW_RANGE + 0.01, 0.5)
-    best = max(steps, key=unevenness)
+    best = max(steps, key=lambda a: (unevenness(a), -abs(a)))  # of equals, the smallest turn
     fine = np.arange(best - 0.45, best + 0.46, 0.05)
-    return round(float(max(fine, key=unevenness)), 2)
+    return round(float(max(fine, key=lambda a: (unevenness(a), -abs(a)))), 2)
 
 
 def _deskewed(image: Image) -> Image:
