@@ -177,7 +177,8 @@ def _without_rules(image: Image) -> Image:
         long = ends - starts[:, 1] >= length  # a page holds millions of short runs (text), a few rules
         for (line, start), end in zip(starts[long], ends[long], strict=True):
             # the rule, and the grey of its edges beside it: left, Tesseract reads that grey as l, i or |
-            # along the rule. A glyph's stroke across it is darker than its edges and keeps its core.
+            # along the rule. A glyph's stroke across it is darker than the rule's edges: beside the rule
+            # it keeps its core.
             near = slice(max(line - _HALO, 0), line + _HALO + 1)
             if axis == 0:
                 pixels[start:end, line] = 255
@@ -383,8 +384,8 @@ def _reread_numbers(
         unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
         was = printed.removesuffix(unit) if unit else printed
         if _WELL_FORMED.match(was):
-            if text != was:  # two readings that disagree: the cell read alone decides between them, or
-                third = _read_alone(_digits_box(cell, 0), image, len(was) == 1)  # or neither is proven: left blank
+            if text != was:  # two readings that disagree: the cell read alone decides, or it is left blank
+                third = _read_alone(_digits_box(cell, 0), image, len(was) == 1)
                 if third == was:
                     continue
                 if third == text and _confused(was, text) and _digit_shaped(cell, text):
@@ -402,8 +403,8 @@ def _reread_numbers(
 
 
 def _digits_box(cell: list[_Word], pad: int) -> tuple[int, int, int, int]:
-    """The box of a number cell's digits with ``pad`` pixels of white around: a unit printed after
-    them (万元) is left out, the digits-only pass would read its strokes as digits."""
+    """The box of a number cell's digits, ``pad`` pixels wider each way: a unit printed after them
+    (万元) is left out, the digits-only pass would read its strokes as digits."""
     words = cell
     while len(words) > 1 and words[-1].text in ("万", "元", "万元"):
         words = words[:-1]
