@@ -203,8 +203,11 @@ def _page_text(data: dict[str, list], image: Image) -> list[str]:
     lone = _lone_characters(lines)
     rows = [c for line in lines if len(line.chunks) >= 2 for c in line.chunks]
     misread = _misread(lines)
+    wide = [  # a line of one number whose box holds more than its digits (23 over 1123)
+        line.chunks[0] for line in lines if len(line.chunks) == 1 and _wider_than_read(line.chunks[0])
+    ]
     taken = {id(c) for c in rows}
-    for cell in lone + missed + misread:  # cells of lines of one cell: not among the rows' cells
+    for cell in lone + missed + misread + wide:  # cells of lines of one cell: not among the rows' cells
         if id(cell) not in taken:
             rows.append(cell)
             taken.add(id(cell))
@@ -334,8 +337,9 @@ def _reread_numbers(
     pass. A cell the first pass read as a well-formed number keeps it when the second agrees; when it
     does not, the cell read alone decides (a glyph read as another: 9 for 0), or neither reading is
     proven and the cell is left blank. A malformed first reading (.00, ”0) takes the second when that
-    is well-formed, with a sign only where the first showed a dash (a rule's remains read as a minus).
-    A ``misread`` cell (characters among numbers) takes it only when its box has the digits' shape too."""
+    is well-formed, with a sign only where the first showed a dash (a rule's remains read as a minus);
+    so does a well-formed reading whose box is far wider than its digits (23 over 1123). A ``misread``
+    cell (characters among numbers) takes it only when its box has the digits' shape too."""
     from PIL import Image as PILImage
 
     suspects = {id(c) for c in misread or []}
@@ -383,7 +387,7 @@ def _reread_numbers(
         first, printed = cell[0], "".join(w.text for w in cell)
         unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
         was = printed.removesuffix(unit) if unit else printed
-        if _WELL_FORMED.match(was):
+        if _WELL_FORMED.match(was) and not _too_wide(cell, was):
             if text != was:  # two readings that disagree: the cell read alone decides, or it is left blank
                 third = _read_alone(_digits_box(cell, 0), image, len(was) == 1)
                 if third == was:
@@ -398,8 +402,24 @@ def _reread_numbers(
             and _WELL_FORMED.match(text)
             and (id(cell) not in suspects or _digit_shaped(cell, text))
             and (text[0].isdigit() or _DASH.search(printed))  # a sign only where the page showed a dash
+            and not _too_wide(cell, text)
         ):
             cell[:] = [_Word(text + unit, first.left, first.top, cell[-1].right, max(w.bottom for w in cell))]
+
+
+def _too_wide(cell: list[_Word], digits: str) -> bool:
+    """True when a cell's digits take far more room than ``digits`` would (a digit is about 0.55 of its
+    height wide): the page pass gave a box over 1123 the reading 23, a lost glyph no reading of the
+    digits alone can bring back."""
+    left, top, right, bottom = _digits_box(cell, 0)
+    return right - left > (0.75 * len(digits.replace(".", "")) + 0.5) * (bottom - top)
+
+
+def _wider_than_read(cell: list[_Word]) -> bool:
+    """True for a cell read as a well-formed number whose box is far wider than its digits."""
+    text = "".join(w.text for w in cell)
+    text = text.removesuffix("万元").removesuffix("元")
+    return _WELL_FORMED.match(text) is not None and _too_wide(cell, text)
 
 
 def _digits_box(cell: list[_Word], pad: int) -> tuple[int, int, int, int]:
