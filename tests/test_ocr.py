@@ -380,12 +380,16 @@ def test_a_table_printed_one_cell_a_line_gets_back_the_lines_the_page_pass_lost(
 
 def test_two_readings_that_disagree_are_decided_by_the_cell_read_alone() -> None:
     """The Chinese model read a printed 0 as 9 and the digits-only pass reads 0: read alone it is 0
-    again, a glyph for a glyph, so it is 0. A reading a digit short (3 for 38) is not decided by the
-    others: the cell stays blank. A unit after the digits (万元) is not read as digits."""
+    again, a glyph for a glyph, so it is 0. Readings of different lengths are not a glyph for a glyph
+    (no reading proves a digit more or less), but a first reading whose box holds room for more digits
+    (3 over the box of 38) is no reading: the digits-only one is taken. A unit after the digits (万元)
+    is not read as digits."""
     from PIL import Image, ImageDraw, ImageFont
 
-    from indexer.read.ocr import _reread_numbers, _Word
+    from indexer.read.ocr import _confused, _reread_numbers, _Word
 
+    assert _confused("0", "9") and _confused("4.5", "4.6")
+    assert not _confused("3", "38") and not _confused("45", "4.5")
     font = ImageFont.truetype(str(CJK_FONT), 45)
     image = Image.new("L", (1000, 400), 255)
     draw = ImageDraw.Draw(image)
@@ -400,7 +404,7 @@ def test_two_readings_that_disagree_are_decided_by_the_cell_read_alone() -> None
     money = amount + unit
     _reread_numbers([zero, short, money], image, 45)
     assert [w.text for w in zero] == ["0"]
-    assert [w.text for w in short] == [""]
+    assert [w.text for w in short] == ["38"]
     assert "".join(w.text for w in money) == "45996.82万元"
 
 
