@@ -385,8 +385,8 @@ def _reread_numbers(
     for k, cell in enumerate(cells):
         text = read.get(k)
         first, printed = cell[0], "".join(w.text for w in cell)
-        unit = next((u for u in ("万元", "元") if printed.endswith(u)), "")  # the digits-only pass drops it
-        was = printed.removesuffix(unit) if unit else printed
+        unit = _unit(printed)  # the digits-only pass drops it
+        was = printed.removesuffix(unit)
         if _WELL_FORMED.match(was) and not _too_wide(cell, was):
             if text != was:  # two readings that disagree: the cell read alone decides, or it is left blank
                 third = _read_alone(_digits_box(cell, 0), image, len(was) == 1)
@@ -418,8 +418,13 @@ def _too_wide(cell: list[_Word], digits: str) -> bool:
 def _wider_than_read(cell: list[_Word]) -> bool:
     """True for a cell read as a well-formed number whose box is far wider than its digits."""
     text = "".join(w.text for w in cell)
-    text = text.removesuffix("万元").removesuffix("元")
+    text = text.removesuffix(_unit(text))
     return _WELL_FORMED.match(text) is not None and _too_wide(cell, text)
+
+
+def _unit(printed: str) -> str:
+    """The unit a number cell ends with (万元, 元), or ''."""
+    return next((u for u in ("万元", "元") if printed.endswith(u)), "")
 
 
 def _digits_box(cell: list[_Word], pad: int) -> tuple[int, int, int, int]:
@@ -591,11 +596,10 @@ def _reads_as_one(cell: list[_Word], image: Image) -> bool:
     digit's shape; a Chinese character is about square) and, read alone as a single digit, it is 1. A
     strip of several cells loses such a narrow glyph; a single-character pass over it alone, with
     white around it, does not."""
-    left, top = min(w.left for w in cell), min(w.top for w in cell)
-    right, bottom = max(w.right for w in cell), max(w.bottom for w in cell)
-    if right - left > 0.8 * (bottom - top):
+    box = _digits_box(cell, 0)
+    if box[2] - box[0] > 0.8 * (box[3] - box[1]):
         return False
-    return _read_alone((left, top, right, bottom), image, single=True) == "1"
+    return _read_alone(box, image, single=True) == "1"
 
 
 def _split_at_number_columns(lines: list[_Line], height: float) -> None:
