@@ -12,6 +12,7 @@ seed, and returns the text a tool of that kind would have produced:
   glued together with no separator;
 - ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
   place name confused with a look-alike;
+- ``markdown, OCR'd``: Markdown from an OCR tool, both kinds of defect in one text;
 - ``scanned``: (it needs Tesseract) a PDF of page images with no text layer, its tables ruled or not,
   and (``--askew``) ruled and scanned as a crooked copy: pages turned 0.5°–1.5°, blurred, speckled.
 
@@ -109,7 +110,7 @@ def markdown(text: str, seed: int) -> str:
     page = 1
     lines_since_footer = 0
     # A converter may drop a section's heading and keep its content (the second, third or fifth).
-    dropped = rng.choice(("二、", "三、", "五、", None, None))
+    dropped = rng.choice(("二、", "三、", "四、", "五、", None, None))
     for block in _blocks(text):
         if isinstance(block, str):
             line = block
@@ -149,9 +150,11 @@ def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]
             header_done = True
             continue
         if numbers and rng.random() < 0.15 and any(c and not _is_cell_number(c) for c in row):
-            # The row's label on a row of its own, its numbers on the next.
-            label = [c if not _is_cell_number(c) else "" for c in row]
-            nums = [c if _is_cell_number(c) else "" for c in row]
+            # The row's label on a row of its own, its numbers on the next; a few stay beside the label,
+            # each under its column.
+            beside = [_is_cell_number(c) and rng.random() < 0.25 for c in row]
+            label = [c if not _is_cell_number(c) or b else "" for c, b in zip(row, beside, strict=True)]
+            nums = [c if _is_cell_number(c) and not b else "" for c, b in zip(row, beside, strict=True)]
             lines += [_pipe(label), _pipe(nums)]
             continue
         if rng.random() < 0.04:
@@ -255,7 +258,17 @@ def _ocr_prose(line: str, rng: random.Random) -> str:
     return "".join(_LOOKALIKE[ch] if ch in _LOOKALIKE and rng.random() < 0.5 else ch for ch in line)
 
 
-KINDS: dict[str, Callable[[str, int], str]] = {"markdown": markdown, "flattened": flattened, "ocr": ocr}
+def ocr_markdown(text: str, seed: int) -> str:
+    """Markdown from an OCR tool: the converter's defects and OCR's confusions together."""
+    return markdown(ocr(text, seed), seed)
+
+
+KINDS: dict[str, Callable[[str, int], str]] = {
+    "markdown": markdown,
+    "flattened": flattened,
+    "ocr": ocr,
+    "markdown, OCR'd": ocr_markdown,
+}
 
 
 # ---------------------------------------------------------------- comparison

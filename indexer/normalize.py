@@ -127,6 +127,8 @@ def _delete(
 _BROKEN_LINE = re.compile(rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])")
 # A title or heading line ends with these words; an introduction starts with these.
 _TITLE_END = re.compile(r"(?:报告|情况|事项|年报|的通知)$")  # …年度报告》的通知: a notice publishing one
+# A numbered heading ends with these words: 六、政府信息公开工作存在的主要问题及改进措施.
+_HEADING_END = re.compile(r"(?:措施|问题|打算|计划|方向|思路|要求)$")
 _INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
 _REPORT_NAME = re.compile(r"年度报告|年报")
 _CLAUSE_MARK = re.compile(r"[，。；,;]")
@@ -144,6 +146,12 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
     if _TITLE_END.search(text, line_start, m.start()) or _INTRO_START.match(following):
         return False
+    if (
+        _ENUMERATOR.match(text[line_start : m.start()])
+        and _HEADING_END.search(text, line_start, m.start())
+        and not _CLAUSE_MARK.search(text, line_start, m.start())
+    ):
+        return False  # a numbered heading, not the first line of a paragraph
     if line_start == 0 and _REPORT_NAME.search(text, 0, m.start()) and not _CLAUSE_MARK.search(text, 0, m.start()):
         return False  # a first line naming the report, not a sentence: its title, whatever follows the name
     if _NUMBER_RUN.search(text, line_start, m.start()) or _NUMBER_RUN.search(following):

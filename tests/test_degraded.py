@@ -20,10 +20,12 @@ from indexer.normalize import normalize
 from indexer.parse import parse_text
 from indexer.parse.cells import parse_number
 from indexer.parse.flat import Count, Run, Signed, runs, splits
+from indexer.parse.sections import parse_sections
+from indexer.parse.tables import parse_proactive
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
-KINDS = ("markdown", "flattened", "ocr")
+KINDS = ("markdown", "flattened", "ocr", "markdown, OCR'd")
 N_GENERATED = 60
 
 
@@ -61,7 +63,7 @@ def _unproven_reasons(text: str, kind: str, seed: int) -> list[str]:
     return reasons
 
 
-@pytest.mark.parametrize("kind", ["markdown", "ocr"])
+@pytest.mark.parametrize("kind", ["markdown", "ocr", "markdown, OCR'd"])
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
 def test_markdown_and_ocr_copies_of_the_samples_parse_as_the_originals(sample: Path, kind: str) -> None:
     a = _agreement(sample.read_text(encoding="utf-8"), kind, seed=11)
@@ -128,6 +130,39 @@ def test_pipe_tables_become_tab_rows_that_map_back_to_the_original() -> None:
     assert norm.original_text(at, at + 2) == "规章"
     five = norm.text.index("5")
     assert norm.original_text(five, five + 1) == "5"
+
+
+def test_a_row_split_over_two_lines_keeps_its_cells_in_column_order() -> None:
+    # A converter put the label on a line of its own; one number stayed beside it, under its column.
+    region = "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t\t\t42\n\t11\t0\t\n"
+    rows, _, _ = parse_proactive(region, "2021")
+    assert {k: v.value for k, v in rows["行政规范性文件"].items()} == {"issued": 11, "repealed": 0, "in_force": 42}
+    assert region[slice(*rows["行政规范性文件"]["in_force"].span)] == "42"
+    # lines that are two rows, or already in column order, are read as printed
+    region = "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件\t3\n\t\t1\t5\n"
+    rows, _, _ = parse_proactive(region, "2021")
+    assert {k: v.value for k, v in rows["行政规范性文件"].items()} == {"issued": 3, "repealed": 1, "in_force": 5}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况。",
+        "行政复议\t\t\t\t\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n0\t0\t0\t0\t0",
+    ],
+)
+def test_a_review_section_whose_heading_was_lost_is_found(content: str) -> None:
+    text = (
+        "一、总体情况\n\n本年度工作扎实。\n\n三、收到和处理政府信息公开申请情况\n\n本列数据的勾稽关系\t1\t2\n\n"
+        f"{content}\n\n五、存在的主要问题及改进情况\n\n一是公开内容不够全面。"
+    )
+    sections = parse_sections(text)
+    assert [s.kind for s in sections] == ["overview", "applications", "review_litigation", "problems"]
+    review = sections[2]
+    assert text[review.start : review.end].strip() == content
+    # a section that names 行政复议 in passing, with its own heading found, is not split
+    text = text.replace(content, "四、政府信息公开行政复议、行政诉讼情况\n\n" + content)
+    assert [s.heading for s in parse_sections(text)][2] == "政府信息公开行政复议、行政诉讼情况"
 
 
 def test_page_furniture_above_the_title_is_not_the_title() -> None:

@@ -49,6 +49,14 @@ def test_heading_and_title_lines_are_not_joined() -> None:
     assert "年度报告\n" in out and "平台建设情况\n" in out
 
 
+def test_a_numbered_heading_is_not_joined_to_the_paragraph_after_it() -> None:
+    text = "六、政府信息公开工作存在的主要问题及改进措施\n\n前进区政府信息公开工作虽然取得了一定的成效。"
+    assert "改进措施\n" in normalize(text).text
+    # a paragraph's first line that breaks at a page end is still joined
+    text = "（一）坚持以人民为中心深入推进决策公开重点领域信息公开和政策解读工作扎实推\n\n进，取得成效。"
+    assert "扎实推进" in normalize(text).text
+
+
 def test_a_first_line_naming_the_report_is_not_joined() -> None:
     notice = "固阳县教育局关于公布《固阳县教育局2022年政府信息公开工作年度报告》的通知"
     for title in (notice, "固阳县2022年政府信息公开工作年度报告全文"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # "减 45" / "减少45" / "-39" / "+118" / "增3" / "45996.82万元" / "10518.1531 万元"
 _NUMBER = re.compile(
@@ -100,7 +100,46 @@ def tokenize(region: str) -> list[Token]:
                 )
             )
             blank = 0
-    return tokens
+    return _rejoin_split_rows(tokens)
+
+
+def _rejoin_split_rows(tokens: list[Token]) -> list[Token]:
+    """A converter that gave a row's label a line of its own can leave some of the row's numbers
+    beside the label and the rest on the next line, each under its column ("行政规范性文件 | | | 42",
+    then "| 11 | 0 |"). Such two lines are one row, its cells in column order: the second line prints
+    numbers only, none in the label's column, none in a column the first line fills, and some left of
+    a number of the first line (otherwise reading order is column order already)."""
+    lines: list[list[Token]] = []
+    for t in tokens:
+        if lines and lines[-1][0].line == t.line:
+            lines[-1].append(t)
+        else:
+            lines.append([t])
+    out: list[Token] = []
+    k = 0
+    while k < len(lines):
+        first = lines[k]
+        second = lines[k + 1] if k + 1 < len(lines) else []
+        text = [t for t in first if t.number is None]
+        numbers = first[len(text) :]
+        if (
+            numbers
+            and text
+            and all(t.number is not None for t in numbers)
+            and second
+            and second[0].line == first[0].line + 1
+            and all(t.number is not None for t in second)
+            and min(t.field for t in second) > max(t.field for t in text)
+            and not {t.field for t in numbers} & {t.field for t in second}
+            and min(t.field for t in second) < max(t.field for t in numbers)
+        ):
+            moved = [replace(t, line=first[0].line, blank_lines_before=0) for t in second]
+            out += text + sorted(numbers + moved, key=lambda t: t.field)
+            k += 2
+            continue
+        out += first
+        k += 1
+    return out
 
 
 def is_tab_layout(region: str) -> bool:

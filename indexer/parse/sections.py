@@ -130,6 +130,7 @@ def parse_sections(text: str) -> list[Section]:
 STANDARD_HEADINGS = {
     "proactive": "主动公开政府信息情况",
     "applications": "收到和处理政府信息公开申请情况",
+    "review_litigation": "政府信息公开行政复议、行政诉讼情况",
     "problems": "存在的主要问题及改进情况",
 }
 _TABLE_START = {
@@ -157,18 +158,55 @@ def _inferred(
         m = pattern.search(text, lo, hi)
         if before and m:
             out.append((m.start(), m.start(), None, STANDARD_HEADINGS[kind], kind))
+    review = _inferred_review(text, found + out)
+    out += review
+    found = sorted(found + review, key=lambda f: f[0])
     earlier = [f for f in found if SECTION_KINDS.index(f[4]) < SECTION_KINDS.index("problems")]
     if "problems" not in kinds and earlier and earlier[-1][4] in ("proactive", "applications", "review_litigation"):
         review = earlier[-1]  # the section before 五 ends with its table
         after = [f for f in found if SECTION_KINDS.index(f[4]) > SECTION_KINDS.index("problems")]
         end = after[0][0] if after else len(text)
-        rows = [m.end() for m in re.finditer(r"^[^\n]*\t[^\n]*$", text[:end], re.M) if m.start() > review[1]]
+        rows = [m.end() for m in re.finditer(r"^[^\n]*\t[^\n]*$", text[:end], re.M) if m.start() >= review[1]]
+        if not rows and review[0] == review[1] and review[4] == "review_litigation":
+            line_end = text.find("\n", review[0])  # an inferred review section of one line of prose
+            rows = [line_end if line_end >= 0 else len(text)]
         if rows:
             prose = re.search(r"^[^\t\n]{30,}$", text[rows[-1] : end], re.M)
             if prose:
                 at = rows[-1] + prose.start()
                 out.append((at, at, None, STANDARD_HEADINGS["problems"], "problems"))
     return out
+
+
+# Where a review section whose heading was lost begins: its table's header row (行政复议 | … | 行政诉讼), or
+# a line of prose that names both (本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况).
+_REVIEW_TABLE = re.compile(r"^[ \t]*行政复议\t[^\n]*行政诉讼", re.M)
+_REVIEW_PROSE = re.compile(r"^[^\t\n]*行政复议[^\t\n]*行政诉讼[^\t\n]*$", re.M)
+
+
+def _inferred_review(
+    text: str, found: list[tuple[int, int, str | None, str, str]]
+) -> list[tuple[int, int, str | None, str, str]]:
+    """The review section when its heading is missing: between the applications section (found or
+    inferred) and the next section found, its table's header row, or else a prose line naming 行政复议 and
+    行政诉讼 after the applications table's last row (or its heading, when it prints no table)."""
+    kinds = [f[4] for f in found]
+    if "review_litigation" in kinds or "applications" not in kinds:
+        return []
+    rank = SECTION_KINDS.index("review_litigation")
+    applications = next(f for f in found if f[4] == "applications")
+    after = [f for f in found if SECTION_KINDS.index(f[4]) > rank and f[0] > applications[0]]
+    if not after:
+        return []
+    lo, hi = applications[1], after[0][0]
+    m = _REVIEW_TABLE.search(text, lo, hi)
+    if m is None:
+        rows = [r.end() for r in re.finditer(r"^[^\n]*\t[^\n]*$", text[:hi], re.M) if r.start() > lo]
+        m = _REVIEW_PROSE.search(text, rows[-1] if rows else lo, hi)
+    if m is None:
+        return []
+    at = m.start()
+    return [(at, at, None, STANDARD_HEADINGS["review_litigation"], "review_litigation")]
 
 
 def _subsections(text: str, start: int, end: int) -> list[Subsection]:
