@@ -17,11 +17,11 @@ import pytest
 
 from indexer.model import APPLICANT_COLUMNS
 from indexer.normalize import normalize
-from indexer.parse import parse_text
+from indexer.parse import flat, parse_text
 from indexer.parse.cells import parse_number
 from indexer.parse.flat import Count, Run, Signed, runs, splits
 from indexer.parse.sections import parse_sections
-from indexer.parse.tables import parse_proactive
+from indexer.parse.tables import PROACTIVE_2019, parse_proactive
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -165,6 +165,17 @@ def test_a_review_section_whose_heading_was_lost_is_found(content: str) -> None:
     assert [s.heading for s in parse_sections(text)][2] == "政府信息公开行政复议、行政诉讼情况"
 
 
+def test_an_applications_section_of_prose_whose_heading_was_lost_is_found() -> None:
+    text = (
+        "一、概述\n\n本年度工作扎实。\n\n二、主动公开政府信息情况\n\n共主动公开政府信息2162条。\n\n"
+        "2018年，共收到政府信息公开申请27件，均已按期答复。\n\n四、政府信息公开的收费及减免情况\n\n未收费。\n\n"
+        "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n\n无。"
+    )
+    sections = parse_sections(text)
+    assert [s.kind for s in sections] == ["overview", "proactive", "applications", "review_litigation"]
+    assert text[sections[2].start :].startswith("2018年，共收到")
+
+
 def test_page_furniture_above_the_title_is_not_the_title() -> None:
     text = SAMPLES[0].read_text(encoding="utf-8")
     clean = parse_text(text)
@@ -196,6 +207,20 @@ def test_glued_digits_with_several_splits_stay_none_with_the_reason() -> None:
     assert report.requests is not None
     recovered = [d for d in report.derived_cells if d.table == "requests" and "glued" in d.basis]
     assert recovered and all(d.value is not None for d in recovered)
+
+
+def test_ocr_look_alikes_inside_glued_digits_are_digits() -> None:
+    # 180l47: without reading l as 1 the run would end at it, and 180 alone splits as 1 | 8 | 0.
+    region = "信息内容上一年项目数量本年增/减处理决定数量行政许可180l47其他对外管理服务事项5+l0"
+    spec = tuple(r for r in PROACTIVE_2019 if r[0] in ("行政许可", "其他对外管理服务事项"))
+    rows, _ = flat.parse_proactive(region, spec, set())
+    assert all(v.value is None and "with no separator" in (v.reason or "") for v in rows["行政许可"].values())
+    assert {k: v.value for k, v in rows["其他对外管理服务事项"].items()} == {
+        "prev_items": 5,
+        "change": 1,
+        "decisions": 0,
+    }
+    assert flat.with_ocr_digits("共2O5件，ISO9001，l") == "共205件，ISO9001，l"
 
 
 def test_flattened_signed_change_splits_only_where_the_sign_stands() -> None:

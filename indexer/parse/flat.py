@@ -42,6 +42,18 @@ class Run:
         return [(m["sign"] or "", m["num"], m["unit"] or "") for m in _PIECE.finditer(re.sub(r"\s+", " ", self.text))]
 
 
+# OCR's look-alikes of 0 and 1 glued to a digit or a sign (180l47, 2O5, +l): in a run of glued cells they are digits.
+_LOOKALIKE = re.compile(r"(?<![A-Za-z])(?:(?<=[\d+\-−－减增])[OoＯ〇lI]+|[OoＯ〇lI]+(?=\d))(?![A-Za-z])")
+_AS_DIGIT = str.maketrans("OoＯ〇lI", "000011")
+
+
+def with_ocr_digits(region: str) -> str:
+    """``region`` with OCR's O, 〇, l and I read as the digits they stand beside (same length: every
+    offset stays). Without it a run would end at the letter, and its first digits alone could split
+    into the row's cells (180l47 read as 1 | 8 | 0)."""
+    return _LOOKALIKE.sub(lambda m: m.group().translate(_AS_DIGIT), region)
+
+
 def runs(text: str, start: int = 0, end: int | None = None) -> list[Run]:
     """Every run of numbers in ``text[start:end]``; a run's last digit followed by '.' or '、' is the
     next label's ordinal (…禁止公开00000002.危及…), not a cell, and a digit alone so followed is a
@@ -189,6 +201,7 @@ def parse_proactive(
 ) -> tuple[dict[str, dict[str, Value]], list[DerivedCell]]:
     rows: dict[str, dict[str, Value]] = {}
     derived: list[DerivedCell] = []
+    region = with_ocr_digits(region)
     pos = 0
     for key, aliases, fields in spec:
         found = None
@@ -289,7 +302,7 @@ def solve_requests(
 
 def parse_review(region: str) -> tuple[list[Value], list[DerivedCell]] | None:
     """The 15 cells from the glued digits after the table's header, each block's 总计 its parts' sum."""
-    found = runs(region)
+    found = runs(with_ocr_digits(region))
     if not found:
         return None
     run = Run(" ".join(r.text for r in found), found[0].start, found[-1].end)

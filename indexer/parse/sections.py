@@ -145,7 +145,8 @@ def _inferred(
     """Sections whose heading is missing (a converter dropped it) but whose content is where the template
     puts it: a table's first row inside the section before, or prose after the review table. Each starts
     at that line and carries the standard heading; its heading line is empty (start = end). Only sections
-    that hold a table (二, 三, 四) are searched, for where a table begins or ends."""
+    that hold a table (二, 三, 四) are searched, for where a table begins or ends, or (a report without
+    tables) for the paragraph that opens them."""
     kinds = [f[4] for f in found]
     out: list[tuple[int, int, str | None, str, str]] = []
     for kind, pattern in _TABLE_START.items():
@@ -156,6 +157,10 @@ def _inferred(
         lo = before[-1][1] if before else 0
         hi = after[0][0] if after else len(text)
         m = pattern.search(text, lo, hi)
+        if m is None and kind == "applications" and before and before[-1][4] == "proactive" and after:
+            # A report that prints no applications table (before 2019) opens the section with its count.
+            rows = [r.end() for r in re.finditer(r"^[^\n]*\t[^\n]*$", text[:hi], re.M) if r.start() > lo]
+            m = _APPLICATIONS_PROSE.search(text, rows[-1] if rows else lo, hi)
         if before and m:
             out.append((m.start(), m.start(), None, STANDARD_HEADINGS[kind], kind))
     review = _inferred_review(text, found + out)
@@ -178,9 +183,14 @@ def _inferred(
     return out
 
 
+# The paragraph that opens an applications section printed as prose: 共收到政府信息公开申请27件.
+_APPLICATIONS_PROSE = re.compile(r"^[^\t\n]*(?:收到|受理)[^\t\n，,。]{0,12}申请[^\t\n]*$", re.M)
 # Where a review section whose heading was lost begins: its table's header row (行政复议 | … | 行政诉讼), or
 # a line of prose that names both (本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况).
-_REVIEW_TABLE = re.compile(r"^[ \t]*行政复议\t[^\n]*行政诉讼", re.M)
+_REVIEW_TABLE = re.compile(
+    r"^[ \t]*行政复议\t[^\n]*行政诉讼|^[ \t]*结果维持\t结果纠正\t[^\n]*(?:直接起诉|复议后起诉)", re.M
+)
+_NUMBER_CELL = re.compile(r"(?:^|\t)\s*\d+(?:\.\d+)?\s*(?:\t|$)")
 _REVIEW_PROSE = re.compile(r"^[^\t\n]*行政复议[^\t\n]*行政诉讼[^\t\n]*$", re.M)
 
 
@@ -206,6 +216,12 @@ def _inferred_review(
     if m is None:
         return []
     at = m.start()
+    while at > lo:  # header rows above the field names (行政复议 | 行政诉讼, or a converter's 数据1 | 数据2)
+        above = text.rfind("\n", 0, at - 1) + 1
+        line = text[above : at - 1]
+        if "\t" not in line or _NUMBER_CELL.search(line):
+            break
+        at = above
     return [(at, at, None, STANDARD_HEADINGS["review_litigation"], "review_litigation")]
 
 

@@ -388,6 +388,7 @@ def _parse_flat_requests(
     region: str, specs: tuple[tuple[str, str], ...], outcome_rows: tuple[str, ...], warnings: list[str]
 ) -> tuple[dict[str, list[Value]], list[DerivedCell], list[str]]:
     """The table of a flattened page: each run of glued digits is the row whose label precedes it."""
+    region = flat.with_ocr_digits(region)
     found = flat.runs(region)
     units = [_Unit(region[(found[i - 1].end if i else 0) : run.start]) for i, run in enumerate(found)]
     _assign_rows(units, specs, warnings)
