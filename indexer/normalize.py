@@ -201,9 +201,10 @@ _FLAT_HEADING_END = re.compile(
     r"(?:(?:总体|主动公开|收到和处理|依申请公开|因政府信息公开|政府信息公开|行政复议|存在的主要问题"
     r"|存在问题|主要问题|其他需要报告|其他需报告)[^。，；\d]{0,24}?(?:情况|事项|措施|方向)|概述|概况)[。：:]?"
 )
-# A standard heading printed without its numeral, glued after a number or a sentence.
+# A standard heading printed without its numeral, glued after a number or a sentence (or at a line's start,
+# glued to the sentence after it).
 _FLAT_CANONICAL = re.compile(
-    r"(?:(?<=[\d。；！？])|(?<=元))(?:总体情况|主动公开政府信息(?:的)?情况|收到和处理政府信息公开申请(?:的)?情况"
+    r"(?:(?<=[\d。；！？\n])|(?<=元))(?:总体情况|主动公开政府信息(?:的)?情况|收到和处理政府信息公开申请(?:的)?情况"
     r"|(?:因)?政府信息公开(?:工作)?(?:的)?行政复议[、和与及]?行政诉讼(?:的)?情况|存在的主要问题及改进情况|其他需要报告的事项)"
 )
 _FLAT_TITLE_END = re.compile(r"(?:年度报告|年报)(?=根据|依据|按照|为进一步|为深入|本报告|现将|\d{4}年|[一二三四]、)")

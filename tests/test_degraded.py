@@ -176,6 +176,16 @@ def test_an_applications_section_of_prose_whose_heading_was_lost_is_found() -> N
     assert text[sections[2].start :].startswith("2018年，共收到")
 
 
+def test_a_flattened_pages_unnumbered_heading_at_a_line_start_is_found() -> None:
+    # A crawler kept the line break before 其他需要报告的事项 and glued the sentence after it.
+    text = degrade.flattened(SAMPLES[0].read_text(encoding="utf-8"), 3)
+    text = re.sub(r"\n?[一二三四五六七八九十]、其他需要报告的事项", "\n其他需要报告的事项", text, count=1)
+    assert "\n其他需要报告的事项" in text
+    report = parse_text(text)
+    assert report.sections[-1].kind == "other"
+    assert report.sections[-1].heading == "其他需要报告的事项"
+
+
 def test_page_furniture_above_the_title_is_not_the_title() -> None:
     text = SAMPLES[0].read_text(encoding="utf-8")
     clean = parse_text(text)
