@@ -109,8 +109,8 @@ def markdown(text: str, seed: int) -> str:
     out: list[str] = ["正文" if rng.random() < 0.5 else "政府信息公开专栏", ""]
     page = 1
     lines_since_footer = 0
-    # A converter may drop a section's heading and keep its content (the second, third or fifth).
-    dropped = rng.choice(("二、", "三、", "四、", "五、", None, None))
+    # A converter may drop a section's heading and keep its content.
+    dropped = rng.choice(("一、", "二、", "三、", "四、", "五、", "六、", "七、", None, None, None))
     for block in _blocks(text):
         if isinstance(block, str):
             line = block

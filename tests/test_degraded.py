@@ -186,6 +186,40 @@ def test_a_flattened_pages_unnumbered_heading_at_a_line_start_is_found() -> None
     assert report.sections[-1].heading == "其他需要报告的事项"
 
 
+_OLD_TEMPLATE = (
+    "某县2018年政府信息公开工作年度报告\n\n根据《中华人民共和国政府信息公开条例》规定，现公布本县年度报告。\n\n"
+    "一、概述\n\n2018年，本县扎实推进政务公开工作，公开质量稳步提升，群众满意度持续提高。\n\n"
+    "（一）加强组织领导。调整政务公开领导小组，明确分管领导和工作人员。\n\n"
+    "二、主动公开政府信息情况\n\n2018年，本县共主动公开政府信息2162条，其中通过政府网站公开1594条。\n\n"
+    "三、依申请公开政府信息情况\n\n2018年，本县共收到政府信息公开申请27件，均已按期答复。\n\n"
+    "四、政府信息公开的收费及减免情况\n\n本年度未收取政府信息公开相关费用。\n\n"
+    "五、因政府信息公开申请行政复议、提起行政诉讼的情况\n\n本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况。\n\n"
+    "六、政府信息公开工作存在的主要问题及改进措施\n\n本县政府信息公开工作虽然取得了一定成效，但也存在一些不足之处，公开内容不够全面。\n\n"
+    "（一）加强信息内容建设。健全信息发布机制，第一时间发布重要信息。\n\n"
+    "七、其他需要报告的事项\n\n无。"
+)
+
+
+@pytest.mark.parametrize("lost", ["一、", "二、", "三、", "五、", "六、", "七、"])
+def test_a_section_of_prose_whose_heading_was_lost_is_found(lost: str) -> None:
+    heading = next(line for line in _OLD_TEMPLATE.split("\n") if line.startswith(lost))
+    text = _OLD_TEMPLATE.replace(heading + "\n\n", "")
+    want = parse_sections(_OLD_TEMPLATE)
+    got = parse_sections(text)
+    assert [s.kind for s in got] == [s.kind for s in want]
+    # each section holds the same paragraphs, whether or not its heading is printed
+    for w, g in zip(want, got, strict=True):
+        assert [p.text for p in g.paragraphs] == [p.text for p in w.paragraphs], w.kind
+
+
+def test_no_section_is_inferred_where_a_report_has_none() -> None:
+    # the review section's 无。 is not a section 其他需要报告的事项 of its own
+    text = _OLD_TEMPLATE[: _OLD_TEMPLATE.index("六、")] + "六、政府信息公开工作存在的主要问题及改进措施\n\n无。"
+    assert [s.kind for s in parse_sections(text)][-1] == "problems"
+    text = _OLD_TEMPLATE[: _OLD_TEMPLATE.index("六、")].rstrip() + "\n\n无。"
+    assert [s.kind for s in parse_sections(text)][-1] == "review_litigation"
+
+
 def test_page_furniture_above_the_title_is_not_the_title() -> None:
     text = SAMPLES[0].read_text(encoding="utf-8")
     clean = parse_text(text)

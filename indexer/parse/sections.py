@@ -128,10 +128,12 @@ def parse_sections(text: str) -> list[Section]:
 # The standard heading of a section whose heading a converter lost, and where such a section starts:
 # its table's first words, or (problems) the first prose after the review table.
 STANDARD_HEADINGS = {
+    "overview": "总体情况",
     "proactive": "主动公开政府信息情况",
     "applications": "收到和处理政府信息公开申请情况",
     "review_litigation": "政府信息公开行政复议、行政诉讼情况",
     "problems": "存在的主要问题及改进情况",
+    "other": "其他需要报告的事项",
 }
 _TABLE_START = {
     "proactive": re.compile(r"^[ \t]*(?:[^\n\t]{0,4}条第[（(][一二三四五六七八九十]+[）)]项|信息内容\t)", re.M),
@@ -161,10 +163,14 @@ def _inferred(
             # A report that prints no applications table (before 2019) opens the section with its count.
             rows = [r.end() for r in re.finditer(r"^[^\n]*\t[^\n]*$", text[:hi], re.M) if r.start() > lo]
             m = _APPLICATIONS_PROSE.search(text, rows[-1] if rows else lo, hi)
+        if m is None and kind == "proactive" and before and before[-1][4] == "overview" and after:
+            # Before 2019, prose: the overview's first paragraph aside, the one that opens with the count.
+            first = _PARAGRAPH.search(text, lo, hi)
+            m = _PROACTIVE_PROSE.search(text, first.end(), hi) if first else None
         if before and m:
             out.append((m.start(), m.start(), None, STANDARD_HEADINGS[kind], kind))
     review = _inferred_review(text, found + out)
-    out += review
+    out += review + _inferred_overview(text, found)
     found = sorted(found + review, key=lambda f: f[0])
     earlier = [f for f in found if SECTION_KINDS.index(f[4]) < SECTION_KINDS.index("problems")]
     if "problems" not in kinds and earlier and earlier[-1][4] in ("proactive", "applications", "review_litigation"):
@@ -172,23 +178,73 @@ def _inferred(
         after = [f for f in found if SECTION_KINDS.index(f[4]) > SECTION_KINDS.index("problems")]
         end = after[0][0] if after else len(text)
         rows = [m.end() for m in re.finditer(r"^[^\n]*\t[^\n]*$", text[:end], re.M) if m.start() >= review[1]]
-        if not rows and review[0] == review[1] and review[4] == "review_litigation":
-            line_end = text.find("\n", review[0])  # an inferred review section of one line of prose
-            rows = [line_end if line_end >= 0 else len(text)]
+        shortcomings = None
+        if not rows and review[4] == "review_litigation":
+            # A review section of prose (no table): its first paragraph, then one that names shortcomings.
+            first = _PARAGRAPH.search(text, review[1], end)
+            rows = [first.end()] if first else []
+            shortcomings = _SHORTCOMINGS
         if rows:
-            prose = re.search(r"^[^\t\n]{30,}$", text[rows[-1] : end], re.M)
+            candidates = re.finditer(r"^[^\t\n]{30,}$", text[rows[-1] : end], re.M)
+            prose = next((p for p in candidates if shortcomings is None or shortcomings.search(p.group())), None)
             if prose:
                 at = rows[-1] + prose.start()
                 out.append((at, at, None, STANDARD_HEADINGS["problems"], "problems"))
-    return out
+    return out + _inferred_other(text, sorted(found + out, key=lambda f: f[0]))
 
 
+# A paragraph that introduces the report (根据《条例》…, 本报告…) and not its first section.
+_INTRODUCTION = re.compile(
+    r"^\s*(?:根据|依据|按照|遵照|为贯彻|本报告|此报告|现将|现就|特向社会|报告由)|统计期限|电子版|如对本报告"
+)
+# What the section 其他需要报告的事项 opens with: 信息处理费 (国办函〔2020〕109号), the 人大/政协 proposals.
+_OTHER_OPENING = re.compile(
+    r"^[^\t\n]{0,30}(?:信息处理费|其他需要报告|其他需报告|人大代表建议|政协委员提案|政协提案)", re.M
+)
+
+_NOTHING_MORE = re.compile(r"^[ \t]*(?:无|暂无|没有)[。.]?\s*\Z", re.M)
+
+
+def _inferred_overview(
+    text: str, found: list[tuple[int, int, str | None, str, str]]
+) -> list[tuple[int, int, str | None, str, str]]:
+    """The overview when its heading is missing: the first paragraph of prose before the next section
+    found that does not introduce the report (the title's lines hold no sentence)."""
+    if not found or "overview" in [f[4] for f in found]:
+        return []
+    for start, _, line in _lines(text[: found[0][0]]):
+        prose = len(line.strip()) > 40 or re.search(r"[。，；,;]", line)
+        if prose and "\t" not in line and not _INTRODUCTION.search(line):
+            return [(start, start, None, STANDARD_HEADINGS["overview"], "overview")]
+    return []
+
+
+def _inferred_other(
+    text: str, found: list[tuple[int, int, str | None, str, str]]
+) -> list[tuple[int, int, str | None, str, str]]:
+    """The section 其他需要报告的事项 when its heading is missing: after the problems section (found or
+    inferred, the last one), the first paragraph that opens as that section does, or a last line 无。"""
+    if not found or found[-1][4] != "problems":
+        return []
+    m = _OTHER_OPENING.search(text, found[-1][1])
+    first = _PARAGRAPH.search(text, found[-1][1])  # the problems section's own first paragraph stays its own
+    if m is None and first:  # or the report's last line says there is nothing to report: 无。
+        m = _NOTHING_MORE.search(text, first.end())
+    return [(m.start(), m.start(), None, STANDARD_HEADINGS["other"], "other")] if m else []
+
+
+_SHORTCOMINGS = re.compile(r"问题|不足|差距|薄弱|短板|有待")
+_PARAGRAPH = re.compile(r"^[^\n]*\S[^\n]*$", re.M)
+# The paragraph that opens a proactive section printed as prose: 2018年，…共主动公开政府信息2162条.
+_PROACTIVE_PROSE = re.compile(r"^[^\t\n（(]{0,30}主动公开[^\t\n]*$", re.M)
 # The paragraph that opens an applications section printed as prose: 共收到政府信息公开申请27件.
 _APPLICATIONS_PROSE = re.compile(r"^[^\t\n]*(?:收到|受理)[^\t\n，,。]{0,12}申请[^\t\n]*$", re.M)
 # Where a review section whose heading was lost begins: its table's header row (行政复议 | … | 行政诉讼), or
 # a line of prose that names both (本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况).
+# A cell 行政复议 with 行政诉讼 after it (on its line, or the next when a table prints one cell a line), or
+# the cells 结果维持, 结果纠正 (a converter replaced the header row).
 _REVIEW_TABLE = re.compile(
-    r"^[ \t]*行政复议\t[^\n]*行政诉讼|^[ \t]*结果维持\t结果纠正\t[^\n]*(?:直接起诉|复议后起诉)", re.M
+    r"^[ \t]*行政复议[ \t]*(?:\t|\n)[^\n]*?(?:\n[ \t]*)?行政诉讼|^[ \t]*结果维持[ \t]*(?:\t|\n[ \t]*)结果纠正", re.M
 )
 _NUMBER_CELL = re.compile(r"(?:^|\t)\s*\d+(?:\.\d+)?\s*(?:\t|$)")
 _REVIEW_PROSE = re.compile(r"^[^\t\n]*行政复议[^\t\n]*行政诉讼[^\t\n]*$", re.M)
