@@ -212,6 +212,14 @@ def test_a_section_of_prose_whose_heading_was_lost_is_found(lost: str) -> None:
         assert [p.text for p in g.paragraphs] == [p.text for p in w.paragraphs], w.kind
 
 
+def test_a_long_title_is_not_taken_for_the_overview() -> None:
+    title = "宁夏回族自治区吴忠市盐池县人民政府办公室关于印发二〇一八年度政府信息公开工作年度报告"
+    text = _OLD_TEMPLATE.replace("某县2018年政府信息公开工作年度报告", title).replace("一、概述\n\n", "")
+    overview = parse_sections(text)[0]
+    assert overview.kind == "overview"
+    assert text[overview.start :].startswith("2018年，本县扎实推进")
+
+
 def test_no_section_is_inferred_where_a_report_has_none() -> None:
     # the review section's 无。 is not a section 其他需要报告的事项 of its own
     text = _OLD_TEMPLATE[: _OLD_TEMPLATE.index("六、")] + "六、政府信息公开工作存在的主要问题及改进措施\n\n无。"

@@ -196,6 +196,7 @@ def _inferred(
 # A paragraph that introduces the report (根据《条例》…, 本报告…) and not its first section.
 _INTRODUCTION = re.compile(
     r"^\s*(?:根据|依据|按照|遵照|为贯彻|本报告|此报告|现将|现就|特向社会|报告由)|统计期限|电子版|如对本报告"
+    r"|(?:年度报告|年报)\s*$"  # a long title
 )
 # What the section 其他需要报告的事项 opens with: 信息处理费 (国办函〔2020〕109号), the 人大/政协 proposals.
 _OTHER_OPENING = re.compile(
