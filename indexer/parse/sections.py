@@ -161,8 +161,7 @@ def _inferred(
         m = pattern.search(text, lo, hi)
         if m is None and kind == "applications" and before and before[-1][4] == "proactive" and after:
             # A report that prints no applications table (before 2019) opens the section with its count.
-            rows = [r.end() for r in re.finditer(r"^[^\n]*\t[^\n]*$", text[:hi], re.M) if r.start() > lo]
-            m = _APPLICATIONS_PROSE.search(text, rows[-1] if rows else lo, hi)
+            m = _APPLICATIONS_PROSE.search(text, _after_last_row(text, lo, hi) or lo, hi)
         if m is None and kind == "proactive" and before and before[-1][4] == "overview" and after:
             # Before 2019, prose: the overview's first paragraph aside, the one that opens with the count.
             first = _PARAGRAPH.search(text, lo, hi)
@@ -177,19 +176,18 @@ def _inferred(
         review = earlier[-1]  # the section before 五 ends with its table
         after = [f for f in found if SECTION_KINDS.index(f[4]) > SECTION_KINDS.index("problems")]
         end = after[0][0] if after else len(text)
-        rows = [m.end() for m in re.finditer(r"^[^\n]*\t[^\n]*$", text[:end], re.M) if m.start() >= review[1]]
+        table_end = _after_last_row(text, review[1], end)
         shortcomings = None
-        if not rows and review[4] == "review_litigation":
+        if table_end is None and review[4] == "review_litigation":
             # A review section of prose (no table): its first paragraph, then one that names shortcomings.
             first = _PARAGRAPH.search(text, review[1], end)
-            rows = [first.end()] if first else []
+            table_end = first.end() if first else None
             shortcomings = _SHORTCOMINGS
-        if rows:
-            candidates = re.finditer(r"^[^\t\n]{30,}$", text[rows[-1] : end], re.M)
+        if table_end is not None:
+            candidates = _PROSE_LINE.finditer(text, table_end, end)
             prose = next((p for p in candidates if shortcomings is None or shortcomings.search(p.group())), None)
             if prose:
-                at = rows[-1] + prose.start()
-                out.append((at, at, None, STANDARD_HEADINGS["problems"], "problems"))
+                out.append((prose.start(), prose.start(), None, STANDARD_HEADINGS["problems"], "problems"))
     return out + _inferred_other(text, sorted(found + out, key=lambda f: f[0]))
 
 
@@ -202,7 +200,7 @@ _INTRODUCTION = re.compile(
 _OTHER_OPENING = re.compile(
     r"^[^\t\n]{0,30}(?:信息处理费|其他需要报告|其他需报告|人大代表建议|政协委员提案|政协提案)", re.M
 )
-
+# A report's last line that says there is nothing more to report.
 _NOTHING_MORE = re.compile(r"^[ \t]*(?:无|暂无|没有)[。.]?\s*\Z", re.M)
 
 
@@ -235,20 +233,29 @@ def _inferred_other(
 
 
 _SHORTCOMINGS = re.compile(r"问题|不足|差距|薄弱|短板|有待")
+_TAB_ROW = re.compile(r"^[^\n]*\t[^\n]*$", re.M)
+_PROSE_LINE = re.compile(r"^[^\t\n]{30,}$", re.M)
 _PARAGRAPH = re.compile(r"^[^\n]*\S[^\n]*$", re.M)
 # The paragraph that opens a proactive section printed as prose: 2018年，…共主动公开政府信息2162条.
 _PROACTIVE_PROSE = re.compile(r"^[^\t\n（(]{0,30}主动公开[^\t\n]*$", re.M)
 # The paragraph that opens an applications section printed as prose: 共收到政府信息公开申请27件.
 _APPLICATIONS_PROSE = re.compile(r"^[^\t\n]*(?:收到|受理)[^\t\n，,。]{0,12}申请[^\t\n]*$", re.M)
-# Where a review section whose heading was lost begins: its table's header row (行政复议 | … | 行政诉讼), or
-# a line of prose that names both (本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况).
-# A cell 行政复议 with 行政诉讼 after it (on its line, or the next when a table prints one cell a line), or
-# the cells 结果维持, 结果纠正 (a converter replaced the header row).
+# Where a review section whose heading was lost begins: a cell 行政复议 with 行政诉讼 after it (on its line,
+# or the next when a table prints one cell a line), the cells 结果维持, 结果纠正 (a converter replaced the
+# header row), or else a line of prose that names both (本年度未发生因政府信息公开申请行政复议、提起行政诉讼的情况).
 _REVIEW_TABLE = re.compile(
     r"^[ \t]*行政复议[ \t]*(?:\t|\n)[^\n]*?(?:\n[ \t]*)?行政诉讼|^[ \t]*结果维持[ \t]*(?:\t|\n[ \t]*)结果纠正", re.M
 )
 _NUMBER_CELL = re.compile(r"(?:^|\t)\s*\d+(?:\.\d+)?\s*(?:\t|$)")
 _REVIEW_PROSE = re.compile(r"^[^\t\n]*行政复议[^\t\n]*行政诉讼[^\t\n]*$", re.M)
+
+
+def _after_last_row(text: str, lo: int, hi: int) -> int | None:
+    """Where the last table row (a line with a tab) of ``text[lo:hi]`` ends, or None without one."""
+    end = None
+    for row in _TAB_ROW.finditer(text, lo, hi):
+        end = row.end()
+    return end
 
 
 def _inferred_review(
@@ -268,8 +275,7 @@ def _inferred_review(
     lo, hi = applications[1], after[0][0]
     m = _REVIEW_TABLE.search(text, lo, hi)
     if m is None:
-        rows = [r.end() for r in re.finditer(r"^[^\n]*\t[^\n]*$", text[:hi], re.M) if r.start() > lo]
-        m = _REVIEW_PROSE.search(text, rows[-1] if rows else lo, hi)
+        m = _REVIEW_PROSE.search(text, _after_last_row(text, lo, hi) or lo, hi)
     if m is None:
         return []
     at = m.start()
