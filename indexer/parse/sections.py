@@ -38,6 +38,8 @@ _GLUED_NUMERAL = re.compile(r"^([一二三四五六七八九十]{1,2})(.+)$")
 _BRACKETED = re.compile(r"^[（(]([一二三四五六七八九十]{1,2})[）)]\s*(.+)$")
 _SUBSECTION = re.compile(r"^[ \t]*[（(](?P<num>[一二三四五六七八九十]{1,3})[）)]\s*(?P<rest>.*)$", re.M)
 _HEADING_MAX = 40
+# A section found: (start, end of its heading line, numeral, heading, kind); an inferred one has start = end.
+_Found = tuple[int, int, str | None, str, str]
 
 
 def section_kind(heading: str) -> str | None:
@@ -92,7 +94,7 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
 
 def parse_sections(text: str) -> list[Section]:
     """Find the top-level sections in normalized report text, in printed order."""
-    found: list[tuple[int, int, str | None, str, str]] = []
+    found: list[_Found] = []
     last_rank = -1
     for start, end, line in _lines(text):
         head = _heading(line)
@@ -141,16 +143,14 @@ _TABLE_START = {
 }
 
 
-def _inferred(
-    text: str, found: list[tuple[int, int, str | None, str, str]]
-) -> list[tuple[int, int, str | None, str, str]]:
+def _inferred(text: str, found: list[_Found]) -> list[_Found]:
     """Sections whose heading is missing (a converter dropped it) but whose content is where the template
     puts it: a table's first row inside the section before, or prose after the review table. Each starts
     at that line and carries the standard heading; its heading line is empty (start = end). Only sections
     that hold a table (二, 三, 四) are searched, for where a table begins or ends, or (a report without
     tables) for the paragraph that opens them."""
     kinds = [f[4] for f in found]
-    out: list[tuple[int, int, str | None, str, str]] = []
+    out: list[_Found] = []
     for kind, pattern in _TABLE_START.items():
         if kind in kinds:
             continue
@@ -204,9 +204,7 @@ _OTHER_OPENING = re.compile(
 _NOTHING_MORE = re.compile(r"^[ \t]*(?:无|暂无|没有)[。.]?\s*\Z", re.M)
 
 
-def _inferred_overview(
-    text: str, found: list[tuple[int, int, str | None, str, str]]
-) -> list[tuple[int, int, str | None, str, str]]:
+def _inferred_overview(text: str, found: list[_Found]) -> list[_Found]:
     """The overview when its heading is missing: the first paragraph of prose before the next section
     found that does not introduce the report (the title's lines hold no sentence)."""
     if not found or "overview" in [f[4] for f in found]:
@@ -218,17 +216,15 @@ def _inferred_overview(
     return []
 
 
-def _inferred_other(
-    text: str, found: list[tuple[int, int, str | None, str, str]]
-) -> list[tuple[int, int, str | None, str, str]]:
+def _inferred_other(text: str, found: list[_Found]) -> list[_Found]:
     """The section 其他需要报告的事项 when its heading is missing: after the problems section (found or
     inferred, the last one), the first paragraph that opens as that section does, or a last line 无。"""
     if not found or found[-1][4] != "problems":
         return []
     m = _OTHER_OPENING.search(text, found[-1][1])
-    first = _PARAGRAPH.search(text, found[-1][1])  # the problems section's own first paragraph stays its own
-    if m is None and first:  # or the report's last line says there is nothing to report: 无。
-        m = _NOTHING_MORE.search(text, first.end())
+    if m is None:  # or the report's last line says there is nothing to report: 无。, after the problems
+        first = _PARAGRAPH.search(text, found[-1][1])  # section's own first paragraph, which stays its own
+        m = _NOTHING_MORE.search(text, first.end()) if first else None
     return [(m.start(), m.start(), None, STANDARD_HEADINGS["other"], "other")] if m else []
 
 
@@ -258,9 +254,7 @@ def _after_last_row(text: str, lo: int, hi: int) -> int | None:
     return end
 
 
-def _inferred_review(
-    text: str, found: list[tuple[int, int, str | None, str, str]]
-) -> list[tuple[int, int, str | None, str, str]]:
+def _inferred_review(text: str, found: list[_Found]) -> list[_Found]:
     """The review section when its heading is missing: between the applications section (found or
     inferred) and the next section found, its table's header row, or else a prose line naming 行政复议 and
     行政诉讼 after the applications table's last row (or its heading, when it prints no table)."""
