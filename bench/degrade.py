@@ -8,6 +8,8 @@ seed, and returns the text a tool of that kind would have produced:
 - ``markdown``: a PDF-to-Markdown converter: pipe tables (or HTML ones) with split or synthetic header rows, a
   header row repeated mid-table, a table split in two, stray ``|---|`` rows, labels on a row of their
   own above their numbers, page footers, ``**bold**`` and ``#`` marks, a line 正文 before the title;
+- ``markdown from HTML``: an HTML-to-Markdown tool (html2text and its kind): pipe tables without
+  their outer pipes, a row of one spanning cell without any;
 - ``flattened``: a crawler that dropped the page's layout: the report on a few lines, table cells
   glued together with no separator;
 - ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
@@ -129,6 +131,25 @@ def markdown(text: str, seed: int) -> str:
                 lines_since_footer = 0
             continue
         out += _markdown_table(block, rng, page)
+        out.append("")
+    return "\n".join(out)
+
+
+def markdown_from_html(text: str, seed: int) -> str:
+    """An HTML-to-Markdown tool's table (html2text and its kind): rows without outer pipes, so that a row
+    beginning or ending with an empty cell begins or ends with a pipe, a rule "---|---" after the first
+    row, and a row of one (spanning) cell printed without any pipe."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            out += [f"## {block}" if _HEADING.match(block) and len(block) < 40 and rng.random() < 0.5 else block, ""]
+            continue
+        for i, row in enumerate(block):
+            cells = row if sum(bool(c) for c in row) > 1 else [c for c in row if c]
+            out.append(" | ".join(cells))
+            if i == 0:
+                out.append("|".join("---" for _ in cells))
         out.append("")
     return "\n".join(out)
 
@@ -265,6 +286,7 @@ def ocr_markdown(text: str, seed: int) -> str:
 
 KINDS: dict[str, Callable[[str, int], str]] = {
     "markdown": markdown,
+    "markdown from HTML": markdown_from_html,
     "flattened": flattened,
     "ocr": ocr,
     "markdown, OCR'd": ocr_markdown,

@@ -39,6 +39,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _PIPE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?:\n|$)", re.M)
 _PIPE_EDGE = re.compile(r"^[ \t]*\|[ ]*|[ ]*\|[ \t]*$| +(?=\t)|(?<=\t) +|<br\s*/?>", re.M)
+_BARE_RULE = re.compile(r":?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?$")
 _FULLWIDTH_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")
 _MARKDOWN = re.compile(r"\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*[-*][ \t]+(?=\S)", re.M)
 # "- 11 -", "— 3 —" inside a sentence or on their own line, and "第 3 页 共 10 页" lines.
@@ -169,6 +170,10 @@ def normalize(original: str) -> NormalizedText:
         steps.append(_crlf_deletions(original))
     text = map_characters(text)
     if "|" in text:
+        edges = _bare_table_edges(text)
+        if edges:
+            text, step = _insert(text, edges, "|")
+            steps.append(step)
         text, step = _delete(text, _PIPE_RULE)
         steps.append(step)
         text = _PIPE_ROW.sub(_pipes_to_tabs, text)
@@ -180,7 +185,7 @@ def normalize(original: str) -> NormalizedText:
     text, step = _delete(text, _BROKEN_LINE, _is_broken_line)
     steps.append(step)
     if is_flattened(text):
-        text, step = _insert_breaks(text, _flat_breaks(text))
+        text, step = _insert(text, _flat_breaks(text), "\n")
         steps.append(step)
     return NormalizedText(text, original, steps)
 
@@ -231,14 +236,14 @@ def _flat_breaks(text: str) -> list[int]:
     return sorted(p for p in at if 0 < p < len(text) and text[p - 1] != "\n" and text[p] != "\n")
 
 
-def _insert_breaks(text: str, positions: list[int]) -> tuple[str, _Deletions]:
-    """``text`` with a line break before each position; the map sends a break to the character after it."""
+def _insert(text: str, positions: list[int], mark: str) -> tuple[str, _Deletions]:
+    """``text`` with ``mark`` (one character) before each position; the map sends it to the character after it."""
     pieces: list[str] = []
     at: list[int] = []
     shift: list[int] = []
     last = 0
     for n, p in enumerate(positions, start=1):
-        pieces += [text[last:p], "\n"]
+        pieces += [text[last:p], mark]
         last = p
         at.append(p + n)  # output position of the character after the n-th break
         shift.append(-n)
@@ -265,6 +270,41 @@ def _pipes_to_tabs(m: re.Match[str]) -> str:
             keep -= 1
     inner = "\t".join(cells[:keep]) + "".join(" " + c for c in cells[keep:])
     return row[: first + 1] + inner + row[last:]
+
+
+def _bare_table_edges(text: str) -> list[int]:
+    """Where the rows of pipe tables printed without outer pipes need them: each row's start and end.
+
+    HTML-to-Markdown tools (html2text and its kind) write a table's rows as "规章 | 0 | 0" and a rule
+    "---|---" after the first; a row that begins or ends with a pipe then begins or ends with an empty
+    cell. A run of lines holding a pipe is such a table when it holds such a rule or at most half of its
+    lines have both edges; a run of one line, when it holds two pipes (report prose does not use the
+    character). In other runs only a row with one edge gets the other: a line with neither is prose."""
+    lines = text.split("\n")
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    at: list[int] = []
+    i = 0
+    while i < len(lines):
+        if "|" not in lines[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and "|" in lines[j]:
+            j += 1
+        rows = [lines[k].strip(" \t") for k in range(i, j)]
+        edged = sum(r.startswith("|") and r.endswith("|") and len(r) > 1 for r in rows)
+        bare = any(_BARE_RULE.match(r) for r in rows) or 2 * edged <= len(rows)
+        if j - i > 1 or rows[0].count("|") >= 2:
+            for k, row in enumerate(rows, start=i):
+                lead, trail = row.startswith("|"), row.endswith("|") and len(row) > 1
+                if not bare and lead == trail:
+                    continue
+                if bare or not lead:
+                    at.append(starts[k] + len(lines[k]) - len(lines[k].lstrip(" \t")))
+                if bare or not trail:
+                    at.append(starts[k] + len(lines[k].rstrip(" \t")))
+        i = j
+    return sorted(set(at))
 
 
 def _on_pipe_row(text: str, m: re.Match[str]) -> bool:

@@ -25,7 +25,7 @@ from indexer.parse.tables import PROACTIVE_2019, parse_proactive
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
-KINDS = ("markdown", "flattened", "ocr", "markdown, OCR'd")
+KINDS = ("markdown", "markdown from HTML", "flattened", "ocr", "markdown, OCR'd")
 N_GENERATED = 60
 
 
@@ -63,7 +63,7 @@ def _unproven_reasons(text: str, kind: str, seed: int) -> list[str]:
     return reasons
 
 
-@pytest.mark.parametrize("kind", ["markdown", "ocr", "markdown, OCR'd"])
+@pytest.mark.parametrize("kind", ["markdown", "markdown from HTML", "ocr", "markdown, OCR'd"])
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
 def test_markdown_and_ocr_copies_of_the_samples_parse_as_the_originals(sample: Path, kind: str) -> None:
     a = _agreement(sample.read_text(encoding="utf-8"), kind, seed=11)
@@ -130,6 +130,29 @@ def test_pipe_tables_become_tab_rows_that_map_back_to_the_original() -> None:
     assert norm.original_text(at, at + 2) == "规章"
     five = norm.text.index("5")
     assert norm.original_text(five, five + 1) == "5"
+
+
+def test_pipe_tables_without_outer_pipes_become_tab_rows() -> None:
+    original = (
+        "标题\n\n信息内容 | 本年制发件数 | 本年废止件数 \n---|---|---\n规章 | 0 | 0\n | 3 | 1\n行政许可 | 5 | \n"
+        "第二十条第（五）项\n---\n信息内容 | 本年处理决定数量\n行政许可 | 7\n\n正文"
+    )
+    norm = normalize(original)
+    assert norm.text.split("\n")[2:9] == [
+        "信息内容\t本年制发件数\t本年废止件数",
+        "规章\t0\t0",
+        "\t3\t1",
+        "行政许可\t5\t",
+        "第二十条第（五）项",
+        "---",
+        "信息内容\t本年处理决定数量",
+    ]
+    three = norm.text.index("3")
+    assert norm.original_text(three, three + 1) == "3"
+    seven = norm.text.index("7")
+    assert norm.original_text(seven, seven + 1) == "7"
+    # One line with a pipe in a sentence, and prose after an edged table, are not rows.
+    assert normalize("见网站 a|b 栏目。").text == "见网站a|b栏目。"
 
 
 def test_a_row_split_over_two_lines_keeps_its_cells_in_column_order() -> None:
