@@ -12,6 +12,8 @@ seed, and returns the text a tool of that kind would have produced:
   their outer pipes, a row of one spanning cell without any;
 - ``flattened``: a crawler that dropped the page's layout: the report on a few lines, table cells
   glued together with no separator;
+- ``flattened, spaced``: a crawler that kept a space between elements: the report on one line, a space
+  between cells, a blank cell printing nothing;
 - ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
   place name confused with a look-alike;
 - ``markdown, OCR'd``: Markdown from an OCR tool, both kinds of defect in one text;
@@ -237,6 +239,18 @@ _CONFUSABLE = {
 }  # fmt: skip
 
 
+def flattened_spaced(text: str, seed: int) -> str:
+    """A crawler that took the page's text with a space between elements (an HTML parser's get_text(" ")):
+    the report on one line, each cell apart from the next by a space, a blank cell printing nothing."""
+    pieces: list[str] = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            pieces.append(block)
+        else:
+            pieces.append(" ".join(" ".join(c for c in row if c) for row in block))
+    return " ".join(pieces)
+
+
 def ocr(text: str, seed: int) -> str:
     rng = random.Random(seed)
     text = _misread_place(text, rng)
@@ -288,6 +302,7 @@ KINDS: dict[str, Callable[[str, int], str]] = {
     "markdown": markdown,
     "markdown from HTML": markdown_from_html,
     "flattened": flattened,
+    "flattened, spaced": flattened_spaced,
     "ocr": ocr,
     "markdown, OCR'd": ocr_markdown,
 }
@@ -339,8 +354,10 @@ def cell_values(report: Report) -> dict[tuple[str, str, str], Value]:
 
 
 def undecidable(value: Value | None) -> bool:
-    """A None the flattened-table parser gave because the glued digits admit several splits, or none."""
-    return value is not None and value.value is None and "with no separator" in (value.reason or "")
+    """A None the flattened-table parser gave because the glued digits admit several splits, or none, or
+    because numbers kept apart by spaces are fewer than the cells and the blank ones' places are lost."""
+    reason = value.reason or "" if value is not None and value.value is None else ""
+    return "with no separator" in reason or "which cells are blank cannot be told" in reason
 
 
 def compare(clean: Report, degraded: Report) -> Agreement:

@@ -78,16 +78,22 @@ _NUMBER_LINE = re.compile(r"^\s*(?:减少|增加|减|增)?\s*[+\-−－]?\d+(?:\
 
 # Numbers separated by spaces: cells a PDF extraction or a copy kept apart, for the spaced-row parser.
 _SPACED = re.compile(r"\d[ ]+(?:减少|增加|减|增)?[+\-−－]?\d")
+# A row's numbers kept apart by spaces and the next row's label after them on the same line (a page whose
+# text was taken with a space between cells: 规章0 0 0规范性文件8 8 14): rows not on lines of their own.
+_ROW_AFTER_ROW = re.compile(
+    r"\d(?:[ ]+(?:减少|增加|减|增)?[+\-−－]?\d+(?:\.\d+)?)+[ ]*(?:万元|元)?[ ]*[\u4e00-\u9fff（(]"
+)
 
 
 def is_flat(region: str, glued: int = 2) -> bool:
-    """True when a table region is glued text: no tab, no cell on a line of its own, no numbers kept
-    apart by spaces, and labels followed at once by their digits (规章000行政规范性文件8855698)."""
+    """True when a table region is glued text: no tab, no cell on a line of its own, and labels followed
+    at once by their digits (规章000行政规范性文件8855698), with no numbers kept apart by spaces unless
+    rows follow each other on a line (规章0 0 0规范性文件8 8 14: a space then starts a cell)."""
     return (
         "\t" not in region
         and len(_GLUED_LABEL.findall(region)) >= glued
         and len(_NUMBER_LINE.findall(region)) < 3
-        and _SPACED.search(region) is None
+        and (_SPACED.search(region) is None or _ROW_AFTER_ROW.search(region) is not None)
     )
 
 
@@ -163,7 +169,16 @@ def _agreed(
 ) -> tuple[list[Value], list[str]]:
     """Cells every solution agrees on, with the basis; the others None with the reason."""
     if not solutions:
-        reason = f"{what} prints '{run.text}' with no separator, and no split into {n} cells fits {basis}"
+        pieces = len(run.pieces())
+        if pieces > 1 and _SPACED.search(run.text):
+            # Numbers kept apart by spaces, fewer than the cells: some cells were blank, and where they
+            # stood is lost with the layout.
+            reason = (
+                f"{what} prints '{run.text}', {pieces} numbers kept apart by spaces for {n} cells, and no split"
+                f" fits {basis}: which cells are blank cannot be told"
+            )
+        else:
+            reason = f"{what} prints '{run.text}' with no separator, and no split into {n} cells fits {basis}"
         return [Value(None, reason=reason) for _ in range(n)], [""] * n
     if len(solutions) >= _MAX_SOLUTIONS:
         reason = f"{what} prints '{run.text}' with no separator: too many splits into {n} cells to decide"
