@@ -6,6 +6,7 @@ normalized text maps back to the original through the deletions each step made.
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -33,6 +34,8 @@ _ONE_TO_ONE = str.maketrans(
     }
 )
 
+# HTML character references left in text taken from a page's source (规章&nbsp;0, &ldquo;放管服&rdquo;).
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6});")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 # Markdown pipe tables (PDF-to-Markdown converters, OCR tools): "| 规章 | 0 | 0 |" becomes the
 # tab-separated row every reader produces; "|---|---|" rules and <br> inside cells go.
@@ -102,6 +105,29 @@ class NormalizedText:
         return self.original[a:b]
 
 
+def _replace(text: str, pattern: re.Pattern[str], by: Callable[[re.Match[str]], str]) -> tuple[str, _Deletions]:
+    """Each match replaced by the shorter text ``by`` gives (an HTML entity by its character); the map
+    sends the replacement to where the match began."""
+    pieces: list[str] = []
+    at: list[int] = []
+    lengths: list[int] = []
+    last = 0
+    out_len = 0
+    for m in pattern.finditer(text):
+        new = by(m)
+        if len(new) >= len(m.group()):
+            continue
+        pieces += [text[last : m.start()], new]
+        out_len += m.start() - last + len(new)
+        at.append(out_len)
+        lengths.append(len(m.group()) - len(new))
+        last = m.end()
+    if not at:
+        return text, _Deletions()
+    pieces.append(text[last:])
+    return "".join(pieces), _Deletions(at, list(accumulate(lengths)))
+
+
 def _delete(
     text: str, pattern: re.Pattern[str], accept: Callable[[str, re.Match[str]], bool] | None = None
 ) -> tuple[str, _Deletions]:
@@ -168,6 +194,9 @@ def normalize(original: str) -> NormalizedText:
     steps: list[_Deletions] = []
     if text is not original:
         steps.append(_crlf_deletions(original))
+    if "&" in text:
+        text, step = _replace(text, _ENTITY, lambda m: html.unescape(m.group()))
+        steps.append(step)
     text = map_characters(text)
     if "|" in text:
         edges = _bare_table_edges(text)

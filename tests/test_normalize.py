@@ -100,3 +100,12 @@ def test_a_converters_padding_of_a_short_number_row_is_not_read_as_blank_cells()
     assert normalize("|  | 0 | 2 |\n").text == "\t0\t2\n"
     padded = normalize("前文\n| 0 | 0 | 3 |  |  |\n后文")
     assert padded.original[padded.original_offset(padded.text.index("后文")) :].startswith("后文")
+
+
+def test_html_character_references_left_in_text_are_their_characters() -> None:
+    norm = normalize("规章&nbsp;0&nbsp;5\n推进&ldquo;放管服&rdquo;改革，A&B&#12288;&#x4e2d;")
+    assert norm.text == "规章0 5\n推进“放管服”改革，A&B中"  # the ideographic space a stray one
+    five = norm.text.index("5")
+    assert norm.original_text(five, five + 1) == "5"
+    after = norm.text.index("改革")
+    assert norm.original_text(after, after + 2) == "改革"
