@@ -105,22 +105,29 @@ class NormalizedText:
         return self.original[a:b]
 
 
-def _replace(text: str, pattern: re.Pattern[str], by: Callable[[re.Match[str]], str]) -> tuple[str, _Deletions]:
-    """Each match replaced by the shorter text ``by`` gives (an HTML entity by its character); the map
-    sends the replacement to where the match began."""
+def _replace(
+    text: str,
+    pattern: re.Pattern[str],
+    by: Callable[[re.Match[str]], str],
+    accept: Callable[[str, re.Match[str]], bool] | None = None,
+) -> tuple[str, _Deletions]:
+    """Each match replaced by the shorter text ``by`` gives (an HTML entity by its character, or nothing);
+    the map sends the replacement to where the match began."""
     pieces: list[str] = []
     at: list[int] = []
     lengths: list[int] = []
     last = 0
     out_len = 0
     for m in pattern.finditer(text):
+        if m.start() == m.end() or (accept is not None and not accept(text, m)):
+            continue
         new = by(m)
-        if len(new) >= len(m.group()):
+        if len(new) >= m.end() - m.start():
             continue
         pieces += [text[last : m.start()], new]
         out_len += m.start() - last + len(new)
         at.append(out_len)
-        lengths.append(len(m.group()) - len(new))
+        lengths.append(m.end() - m.start() - len(new))
         last = m.end()
     if not at:
         return text, _Deletions()
@@ -131,23 +138,7 @@ def _replace(text: str, pattern: re.Pattern[str], by: Callable[[re.Match[str]], 
 def _delete(
     text: str, pattern: re.Pattern[str], accept: Callable[[str, re.Match[str]], bool] | None = None
 ) -> tuple[str, _Deletions]:
-    pieces: list[str] = []
-    at: list[int] = []
-    lengths: list[int] = []
-    last = 0
-    out_len = 0
-    for m in pattern.finditer(text):
-        if m.start() == m.end() or (accept is not None and not accept(text, m)):
-            continue
-        pieces.append(text[last : m.start()])
-        out_len += m.start() - last
-        at.append(out_len)
-        lengths.append(m.end() - m.start())
-        last = m.end()
-    if not at:
-        return text, _Deletions()
-    pieces.append(text[last:])
-    return "".join(pieces), _Deletions(at, list(accumulate(lengths)))
+    return _replace(text, pattern, lambda _: "", accept)
 
 
 # A long prose line not ending a sentence, then blank lines, then the line that continues it.
