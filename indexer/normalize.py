@@ -174,6 +174,8 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
         return False  # a first line naming the report, not a sentence: its title, whatever follows the name
     if _NUMBER_RUN.search(text, line_start, m.start()) or _NUMBER_RUN.search(following):
         return False  # a table row with space-separated cells
+    if _CELL_NUMBER.fullmatch(following):
+        return False  # a table's long row label, one cell a line, and the row's first number
     return (
         "\t" not in following and not _ENUMERATOR.match(following) and _CONTINUATION_START.match(following) is not None
     )

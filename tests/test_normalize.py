@@ -109,3 +109,12 @@ def test_html_character_references_left_in_text_are_their_characters() -> None:
     assert norm.original_text(five, five + 1) == "5"
     after = norm.text.index("改革")
     assert norm.original_text(after, after + 2) == "改革"
+
+
+def test_a_long_row_label_on_its_own_line_keeps_its_number_apart() -> None:
+    # One cell a line (a page's table taken line by line): the label is long and ends no sentence, but the
+    # number after it is the row's first cell, not the rest of a broken sentence.
+    text = "5.要求行政机关确认或重新出具已获取信息\n3\n0\n0\n"
+    assert normalize(text).text == text
+    broken = "本年度共收到政府信息公开申请并依法予以答复的申请数量\n共计二十件。\n"
+    assert normalize(broken).text == "本年度共收到政府信息公开申请并依法予以答复的申请数量共计二十件。\n"
