@@ -8,10 +8,11 @@ seed, and returns the text a tool of that kind would have produced:
 - ``markdown``: a PDF-to-Markdown converter: pipe tables (or HTML ones) with split or synthetic header rows, a
   header row repeated mid-table, a table split in two, stray ``|---|`` rows, labels on a row of their
   own above their numbers, page footers, ``**bold**`` and ``#`` marks, a line 正文 before the title;
-- ``markdown from HTML``: an HTML-to-Markdown tool (html2text and its kind): pipe tables without
-  their outer pipes, a row of one spanning cell without any;
+- ``markdown from HTML``: an HTML-to-Markdown tool (html2text and its kind) run on the whole page:
+  the site's name, breadcrumb, page title, date and source above the report, the footer below, pipe
+  tables without their outer pipes, a row of one spanning cell without any;
 - ``flattened``: a crawler that dropped the page's layout: the report on a few lines, table cells
-  glued together with no separator;
+  glued together with no separator, half the time the page's furniture glued around it;
 - ``flattened, spaced``: a crawler that kept a space between elements: the report on one line, a space
   between cells, a blank cell printing nothing;
 - ``ocr``: OCR'd text: O for 0, l for 1 and spaces inside numbers, 己 for 已, one character of a
@@ -137,12 +138,43 @@ def markdown(text: str, seed: int) -> str:
     return "\n".join(out)
 
 
+def page_furniture(text: str, rng: random.Random) -> tuple[list[str], list[str]]:
+    """What a crawled page prints around the report: the site's name, a breadcrumb, the page's title and
+    its date, source or index number (in one of three orders), and the site's footer."""
+    title = ""
+    for line in text.strip().split("\n"):
+        title += line.strip()
+        if "报告" in line or len(title) > 60:
+            break
+    site = rng.choice(("某某县人民政府", "中国·某某", "某某市人民政府门户网站"))
+    crumb = rng.choice(
+        ("首页 > 政务公开 > 法定主动公开内容 > 政府信息公开年报", "当前位置：首页 » 信息公开 » 年度报告")
+    )
+    meta = rng.choice(
+        (
+            f"发布时间：2024-01-{rng.randint(10, 30)} 10:2{rng.randint(0, 9)} 来源：办公室"
+            f" 浏览次数：{rng.randint(10, 900)}",
+            f"信息来源：县政府办公室 发布日期：2024-0{rng.randint(1, 3)}-1{rng.randint(0, 9)}",
+            f"索引号：0136{rng.randint(1000, 9999)}/2024-0{rng.randint(1000, 9999)} 主题分类：政务公开"
+            " 发文机关：政府办公室",
+        )
+    )
+    tools = "字号：[大 中 小] 【打印】 【关闭】"
+    head = rng.choice(
+        ([site, crumb, tools, title, meta], [site, crumb, title, meta, tools], [site, crumb, tools, meta])
+    )
+    code = rng.randint(10**9, 10**10 - 1)
+    foot = ["【打印本页】 【关闭窗口】", "扫一扫在手机打开当前页", f"主办：{site}办公室 网站标识码：{code}"]
+    return head, foot
+
+
 def markdown_from_html(text: str, seed: int) -> str:
     """An HTML-to-Markdown tool's table (html2text and its kind): rows without outer pipes, so that a row
     beginning or ending with an empty cell begins or ends with a pipe, a rule "---|---" after the first
     row, and a row of one (spanning) cell printed without any pipe."""
     rng = random.Random(seed)
-    out: list[str] = []
+    head, foot = page_furniture(text, rng)
+    out: list[str] = [line for h in head for line in (h, "")]
     for block in _blocks(text):
         if isinstance(block, str):
             out += [f"## {block}" if _HEADING.match(block) and len(block) < 40 and rng.random() < 0.5 else block, ""]
@@ -153,7 +185,7 @@ def markdown_from_html(text: str, seed: int) -> str:
             if i == 0:
                 out.append("|".join("---" for _ in cells))
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out + foot)
 
 
 def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]:
@@ -208,8 +240,17 @@ def _split_header(row: Row, rng: random.Random) -> Row:
 # ---------------------------------------------------------------- flattened web crawl
 
 
+def _with_furniture(text: str, rng: random.Random) -> str:
+    """Half the crawls keep the page's furniture around the report."""
+    if rng.random() < 0.5:
+        return text
+    head, foot = page_furniture(text, rng)
+    return "\n".join(head) + "\n" + text + "\n" + "\n".join(foot)
+
+
 def flattened(text: str, seed: int) -> str:
     rng = random.Random(seed)
+    text = _with_furniture(text, rng)
     pieces: list[str] = []
     for block in _blocks(text):
         if isinstance(block, str):
@@ -243,7 +284,7 @@ def flattened_spaced(text: str, seed: int) -> str:
     """A crawler that took the page's text with a space between elements (an HTML parser's get_text(" ")):
     the report on one line, each cell apart from the next by a space, a blank cell printing nothing."""
     pieces: list[str] = []
-    for block in _blocks(text):
+    for block in _blocks(_with_furniture(text, random.Random(seed))):
         if isinstance(block, str):
             pieces.append(block)
         else:

@@ -149,6 +149,11 @@ _TITLE_END = re.compile(r"(?:报告|情况|事项|年报|的通知)$")  # …年
 _HEADING_END = re.compile(r"(?:措施|问题|打算|计划|方向|思路|要求)$")
 _INTRO_START = re.compile(r"(?:根据|依据|按照|为贯彻|本报告)")
 _REPORT_NAME = re.compile(r"年度报告|年报")
+# A crawled page's furniture: its date, source, hit count, index number, font size, print and close buttons.
+PAGE_FIELDS = re.compile(
+    r"发布时间|发布日期|发布机构|信息来源|来源[:：]|浏览次数|阅读次数|点击数|访问量|索引号|主题分类|成文日期"
+    r"|字号[:：]|字体[:：]|【打印|打印本页|【关闭|关闭窗口|分享到|扫一扫|\[大中小\]|【大中小】"
+)
 _CLAUSE_MARK = re.compile(r"[，。；,;]")
 # Two numbers separated only by spaces: cells of a table row extracted without tabs.
 _NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")
@@ -164,6 +169,10 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
     if _TITLE_END.search(text, line_start, m.start()) or _INTRO_START.match(following):
         return False
+    if PAGE_FIELDS.search(text, line_start, m.start()):
+        return False  # a crawled page's date and source line, not a sentence
+    if len(following) <= 60 and _REPORT_NAME.search(following) and not _CLAUSE_MARK.search(following):
+        return False  # the title after a line above it (a crawled page's date and source)
     if (
         _ENUMERATOR.match(text[line_start : m.start()])
         and _HEADING_END.search(text, line_start, m.start())

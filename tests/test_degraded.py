@@ -262,6 +262,47 @@ def test_page_furniture_above_the_title_is_not_the_title() -> None:
         assert (got.title, got.publisher) == (clean.title, clean.publisher)
 
 
+_BODY = (
+    "根据《中华人民共和国政府信息公开条例》要求，松潘县人民政府办公室编制本报告。\n\n一、总体情况\n\n本年度……\n\n"
+    "二、主动公开政府信息情况\n\n无。\n\n三、收到和处理政府信息公开申请情况\n\n无。"
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # the site's name, a breadcrumb naming the column (年报), the page's title, its date and source
+        "某某市人民政府门户网站\n首页 > 政务公开 > 政府信息公开年报\n"
+        "松潘县人民政府办公室2023年政府信息公开工作年度报告\n发布时间：2024-01-20 来源：办公室 浏览次数：312\n"
+        "{body}\n【打印本页】 【关闭窗口】",
+        # the date and source line above a title in two lines: neither is joined to the other
+        "中国·某某\n\n当前位置：首页 » 信息公开 » 年度报告\n\n信息来源：县政府办公室 发布日期：2024-02-10\n\n"
+        "松潘县人民政府办公室\n\n2023年政府信息公开工作年度报告\n\n{body}",
+        # a page title with the site's name after it
+        "首页 > 政务公开 > 年报\n松潘县人民政府办公室2023年政府信息公开工作年度报告_松潘县人民政府\n{body}",
+    ],
+)
+def test_a_crawled_pages_furniture_is_not_the_title(page: str) -> None:
+    got = parse_text(page.format(body=_BODY))
+    assert got.title == "松潘县人民政府办公室2023年政府信息公开工作年度报告"
+    assert got.publisher == "松潘县人民政府办公室"
+    assert got.year == 2023
+
+
+@pytest.mark.parametrize("kind", ["flattened", "flattened, spaced"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
+def test_a_flattened_pages_furniture_glued_before_the_title_is_not_the_title(sample: Path, kind: str) -> None:
+    text = sample.read_text(encoding="utf-8")
+    clean = parse_text(text)
+    # The furniture ends in a word (发文机关：政府办公室), glued to the title's first characters.
+    page = (
+        "某某县人民政府 首页 > 政务公开 > 政府信息公开年报 字号：[大 中 小] 索引号：0136/2024-04476"
+        " 发文机关：政府办公室\n"
+    )
+    got = parse_text(degrade.KINDS[kind](page + text, 3))
+    assert (got.title, got.publisher, got.year) == (clean.title, clean.publisher, clean.year)
+
+
 # ---------------------------------------------------------------- flattened pages
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from indexer.normalize import PAGE_FIELDS
+
 _REPORT_WORDS = re.compile(r"年度报告|年报|工作报告|情况报告|年度工作")
 _DISCLOSURE = re.compile(r"政府信息公开|政务公开|信息公开")
 _INTRO_START = re.compile(r"^(根据|依据|按照|本报告|为了|为贯彻|为进一步|现将|现就|现予|特向|特此|《)")
@@ -29,9 +31,17 @@ def _lines(preamble: str) -> list[str]:
 
 
 def title_lines(preamble: str) -> list[str]:
-    """The lines of the title block: short lines at the top, up to the one naming the report."""
+    """The lines of the title block: short lines at the top, up to the one naming the report. A crawled
+    page's furniture (breadcrumb, date and source) ends what stood above it (the site's name), and may
+    have the title glued at its end."""
     block: list[str] = []
-    for line in _title_start(_lines(preamble)[:8])[:6]:
+    for line in _title_start(_lines(preamble)[:12])[:8]:
+        if _is_furniture(line):
+            tail = _title_after_chrome(line, preamble) if _REPORT_WORDS.search(line) else None
+            if tail:
+                return [tail]
+            block = []
+            continue
         if "\t" in line or _INTRO_START.match(line) or line.endswith("。") or len(line) > 60:
             break
         block.append(line)
@@ -40,18 +50,95 @@ def title_lines(preamble: str) -> list[str]:
     return block if any(_DISCLOSURE.search(b) for b in block) else block[:1]
 
 
-# Lines a converter or a crawler leaves above the title: 正文, the column's name, a breadcrumb.
+# Lines a converter or a crawler leaves above the title: 正文, the column's name, a breadcrumb, the
+# page's date, source and hit count, its print and close buttons.
 _BEFORE_TITLE = re.compile(
-    r"^(?:正文|全文|原文|附件\d*|首页.*|当前位置.*|您当前的位置.*|.{0,16}(?:专栏|栏目|频道|网站|门户))$"
+    r"^(?:正文|全文|原文|附件\d*|首页.*|当前位置.*|您当前的位置.*|您的位置.*|所在位置.*"
+    r"|.{0,16}(?:专栏|栏目|频道|网站|门户))$"
 )
+_BREADCRUMB = re.compile(r"[>»›→].*[>»›→]")
+# A page title's site name after the report's: …年度报告_盐池县人民政府, …年度报告 - 某某市人民政府门户网站.
+_SITE_SUFFIX = re.compile(r"(?<=报告|年报)\s*[_|｜\-—–]+\s*[^_|｜]{2,30}$")
+# Before the report's name: a line ending in 关于印发 (…关于印发《X年度报告》的通知), or the name's own
+# first half.
+_CONTINUED = re.compile(r"(?:关于|印发|公布|发布|的)$")
+
+
+def _is_furniture(line: str) -> bool:
+    return bool(_BEFORE_TITLE.match(line) or _BREADCRUMB.search(line) or PAGE_FIELDS.search(line))
 
 
 def _title_start(lines: list[str]) -> list[str]:
-    """The title block without the page furniture above it, when a line naming the report follows."""
-    k = 0
-    while k < len(lines) - 1 and _BEFORE_TITLE.match(lines[k]):
-        k += 1
-    return lines[k:] if any(_REPORT_WORDS.search(ln) for ln in lines[k:6]) else lines
+    """The title block without the page furniture above it, when a line naming the report follows.
+    A crawled page's furniture may stand between lines above the title (the site's name, then a
+    breadcrumb): when the line naming the report names its publisher too, the block starts there."""
+    naming = next((k for k, ln in enumerate(lines[:8]) if _is_title_line(ln)), None)
+    if naming is None:
+        return lines
+    last = max((k for k in range(naming) if _is_furniture(lines[k])), default=-1)
+    above = lines[last + 1 : naming]  # what stood above the page's furniture is the site's
+    title = _SITE_SUFFIX.sub("", lines[naming])
+    if not above and naming and not _names_itself(title) and (m := _CJK_TAIL.search(lines[naming - 1])):
+        # The title's first line glued to the furniture before it (…发布日期：2024-03-10松潘县人民政府)
+        name = _furniture_cut(m.group(), "\n".join(lines[naming + 1 :]))
+        above = [name] if _AGENCY_SUFFIX.search(name) or _GOVERNMENT.search(name) else []
+    if above and len(above) < naming and _names_itself(title) and not _CONTINUED.search(above[-1]):
+        above = []
+    return above + [title] + lines[naming + 1 :]
+
+
+def _is_title_line(line: str) -> bool:
+    return (
+        _REPORT_WORDS.search(line) is not None
+        and not _is_furniture(line)
+        and not _INTRO_START.match(line)
+        and not line.endswith("。")
+        and len(line) <= 60
+    )
+
+
+def _names_itself(title: str) -> bool:
+    """True when a title line holds its publisher's name (before or after its year) and starts no quote."""
+    m = _YEAR_IN_TITLE.search(title)
+    if not m or title.startswith(("《", "关于")):
+        return False
+    return bool(_title_name(title[: m.start()]) or _title_name(title[m.end() :]))
+
+
+# The title at the end of a long line, after the page's furniture (…浏览次数：123盐池县人民政府办公室2020年
+# 政府信息公开年度报告): CJK and a year, from after the last digit, bracket or separator.
+_TITLE_TAIL = re.compile(r"(?:[\u4e00-\u9fff（）()《》〔〕·]|(?:19|20)\d{2}(?=年))+$")
+_CJK_TAIL = re.compile(r"[\u4e00-\u9fff（）()]+$")
+# Where one name ends and the next begins: 政府办公室|松潘县人民政府 (an agency's word, then a place).
+_PLACE = r"[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|县|区|旗|州|盟|镇|乡|街道)"
+_PLACE_START = re.compile(_PLACE)
+_NAME_JOIN = re.compile(rf"(?:{_AGENCY_SUFFIXES})(?={_PLACE})")
+
+
+def _title_after_chrome(line: str, preamble: str) -> str | None:
+    """The title glued after a crawled page's furniture."""
+    if not (PAGE_FIELDS.search(line) or _BREADCRUMB.search(line)):
+        return None
+    m = _TITLE_TAIL.search(_SITE_SUFFIX.sub("", line))
+    tail = m.group() if m else ""
+    year = _YEAR_IN_TITLE.search(tail)
+    if not (8 <= len(tail) <= 80 and _DISCLOSURE.search(tail) and year):
+        return None
+    rest = preamble[preamble.find(line) + len(line) :]
+    tail = _furniture_cut(tail[: year.start()], rest) + tail[year.start() :]
+    return tail if len(tail) <= 60 else None
+
+
+def _furniture_cut(name: str, rest: str) -> str:
+    """A name at the end of a page's furniture that may end in words too (发文机关：政府办公室|松潘县人民政府):
+    from where its longest end that the text after it prints again begins (the introduction names the
+    publisher; an end that starts with a place name), else after the last agency word that a place name
+    follows."""
+    found = next((k for k in range(len(name) - 2) if _PLACE_START.match(name, k) and name[k:] in rest), None)
+    if found is not None:
+        return name[found:]
+    joins = [m.end() for m in _NAME_JOIN.finditer(name)]
+    return name[joins[-1] :] if joins else name
 
 
 # A report without a title block names itself in its first sentence: 根据…，现公布通榆县人民政府办公室
