@@ -160,6 +160,23 @@ _NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")
 _CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9]")
 
 
+# A number set with letter-spacing in prose (a PDF's justified line): 2 0 1 7年, 减少4 5项. Only single
+# digits a space apart and followed by a unit: cells of a space-separated row (0 0 0规范性文件8 8 14)
+# are followed by the next row's label.
+_SPACED_DIGITS = re.compile(
+    r"(?<![\d.])\d(?: \d)+(?= ?(?:年|月|日|件|项|个|条|次|人|家|万|元|%|余|多|份|篇|期|卷|盒|页|场|名))"
+)
+_DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d)")
+
+
+def _in_spaced_number(text: str, m: re.Match[str]) -> bool:
+    start = m.start() - 1  # the digit before the space; back to the first digit of the run
+    while start >= 2 and text[start - 1] == " " and text[start - 2].isdigit():
+        start -= 2
+    found = _SPACED_DIGITS.match(text, start)
+    return found is not None and found.end() > m.start()
+
+
 def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     """A page or column break inside a sentence, not a heading, title or table row."""
     line_start = text.rfind("\n", 0, m.start()) + 1
@@ -212,6 +229,9 @@ def normalize(original: str) -> NormalizedText:
         steps.append(step)
     for pattern in (_ZERO_WIDTH, _PAGE_NUMBER, _MARKDOWN, _STRAY_SPACE):
         text, step = _delete(text, pattern)
+        steps.append(step)
+    if _SPACED_DIGITS.search(text):
+        text, step = _delete(text, _DIGIT_SPACE, _in_spaced_number)
         steps.append(step)
     text, step = _delete(text, _BROKEN_LINE, _is_broken_line)
     steps.append(step)

@@ -381,6 +381,35 @@ def test_a_space_inside_a_tab_separated_number_is_one_cell() -> None:
     assert parse_text(spaced).requests == clean
 
 
+def test_letter_spaced_numbers_in_cells_and_prose_are_whole_numbers() -> None:
+    """A PDF set with letter-spacing: "5 2 7 7 2" in a table cell, "2 0 1 9 年" in a sentence."""
+    text = SAMPLES[1].read_text(encoding="utf-8")
+    clean = parse_text(text)
+
+    def spaced(m: re.Match[str]) -> str:
+        return " ".join(m.group())
+
+    lines = [
+        "\t".join(re.sub(r"\d[\d.]+", spaced, cell) for cell in line.split("\t"))
+        if "\t" in line
+        else re.sub(r"\d+(?=年|项|件)", spaced, line)
+        for line in text.split("\n")
+    ]
+    spaced_text = "\n".join(lines)
+    assert "2 0 1 9年" in spaced_text
+    assert degrade.cells(parse_text(spaced_text)) == degrade.cells(clean)
+    assert "2 0 1 9" not in normalize(spaced_text).text
+    # A space-separated row keeps its cells: no unit follows them.
+    assert normalize("规章0 0 0规范性文件8 8 14").text == "规章0 0 0规范性文件8 8 14"
+    assert normalize("处理决定5 2 7 7 2项").text == "处理决定52772项"
+
+
+@pytest.mark.parametrize(("cell", "value"), [("52,772", 52772), ("45，996.82万元", 45996.82), ("12,34", None)])
+def test_thousands_separators_in_cells(cell: str, value: float | None) -> None:
+    got = parse_number(cell)
+    assert (got[0] if got else None) == value
+
+
 def test_a_place_name_with_one_character_misread_matches_in_its_city() -> None:
     head = "沐阳县人民政府办公室\n2020年政府信息公开工作年度报告\n一、总体情况\n"
     tail = "\n二、主动公开政府信息情况\n无。"

@@ -7,8 +7,9 @@ from dataclasses import dataclass, replace
 
 # "减 45" / "减少45" / "-39" / "+118" / "增3" / "45996.82万元" / "10518.1531 万元"
 _NUMBER = re.compile(
-    r"^(?P<word>减少|减|增加|增|下降|新增)?\s*(?P<sign>[+\-−－])?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|个|项|条|次)?$"
-)
+    r"^(?P<word>减少|减|增加|增|下降|新增)?\s*(?P<sign>[+\-−－])?\s*(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s*(?P<unit>万元|元|件|个|项|条|次)?$"
+)  # 52,772: digits grouped in threes by a thousands separator
 _NEGATIVE_WORDS = {"减少", "减", "下降"}
 
 
@@ -36,9 +37,16 @@ _NUMBER_START = frozenset("0123456789+-−－减增下新 ")
 # OCR reads 0 as O or 〇 and 1 as l or I; a cell of only these and digits is a number.
 _OCR_NUMBER = re.compile(r"^(?:减少|增加|减|增|[+\-−－])?\s*[0-9OoＯ〇lI]+(?:\.[0-9OoＯ〇lI]+)?\s*(?:万元|元)?$")
 _OCR_DIGITS = str.maketrans("OoＯ〇lI", "000011")
-# A space OCR put inside a number: "3834 1" in a tab-separated cell of its own (two spaces or more
-# are cells of a space-separated row, split by the table parser).
-_SPLIT_NUMBER = re.compile(r"^[0-9OoＯ〇lI]+ [0-9OoＯ〇lI]+(?:\.\d+)?$")
+# Single spaces inside a number: OCR's "3834 1", or a PDF set with letter-spacing ("5 2 7 7 2", "减 4 5",
+# "4 5 9 9 6 . 8 2 万元"), in a tab-separated cell of its own (two spaces or more are cells of a
+# space-separated row, split by the table parser).
+_DIGITS = r"[0-9OoＯ〇lI]+"
+_FRACTION = r" ?\. ?[0-9]+(?: [0-9]+)*"
+_SPLIT_NUMBER = re.compile(
+    rf"^(?:(?:减少|增加|减|增|[+\-−－]) ?)?{_DIGITS}(?: {_DIGITS})+(?:{_FRACTION})?(?: ?(?:万 ?元|元))?$"
+    rf"|^{_DIGITS}(?: {_DIGITS})*{_FRACTION}(?: ?(?:万 ?元|元))?$"
+)
+_NUMBER_SPACE = re.compile(r"(?<=[0-9OoＯ〇lI.万]) (?=[0-9OoＯ〇lI.万元])")
 
 
 def parse_number(cell: str) -> tuple[int | float, str | None] | None:
@@ -60,7 +68,7 @@ def parse_number(cell: str) -> tuple[int | float, str | None] | None:
     m = _NUMBER.match(cell.strip())
     if m is None:
         return None
-    raw = m.group("num")
+    raw = m.group("num").replace(",", "").replace("，", "")
     value: int | float = float(raw) if "." in raw else int(raw)
     negative = m.group("word") in _NEGATIVE_WORDS or m.group("sign") in ("-", "−", "－")
     return (-value if negative else value), m.group("unit")
@@ -85,7 +93,7 @@ def tokenize(region: str) -> list[Token]:
             if not cell:
                 continue
             if len(fields) > 1 and _SPLIT_NUMBER.match(cell):
-                cell = cell.replace(" ", "")  # a tab-separated cell is one cell: OCR split its number
+                cell = _NUMBER_SPACE.sub("", cell)  # a tab-separated cell is one cell: its number was spaced
             parsed = parse_number(cell)
             tokens.append(
                 Token(
