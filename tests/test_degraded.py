@@ -404,6 +404,15 @@ def test_letter_spaced_numbers_in_cells_and_prose_are_whole_numbers() -> None:
     assert normalize("处理决定5 2 7 7 2项").text == "处理决定52772项"
 
 
+def test_columns_merged_into_one_cell_are_not_one_number() -> None:
+    # "8 8 14" and "0 0 0" in one tab-separated cell are three columns a converter merged (no number is
+    # letter-spaced in groups of several digits, none starts with 0): never 8814 or 0.
+    region = "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0 0 0\n行政规范性文件\t8 8 14\n"
+    rows, _, _ = parse_proactive(region, "2021")
+    for row in ("规章", "行政规范性文件"):
+        assert all(v.value is None or v.value in (0, 8, 14) for v in rows[row].values()), rows[row]
+
+
 @pytest.mark.parametrize(("cell", "value"), [("52,772", 52772), ("45，996.82万元", 45996.82), ("12,34", None)])
 def test_thousands_separators_in_cells(cell: str, value: float | None) -> None:
     got = parse_number(cell)

@@ -37,14 +37,16 @@ _NUMBER_START = frozenset("0123456789+-−－减增下新 ")
 # OCR reads 0 as O or 〇 and 1 as l or I; a cell of only these and digits is a number.
 _OCR_NUMBER = re.compile(r"^(?:减少|增加|减|增|[+\-−－])?\s*[0-9OoＯ〇lI]+(?:\.[0-9OoＯ〇lI]+)?\s*(?:万元|元)?$")
 _OCR_DIGITS = str.maketrans("OoＯ〇lI", "000011")
-# Single spaces inside a number: OCR's "3834 1", or a PDF set with letter-spacing ("5 2 7 7 2", "减 4 5",
-# "4 5 9 9 6 . 8 2 万元"), in a tab-separated cell of its own (two spaces or more are cells of a
-# space-separated row, split by the table parser).
-_DIGITS = r"[0-9OoＯ〇lI]+"
-_FRACTION = r" ?\. ?[0-9]+(?: [0-9]+)*"
+# Single spaces inside a number in a tab-separated cell of its own: OCR's "3834 1" (two groups), or a PDF
+# set with letter-spacing, every digit apart ("5 2 7 7 2", "减 4 5", "4 5 9 9 6 . 8 2 万元"). Groups of several
+# digits ("8 8 14") are columns a converter merged into one cell, and two spaces or more are cells of a
+# space-separated row: both are left to the table parser.
+_DIGIT = "[0-9OoＯ〇lI]"
+_WHOLE = rf"[1-9lI](?:{_DIGIT}* {_DIGIT}+|(?: {_DIGIT})+)"  # no number starts with 0: "0 0 0" is three cells
+_FRACTION = r" ?\. ?(?:[0-9]+|[0-9](?: [0-9])+)"
 _SPLIT_NUMBER = re.compile(
-    rf"^(?:(?:减少|增加|减|增|[+\-−－]) ?)?{_DIGITS}(?: {_DIGITS})+(?:{_FRACTION})?(?: ?(?:万 ?元|元))?$"
-    rf"|^{_DIGITS}(?: {_DIGITS})*{_FRACTION}(?: ?(?:万 ?元|元))?$"
+    rf"^(?:(?:减少|增加|减|增|[+\-−－]) ?)?{_WHOLE}(?:{_FRACTION})?(?: ?(?:万 ?元|元))?$"
+    rf"|^{_DIGIT}+(?: {_DIGIT})*{_FRACTION}(?: ?(?:万 ?元|元))?$"
 )
 _NUMBER_SPACE = re.compile(r"(?<=[0-9OoＯ〇lI.万]) (?=[0-9OoＯ〇lI.万元])")
 
