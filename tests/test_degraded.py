@@ -21,7 +21,7 @@ from indexer.parse import flat, parse_text
 from indexer.parse.cells import parse_number
 from indexer.parse.flat import Count, Run, Signed, runs, splits
 from indexer.parse.sections import parse_sections
-from indexer.parse.tables import PROACTIVE_2019, parse_proactive
+from indexer.parse.tables import PROACTIVE_2019, parse_proactive, parse_requests
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -411,6 +411,33 @@ def test_columns_merged_into_one_cell_are_not_one_number() -> None:
     rows, _, _ = parse_proactive(region, "2021")
     for row in ("规章", "行政规范性文件"):
         assert all(v.value is None or v.value in (0, 8, 14) for v in rows[row].values()), rows[row]
+
+
+def test_two_columns_merged_into_one_cell_are_read_by_the_rows_total() -> None:
+    # A converter that lost a column border printed 13 | 0 as one cell "13 0": read as one number (130,
+    # OCR's space inside a number) the row is a cell short and its total fails; read as two it holds.
+    text = SAMPLES[3].read_text(encoding="utf-8")
+    clean = parse_text(text)
+    row = next(line for line in text.split("\n") if line.startswith("一、本年新收"))
+    assert "\t13\t0\t" in row
+    got = parse_text(text.replace(row, row.replace("\t13\t0\t", "\t13 0\t", 1)))
+    want = [v.value for v in clean.requests["新收"]]
+    assert want == [13, 0, 0, 0, 0, 0, 13]
+    assert [v.value for v in got.requests["新收"]] == want
+    # OCR's space inside a number stays one number where the row's total says so.
+    region = (
+        "申请人情况\n自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+        "一、本年新收政府信息公开申请数量\t38 4\t0\t0\t0\t0\t0\t384\n"
+    )
+    assert parse_requests(region, "2021")[0]["新收"][0].value == 384
+
+
+def test_a_rows_first_number_in_its_label_cell_is_taken_when_the_total_holds() -> None:
+    text = SAMPLES[3].read_text(encoding="utf-8")
+    clean = parse_text(text)
+    row = next(line for line in text.split("\n") if line.startswith("一、本年新收"))
+    got = parse_text(text.replace(row, row.replace("数量\t\t13\t", "数量13\t\t", 1)))
+    assert [v.value for v in got.requests["新收"]] == [v.value for v in clean.requests["新收"]]
 
 
 @pytest.mark.parametrize(("cell", "value"), [("52,772", 52772), ("45，996.82万元", 45996.82), ("12,34", None)])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from itertools import product
 
 # "减 45" / "减少45" / "-39" / "+118" / "增3" / "45996.82万元" / "10518.1531 万元"
 _NUMBER = re.compile(
@@ -25,10 +27,35 @@ class Token:
     blank_lines_before: int  # empty lines between this token's line and the previous token's
     start: int = 0  # where the cell's text is in the table region
     end: int = 0
+    # A cell read as one number from digit groups a space apart ("13 0"): the cells it would be if a
+    # converter had merged columns instead (13 | 0). The table parser picks by the row's width and sums.
+    parts: tuple[Token, ...] = ()
 
     @property
     def span(self) -> tuple[int, int]:
         return self.start, self.end
+
+
+def readings(numbers: list[Token], limit: int = 64) -> Iterator[list[Token]]:
+    """The ways to read a row's number cells: each cell with ``parts`` as one number or as its parts,
+    the cells as printed first."""
+    ambiguous = [k for k, t in enumerate(numbers) if t.parts]
+    for n, choice in enumerate(product((False, True), repeat=len(ambiguous))):
+        if n >= limit:
+            return
+        split = {k for k, c in zip(ambiguous, choice, strict=True) if c}
+        yield [p for k, t in enumerate(numbers) for p in (t.parts if k in split else (t,))]
+
+
+def pick_reading(numbers: list[Token], fits: Callable[[list[Token]], bool]) -> list[Token]:
+    """The row's cells as printed, unless that reading does not fit (its width, its totals) and the
+    readings that do all give the same values: then one of them."""
+    if not any(t.parts for t in numbers) or fits(numbers):
+        return numbers
+    fitting = [r for r in readings(numbers) if fits(r)]
+    if fitting and len({tuple(t.number for t in r) for r in fitting}) == 1:
+        return fitting[0]
+    return numbers
 
 
 _NUMBER_START = frozenset("0123456789+-−－减增下新 ")
@@ -48,6 +75,7 @@ _SPLIT_NUMBER = re.compile(
     rf"^(?:(?:减少|增加|减|增|[+\-−－]) ?)?{_WHOLE}(?:{_FRACTION})?(?: ?(?:万 ?元|元))?$"
     rf"|^{_DIGIT}+(?: {_DIGIT})*{_FRACTION}(?: ?(?:万 ?元|元))?$"
 )
+_DIGIT_GROUPS = re.compile(rf"^{_DIGIT}+(?: {_DIGIT}+)*(?: {_DIGIT}+\.[0-9]+)?(?: ?(?:万元|元))?$")
 _NUMBER_SPACE = re.compile(r"(?<=[0-9OoＯ〇lI.万]) (?=[0-9OoＯ〇lI.万元])")
 
 
@@ -94,7 +122,10 @@ def tokenize(region: str) -> list[Token]:
             cell = raw.strip()
             if not cell:
                 continue
+            parts: tuple[Token, ...] = ()
             if len(fields) > 1 and _SPLIT_NUMBER.match(cell):
+                if _DIGIT_GROUPS.match(cell) and " " in cell.strip(" 万元"):
+                    parts = tuple(_group_tokens(cell, line_no, field_no, at))
                 cell = _NUMBER_SPACE.sub("", cell)  # a tab-separated cell is one cell: its number was spaced
             parsed = parse_number(cell)
             tokens.append(
@@ -107,10 +138,19 @@ def tokenize(region: str) -> list[Token]:
                     blank_lines_before=blank,
                     start=at,
                     end=at + len(raw.strip()),
+                    parts=parts,
                 )
             )
             blank = 0
     return _rejoin_split_rows(tokens)
+
+
+def _group_tokens(cell: str, line: int, field: int, at: int) -> Iterator[Token]:
+    """Each space-separated digit group of a cell as a number cell of its own."""
+    for g in re.finditer(r"\S+", cell):
+        parsed = parse_number(g.group())
+        if parsed is not None:
+            yield Token(g.group(), line, field, parsed[0], parsed[1], 0, at + g.start(), at + g.end())
 
 
 def _rejoin_split_rows(tokens: list[Token]) -> list[Token]:

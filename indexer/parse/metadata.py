@@ -110,7 +110,7 @@ def _names_itself(title: str) -> bool:
 _TITLE_TAIL = re.compile(r"(?:[\u4e00-\u9fff（）()《》〔〕·]|(?:19|20)\d{2}(?=年))+$")
 _CJK_TAIL = re.compile(r"[\u4e00-\u9fff（）()]+$")
 # Where one name ends and the next begins: 政府办公室|松潘县人民政府 (an agency's word, then a place).
-_PLACE = r"[\u4e00-\u9fff]{1,7}?(?:省|自治区|市|县|区|旗|州|盟|镇|乡|街道)"
+_PLACE = r"[\u4e00-\u9fff]{1,12}?(?:省|自治区|市|县|区|旗|州|盟|镇|乡|街道)"
 _PLACE_START = re.compile(_PLACE)
 _NAME_JOIN = re.compile(rf"(?:{_AGENCY_SUFFIXES})(?={_PLACE})")
 

@@ -16,7 +16,7 @@ from indexer.model import (
     Value,
 )
 from indexer.parse import flat
-from indexer.parse.cells import Token, is_tab_layout, parse_number, tokenize
+from indexer.parse.cells import Token, is_tab_layout, parse_number, pick_reading, tokenize
 
 # ---------------------------------------------------------------- 第二十条 proactive table
 
@@ -140,6 +140,7 @@ def parse_proactive(
         while i < len(tokens) and tokens[i].number is not None:
             numbers.append(tokens[i])
             i += 1
+        numbers = pick_reading(numbers, _of_width(len(fields)))
         marks = [t.text for t in tokens[i : i + len(fields)] if t.text in _NOT_APPLICABLE]
         if not numbers and len(marks) == len(fields):  # 规章 / / /: a county makes no 规章
             reasons = (f"'{key}' row prints '{m}' (not applicable)" for m in marks)
@@ -149,6 +150,10 @@ def parse_proactive(
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
     return rows, [], warnings
+
+
+def _of_width(n: int) -> Callable[[list[Token]], bool]:
+    return lambda cells: len(cells) == n
 
 
 def _one_off(label: str, aliases: tuple[str, ...], labels: dict[str, str]) -> bool:
@@ -245,11 +250,15 @@ class _Unit:
     numbers: list[Token] = field(default_factory=list)
     row: str | None = None
     width: int = 0  # tab fields on the line of its last number, empty ones included
+    # Digits glued to the end of the label ("（七）总计3"): the row's first cell when a converter put it in
+    # the label's cell, taken only when the row's total then holds.
+    lead: Token | None = None
 
 
 def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings: list[str]) -> list[_Unit]:
     units: list[_Unit] = []
     label: list[str] = []
+    last_label: Token | None = None
     current: _Unit | None = None
     # The field of the last text cell on each line: a number before it is a stray, not a cell.
     last_text_field: dict[int, int] = {}
@@ -262,6 +271,7 @@ def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings:
                 units.append(current)
                 current = None
             label.append(t.text)
+            last_label = t
             continue
         following = tokens[k + 1].text if k + 1 < len(tokens) else ""
         complete = current is not None and len(current.numbers) >= _NCOL
@@ -279,7 +289,7 @@ def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings:
             units.append(current)
             current = None
         if current is None:
-            current = _Unit(" ".join(label))
+            current = _Unit(" ".join(label), lead=_glued_lead(last_label, t))
             label = []
         current.numbers.append(t)
     if current is not None:
@@ -287,6 +297,18 @@ def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings:
     for u in units:
         u.width = widths[u.numbers[-1].line]
     return _merge_wrapped(units)
+
+
+_LEAD_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff）)”\"])[1-9]\d*$|(?<=[\u4e00-\u9fff）)”\"])0$")
+
+
+def _glued_lead(label: Token | None, first: Token) -> Token | None:
+    """The number glued to the end of a label cell on the same line as the row's first number."""
+    m = _LEAD_DIGITS.search(label.text) if label is not None and label.line == first.line else None
+    if label is None or m is None:
+        return None
+    at = label.start + m.start()
+    return Token(m.group(), label.line, label.field, int(m.group()), None, 0, at, at + len(m.group()))
 
 
 def _merge_wrapped(units: list[_Unit]) -> list[_Unit]:
@@ -354,6 +376,9 @@ def parse_requests(
     for u in units:
         if u.row is None or u.row in grid:
             continue
+        u.numbers = pick_reading(u.numbers, _row_sums)
+        if u.lead is not None and not _row_sums(u.numbers) and _row_sums([u.lead, *u.numbers]):
+            u.numbers = [u.lead, *u.numbers]
         if len(u.numbers) == _NCOL:
             grid[u.row] = [Value(t.number, span=t.span) for t in u.numbers]
         elif len(u.numbers) > _NCOL:
@@ -382,6 +407,12 @@ def parse_requests(
     _derive_from_identities(grid, outcome_rows, derived)
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
+
+
+def _row_sums(numbers: list[Token]) -> bool:
+    """Seven cells whose last is the sum of the six before it."""
+    values = [t.number for t in numbers]
+    return len(values) == _NCOL and sum(v or 0 for v in values[:-1]) == values[-1]
 
 
 def _parse_flat_requests(
@@ -615,7 +646,7 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     """The 15 numbers of the review/litigation table, blank cells None."""
     raw = tokenize(region)
     tokens = _split_glued(raw)
-    numbers = [t for t in tokens if t.number is not None]
+    numbers = pick_reading([t for t in tokens if t.number is not None], _block_sums)
     values: list[Value]
     warnings: list[str] = []
     derived: list[DerivedCell] = []
@@ -644,6 +675,15 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     for b, block in enumerate(REVIEW_BLOCKS):
         table[block] = {f: values[b * len(REVIEW_FIELDS) + i] for i, f in enumerate(REVIEW_FIELDS)}
     return table, derived, warnings
+
+
+def _block_sums(numbers: list[Token]) -> bool:
+    """Fifteen cells, each block's 总计 the sum of its four parts."""
+    values = [t.number or 0 for t in numbers]
+    w = len(REVIEW_FIELDS)
+    return len(values) == _REVIEW_CELLS and all(
+        sum(values[b * w : b * w + w - 1]) == values[b * w + w - 1] for b in range(len(REVIEW_BLOCKS))
+    )
 
 
 def _review_by_arithmetic(numbers: list[Token], derived: list[DerivedCell]) -> list[Value] | None:
