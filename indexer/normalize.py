@@ -281,7 +281,7 @@ def _flat_breaks(text: str) -> list[int]:
         if end:
             at.add(end.end())
     at |= {p for m in _FLAT_CANONICAL.finditer(text) for p in m.span()}
-    title = _FLAT_TITLE_END.search(text, 0, 300)
+    title = _FLAT_TITLE_END.search(text, 0, 1000)  # after a crawled page's furniture too
     if title:
         at.add(title.end())
     return sorted(p for p in at if 0 < p < len(text) and text[p - 1] != "\n" and text[p] != "\n")

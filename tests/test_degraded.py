@@ -432,7 +432,7 @@ def test_two_columns_merged_into_one_cell_are_read_by_the_rows_total() -> None:
     assert parse_requests(region, "2021")[0]["新收"][0].value == 384
 
 
-def test_a_rows_first_number_in_its_label_cell_is_taken_when_the_total_holds() -> None:
+def test_a_rows_first_number_in_its_label_cell_is_taken_when_the_row_is_a_cell_short() -> None:
     text = SAMPLES[3].read_text(encoding="utf-8")
     clean = parse_text(text)
     row = next(line for line in text.split("\n") if line.startswith("一、本年新收"))

@@ -251,7 +251,7 @@ class _Unit:
     row: str | None = None
     width: int = 0  # tab fields on the line of its last number, empty ones included
     # Digits glued to the end of the label ("（七）总计3"): the row's first cell when a converter put it in
-    # the label's cell, taken only when the row's total then holds.
+    # the label's cell, taken when the row is a cell short without them.
     lead: Token | None = None
 
 
@@ -377,8 +377,8 @@ def parse_requests(
         if u.row is None or u.row in grid:
             continue
         u.numbers = pick_reading(u.numbers, _row_sums)
-        if u.lead is not None and not _row_sums(u.numbers) and _row_sums([u.lead, *u.numbers]):
-            u.numbers = [u.lead, *u.numbers]
+        if u.lead is not None and len(u.numbers) == _NCOL - 1:
+            u.numbers = [u.lead, *u.numbers]  # no label of the template ends with a digit
         if len(u.numbers) == _NCOL:
             grid[u.row] = [Value(t.number, span=t.span) for t in u.numbers]
         elif len(u.numbers) > _NCOL:
