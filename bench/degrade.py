@@ -7,7 +7,8 @@ seed, and returns the text a tool of that kind would have produced:
 
 - ``markdown``: a PDF-to-Markdown converter: pipe tables (or HTML ones) with split or synthetic header rows, a
   header row repeated mid-table, a table split in two, stray ``|---|`` rows, labels on a row of their
-  own above their numbers, page footers, ``**bold**`` and ``#`` marks, a line 正文 before the title;
+  own above their numbers, a missed column border (a row's first number in its label's cell, two numbers
+  in one cell), page footers, ``**bold**`` and ``#`` marks, a line 正文 before the title;
 - ``markdown from HTML``: an HTML-to-Markdown tool (html2text and its kind) run on the whole page:
   the site's name, breadcrumb, page title, date and source above the report, the footer below, pipe
   tables without their outer pipes, a row of one spanning cell without any;
@@ -212,6 +213,8 @@ def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]
             nums = [c if _is_cell_number(c) and not b else "" for c, b in zip(row, beside, strict=True)]
             lines += [_pipe(label), _pipe(nums)]
             continue
+        if numbers and rng.random() < 0.08:
+            row = _lost_border(row, rng)
         if rng.random() < 0.04:
             lines.append(_pipe(["---"] * width))  # a stray separator
         if rng.random() < 0.03:
@@ -223,6 +226,22 @@ def _markdown_table(rows: list[Row], rng: random.Random, page: int) -> list[str]
             lines += ["", _pipe([f"数据{k + 1}" for k in range(width)]), _pipe(["---"] * width)]  # a new page's table
         lines.append(_pipe(row))
     return lines
+
+
+def _lost_border(row: Row, rng: random.Random) -> Row:
+    """A column border the converter missed: the row's first number in its label's cell ("（七）总计 3"), or
+    two numbers in one cell ("13 0"); the row ends a cell short."""
+    at = [k for k, c in enumerate(row) if _is_cell_number(c)]
+    if not at:
+        return row
+    k = at[0]
+    if k > 0 and row[k - 1] and not _is_cell_number(row[k - 1]) and rng.random() < 0.5:
+        return [*row[: k - 1], f"{row[k - 1]} {row[k]}", *row[k + 1 :], ""]
+    pairs = [k for k in at if k + 1 in at]
+    if not pairs:
+        return row
+    k = rng.choice(pairs)
+    return [*row[:k], f"{row[k]} {row[k + 1]}", *row[k + 2 :], ""]
 
 
 def _split_header(row: Row, rng: random.Random) -> Row:

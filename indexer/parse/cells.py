@@ -75,7 +75,9 @@ _SPLIT_NUMBER = re.compile(
     rf"^(?:(?:减少|增加|减|增|[+\-−－]) ?)?{_WHOLE}(?:{_FRACTION})?(?: ?(?:万 ?元|元))?$"
     rf"|^{_DIGIT}+(?: {_DIGIT})*{_FRACTION}(?: ?(?:万 ?元|元))?$"
 )
-_DIGIT_GROUPS = re.compile(rf"^{_DIGIT}+(?: {_DIGIT}+)*(?: {_DIGIT}+\.[0-9]+)?(?: ?(?:万元|元))?$")
+_SIGNED = r"(?:(?:减少|增加|减|增|[+\-−－]) ?)?"
+_DIGIT_GROUPS = re.compile(rf"^{_SIGNED}{_DIGIT}+(?: {_DIGIT}+)*(?: {_DIGIT}+\.[0-9]+)?(?: ?(?:万元|元))?$")
+_GROUP = re.compile(rf"{_SIGNED}{_DIGIT}+(?:\.[0-9]+)?(?: ?(?:万元|元))?")
 _NUMBER_SPACE = re.compile(r"(?<=[0-9OoＯ〇lI.万]) (?=[0-9OoＯ〇lI.万元])")
 
 
@@ -123,9 +125,17 @@ def tokenize(region: str) -> list[Token]:
             if not cell:
                 continue
             parts: tuple[Token, ...] = ()
+            if len(fields) > 1 and not _SPLIT_NUMBER.match(cell) and _DIGIT_GROUPS.match(cell):
+                # Digit groups that cannot be one number ("0 0", "8 8 14"): columns merged into one cell.
+                merged = [replace(t, blank_lines_before=blank) for t in _group_tokens(cell, line_no, field_no, at)]
+                if len(merged) > 1:
+                    tokens += merged
+                    blank = 0
+                    continue
             if len(fields) > 1 and _SPLIT_NUMBER.match(cell):
-                if _DIGIT_GROUPS.match(cell) and " " in cell.strip(" 万元"):
+                if _DIGIT_GROUPS.match(cell):
                     parts = tuple(_group_tokens(cell, line_no, field_no, at))
+                    parts = parts if len(parts) > 1 else ()
                 cell = _NUMBER_SPACE.sub("", cell)  # a tab-separated cell is one cell: its number was spaced
             parsed = parse_number(cell)
             tokens.append(
@@ -147,7 +157,7 @@ def tokenize(region: str) -> list[Token]:
 
 def _group_tokens(cell: str, line: int, field: int, at: int) -> Iterator[Token]:
     """Each space-separated digit group of a cell as a number cell of its own."""
-    for g in re.finditer(r"\S+", cell):
+    for g in _GROUP.finditer(cell):
         parsed = parse_number(g.group())
         if parsed is not None:
             yield Token(g.group(), line, field, parsed[0], parsed[1], 0, at + g.start(), at + g.end())
