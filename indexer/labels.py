@@ -198,6 +198,11 @@ _NOTES = (
     ),
     (r"(.+) prints '(.*)' with no separator", "{0!q}印作「{1}」，数字之间没有分隔"),
     (
+        r"(.+) prints '(.*)', (\d+) numbers kept apart by spaces for (\d+) cells, and no split fits (.+?): which"
+        r" cells are blank cannot be told",
+        "{0!q}印作「{1}」：{2} 个以空格分开的数字对应 {3} 格，任何拆法都不符合{4!b}，无法判断哪些格是空白",
+    ),
+    (
         r"(\d+) splits into (\d+) cells fit (.+) and give this cell (\d+) values",
         "符合{2!b}的 {0} 种 {1} 格拆法给此格 {3} 个不同的值",
     ),
