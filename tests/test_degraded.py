@@ -440,6 +440,29 @@ def test_a_rows_first_number_in_its_label_cell_is_taken_when_the_row_is_a_cell_s
     assert [v.value for v in got.requests["新收"]] == [v.value for v in clean.requests["新收"]]
 
 
+def test_a_row_label_wrapped_onto_a_line_of_its_own_names_its_row() -> None:
+    # A narrow label column: the label's end on the next line, after the row's numbers.
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    clean = parse_text(text)
+    lines = text.split("\n")
+    at = next(k for k, line in enumerate(lines) if "\t5.要求行政机关确认或重新出具已获取信息\t" in line)
+    # and the row before it lost its label's end too, so that no gap is left for the row to fall into
+    before = next(k for k, line in enumerate(lines) if "\t4.无正当理由大量反复申请\t" in line)
+    lines[at] = lines[at].replace("确认或重新出具已获取信息", "确认")
+    lines.insert(at + 1, "\t或重新出具已获取信息")
+    lines[before] = lines[before].replace("无正当理由大量反复申请", "无正当理由大量")
+    lines.insert(before + 1, "\t反复申请")
+    got = parse_text("\n".join(lines))
+    assert degrade.cells(got) == degrade.cells(clean)
+    # One cell a line, the label wrapped in pieces: the pieces joined are the label.
+    region = (
+        "信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n行政许可\n447\n32\n2705\n"
+        "其他对外管理服\n务事项\n44\n10\n1123\n"
+    )
+    rows, _, _ = parse_proactive(region, "2019")
+    assert [v.value for v in rows["其他对外管理服务事项"].values()] == [44, 10, 1123]
+
+
 @pytest.mark.parametrize(("cell", "value"), [("52,772", 52772), ("45，996.82万元", 45996.82), ("12,34", None)])
 def test_thousands_separators_in_cells(cell: str, value: float | None) -> None:
     got = parse_number(cell)

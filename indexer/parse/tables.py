@@ -118,7 +118,7 @@ def parse_proactive(
         rows, derived = flat.parse_proactive(region, spec, _OPTIONAL_2021 if template == "2021" else set())
         return rows, derived, ["第二十条表: 网页抓取文本, 单元格无分隔, 按列数与数字格式拆分"]
     labels = {alias: key for key, aliases, _ in spec for alias in aliases}
-    tokens = _split_glued(tokenize(region), tuple(sorted(labels, key=len, reverse=True)))
+    tokens = _join_wrapped_labels(_split_glued(tokenize(region), tuple(sorted(labels, key=len, reverse=True))), labels)
     rows: dict[str, dict[str, Value]] = {}
     warnings: list[str] = []
     i = 0
@@ -150,6 +150,34 @@ def parse_proactive(
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
     return rows, [], warnings
+
+
+def _join_wrapped_labels(tokens: list[Token], labels: dict[str, str]) -> list[Token]:
+    """A row label wrapped over lines (one cell a line from a narrow column: 其他对外管理服 / 务事项) is one
+    label cell when its pieces, joined, are the label."""
+    out: list[Token] = []
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        joined = None
+        if t.number is None and _row_label(t.text) not in labels:
+            text = t.text
+            for j in range(k + 1, min(k + 4, len(tokens))):
+                if tokens[j].number is not None or tokens[j].line != tokens[j - 1].line + 1:
+                    break
+                text += tokens[j].text
+                if _row_label(text) in labels:
+                    joined = j
+                    break
+        if joined is None:
+            out.append(t)
+            k += 1
+            continue
+        last = tokens[joined]
+        text = "".join(x.text for x in tokens[k : joined + 1])
+        out.append(Token(text, last.line, t.field, None, None, t.blank_lines_before, t.start, last.end))
+        k = joined + 1
+    return out
 
 
 def _of_width(n: int) -> Callable[[list[Token]], bool]:
@@ -253,6 +281,9 @@ class _Unit:
     # Digits glued to the end of the label ("（七）总计3"): the row's first cell when a converter put it in
     # the label's cell, taken when the row is a cell short without them.
     lead: Token | None = None
+    # A line of text right after the row that starts with no row number: the end of the row's label when
+    # it wrapped (5.要求行政机关确认 | 或重新出具已获取信息), read only when the label alone names no row.
+    wrapped: str = ""
 
 
 def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings: list[str]) -> list[_Unit]:
@@ -265,11 +296,21 @@ def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings:
     for t in tokens:
         if t.number is None:
             last_text_field[t.line] = t.field
+    number_lines = {t.line for t in tokens if t.number is not None}
     for k, t in enumerate(tokens):
         if t.number is None:
             if current is not None:
                 units.append(current)
                 current = None
+            if (
+                row_per_line
+                and not label
+                and units
+                and units[-1].numbers[-1].line == t.line - 1
+                and t.line not in number_lines
+                and not _ENUMERATED.match(t.text)
+            ):
+                units[-1].wrapped = t.text  # maybe the rest of the row's label, on a line of its own
             label.append(t.text)
             last_label = t
             continue
@@ -299,6 +340,11 @@ def _units(tokens: list[Token], widths: list[int], row_per_line: bool, warnings:
     return _merge_wrapped(units)
 
 
+# Every row label of the applications table starts with its number: 一、 （三） 1. (and a header line
+# with 自然人, 申请人情况); a line of text that does not follow a row wrapped from its label.
+_ENUMERATED = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+[.．、]|自然人|申请人|商业企业)"
+)
 _LEAD_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff）)”\"])[1-9]\d*$|(?<=[\u4e00-\u9fff）)”\"])0$")
 
 
@@ -328,10 +374,13 @@ def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warning
     last = -1
     for u in units:
         best: tuple[int, int] | None = None  # (match start, row index)
-        for idx, (_, pat) in enumerate(patterns):
-            for m in pat.finditer(u.label):
-                if best is None or m.start() > best[0]:
-                    best = (m.start(), idx)
+        for label in (u.label, u.label + u.wrapped) if u.wrapped else (u.label,):
+            for idx, (_, pat) in enumerate(patterns):
+                for m in pat.finditer(label):
+                    if best is None or m.start() > best[0]:
+                        best = (m.start(), idx)
+            if best is not None:
+                break
         if best is not None and best[1] > last:
             u.row = order[best[1]]
             last = best[1]
