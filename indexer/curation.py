@@ -179,7 +179,8 @@ def reapply(conn: sqlite3.Connection) -> int:
     """Bring the stored mentions in line with the active decisions (in the caller's transaction): every
     report with a curated mention, or a mention a decision names, is relinked. Returns their number."""
     from indexer.store.entities import link_entities, summarize_entities, unlink_entities
-    from indexer.store.reports import MentionRow, pack_mentions
+    from indexer.store.reports import MentionRow
+    from indexer.store.schema import pack_mentions
 
     active = rules(conn)
     reports = {

@@ -406,10 +406,10 @@ def app_on(db: Path, monkeypatch: Any) -> Iterator[Any]:
 
 
 def plain_store(db: Path | str, **kwargs: Any) -> sqlite3.Connection:
-    """The store opened as plain SQLite (no upgrade, no checks), with the ``unzip`` function that its views of
+    """The store opened as plain SQLite (no upgrade, no checks), with the functions that its views of
     compressed values (mentions, passages, table_cells) use."""
-    from indexer.store import unzip
+    from indexer.store import sql_functions
 
     conn = sqlite3.connect(db, **kwargs)
-    conn.create_function("unzip", 1, unzip)
+    sql_functions(conn)
     return conn

@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 from builders import with_changed_cell
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
-from indexer.store import SCHEMA_VERSION, connect, unzip
+from indexer.store import SCHEMA_VERSION, connect, sql_functions, unzip
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "data" / "reports").glob("*.txt"))
@@ -21,9 +23,9 @@ TABLES = ("entity_reports", "entities", "entity_places", "entity_provinces", "en
 
 
 def _open(db: Path) -> sqlite3.Connection:
-    """The store as plain SQLite, with the ``unzip`` function its views of compressed values use."""
+    """The store as plain SQLite, with the functions its views of compressed values use."""
     conn = sqlite3.connect(db)
-    conn.create_function("unzip", 1, unzip)
+    sql_functions(conn)
     return conn
 
 
@@ -251,3 +253,67 @@ def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: P
         assert isinstance(json.loads(unzip(blob))["sources"], list)
         assert unpack_model(blob) == models[uid]
     assert upgraded.execute("SELECT sum(length(model)) FROM reports").fetchone()[0] < before * 0.85
+
+
+def test_a_schema_14_store_upgrades_its_mentions_to_the_compact_value(tmp_path: Path) -> None:
+    """Schema 14 kept a report's mentions as a list of whole rows, read by a view over ``unzip``; the
+    upgrade rewrites them as ``pack_mentions`` does now, and the ``mentions`` view reads the same rows."""
+    import json
+
+    from indexer.store.schema import mention_rows, pack_json
+
+    db = tmp_path / "s14.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    conn = _open(db)
+    rows = "SELECT report_id, id, kind, canonical, surface, start, end, sentence_start, sentence_end, section, attrs"
+    expected = conn.execute(f"{rows} FROM mentions ORDER BY id").fetchall()
+    assert len(expected) > 100 and any(r[3] != r[4] for r in expected)  # some surfaces are not the name
+    new = conn.execute("SELECT sum(length(mentions)) FROM report_mentions").fetchone()[0]
+    for report_id, blob in conn.execute("SELECT report_id, mentions FROM report_mentions").fetchall():
+        old = pack_json(json.loads(mention_rows(blob)), "mentions")  # as schema 14 wrote them
+        conn.execute("UPDATE report_mentions SET mentions = ? WHERE report_id = ?", (old, report_id))
+    view = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'mentions'").fetchone()[0]
+    conn.execute("DROP VIEW mentions")
+    conn.execute(view.replace("mention_rows(m.mentions)", "unzip(m.mentions)"))
+    conn.execute("UPDATE meta SET value = '14' WHERE key = 'schema'")
+    conn.commit()
+    assert conn.execute(f"{rows} FROM mentions ORDER BY id").fetchall() == expected
+    before = conn.execute("SELECT sum(length(mentions)) FROM report_mentions").fetchone()[0]
+    conn.close()
+
+    upgraded = connect(db, readonly=True)
+    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
+    assert [tuple(r) for r in upgraded.execute(f"{rows} FROM mentions ORDER BY id")] == expected
+    after = upgraded.execute("SELECT sum(length(mentions)) FROM report_mentions").fetchone()[0]
+    assert after == new and after < before * 0.8
+
+
+_names = st.sampled_from(["条例", "政务公开办", "0", "国办公开办函〔2021〕30号"])
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["document", "agency"]),
+            _names,
+            _names,
+            st.integers(0, 10_000),
+            st.integers(0, 60),
+            st.integers(0, 80),
+            st.integers(0, 80),
+            st.sampled_from([None, "overview", "problems"]),
+            st.sampled_from([{}, {"level": "county"}, {"kind": "law_regulation", "family": "条例"}]),
+        ),
+        max_size=30,
+    )
+)
+def test_compact_mentions_read_back_as_the_rows_written(mentions: list) -> None:
+    import json
+
+    from indexer.store.schema import mention_rows, pack_mentions
+
+    rows = [
+        [k, c, s, a, a + n, a - before, a + n + after, sec, attrs]
+        for k, c, s, a, n, before, after, sec, attrs in mentions
+    ]
+    assert json.loads(mention_rows(pack_mentions(rows))) == rows

@@ -22,7 +22,7 @@ from indexer.errors import NianbaoError
 from indexer.ingest import ingest
 from indexer.search import SearchQuery, SqliteBackend
 from indexer.search.embedded import index_path
-from indexer.store import SCHEMA_VERSION, connect, unzip
+from indexer.store import SCHEMA_VERSION, connect, sql_functions
 from indexer.tables_export import write_long_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -334,7 +334,7 @@ def _schema_7_store(files: list[Path], db: Path, monkeypatch: pytest.MonkeyPatch
         " UPDATE meta SET value = '7' WHERE key = 'schema';"
     )
     # Schema 7 kept the normalized text as text and the cells as rows.
-    conn.create_function("unzip", 1, unzip)
+    sql_functions(conn)
     conn.executescript(
         "UPDATE reports SET text = unzip(text);"
         " CREATE TABLE cells_7 AS SELECT report_id, tbl, row, col, value, derived, reason FROM table_cells;"

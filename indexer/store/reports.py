@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,16 @@ from indexer.store.entities import (
     summarize_entities,
     unlink_entities,
 )
-from indexer.store.schema import pack, pack_cells, pack_json, pack_model, pack_original, unpack_model, unpack_original
+from indexer.store.schema import (
+    pack,
+    pack_cells,
+    pack_json,
+    pack_mentions,
+    pack_model,
+    pack_original,
+    unpack_model,
+    unpack_original,
+)
 
 
 @dataclass(frozen=True)
@@ -361,9 +369,3 @@ def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
 def original_text(conn: sqlite3.Connection, report_id: int) -> str:
     row = conn.execute("SELECT original, unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()
     return unpack_original(row[0], row[1])
-
-
-def pack_mentions(mentions: list[MentionRow]) -> bytes:
-    """A report's mentions as ``report_mentions`` stores them: one JSON list per mention, attrs an object."""
-    rows = [[*m[:8], json.loads(m.attrs) if isinstance(m.attrs, str) else m.attrs] for m in mentions]
-    return pack_json(rows, "mentions")

@@ -24,9 +24,9 @@ from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
-SCHEMA_VERSION = "14"
+SCHEMA_VERSION = "15"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {str(n): str(n + 1) for n in range(4, 14)}
+_UPGRADES = {str(n): str(n + 1) for n in range(4, 15)}
 INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
 REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
@@ -73,7 +73,7 @@ CREATE VIEW IF NOT EXISTS mentions AS
 SELECT m.report_id, (m.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS canonical,
        j.value ->> 2 AS surface, j.value ->> 3 AS start, j.value ->> 4 AS "end", j.value ->> 5 AS sentence_start,
        j.value ->> 6 AS sentence_end, j.value ->> 7 AS section, j.value ->> 8 AS attrs
-FROM report_mentions m, json_each(unzip(m.mentions)) j;
+FROM report_mentions m, json_each(mention_rows(m.mentions)) j;
 CREATE VIEW IF NOT EXISTS passages AS
 SELECT p.report_id, (p.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS start,
        j.value ->> 2 AS "end", j.value ->> 3 AS orig_start, j.value ->> 4 AS orig_end
@@ -406,6 +406,47 @@ def pack_json(value: Any, kind: str | None = None) -> bytes:
     return pack(json.dumps(value, ensure_ascii=False, separators=(",", ":")), kind)
 
 
+def pack_mentions(mentions: list) -> bytes:
+    """A report's mentions as ``report_mentions`` stores them (the rows of ``MentionRow``'s fields, attrs a
+    dict or its JSON). Each entity (kind, name, attrs) and each section kind is written once, and each
+    mention as [entity, surface, start − the previous start, length, start − its sentence's start, its
+    sentence's end − end, section], the surface 0 when it is the name: a third of the size of a list of
+    whole rows. ``mention_rows`` gives the whole rows back (the ``mentions`` view reads them through it)."""
+    entities: dict[tuple[str, str, str], int] = {}
+    written: list[list] = []
+    sections: dict[str | None, int] = {}
+    rows, previous = [], 0
+    for kind, canonical, surface, start, end, sentence_start, sentence_end, section, attrs in mentions:
+        attrs = json.loads(attrs) if isinstance(attrs, str) else attrs
+        key = (kind, canonical, json.dumps(attrs, ensure_ascii=False, sort_keys=True))
+        if key not in entities:
+            entities[key] = len(written)
+            written.append([kind, canonical, attrs])
+        e = entities[key]
+        s = sections.setdefault(section, len(sections))
+        named = 0 if surface == canonical else surface
+        rows.append([e, named, start - previous, end - start, start - sentence_start, sentence_end - end, s])
+        previous = start
+    return pack_json({"e": written, "s": list(sections), "m": rows}, "mentions")
+
+
+def mention_rows(blob: bytes | None) -> str | None:
+    """What ``pack_mentions`` stored, as the JSON list of whole rows [kind, canonical, surface, start, end,
+    sentence_start, sentence_end, section, attrs] (a value of schema 14 and before already is one); also
+    the SQL function ``mention_rows`` of every connection."""
+    value = json.loads(_inflate(blob)) if blob is not None else None
+    if not isinstance(value, dict):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+    entities, sections, rows, start = value["e"], value["s"], [], 0
+    for e, named, step, length, before, after, s in value["m"]:
+        kind, canonical, attrs = entities[e]
+        start += step
+        end = start + length
+        surface = canonical if named == 0 else named
+        rows.append([kind, canonical, surface, start, end, start - before, end + after, sections[s], attrs])
+    return json.dumps(rows, ensure_ascii=False)
+
+
 def pack_model(model: dict[str, Any]) -> bytes:
     """The parsed model as the store keeps it: without its mentions (``report_mentions`` holds them) and with
     its sources packed by ``pack_sources``."""
@@ -501,8 +542,11 @@ def unpack_sources(packed: list, model: dict[str, Any]) -> dict[str, dict[str, A
     return out
 
 
-def _functions(conn: sqlite3.Connection) -> None:
+def sql_functions(conn: sqlite3.Connection) -> None:
+    """Give a connection the SQL functions the store's views use (``unzip``, ``mention_rows``): every
+    connection ``connect`` opens has them; a plain ``sqlite3`` connection to a store needs this."""
     conn.create_function("unzip", 1, unzip, deterministic=True)
+    conn.create_function("mention_rows", 1, mention_rows, deterministic=True)
 
 
 def default_db_path() -> Path:
@@ -516,7 +560,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         if not db.exists():
             raise NianbaoError("no store here yet; run `nianbao ingest` first", db)
         conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
-        _functions(conn)
+        sql_functions(conn)
         schema = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if schema and (schema[0] in _UPGRADES or _stale_figures(conn)):  # upgraded once, then opened read-only
             conn.close()
@@ -530,7 +574,7 @@ def connect(path: str | Path | None = None, readonly: bool = False) -> sqlite3.C
         db.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(db, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA busy_timeout=10000")  # before anything below waits for another writer
-        _functions(conn)
+        sql_functions(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         stored = _stored_schema(conn)
@@ -806,6 +850,24 @@ def _upgrade_from_13(conn: sqlite3.Connection) -> None:
     _repack(conn)
 
 
+def _upgrade_from_14(conn: sqlite3.Connection) -> None:
+    """Schema 14 → 15: a report's mentions are stored as ``pack_mentions`` writes them now (each entity
+    once, offsets as steps), read through the SQL function ``mention_rows``."""
+    conn.execute("DROP VIEW IF EXISTS mentions")
+    for statement in COMPACT_VIEWS.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    last = -1
+    while rows := conn.execute(
+        "SELECT report_id, mentions FROM report_mentions WHERE report_id > ? ORDER BY report_id LIMIT 1000", (last,)
+    ).fetchall():
+        conn.executemany(
+            "UPDATE report_mentions SET mentions = ? WHERE report_id = ?",
+            [(pack_mentions(json.loads(mention_rows(b))), r) for r, b in rows],
+        )
+        last = rows[-1][0]
+
+
 UPGRADE_STEPS = {
     "4": _upgrade_from_4,
     "5": _upgrade_from_5,
@@ -817,4 +879,5 @@ UPGRADE_STEPS = {
     "11": _upgrade_from_11,
     "12": _upgrade_from_12,
     "13": _upgrade_from_13,
+    "14": _upgrade_from_14,
 }
