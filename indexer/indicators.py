@@ -113,7 +113,7 @@ DEFINITIONS: tuple[Definition, ...] = (
 )
 BY_KEY = {d.key: d for d in DEFINITIONS}
 # Bump when a definition changes: the figures stored beside each report's cells are then recomputed.
-INDICATORS_VERSION = "2"  # 2: the stored figures compressed
+INDICATORS_VERSION = "3"  # 2: the stored figures compressed; 3: against a preset dictionary
 # The checks whose failure flags a report's indicators: the tables' own arithmetic, and the prose's count of
 # applications against the table. A prose figure that disagrees with itself (narrative.breakdown …) is
 # counted in 不通过检查 but does not flag the tables.
@@ -126,11 +126,10 @@ def is_table_check(check_id: str) -> bool:
 
 
 def stored_figures(template: str | None, cells: Iterable[tuple], checks: Iterable[tuple[str, int | None]]) -> bytes:
-    """A report's indicators as the store keeps them beside its cells (zlib-compressed JSON: key →
-    [value, reason], and the failing checks), from its cells [(tbl, row, col, value, derived, reason) …]
-    and checks [(check_id, ok) …]."""
-    import json
-    import zlib
+    """A report's indicators as the store keeps them beside its cells (JSON: key → [value, reason], and
+    the failing checks, compressed by ``pack`` against the figures' dictionary), from its cells [(tbl,
+    row, col, value, derived, reason) …] and checks [(check_id, ok) …]."""
+    from indexer.store.schema import pack_json
 
     values: Cells = {}
     reasons: Reasons = {}
@@ -142,16 +141,16 @@ def stored_figures(template: str | None, cells: Iterable[tuple], checks: Iterabl
     table = sum(1 for c in failing if is_table_check(c))
     r = report_indicators({"uid": "", "template": template}, values, reasons, len(failing), table)
     figures = {k: [f.value, f.reason] for k, f in r.figures.items()}
-    data = json.dumps({"figures": figures, "failing": len(failing), "table": table}, ensure_ascii=False)
-    return zlib.compress(data.encode("utf-8"), 6)
+    return pack_json({"figures": figures, "failing": len(failing), "table": table}, "figures")
 
 
 def from_stored(meta: dict[str, Any], stored: bytes) -> ReportIndicators:
     """A report's indicators read back from ``stored_figures`` (without its cells)."""
     import json
-    import zlib
 
-    data = json.loads(zlib.decompress(stored))
+    from indexer.store.schema import unzip
+
+    data = json.loads(unzip(stored))
     figures = {k: _figure(v, why) for k, (v, why) in data["figures"].items()}
     return ReportIndicators(
         meta["uid"], meta.get("title"), meta.get("publisher"), meta.get("level"), meta.get("province"),

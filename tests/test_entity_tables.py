@@ -255,37 +255,51 @@ def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: P
     assert upgraded.execute("SELECT sum(length(model)) FROM reports").fetchone()[0] < before * 0.85
 
 
-def test_a_schema_14_store_upgrades_its_mentions_to_the_compact_value(tmp_path: Path) -> None:
-    """Schema 14 kept a report's mentions as a list of whole rows, read by a view over ``unzip``; the
-    upgrade rewrites them as ``pack_mentions`` does now, and the ``mentions`` view reads the same rows."""
+def test_a_schema_14_store_upgrades_its_mentions_and_lines_to_the_compact_values(tmp_path: Path) -> None:
+    """Schema 14 kept a report's mentions and lines as lists of whole rows, read by views over ``unzip``;
+    the upgrade rewrites them as ``pack_mentions`` and ``pack_passages`` do now, and the ``mentions`` and
+    ``passages`` views read the same rows."""
     import json
 
-    from indexer.store.schema import mention_rows, pack_json
+    from indexer.store.schema import mention_rows, pack_json, passage_rows
 
     db = tmp_path / "s14.db"
     ingest([ROOT / "data" / "reports"], db=db, workers=1)
     conn = _open(db)
-    rows = "SELECT report_id, id, kind, canonical, surface, start, end, sentence_start, sentence_end, section, attrs"
-    expected = conn.execute(f"{rows} FROM mentions ORDER BY id").fetchall()
-    assert len(expected) > 100 and any(r[3] != r[4] for r in expected)  # some surfaces are not the name
-    new = conn.execute("SELECT sum(length(mentions)) FROM report_mentions").fetchone()[0]
-    for report_id, blob in conn.execute("SELECT report_id, mentions FROM report_mentions").fetchall():
-        old = pack_json(json.loads(mention_rows(blob)), "mentions")  # as schema 14 wrote them
-        conn.execute("UPDATE report_mentions SET mentions = ? WHERE report_id = ?", (old, report_id))
-    view = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'mentions'").fetchone()[0]
-    conn.execute("DROP VIEW mentions")
-    conn.execute(view.replace("mention_rows(m.mentions)", "unzip(m.mentions)"))
+    views = {
+        "mentions": "SELECT report_id, id, kind, canonical, surface, start, end, sentence_start, sentence_end,"
+        " section, attrs FROM mentions ORDER BY id",
+        "passages": "SELECT report_id, id, kind, start, end, orig_start, orig_end FROM passages ORDER BY id",
+    }
+    expected = {name: conn.execute(sql).fetchall() for name, sql in views.items()}
+    assert len(expected["mentions"]) > 100 and any(r[3] != r[4] for r in expected["mentions"])  # surface ≠ name
+    assert len(expected["passages"]) > 100 and any(r[5] != r[3] for r in expected["passages"])  # offsets differ
+    sizes = (
+        "SELECT (SELECT sum(length(mentions)) FROM report_mentions),"
+        " (SELECT sum(length(passages)) FROM report_passages)"
+    )
+    new = conn.execute(sizes).fetchone()
+    for name, table, read_rows in (
+        ("mentions", "report_mentions", mention_rows),
+        ("passages", "report_passages", passage_rows),
+    ):
+        for report_id, blob in conn.execute(f"SELECT report_id, {name} FROM {table}").fetchall():
+            old = pack_json(json.loads(read_rows(blob)), name)  # as schema 14 wrote them
+            conn.execute(f"UPDATE {table} SET {name} = ? WHERE report_id = ?", (old, report_id))
+        view = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (name,)).fetchone()[0]
+        conn.execute(f"DROP VIEW {name}")
+        conn.execute(view.replace(f"{read_rows.__name__}(", "unzip("))
     conn.execute("UPDATE meta SET value = '14' WHERE key = 'schema'")
     conn.commit()
-    assert conn.execute(f"{rows} FROM mentions ORDER BY id").fetchall() == expected
-    before = conn.execute("SELECT sum(length(mentions)) FROM report_mentions").fetchone()[0]
+    assert {name: conn.execute(sql).fetchall() for name, sql in views.items()} == expected
+    before = conn.execute(sizes).fetchone()
     conn.close()
 
     upgraded = connect(db, readonly=True)
     assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
-    assert [tuple(r) for r in upgraded.execute(f"{rows} FROM mentions ORDER BY id")] == expected
-    after = upgraded.execute("SELECT sum(length(mentions)) FROM report_mentions").fetchone()[0]
-    assert after == new and after < before * 0.8
+    assert {name: [tuple(r) for r in upgraded.execute(sql)] for name, sql in views.items()} == expected
+    after = tuple(upgraded.execute(sizes).fetchone())
+    assert after == tuple(new) and all(a < b * 0.8 for a, b in zip(after, before, strict=True))
 
 
 _names = st.sampled_from(["条例", "政务公开办", "0", "国办公开办函〔2021〕30号"])
@@ -317,3 +331,17 @@ def test_compact_mentions_read_back_as_the_rows_written(mentions: list) -> None:
         for k, c, s, a, n, before, after, sec, attrs in mentions
     ]
     assert json.loads(mention_rows(pack_mentions(rows))) == rows
+
+
+@given(st.lists(st.tuples(st.sampled_from(["preamble", "overview", None]), *[st.integers(0, 500)] * 4), max_size=30))
+def test_compact_lines_read_back_as_the_rows_written(lines: list) -> None:
+    import json
+
+    from indexer.store.schema import pack_passages, passage_rows
+
+    rows, pos = [], 0
+    for kind, gap, length, shift, longer in lines:
+        start = pos + gap
+        rows.append([kind, start, start + length, start + shift, start + shift + length + longer])
+        pos = start + length
+    assert json.loads(passage_rows(pack_passages(rows))) == rows

@@ -354,15 +354,14 @@ def test_the_stored_figures_equal_the_figures_computed_from_the_cells(series: tu
 
 def test_figures_stored_under_other_definitions_are_recomputed(tmp_path: Path, sample_db: Path) -> None:
     import shutil
-    import zlib
 
-    from indexer.store import connect
+    from indexer.store import connect, pack, unzip
 
     db = tmp_path / "s.db"
     shutil.copy(sample_db, db)
     conn = connect(db)
     stale = [
-        (zlib.compress(zlib.decompress(f).replace('"收到申请": [5,'.encode(), '"收到申请": [99,'.encode())), rid)
+        (pack(unzip(f).replace('"收到申请":[5,', '"收到申请":[99,'), "figures"), rid)
         for rid, f in conn.execute("SELECT report_id, figures FROM report_cells")
     ]
     conn.executemany("UPDATE report_cells SET figures = ? WHERE report_id = ?", stale)

@@ -4,8 +4,8 @@
 
 The sample reports in data/reports are ingested into a store in a temporary folder; for each kind of
 value the store compresses (``indexer.store.schema.ZDICT_KINDS``: the normalized text, the model, the
-table cells, the mentions, the passages, the checks), the samples' values are joined in the store's
-order and the last 32 KB kept (zlib's window: a preset dictionary's earlier bytes are never used).
+table cells and their indicators, the mentions, the passages, the checks), the samples' values are
+joined in the store's order and the last 32 KB kept (zlib's window: a preset dictionary's earlier bytes are never used).
 What they share with any other report is the format's own: the template's headings and row labels, the
 regulation's name, the model's keys. A store keeps a copy of each dictionary it used, so rebuilding
 these files changes only how new values are compressed.

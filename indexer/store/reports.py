@@ -30,6 +30,7 @@ from indexer.store.schema import (
     pack_mentions,
     pack_model,
     pack_original,
+    pack_passages,
     unpack_model,
     unpack_original,
 )
@@ -310,7 +311,7 @@ def write_report(conn: sqlite3.Connection, prepared: PreparedReport, batch: Writ
         cur = conn.execute(f"INSERT INTO reports ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})", values)
         report_id = cur.lastrowid
     _insert(conn, "sections", report_id, prepared.sections)
-    conn.execute("INSERT INTO report_passages VALUES (?, ?)", (report_id, pack_json(prepared.passages, "passages")))
+    conn.execute("INSERT INTO report_passages VALUES (?, ?)", (report_id, pack_passages(prepared.passages)))
     cells = [list(c) for c in prepared.cells]
     figures = stored_figures(row["template"], cells, [(c.check_id, c.ok) for c in prepared.checks])
     conn.execute("INSERT INTO report_cells VALUES (?, ?, ?)", (report_id, pack_cells(cells), figures))

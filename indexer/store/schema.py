@@ -77,7 +77,7 @@ FROM report_mentions m, json_each(mention_rows(m.mentions)) j;
 CREATE VIEW IF NOT EXISTS passages AS
 SELECT p.report_id, (p.report_id << 20) + j.key AS id, j.value ->> 0 AS kind, j.value ->> 1 AS start,
        j.value ->> 2 AS "end", j.value ->> 3 AS orig_start, j.value ->> 4 AS orig_end
-FROM report_passages p, json_each(unzip(p.passages)) j;
+FROM report_passages p, json_each(passage_rows(p.passages)) j;
 {CHECKS_VIEW};
 CREATE VIEW IF NOT EXISTS entity_reports AS
 SELECT l.report_id, e.kind, e.canonical, r.province, r.city, r.county, r.year, r.agency, l.mentions, l.articles,
@@ -284,7 +284,7 @@ _OLD_INDEX_TABLES = ("word_batches", "word_postings", "phrase_postings", "word_d
 # dictionary (a zstd value: a 0xFD byte and the dictionary's id before the frame; a zlib one: its
 # DICTID), and the store keeps a copy of every dictionary it used (``zdicts``): a store reads alike
 # whatever the files hold later.
-ZDICT_KINDS = ("text", "model", "cells", "mentions", "passages", "checks")
+ZDICT_KINDS = ("text", "model", "cells", "figures", "mentions", "passages", "checks")
 _shipped: dict[str, bytes | None] = {}
 _known: dict[int, bytes] = {}  # every dictionary seen, by its id: the files' and the stores'
 
@@ -447,6 +447,35 @@ def mention_rows(blob: bytes | None) -> str | None:
     return json.dumps(rows, ensure_ascii=False)
 
 
+def pack_passages(passages: list) -> bytes:
+    """A report's lines as ``report_passages`` stores them (rows of [kind, start, end, orig_start,
+    orig_end]): each section kind once, and each line as [kind, start − the previous end, length, how
+    much farther its original start lies than the previous line's, how much longer its original is],
+    small numbers that are mostly 1, a length and 0. ``passage_rows`` gives the rows back."""
+    kinds: dict[str | None, int] = {}
+    rows, end, shift = [], 0, 0
+    for kind, start, stop, o_start, o_end in passages:
+        k = kinds.setdefault(kind, len(kinds))
+        rows.append([k, start - end, stop - start, o_start - start - shift, (o_end - o_start) - (stop - start)])
+        end, shift = stop, o_start - start
+    return pack_json({"k": list(kinds), "p": rows}, "passages")
+
+
+def passage_rows(blob: bytes | None) -> str | None:
+    """What ``pack_passages`` stored, as the JSON list of rows (a value of schema 14 and before already is
+    one); also the SQL function ``passage_rows`` of every connection."""
+    value = json.loads(_inflate(blob)) if blob is not None else None
+    if not isinstance(value, dict):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+    kinds, rows, end, shift = value["k"], [], 0, 0
+    for k, gap, length, moved, longer in value["p"]:
+        start = end + gap
+        end = start + length
+        shift += moved
+        rows.append([kinds[k], start, end, start + shift, start + shift + length + longer])
+    return json.dumps(rows, ensure_ascii=False)
+
+
 def pack_model(model: dict[str, Any]) -> bytes:
     """The parsed model as the store keeps it: without its mentions (``report_mentions`` holds them) and with
     its sources packed by ``pack_sources``."""
@@ -543,10 +572,12 @@ def unpack_sources(packed: list, model: dict[str, Any]) -> dict[str, dict[str, A
 
 
 def sql_functions(conn: sqlite3.Connection) -> None:
-    """Give a connection the SQL functions the store's views use (``unzip``, ``mention_rows``): every
+    """Give a connection the SQL functions the store's views use (``unzip``, ``mention_rows``,
+    ``passage_rows``): every
     connection ``connect`` opens has them; a plain ``sqlite3`` connection to a store needs this."""
     conn.create_function("unzip", 1, unzip, deterministic=True)
     conn.create_function("mention_rows", 1, mention_rows, deterministic=True)
+    conn.create_function("passage_rows", 1, passage_rows, deterministic=True)
 
 
 def default_db_path() -> Path:
@@ -814,6 +845,7 @@ PACKED_COLUMNS = (
     ("versions", "id", "text", "text"),
     ("versions", "id", "model", "model"),
     ("report_cells", "report_id", "cells", "cells"),
+    ("report_cells", "report_id", "figures", "figures"),
     ("report_mentions", "report_id", "mentions", "mentions"),
     ("report_passages", "report_id", "passages", "passages"),
     ("report_checks", "report_id", "checks", "checks"),
@@ -851,21 +883,27 @@ def _upgrade_from_13(conn: sqlite3.Connection) -> None:
 
 
 def _upgrade_from_14(conn: sqlite3.Connection) -> None:
-    """Schema 14 → 15: a report's mentions are stored as ``pack_mentions`` writes them now (each entity
-    once, offsets as steps), read through the SQL function ``mention_rows``."""
+    """Schema 14 → 15: a report's mentions and lines are stored as ``pack_mentions`` and ``pack_passages``
+    write them now (each entity and kind once, offsets as steps), read through the SQL functions
+    ``mention_rows`` and ``passage_rows``."""
     conn.execute("DROP VIEW IF EXISTS mentions")
+    conn.execute("DROP VIEW IF EXISTS passages")
     for statement in COMPACT_VIEWS.split(";"):
         if statement.strip():
             conn.execute(statement)
-    last = -1
-    while rows := conn.execute(
-        "SELECT report_id, mentions FROM report_mentions WHERE report_id > ? ORDER BY report_id LIMIT 1000", (last,)
-    ).fetchall():
-        conn.executemany(
-            "UPDATE report_mentions SET mentions = ? WHERE report_id = ?",
-            [(pack_mentions(json.loads(mention_rows(b))), r) for r, b in rows],
-        )
-        last = rows[-1][0]
+    for table, column, pack_rows, read_rows in (
+        ("report_mentions", "mentions", pack_mentions, mention_rows),
+        ("report_passages", "passages", pack_passages, passage_rows),
+    ):
+        last = -1
+        while rows := conn.execute(
+            f"SELECT report_id, {column} FROM {table} WHERE report_id > ? ORDER BY report_id LIMIT 1000", (last,)
+        ).fetchall():
+            conn.executemany(
+                f"UPDATE {table} SET {column} = ? WHERE report_id = ?",
+                [(pack_rows(json.loads(read_rows(b))), r) for r, b in rows],
+            )
+            last = rows[-1][0]
 
 
 UPGRADE_STEPS = {
