@@ -351,7 +351,9 @@ def reindex(client: Any, conn: sqlite3.Connection, progress: Callable[[int], Non
     ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
     expected = (
         len(ids)
-        + conn.execute("SELECT ifnull(sum(json_array_length(passage_rows(passages))), 0) FROM report_passages").fetchone()[0]
+        + conn.execute(
+            "SELECT ifnull(sum(json_array_length(passage_rows(passages))), 0) FROM report_passages"
+        ).fetchone()[0]
     )
     writer = ElasticWriter(client, index, conn)
     for n, report_id in enumerate(ids, start=1):
