@@ -363,6 +363,37 @@ def test_glued_digits_with_several_splits_stay_none_with_the_reason() -> None:
     assert recovered and all(d.value is not None for d in recovered)
 
 
+def test_a_glued_row_that_left_a_column_blank_is_placed_by_its_total() -> None:
+    # Sample 000 prints six numbers in rows of seven columns (one 法人 column left blank). Flattened, a
+    # row's six digits fit no split into seven; read as six numbers placed among the seven columns and
+    # completed from the row's total, every placement gives the row the clean parse gives.
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    clean = parse_text(text)
+    report = parse_text(degrade.flattened(text, 1))
+    assert clean.requests is not None and report.requests is not None
+    # 予以公开 prints 3 0 0 0 0 3 and 无法提供.不掌握 2 0 0 0 0 2: the blank could be any column but for
+    # 新收 + 上年结转 (5 0 0 0 0 0 5), which no column of an outcome exceeds.
+    short = [row for row in ("予以公开", "部分公开", "不予公开.国家秘密", "无法提供.不掌握") if row in report.requests]
+    assert len(short) == 4
+    for row in short:
+        assert [v.value for v in report.requests[row]] == [v.value for v in clean.requests[row]]
+    bases = {d.row: d.basis for d in report.derived_cells if d.table == "requests" and d.row in short}
+    assert set(bases) == set(short) and all("read as 6 numbers" in b for b in bases.values())
+    assert "no column above its 新收 + 上年结转" in bases["予以公开"]
+
+
+def test_a_glued_row_a_column_short_whose_placements_disagree_stays_none() -> None:
+    # 3|0|0|0|0|3 as six of seven cells: the blank one may be any part (then 0) or the total (then 6),
+    # and with nothing else to go by, only the cells every placement agrees on are kept.
+    vectors, blanks = flat.row_candidates(Run("300003", 0, 6))
+    assert blanks == 1
+    assert {tuple(v) for v in vectors} >= {(3, 0, 0, 0, 0, 0, 3), (0, 3, 0, 0, 0, 0, 3), (3, 0, 0, 0, 0, 3, 6)}
+    table, _ = flat.solve_requests({"予以公开": Run("300003", 0, 6)}, [])
+    cells = table["予以公开"]
+    assert [c.value for c in cells] == [None, None, 0, 0, 0, None, None]
+    assert "with no separator" in cells[0].reason and "give this cell 2 values" in cells[6].reason
+
+
 def test_ocr_look_alikes_inside_glued_digits_are_digits() -> None:
     # 180l47: without reading l as 1 the run would end at it, and 180 alone splits as 1 | 8 | 0.
     region = "信息内容上一年项目数量本年增/减处理决定数量行政许可180l47其他对外管理服务事项5+l0"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import product
+from itertools import combinations, product
 
 from indexer.model import APPLICANT_COLUMNS, REVIEW_BLOCKS, REVIEW_FIELDS, DerivedCell, Value
 
@@ -265,10 +265,54 @@ def _first(solutions: Iterator[list[int | float]]) -> list[list[int | float]]:
 _NCOL = len(APPLICANT_COLUMNS)
 
 
-def row_candidates(run: Run) -> list[list[int | float]]:
-    """The splits of a row's run into seven counts whose last is the sum of the six before it."""
+def row_candidates(run: Run) -> tuple[list[list[int | float]], int]:
+    """The splits of a row's run into seven counts whose last is the sum of the six before it, and how
+    many cells the row left blank (0). When no split into seven fits, the row printed fewer numbers (a
+    table that leaves a column blank, as tables with one cell fewer in a row do): every split into six
+    (then five) counts, placed in every way among the seven columns and completed from the row's total
+    (a missing part is the total less the others, a missing total their sum, several missing parts of a
+    row that already adds up are 0), with that number of blanks."""
     kinds = (Count,) * _NCOL
-    return _first(splits(run.pieces(), kinds, {_NCOL - 1: lambda v: sum(v[: _NCOL - 1])}))
+    found = _first(splits(run.pieces(), kinds, {_NCOL - 1: lambda v: sum(v[: _NCOL - 1])}))
+    if found:
+        return found, 0
+    for missing in (1, 2):
+        vectors: list[list[int | float]] = []
+        for printed in _first(splits(run.pieces(), (Count,) * (_NCOL - missing))):
+            for gaps in combinations(range(_NCOL), missing):
+                vector = completed(printed, gaps)
+                if vector is not None and vector not in vectors:
+                    vectors.append(vector)
+            if len(vectors) >= _MAX_SOLUTIONS:
+                break
+        if vectors:
+            return vectors, missing
+    return [], 0
+
+
+def completed(printed: list[int | float | None], gaps: tuple[int, ...]) -> list[int | float] | None:
+    """A row of seven counts with blanks at ``gaps`` filled from its own total (a missing part is the
+    total less the others, a missing total their sum, several missing parts of a row that adds up 0), or
+    None when that is not forced or impossible. A printed None is a cell to fill too."""
+    it = iter(printed)
+    row: list[int | float | None] = [None if col in gaps else next(it) for col in range(_NCOL)]
+    parts, total = row[:-1], row[-1]
+    known = sum(v for v in parts if v is not None)
+    unknown = [i for i, v in enumerate(row) if v is None]
+    if total is None:
+        if len(unknown) != 1:
+            return None
+        row[-1] = known
+    elif len(unknown) == 1:
+        row[unknown[0]] = total - known
+    elif known == total:
+        for i in unknown:
+            row[i] = 0  # counts are never negative: the blank parts of a row that adds up are 0
+    else:
+        return None
+    if any(v is None or v < 0 or v != int(v) for v in row):
+        return None
+    return row  # type: ignore[return-value]
 
 
 def solve_requests(
@@ -276,7 +320,9 @@ def solve_requests(
 ) -> tuple[dict[str, list[Value]], list[DerivedCell]]:
     """Cells of the applications table from each row's run, the rows' totals and the identities
     between rows: a cell is kept when every split of every row that fits all of them agrees on it."""
-    candidates = {row: row_candidates(run) for row, run in row_runs.items()}
+    found = {row: row_candidates(run) for row, run in row_runs.items()}
+    candidates = {row: vectors for row, (vectors, _) in found.items()}
+    capped = _cap_by_available(candidates)
     rows = [r for r in row_runs if 0 < len(candidates[r]) < _MAX_SOLUTIONS]
     ambiguous = [r for r in rows if len(candidates[r]) > 1]
     usable = [i for i in identities if all(r in rows for r, _, _ in i)]
@@ -302,7 +348,14 @@ def solve_requests(
     table: dict[str, list[Value]] = {}
     derived: list[DerivedCell] = []
     for row, run in row_runs.items():
-        cells, bases = _agreed(chosen.get(row, candidates[row]), _NCOL, run, f"'{row}' row", basis_of)
+        blanks = found[row][1]
+        basis = basis_of
+        if row in capped:
+            basis += ", no column above its 新收 + 上年结转"
+        if blanks:
+            n = _NCOL - blanks
+            basis += f", read as {n} numbers (no split into {_NCOL} fits) placed among the {_NCOL} columns"
+        cells, bases = _agreed(chosen.get(row, candidates[row]), _NCOL, run, f"'{row}' row", basis)
         table[row] = cells
         derived += [
             DerivedCell("requests", row, APPLICANT_COLUMNS[i], c.value, b)
@@ -310,6 +363,25 @@ def solve_requests(
             if c.value is not None and b
         ]
     return table, derived
+
+
+def _cap_by_available(candidates: dict[str, list[list[int | float]]]) -> set[str]:
+    """Drop, in place, each row's splits that give a column more than its 新收 + 上年结转 (no outcome, no
+    总计, no 结转下年度 can exceed what there was to handle), when those two rows are certain and some
+    split is left. Returns the rows so narrowed."""
+    new, carried = candidates.get("新收", []), candidates.get("上年结转", [])
+    if len(new) != 1 or len(carried) != 1:
+        return set()
+    available = [a + b for a, b in zip(new[0], carried[0], strict=True)]
+    narrowed: set[str] = set()
+    for row, vectors in candidates.items():
+        if row in ("新收", "上年结转") or not 1 < len(vectors) < _MAX_SOLUTIONS:
+            continue  # (a row with too many splits was cut short: what is left of it proves nothing)
+        kept = [v for v in vectors if all(x <= cap for x, cap in zip(v, available, strict=True))]
+        if kept and len(kept) < len(vectors):
+            candidates[row] = kept
+            narrowed.add(row)
+    return narrowed
 
 
 # ---------------------------------------------------------------- 行政复议 / 行政诉讼 table

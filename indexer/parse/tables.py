@@ -526,7 +526,7 @@ def _place_by_field(
     printed_at = [i for i, v in enumerate(row) if v is not None]
     if gaps and printed_at and min(gaps) > max(printed_at):
         return None  # blanks only after the last number: a short row padded to the grid, not a blank total
-    filled = _fill_row([v for v in row if v is not None], gaps)
+    filled = flat.completed([v for v in row if v is not None], gaps)
     if filled is None:
         known_parts = sum(v for v in row[:-1] if v is not None)
         if row[-1] is not None and known_parts > row[-1]:
@@ -564,7 +564,7 @@ def _place_by_arithmetic(u: _Unit, limit: list[int | float] | None, derived: lis
     solutions: list[tuple[list[int | float], tuple[int, ...]]] = []
     if missing <= 3:
         for gaps in combinations(range(_NCOL), missing):
-            vector = _fill_row(printed, gaps)
+            vector = flat.completed(printed, gaps)
             if vector is None:
                 continue
             if limit is not None and any(v > cap for v, cap in zip(vector, limit, strict=True)):
@@ -598,31 +598,6 @@ def _place_by_arithmetic(u: _Unit, limit: list[int | float] | None, derived: lis
         basis += (" and with 新收 + 上年结转" if limit is not None else "") + " gives this row"
         derived.append(DerivedCell("requests", u.row, column, gap_values.pop(), basis))
     return cells
-
-
-def _fill_row(printed: list[int | float | None], gaps: tuple[int, ...]) -> list[int | float] | None:
-    """The row with ``gaps`` filled from its own total, or None when that is not forced or impossible."""
-    row: list[int | float | None] = []
-    it = iter(printed)
-    for col in range(_NCOL):
-        row.append(None if col in gaps else next(it))
-    parts, total = row[:-1], row[-1]
-    unknown = [i for i, v in enumerate(row) if v is None]
-    known_parts = sum(v for v in parts if v is not None)
-    if total is None:
-        if len(unknown) != 1:
-            return None
-        row[-1] = known_parts
-    elif len(unknown) == 1:
-        row[unknown[0]] = total - known_parts
-    elif known_parts == total:
-        for i in unknown:
-            row[i] = 0  # counts are never negative, so the missing parts are all 0
-    else:
-        return None
-    if any(v is None or v < 0 or v != int(v) for v in row):
-        return None
-    return row  # type: ignore[return-value]
 
 
 def _identities(rows: set[str], outcome_rows: tuple[str, ...]) -> list[list[tuple[str, int, int]]]:
