@@ -216,6 +216,25 @@ _NOTES = (
     ),
 )
 
+# What the flat parser adds to a basis: the bound of 新收 + 上年结转, a row read with blank cells.
+_BASIS_CLAUSES = (
+    (r"no column above its 新收 \+ 上年结转", "，且各列不超过新收 + 上年结转"),
+    (
+        r"read as (\d+) numbers \(no split into (\d+) fits\) placed among the (\d+) columns",
+        "，按 {0} 个数字（拆成 {1} 格无解）排入 {2} 列",
+    ),
+)
+
+
+def _basis_clause(text: str) -> str:
+    import re
+
+    for pattern, chinese in _BASIS_CLAUSES:
+        m = re.fullmatch(pattern, text)
+        if m:
+            return chinese.format(*m.groups())
+    return ", " + text
+
 
 def note_label(note: str) -> str:
     """A parser's note on a cell (its blank's reason or its derivation's basis) in Chinese."""
@@ -226,8 +245,9 @@ def note_label(note: str) -> str:
             return note_label(value)
         if how == "w":
             return "及新收 + 上年结转" if value else ""
-        if how == "b":
-            return _BASES.get(value, value)
+        if how == "b":  # a basis, then the clauses the flat parser adds to it (", …")
+            first, *more = value.split(", ")
+            return _BASES.get(first, first) + "".join(_basis_clause(c) for c in more)
         if how == "q":
             for pattern, chinese in _WHAT:
                 m = re.fullmatch(pattern, value)

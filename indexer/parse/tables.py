@@ -350,8 +350,10 @@ _LEAD_DIGITS = re.compile(r"(?<=[\u4e00-\u9fff）)”\"])[1-9]\d*$|(?<=[\u4e00-\
 
 def _glued_lead(label: Token | None, first: Token) -> Token | None:
     """The number glued to the end of a label cell on the same line as the row's first number."""
-    m = _LEAD_DIGITS.search(label.text) if label is not None and label.line == first.line else None
-    if label is None or m is None:
+    if label is None or label.line != first.line:
+        return None
+    m = _LEAD_DIGITS.search(label.text)
+    if m is None:
         return None
     at = label.start + m.start()
     return Token(m.group(), label.line, label.field, int(m.group()), None, 0, at, at + len(m.group()))
