@@ -220,8 +220,8 @@ _NOTES = (
 _BASIS_CLAUSES = (
     (r"no column above its 新收 \+ 上年结转", "，且各列不超过新收 + 上年结转"),
     (
-        r"read as (\d+) numbers \(no split into (\d+) fits\) placed among the (\d+) columns",
-        "，按 {0} 个数字（拆成 {1} 格无解）排入 {2} 列",
+        r"read as (\d+(?: or \d+)?) numbers \(fewer than (\d+) digits\) placed among the (\d+) columns",
+        "，按 {0} 个数字（不足 {1} 位数字）排入 {2} 列",
     ),
 )
 
@@ -232,7 +232,7 @@ def _basis_clause(text: str) -> str:
     for pattern, chinese in _BASIS_CLAUSES:
         m = re.fullmatch(pattern, text)
         if m:
-            return chinese.format(*m.groups())
+            return chinese.format(*(g.replace(" or ", "或") for g in m.groups()))
     return ", " + text
 
 

@@ -386,7 +386,7 @@ def test_a_glued_row_a_column_short_whose_placements_disagree_stays_none() -> No
     # 3|0|0|0|0|3 as six of seven cells: the blank one may be any part (then 0) or the total (then 6),
     # and with nothing else to go by, only the cells every placement agrees on are kept.
     vectors, blanks = flat.row_candidates(Run("300003", 0, 6))
-    assert blanks == 1
+    assert blanks == (1,)
     assert {tuple(v) for v in vectors} >= {(3, 0, 0, 0, 0, 0, 3), (0, 3, 0, 0, 0, 0, 3), (3, 0, 0, 0, 0, 3, 6)}
     table, _ = flat.solve_requests({"予以公开": Run("300003", 0, 6)}, [])
     cells = table["予以公开"]

@@ -265,29 +265,30 @@ def _first(solutions: Iterator[list[int | float]]) -> list[list[int | float]]:
 _NCOL = len(APPLICANT_COLUMNS)
 
 
-def row_candidates(run: Run) -> tuple[list[list[int | float]], int]:
-    """The splits of a row's run into seven counts whose last is the sum of the six before it, and how
-    many cells the row left blank (0). When no split into seven fits, the row printed fewer numbers (a
-    table that leaves a column blank, as tables with one cell fewer in a row do): every split into six
-    (then five) counts, placed in every way among the seven columns and completed from the row's total
-    (a missing part is the total less the others, a missing total their sum, several missing parts of a
-    row that already adds up are 0), with that number of blanks."""
+def row_candidates(run: Run) -> tuple[list[list[int | float]], tuple[int, ...]]:
+    """The splits of a row's run into seven counts whose last is the sum of the six before it, and the
+    numbers of cells left blank that the splits assume (none). A run of fewer than seven digits cannot
+    be seven cells: the row left cells blank (a table that leaves a column blank, as tables with a cell
+    fewer in a row do), and every split into six or five counts is placed in every way among the seven
+    columns and completed from the row's total (a missing part is the total less the others, a missing
+    total their sum, the missing parts of a row that already adds up 0). A longer run that fits no split
+    into seven stays without candidates: a row whose own total does not add up looks the same."""
     kinds = (Count,) * _NCOL
     found = _first(splits(run.pieces(), kinds, {_NCOL - 1: lambda v: sum(v[: _NCOL - 1])}))
-    if found:
-        return found, 0
+    if found or sum(len(digits) for _, digits, _ in run.pieces()) >= _NCOL:
+        return found, ()
+    vectors: list[list[int | float]] = []
+    blanks: list[int] = []
     for missing in (1, 2):
-        vectors: list[list[int | float]] = []
+        before = len(vectors)
         for printed in _first(splits(run.pieces(), (Count,) * (_NCOL - missing))):
             for gaps in combinations(range(_NCOL), missing):
                 vector = completed(printed, gaps)
                 if vector is not None and vector not in vectors:
                     vectors.append(vector)
-            if len(vectors) >= _MAX_SOLUTIONS:
-                break
-        if vectors:
-            return vectors, missing
-    return [], 0
+        if len(vectors) > before:
+            blanks.append(missing)
+    return vectors[:_MAX_SOLUTIONS], tuple(blanks)
 
 
 def completed(printed: list[int | float | None], gaps: tuple[int, ...]) -> list[int | float] | None:
@@ -353,8 +354,8 @@ def solve_requests(
         if row in capped:
             basis += ", no column above its 新收 + 上年结转"
         if blanks:
-            n = _NCOL - blanks
-            basis += f", read as {n} numbers (no split into {_NCOL} fits) placed among the {_NCOL} columns"
+            n = " or ".join(str(_NCOL - b) for b in reversed(blanks))
+            basis += f", read as {n} numbers (fewer than {_NCOL} digits) placed among the {_NCOL} columns"
         cells, bases = _agreed(chosen.get(row, candidates[row]), _NCOL, run, f"'{row}' row", basis)
         table[row] = cells
         derived += [
@@ -367,19 +368,19 @@ def solve_requests(
 
 def _cap_by_available(candidates: dict[str, list[list[int | float]]]) -> set[str]:
     """Drop, in place, each row's splits that give a column more than its 新收 + 上年结转 (no outcome, no
-    总计, no 结转下年度 can exceed what there was to handle), when those two rows are certain and some
-    split is left. Returns the rows so narrowed."""
+    总计, no 结转下年度 can exceed what there was to handle), when those two rows are certain. Returns
+    the rows so narrowed."""
     new, carried = candidates.get("新收", []), candidates.get("上年结转", [])
     if len(new) != 1 or len(carried) != 1:
         return set()
     available = [a + b for a, b in zip(new[0], carried[0], strict=True)]
     narrowed: set[str] = set()
     for row, vectors in candidates.items():
-        if row in ("新收", "上年结转") or not 1 < len(vectors) < _MAX_SOLUTIONS:
+        if row in ("新收", "上年结转") or not 0 < len(vectors) < _MAX_SOLUTIONS:
             continue  # (a row with too many splits was cut short: what is left of it proves nothing)
         kept = [v for v in vectors if all(x <= cap for x, cap in zip(v, available, strict=True))]
-        if kept and len(kept) < len(vectors):
-            candidates[row] = kept
+        if len(kept) < len(vectors):
+            candidates[row] = kept  # none left: the row cannot be read so (its cells stay None)
             narrowed.add(row)
     return narrowed
 
