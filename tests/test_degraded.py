@@ -600,3 +600,15 @@ def test_a_headings_ordinal_is_not_a_cell_of_the_table_after_it() -> None:
     text = "4、政府信息公开行政复议、行政诉讼情况行政复议结果维持总计000000000000000\n5、存在的主要问题"
     assert [r.text.strip() for r in runs(text)] == ["000000000000000"]
     assert [r.text for r in runs("禁止公开00000002.危及")] == ["0000000"]
+
+
+def test_a_glued_split_above_what_there_was_to_handle_is_not_taken() -> None:
+    # 3|0|0|0|0|0|3 is 结转下年度's only split, but 新收 + 上年结转 has 1 in that column: no outcome or
+    # carry-over can exceed it, so the split is wrong and the row stays None. A row a column short
+    # with more than six digits (0100000: a part of 1 against a total of 0) is not read with blanks.
+    runs_ = {"新收": "1100002", "上年结转": "0000000", "结转下年度": "3000003", "总计": "0100000"}
+    table, _ = flat.solve_requests({r: Run(t, 0, len(t)) for r, t in runs_.items()}, [])
+    assert [c.value for c in table["新收"]] == [1, 1, 0, 0, 0, 0, 2]
+    assert all(c.value is None for c in table["结转下年度"])
+    assert "no column above its 新收 + 上年结转" in table["结转下年度"][0].reason
+    assert all(c.value is None for c in table["总计"]) and flat.row_candidates(Run("0100000", 0, 7)) == ([], ())
