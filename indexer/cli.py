@@ -459,6 +459,18 @@ def reindex(db: str | None, backend: str) -> None:
 
 
 @main.command()
+@_DB
+@_user_errors
+def compact(db: str | None) -> None:
+    """Rewrite the store without its free and half-filled pages (after a large ingest or removal)."""
+    library = Library(db)
+    if not library.exists():
+        raise NianbaoError("no store here yet; run `nianbao ingest` first", library.db)
+    before, after = library.compact()
+    click.echo(f"已压缩: {before / 1e6:.1f} MB → {after / 1e6:.1f} MB")
+
+
+@main.command()
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
 @_DB
 @_user_errors

@@ -256,6 +256,19 @@ def test_the_cli_lists_removes_prunes_and_rejects_an_unknown_id(tmp_path: Path) 
     assert "已删除 1 份报告" in run("prune").stdout
     assert len(json.loads(run("reports", "--json").stdout)) == 3
 
+    # Compacting gives back the removed reports' pages and changes nothing the store answers.
+    def answers() -> tuple[list, dict]:
+        found = json.loads(run("search", "政府信息公开", "--json").stdout)
+        found.pop("elapsed_ms")
+        return json.loads(run("reports", "--json").stdout), found
+
+    before, size = answers(), db.stat().st_size
+    compacted = run("compact")
+    assert compacted.returncode == 0 and "已压缩" in compacted.stdout, compacted.stderr
+    assert db.stat().st_size < size
+    assert answers() == before
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
 
 def test_a_schema_7_store_is_upgraded_to_one_report_per_publisher_and_year(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
