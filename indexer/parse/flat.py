@@ -273,15 +273,15 @@ def row_candidates(run: Run) -> tuple[list[list[int | float]], tuple[int, ...]]:
     columns and completed from the row's total (a missing part is the total less the others, a missing
     total their sum, the missing parts of a row that already adds up 0). A longer run that fits no split
     into seven stays without candidates: a row whose own total does not add up looks the same."""
-    kinds = (Count,) * _NCOL
-    found = _first(splits(run.pieces(), kinds, {_NCOL - 1: lambda v: sum(v[: _NCOL - 1])}))
-    if found or sum(len(digits) for _, digits, _ in run.pieces()) >= _NCOL:
+    pieces = run.pieces()
+    found = _first(splits(pieces, (Count,) * _NCOL, {_NCOL - 1: lambda v: sum(v[: _NCOL - 1])}))
+    if found or sum(len(digits) for _, digits, _ in pieces) >= _NCOL:
         return found, ()
     vectors: list[list[int | float]] = []
     blanks: list[int] = []
     for missing in (1, 2):
         before = len(vectors)
-        for printed in _first(splits(run.pieces(), (Count,) * (_NCOL - missing))):
+        for printed in _first(splits(pieces, (Count,) * (_NCOL - missing))):
             for gaps in combinations(range(_NCOL), missing):
                 vector = completed(printed, gaps)
                 if vector is not None and vector not in vectors:

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -434,9 +434,9 @@ def mention_rows(blob: bytes | None) -> str | None:
     """What ``pack_mentions`` stored, as the JSON list of whole rows [kind, canonical, surface, start, end,
     sentence_start, sentence_end, section, attrs] (a value of schema 14 and before already is one); also
     the SQL function ``mention_rows`` of every connection."""
-    value = json.loads(_inflate(blob)) if blob is not None else None
+    value = _compact_value(blob)
     if not isinstance(value, dict):
-        return None if value is None else json.dumps(value, ensure_ascii=False)
+        return value
     entities, sections, rows, start = value["e"], value["s"], [], 0
     for e, named, step, length, before, after, s in value["m"]:
         kind, canonical, attrs = entities[e]
@@ -445,6 +445,15 @@ def mention_rows(blob: bytes | None) -> str | None:
         surface = canonical if named == 0 else named
         rows.append([kind, canonical, surface, start, end, start - before, end + after, sections[s], attrs])
     return json.dumps(rows, ensure_ascii=False)
+
+
+def _compact_value(blob: bytes | None) -> dict[str, Any] | str | None:
+    """A stored value of ``pack_mentions`` or ``pack_passages``: the compact object, or, for a value of
+    schema 14 and before (already the JSON list of rows) or a NULL, what the reader returns as it is."""
+    if blob is None:
+        return None
+    text = _inflate(blob).decode("utf-8")
+    return json.loads(text) if text.startswith("{") else text
 
 
 def pack_passages(passages: list) -> bytes:
@@ -464,9 +473,9 @@ def pack_passages(passages: list) -> bytes:
 def passage_rows(blob: bytes | None) -> str | None:
     """What ``pack_passages`` stored, as the JSON list of rows (a value of schema 14 and before already is
     one); also the SQL function ``passage_rows`` of every connection."""
-    value = json.loads(_inflate(blob)) if blob is not None else None
+    value = _compact_value(blob)
     if not isinstance(value, dict):
-        return None if value is None else json.dumps(value, ensure_ascii=False)
+        return value
     kinds, rows, end, shift = value["k"], [], 0, 0
     for k, gap, length, moved, longer in value["p"]:
         start = end + gap
@@ -573,8 +582,8 @@ def unpack_sources(packed: list, model: dict[str, Any]) -> dict[str, dict[str, A
 
 def sql_functions(conn: sqlite3.Connection) -> None:
     """Give a connection the SQL functions the store's views use (``unzip``, ``mention_rows``,
-    ``passage_rows``): every
-    connection ``connect`` opens has them; a plain ``sqlite3`` connection to a store needs this."""
+    ``passage_rows``): every connection ``connect`` opens has them; a plain ``sqlite3`` connection to a
+    store needs this."""
     conn.create_function("unzip", 1, unzip, deterministic=True)
     conn.create_function("mention_rows", 1, mention_rows, deterministic=True)
     conn.create_function("passage_rows", 1, passage_rows, deterministic=True)
@@ -804,9 +813,7 @@ def _upgrade_from_10(conn: sqlite3.Connection) -> None:
             ).fetchall()
         ],
     )
-    for statement in COMPACT_VIEWS.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    _make_compact_views(conn)
     for table in ("reports", "versions"):
         rows = conn.execute(f"SELECT id, unzip(text), original, model FROM {table}").fetchall()
         conn.executemany(
@@ -859,16 +866,28 @@ def _upgrade_from_12(conn: sqlite3.Connection) -> None:
 
 
 def _repack(conn: sqlite3.Connection) -> None:
-    """Every compressed value compressed again as ``pack`` does now, a thousand rows at a time."""
+    """Every compressed value compressed again as ``pack`` does now."""
     for table, key, column, kind in PACKED_COLUMNS:
-        last = -1
-        while rows := conn.execute(
-            f"SELECT {key}, {column} FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT 1000", (last,)
-        ).fetchall():
-            conn.executemany(
-                f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [(pack(unzip(b), kind), k) for k, b in rows]
-            )
-            last = rows[-1][0]
+        _rewrite_column(conn, table, key, column, lambda b, kind=kind: pack(unzip(b), kind))
+
+
+def _rewrite_column(
+    conn: sqlite3.Connection, table: str, key: str, column: str, rewrite: Callable[[bytes], bytes]
+) -> None:
+    """Every value of ``table.column`` replaced by what ``rewrite`` makes of it, a thousand rows at a time."""
+    last = -1
+    while rows := conn.execute(
+        f"SELECT {key}, {column} FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT 1000", (last,)
+    ).fetchall():
+        conn.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [(rewrite(b), k) for k, b in rows])
+        last = rows[-1][0]
+
+
+def _make_compact_views(conn: sqlite3.Connection) -> None:
+    """The views of ``COMPACT_VIEWS`` (those missing), in the caller's transaction."""
+    for statement in COMPACT_VIEWS.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 def _upgrade_from_13(conn: sqlite3.Connection) -> None:
@@ -888,22 +907,12 @@ def _upgrade_from_14(conn: sqlite3.Connection) -> None:
     ``mention_rows`` and ``passage_rows``."""
     conn.execute("DROP VIEW IF EXISTS mentions")
     conn.execute("DROP VIEW IF EXISTS passages")
-    for statement in COMPACT_VIEWS.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    _make_compact_views(conn)
     for table, column, pack_rows, read_rows in (
         ("report_mentions", "mentions", pack_mentions, mention_rows),
         ("report_passages", "passages", pack_passages, passage_rows),
     ):
-        last = -1
-        while rows := conn.execute(
-            f"SELECT report_id, {column} FROM {table} WHERE report_id > ? ORDER BY report_id LIMIT 1000", (last,)
-        ).fetchall():
-            conn.executemany(
-                f"UPDATE {table} SET {column} = ? WHERE report_id = ?",
-                [(pack_rows(json.loads(read_rows(b))), r) for r, b in rows],
-            )
-            last = rows[-1][0]
+        _rewrite_column(conn, table, "report_id", column, lambda b, p=pack_rows, r=read_rows: p(json.loads(r(b))))
 
 
 UPGRADE_STEPS = {
