@@ -22,6 +22,12 @@ seed, and returns the text a tool of that kind would have produced:
 - ``scanned``: (it needs Tesseract) a PDF of page images with no text layer, its tables ruled or not,
   and (``--askew``) ruled and scanned as a crooked copy: pages turned 0.5°–1.5°, blurred, speckled.
 
+``--pdf N`` draws the first N reports into a PDF with ruled tables and page numbers (tests/builders.py)
+and reads it three ways: by the project's PDF reader (its text layer, laid out), as the text of
+pdfminer.six's ``extract_text`` (what markitdown gives for a PDF: each cell a box, the boxes in an order
+of their own, the table's layout lost) and as the text of pdfplumber's ``extract_text`` (lines as on the
+page, cells a space apart).
+
 ``--more`` adds the defects of ``MORE_KINDS``: one cell a line, cells a space apart, HTML entities,
 letter-spacing, thousands separators, missed column borders, wrapped row labels, other heading numbers,
 a saved page's furniture.
@@ -624,6 +630,9 @@ def main() -> None:
     parser.add_argument(
         "--scanned", type=int, default=0, help="also draw this many reports as scans and OCR them (Tesseract)"
     )
+    parser.add_argument(
+        "--pdf", type=int, default=0, help="also draw this many reports into PDFs and read them by other tools too"
+    )
     parser.add_argument("--more", action="store_true", help="also the defects of MORE_KINDS (other tools' text)")
     parser.add_argument("--ruled", action="store_true", help="draw the scans' tables ruled, as printed tables are")
     parser.add_argument(
@@ -652,10 +661,55 @@ def main() -> None:
             results["scanned, ruled"] = _scanned(texts[: args.scanned], args.show, grid=True)
         if args.askew:
             results["scanned, ruled, askew"] = _scanned(texts[: args.scanned], args.show, grid=True, askew=True)
+    if args.pdf:
+        results.update(_pdf_texts(texts[: args.pdf], args.show))
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
+    if args.pdf:
+        print(f"PDF: the first {min(args.pdf, len(texts))} of them")
     if args.scanned:
         print(f"scanned: the first {min(args.scanned, len(texts))} of them")
     print(table(results))
+
+
+def _pdf_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
+    """Each text drawn into a PDF with ruled tables (tests/builders.py), read by the project's PDF reader
+    and by two other tools whose text a researcher may hold instead."""
+    import tempfile
+
+    import pdfplumber
+    from pdfminer.high_level import extract_text
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from builders import build_pdf
+
+    from indexer.extract.problems import extract_items
+    from indexer.parse import parse_document
+    from indexer.read import read_report
+
+    kinds = ("PDF (its own reader)", "PDF text by pdfminer (markitdown)", "PDF text by pdfplumber")
+    results = {kind: Agreement() for kind in kinds}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in texts:
+            pdf = build_pdf(text, Path(tmp) / "report.pdf")
+            own = parse_document(read_report(pdf))
+            own.items = extract_items(own)
+            with pdfplumber.open(pdf) as document:
+                plumbed = "\n".join(page.extract_text() or "" for page in document.pages)
+            clean = parse_with_items(text, name)
+            got = dict(
+                zip(
+                    kinds,
+                    (own, parse_with_items(extract_text(str(pdf)), name), parse_with_items(plumbed, name)),
+                    strict=True,
+                )
+            )
+            for kind, report in got.items():
+                agreement = compare(clean, report)
+                invented = [m for m in agreement.misses if m.startswith("invented")]
+                if invented and show:
+                    print(f"{kind} {name}: " + "; ".join(invented[:6]))
+                results[kind].add(agreement)
+    return results
 
 
 def _scanned(texts: list[tuple[str, str]], show: int, grid: bool = False, askew: bool = False) -> Agreement:

@@ -165,6 +165,12 @@ _NOTES = (
     (r"'(.+)' row prints (\d+) numbers \((.*)\) for (\d+) columns", "「{0}」行印有 {1} 个数字（{2}），应有 {3} 列"),
     (r"'(.+)' row prints only the amount '(.*)'", "「{0}」行只印了金额「{1}」"),
     (r"row '(.+)' not found in the table", "表中没有「{0}」行"),
+    (
+        r"the text lost the table's layout \(numbers stand apart from their row labels: (.*) …\), so no number can"
+        r" be placed in its row",
+        "文本已失去表格版式（数字与行标签分离：{0} …），无法确定数字所在的行",
+    ),
+    (r"the original PDF or page keeps the layout", "原文件（PDF 或网页）保留了版式"),
     (r"no placement satisfies the row total", "没有一种排法符合行合计"),
     (r"the dropped cell's position cannot be proven", "无法确定缺的是哪一格"),
     (

@@ -612,3 +612,47 @@ def test_a_glued_split_above_what_there_was_to_handle_is_not_taken() -> None:
     assert all(c.value is None for c in table["结转下年度"])
     assert "no column above its 新收 + 上年结转" in table["结转下年度"][0].reason
     assert all(c.value is None for c in table["总计"]) and flat.row_candidates(Run("0100000", 0, 7)) == ([], ())
+
+
+@pytest.mark.parametrize("sample", SAMPLES[:2], ids=lambda p: p.name[:3])
+def test_a_pdfs_text_that_lost_the_tables_layout_gives_no_table_number(sample: Path, tmp_path: Path) -> None:
+    # pdfminer's extract_text (markitdown's text of a PDF) puts each cell in a box of its own and the
+    # boxes in an order of their own: row labels stand together, numbers follow the columns' headers.
+    from builders import build_pdf
+    from pdfminer.high_level import extract_text
+
+    text = sample.read_text(encoding="utf-8")
+    clean = parse_text(text)
+    got = parse_text(extract_text(str(build_pdf(text, tmp_path / "report.pdf"))))
+    before = degrade.cells(clean)
+    assert all(value is None or value == before[key] for key, value in degrade.cells(got).items())
+    reasons = [c.reason or "" for c in got.requests["新收"]] + [v.reason or "" for v in got.proactive["规章"].values()]
+    assert all("lost the table's layout" in r for r in reasons)
+    assert (got.publisher, got.year, len(got.sections)) == (clean.publisher, clean.year, len(clean.sections))
+
+
+def test_one_cell_a_line_with_a_blank_row_is_still_read() -> None:
+    # A blank row puts two row labels together, as a lost layout does, but no number stands without a
+    # label: the rows are read.
+    lines = ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量", "规章", "规范性文件", "3", "2", "5"]
+    lines += ["行政许可", "12", "0", "40"]
+    rows, _, warnings = parse_proactive("\n".join(lines), "2019")
+    assert [v.value for v in rows["规范性文件"].values()] == [3, 2, 5]
+    assert [v.value for v in rows["行政许可"].values()] == [12, 0, 40]
+    assert all(v.value is None for v in rows["规章"].values()) and not any("版式" in w for w in warnings)
+
+
+def test_a_line_wrapped_before_a_word_like_an_ordinal_is_joined() -> None:
+    # 第一时间 starts with what an ordinal starts with (第一，…), but is a word: the line continues.
+    first, second, third = (
+        "健全完善政府网站信息内容归集、保障和更新发布机制，",
+        "第一时间发布重要信息。",
+        "第二，加强解读。",
+    )
+    assert normalize(f"{first}\n{second}\n{third}").text == f"{first}{second}\n{third}"
+
+
+def test_a_place_on_a_line_of_its_own_by_the_title_is_the_publishers() -> None:
+    intro = "依据《中华人民共和国政府信息公开条例》，现报告如下。"
+    report = parse_text(f"2021年政府信息公开工作年度报告\n城子河区\n{intro}")
+    assert report.publisher == "城子河区人民政府"

@@ -122,6 +122,9 @@ def parse_proactive(
     rows: dict[str, dict[str, Value]] = {}
     warnings: list[str] = []
     i = 0
+    read: list[Token] = []  # the numbers some row took
+    first: int | None = None  # where the first row's label stands
+    short = False  # some row printed fewer numbers than it has columns
     for key, aliases, fields in spec:
         at = next(
             (j for j in range(i, len(tokens)) if _row_label(tokens[j].text) in aliases),
@@ -135,21 +138,42 @@ def parse_proactive(
             if not (template == "2021" and key in _OPTIONAL_2021):
                 rows[key] = {f: Value(None, reason=f"row '{key}' not found in the table") for f in fields}
             continue
+        first = at if first is None else first
         i = at + 1
         numbers: list[Token] = []
         while i < len(tokens) and tokens[i].number is not None:
             numbers.append(tokens[i])
             i += 1
+        read += numbers
         numbers = pick_reading(numbers, _of_width(len(fields)))
         marks = [t.text for t in tokens[i : i + len(fields)] if t.text in _NOT_APPLICABLE]
         if not numbers and len(marks) == len(fields):  # 规章 / / /: a county makes no 规章
             reasons = (f"'{key}' row prints '{m}' (not applicable)" for m in marks)
             rows[key] = {f: Value(None, reason=r) for f, r in zip(fields, reasons, strict=True)}
             continue
+        short = short or len(numbers) < len(fields)
         if i < len(tokens) and _row_label(tokens[i].text) not in labels and not numbers:
             warnings.append(f"第二十条表 '{key}' 行没有数字")
         rows[key] = _place_proactive(key, fields, numbers)
+    if first is not None and short and not is_tab_layout(region):
+        taken = set(map(id, read))
+        strays = [t for t in tokens[first:] if t.number is not None and id(t) not in taken]
+        if len(strays) >= _STRAYS:
+            reason = _LOST_LAYOUT.format(" ".join(t.text for t in strays[:8]))
+            rows = {key: {f: Value(None, reason=reason) for f in cells} for key, cells in rows.items()}
+            warnings.append("第二十条表: 文本失去了表格版式, 数字与行标签分离, 不读数字")
     return rows, [], warnings
+
+
+# A text made from a PDF without its layout (pdfminer's and markitdown's text: each cell a box, the boxes
+# in an order of their own) puts row labels in one place and numbers in another: numbers follow a
+# column's header, row labels follow each other with no number between them. A row's numbers are then
+# not the numbers after its label, so none is read. One number apart may be a page's number.
+_STRAYS = 2
+_LOST_LAYOUT = (
+    "the text lost the table's layout (numbers stand apart from their row labels: {} …),"
+    " so no number can be placed in its row; the original PDF or page keeps the layout"
+)
 
 
 def _join_wrapped_labels(tokens: list[Token], labels: dict[str, str]) -> list[Token]:
@@ -420,6 +444,11 @@ def parse_requests(
     widths = [len(line.split("\t")) for line in region.split("\n")]
     units = _units(tokens, widths, tab, warnings)
     _assign_rows(units, specs, warnings)
+    lost = None if tab else _piled_labels(units, specs)
+    if lost is not None:
+        reason = _LOST_LAYOUT.format(lost)
+        warnings.append("申请表: 文本失去了表格版式, 数字与行标签分离, 不读数字")
+        return {k: [Value(None, reason=reason) for _ in range(_NCOL)] for k, _ in specs}, [], warnings
     span_of = _grid_span(units) if tab else None
     grid: dict[str, list[Value]] = {}
     derived: list[DerivedCell] = []
@@ -458,6 +487,22 @@ def parse_requests(
     _derive_from_identities(grid, outcome_rows, derived)
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
+
+
+# Rows whose names are also the columns' (总计, 其他): the header names them too.
+_COLUMN_NAMED = ("总计", "其他处理.其他")
+
+
+def _piled_labels(units: list[_Unit], specs: tuple[tuple[str, str], ...]) -> str | None:
+    """What shows that a text read one cell a line lost the table's layout, or None: the labels of
+    several rows stand together with no number between them, and numbers stand with no label before
+    them (a run longer than a row). A blank row alone gives the first, a lost label alone the second."""
+    patterns = [re.compile(p) for k, p in specs if k not in _COLUMN_NAMED]
+    piled = next((u for u in units if sum(1 for p in patterns if p.search(u.label)) >= 2), None)
+    bare = next((u for u in units if not u.label.strip()), None)
+    if piled is None or bare is None:
+        return None
+    return " ".join(t.text for t in bare.numbers[:8])
 
 
 def _row_sums(numbers: list[Token]) -> bool:
