@@ -23,10 +23,11 @@ seed, and returns the text a tool of that kind would have produced:
   and (``--askew``) ruled and scanned as a crooked copy: pages turned 0.5°–1.5°, blurred, speckled.
 
 ``--pdf N`` draws the first N reports into a PDF with ruled tables and page numbers (tests/builders.py)
-and reads it three ways: by the project's PDF reader (its text layer, laid out), as the text of
+and reads it several ways: by the project's PDF reader (its text layer, laid out), as the text of
 pdfminer.six's ``extract_text`` (what markitdown gives for a PDF: each cell a box, the boxes in an order
 of their own, the table's layout lost) and as the text of pdfplumber's ``extract_text`` (lines as on the
-page, cells a space apart).
+page, cells a space apart); and by poppler's pdftotext (with and without ``-layout``) and
+pymupdf4llm's Markdown when they are installed (they are not the project's dependencies).
 
 ``--more`` adds the defects of ``MORE_KINDS``: one cell a line, cells a space apart, HTML entities,
 letter-spacing, thousands separators, missed column borders, wrapped row labels, other heading numbers,
@@ -686,8 +687,8 @@ def _pdf_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
     from indexer.parse import parse_document
     from indexer.read import read_report
 
-    kinds = ("PDF (its own reader)", "PDF text by pdfminer (markitdown)", "PDF text by pdfplumber")
-    results = {kind: Agreement() for kind in kinds}
+    tools = _other_pdf_tools()
+    results: dict[str, Agreement] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name, text in texts:
             pdf = build_pdf(text, Path(tmp) / "report.pdf")
@@ -695,21 +696,41 @@ def _pdf_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
             own.items = extract_items(own)
             with pdfplumber.open(pdf) as document:
                 plumbed = "\n".join(page.extract_text() or "" for page in document.pages)
+            texts_of = {
+                "PDF text by pdfminer (markitdown)": extract_text(str(pdf)),
+                "PDF text by pdfplumber": plumbed,
+            }
+            texts_of |= {kind: read(pdf) for kind, read in tools.items()}
             clean = parse_with_items(text, name)
-            got = dict(
-                zip(
-                    kinds,
-                    (own, parse_with_items(extract_text(str(pdf)), name), parse_with_items(plumbed, name)),
-                    strict=True,
-                )
-            )
+            got = {"PDF (its own reader)": own} | {k: parse_with_items(t, name) for k, t in texts_of.items()}
             for kind, report in got.items():
                 agreement = compare(clean, report)
                 invented = [m for m in agreement.misses if m.startswith("invented")]
                 if invented and show:
                     print(f"{kind} {name}: " + "; ".join(invented[:6]))
-                results[kind].add(agreement)
+                results.setdefault(kind, Agreement()).add(agreement)
     return results
+
+
+def _other_pdf_tools() -> dict[str, Callable[[Path], str]]:
+    """PDF-to-text tools that are not the project's dependencies, each when it is there: poppler's
+    pdftotext (Debian's poppler-utils) and pymupdf4llm's Markdown (PyPI, AGPL: install it apart, for
+    example ``pip install --target /tmp/pym pymupdf4llm`` and ``PYTHONPATH=/tmp/pym``)."""
+    import shutil
+    import subprocess
+
+    tools: dict[str, Callable[[Path], str]] = {}
+    if shutil.which("pdftotext"):
+        for kind, flags in (("PDF text by pdftotext", []), ("PDF text by pdftotext -layout", ["-layout"])):
+            tools[kind] = lambda pdf, flags=flags: (
+                subprocess.run(["pdftotext", *flags, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+            )
+    try:
+        import pymupdf4llm
+    except ImportError:
+        return tools
+    tools["PDF as Markdown by pymupdf4llm"] = lambda pdf: pymupdf4llm.to_markdown(str(pdf), show_progress=False)
+    return tools
 
 
 def _scanned(texts: list[tuple[str, str]], show: int, grid: bool = False, askew: bool = False) -> Agreement:

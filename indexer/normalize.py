@@ -37,10 +37,13 @@ _ONE_TO_ONE = str.maketrans(
 # HTML character references left in text taken from a page's source (规章&nbsp;0, &ldquo;放管服&rdquo;).
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]{1,7}|#[0-9]{2,7}|#[xX][0-9A-Fa-f]{2,6});")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# HTML comments a converter writes into Markdown (pymupdf4llm's <!-- Start of picture text -->): never text.
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Markdown pipe tables (PDF-to-Markdown converters, OCR tools): "| 规章 | 0 | 0 |" becomes the
 # tab-separated row every reader produces; "|---|---|" rules and <br> inside cells go.
 _PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _PIPE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?:\n|$)", re.M)
+_DIGIT_BREAK = re.compile(r"(?<=\d)[ ]*<br\s*/?>[ ]*(?=[-+]?\d)")
 _PIPE_EDGE = re.compile(r"^[ \t]*\|[ ]*|[ ]*\|[ \t]*$| +(?=\t)|(?<=\t) +|<br\s*/?>", re.M)
 _BARE_RULE = re.compile(r":?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?$")
 _FULLWIDTH_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")
@@ -224,8 +227,20 @@ def normalize(original: str) -> NormalizedText:
             steps.append(step)
         text, step = _delete(text, _PIPE_RULE)
         steps.append(step)
+        if "<br" in text:  # two numbers stacked in one cell are two numbers, not one of their digits
+            text, step = _replace(text, _DIGIT_BREAK, lambda _: " ", _on_pipe_row)
+            steps.append(step)
         text = _PIPE_ROW.sub(_pipes_to_tabs, text)
         text, step = _delete(text, _PIPE_EDGE, _on_pipe_row)
+        steps.append(step)
+    if not is_flattened(text):
+        text = _spaces_as_breaks(text)
+        glued = _glued_rows(text)
+        if glued:
+            text, step = _insert(text, glued, "\n")
+            steps.append(step)
+    if "<!--" in text:
+        text, step = _delete(text, _COMMENT)
         steps.append(step)
     for pattern in (_ZERO_WIDTH, _PAGE_NUMBER, _MARKDOWN, _STRAY_SPACE):
         text, step = _delete(text, pattern)
@@ -245,12 +260,22 @@ def normalize(original: str) -> NormalizedText:
 _FLAT_LINE = 1500
 # Where such a page's lines began: a top-level heading (二、主动公开政府信息情况, 二．…), an item （一） or
 # 第二十条第（一）项 after a sentence, and the text after the title (…年度报告 根据…).
-_FLAT_HEADING = re.compile(
+_TOP_HEADING = (
     r"(?:(?<![（(])(?:[一二三四五六七八九十]{1,2}[、．.]|[1-9]、)|第[一二三四五六七八九十]{1,2}部分)"
     r"(?=[^。，]{0,6}(?:总体情况|主动公开|收到和处理|依申请公开|行政复议|政府信息公开|因政府信息公开|存在的主要问题"
     r"|存在问题|其他需要报告|其他需报告|其他事项|概述|概况|基本情况))"
-    r"|(?<=[。；！？：])[（(][一二三四五六七八九十]{1,2}[）)]"
-    r"|第二十条第[（(][一二三四五六七八九十]{1,2}[）)]项"
+)
+_FLAT_HEADING = re.compile(
+    _TOP_HEADING
+    + r"|(?<=[。；！？：])[（(][一二三四五六七八九十]{1,2}[）)]"
+    + r"|第二十条第[（(][一二三四五六七八九十]{1,2}[）)]项"
+)
+# A converter that joins a page's blocks into paragraphs with a space (pymupdf4llm's Markdown) leaves a
+# heading after the sentence before it (…提升公众参与度。 六、其他需要报告的事项 无。) and the title
+# before the first sentence (…年度报告 根据《…》…): that space was a line break.
+_SPACE_FOR_BREAK = re.compile(
+    rf"(?<=[。！？；])[ \u3000]+(?={_TOP_HEADING})"
+    r"|(?<=年度报告)[ \u3000]+(?=根据|依据|按照|为进一步|为深入|本报告|现将|现就)"
 )
 # The standard headings, after which a flattened page had a line break too.
 _FLAT_HEADING_END = re.compile(
@@ -264,6 +289,51 @@ _FLAT_CANONICAL = re.compile(
     r"|(?:因)?政府信息公开(?:工作)?(?:的)?行政复议[、和与及]?行政诉讼(?:的)?情况|存在的主要问题及改进情况|其他需要报告的事项)"
 )
 _FLAT_TITLE_END = re.compile(r"(?:年度报告|年报)(?=根据|依据|按照|为进一步|为深入|本报告|现将|\d{4}年|[一二三四]、)")
+
+
+# Table rows one after another on a line, their cells a space apart (the same converter's text of a
+# table it took for a picture: 2.重复申请0 0 0 0 0 0 0 3.要求提供公开出版物0 0 0 0 0 0 0): the space
+# before the next row's numbered label was a line break.
+_ROW_RUN = re.compile(r"\d+(?: \d+){2,}")
+_ROW_LABEL_START = (
+    r"(?:[1-9][.．、]|[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)[\u4e00-\u9fff]"
+)
+_SPACE_BEFORE_ROW = re.compile(rf"(?<=\d) (?={_ROW_LABEL_START})")
+_GLUED_ROW = re.compile(rf"(?<=\d)(?={_ROW_LABEL_START})")
+
+
+def _row_lines(text: str) -> list[tuple[int, str]]:
+    """The lines holding several rows of space-separated numbers, with where each starts."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for line in text.split("\n"):
+        if len(_ROW_RUN.findall(line)) >= 2:
+            out.append((start, line))
+        start += len(line) + 1
+    return out
+
+
+def _glued_rows(text: str) -> list[int]:
+    """Where a row's numbered label follows the row before's last number with nothing between, on a line
+    of several rows (…21二、上年结转…0 0 0 0 0 0 0三、本年度…): a line break was lost there."""
+    return [start + m.start() for start, line in _row_lines(text) for m in _GLUED_ROW.finditer(line)]
+
+
+def _spaces_as_breaks(text: str) -> str:
+    """The text with each space that stood for a line break (``_SPACE_FOR_BREAK``, and
+    ``_SPACE_BEFORE_ROW`` on a line of several rows) a line break: one character for one, so that no
+    offset moves. The title's only within the first line."""
+    breaks = [m.span() for m in _SPACE_FOR_BREAK.finditer(text)]
+    first_end = text.find("\n", len(text) - len(text.lstrip()))
+    breaks = [(a, b) for a, b in breaks if not (text[a - 1] == "告" and 0 <= first_end < a)]  # the title's words
+    for start, line in _row_lines(text):
+        breaks += [(start + m.start(), start + m.end()) for m in _SPACE_BEFORE_ROW.finditer(line)]
+    if not breaks:
+        return text
+    chars = list(text)
+    for a, b in breaks:
+        chars[a:b] = "\n" * (b - a)
+    return "".join(chars)
 
 
 def is_flattened(text: str) -> bool:

@@ -656,3 +656,68 @@ def test_a_place_on_a_line_of_its_own_by_the_title_is_the_publishers() -> None:
     intro = "依据《中华人民共和国政府信息公开条例》，现报告如下。"
     report = parse_text(f"2021年政府信息公开工作年度报告\n城子河区\n{intro}")
     assert report.publisher == "城子河区人民政府"
+
+
+def test_a_converters_spaces_for_line_breaks_and_its_comments() -> None:
+    # pymupdf4llm joins a page's blocks with a space: the title before the first sentence, a heading
+    # after the sentence before it; it marks text it took for a picture with HTML comments.
+    text = (
+        "城子河区人民政府2022年政府信息公开工作年度报告 根据《中华人民共和国政府信息公开条例》，现报告如下。\n"
+        "一、总体情况\n本年度工作稳步推进。\n五、存在的主要问题及改进情况\n（一）拓宽渠道。提升公众参与度。"
+        " 六、其他需要报告的事项 无。\n"
+        "<!-- Start of picture text -->\n行政复议\n<!-- End of picture text -->\n"
+    )
+    report = parse_text(text)
+    assert report.title == "城子河区人民政府2022年政府信息公开工作年度报告"
+    assert [s.kind for s in report.sections] == ["overview", "problems", "other"]
+    assert "<!--" not in normalize(text).text and len(normalize(text).text) < len(text)
+
+
+_REQUESTS_HEAD = (
+    "\t\t申请人情况\n\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+    "一、本年新收政府信息公开申请数量\t\t13\t2\t0\t0\t0\t0\t15\n二、上年结转政府信息公开申请数量\t\t0\t0\t0\t0\t0\t0\t0\n"
+)
+
+
+def test_rows_a_converter_put_on_one_line_or_into_one_row_are_read() -> None:
+    # A picture's text: rows one after another on a line. Two rows merged into one: each cell holds
+    # both rows' numbers (0<br>1), the first row's above.
+    text = (
+        _REQUESTS_HEAD
+        + "（一）予以公开\t\t10\t1\t0\t0\t0\t0\t11\n"
+        + "（五）不予处理\t2.重复申请0 0 0 0 0 0 0 3.要求提供公开出版物1 0 0 0 0 0 1"
+        + " 4.无正当理由大量反复申请0 0 0 0 0 0 0\n"
+        + "| 5.要求行政机关确认或重新出具已获取信息 1.申请人无正当理由逾期不补正 | 0<br>2 | 0<br>1 | 0<br>0 "
+        + "| 0<br>0 | 0<br>0 | 0<br>0 | 0<br>3 |\n"
+    )
+    rows, _, _ = parse_requests(normalize(text).text, "2021")
+    assert [c.value for c in rows["不予处理.公开出版物"]] == [1, 0, 0, 0, 0, 0, 1]
+    assert [c.value for c in rows["不予处理.大量反复申请"]] == [0] * 7
+    assert [c.value for c in rows["不予处理.确认或重新出具"]] == [0] * 7
+    assert [c.value for c in rows["其他处理.逾期不补正"]] == [2, 1, 0, 0, 0, 0, 3]
+
+
+def test_two_labels_then_two_rows_of_numbers_one_cell_a_line_are_two_rows() -> None:
+    # pdftotext's text of a PDF: both rows' labels, then both rows' numbers in order.
+    cells = "\n".join(["（七）总", "计", "四、结转", "下年度继", "续办理", *"13 2 0 0 0 0 15".split()])
+    text = _REQUESTS_HEAD.replace("\t", "\n") + cells + "\n\n" + "\n".join("0" * 7)
+    rows, _, _ = parse_requests(text, "2019")
+    assert [c.value for c in rows["总计"]] == [13, 2, 0, 0, 0, 0, 15]
+    assert [c.value for c in rows["结转下年度"]] == [0] * 7
+
+
+def test_the_headers_last_column_names_no_row() -> None:
+    # The header ends in 其他 (a column); the numbers after it, one cell a line, are not 3.其他's row.
+    header = "申请人情况\n自然人\n法人或其\n他组织\n商业企业\n科研机构\n社会公益\n组织\n法律服务\n机构\n其他"
+    rows_ = "\n".join(["1", "0", "0", "0", "0", "0", "1", "二、上年结转政府信息公开申请数量", *"0" * 7])
+    rows, _, _ = parse_requests(f"{header}\n{rows_}", "2021")
+    assert "其他处理.其他" not in rows
+    assert [c.value for c in rows["新收"]] == [1, 0, 0, 0, 0, 0, 1]  # the one row before 上年结转
+
+
+def test_rows_glued_one_after_another_on_a_line_are_split() -> None:
+    text = "表\n一、本年新收申请数量17 3 0 0 1 0 21二、上年结转申请数量0 0 0 0 0 0 0三、本年度办理结果\n后文"
+    n = normalize(text)
+    assert n.text.split("\n")[1:3] == ["一、本年新收申请数量17 3 0 0 1 0 21", "二、上年结转申请数量0 0 0 0 0 0 0"]
+    at = n.text.index("二、")
+    assert n.original_text(at, at + 6) == "二、上年结转"

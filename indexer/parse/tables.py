@@ -394,6 +394,10 @@ def _merge_wrapped(units: list[_Unit]) -> list[_Unit]:
     return out
 
 
+# Numbers a space apart inside a label's text: a row that was not read as one (its label garbled).
+_UNREAD_ROW = re.compile(r"\d+(?: \d+){2,}")
+
+
 def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warnings: list[str]) -> None:
     order = [k for k, _ in specs]
     patterns = [(k, re.compile(p)) for k, p in specs]
@@ -401,6 +405,9 @@ def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warning
     for u in units:
         best: tuple[int, int] | None = None  # (match start, row index)
         for label in (u.label, u.label + u.wrapped) if u.wrapped else (u.label,):
+            # A row's name before numbers left unread is not this row's; a label wrapped over lines is
+            # one word; the header's column names (其他, 总计) name no row.
+            label = _after_header(re.sub(r"\s+", "", _UNREAD_ROW.split(label)[-1]))
             for idx, (_, pat) in enumerate(patterns):
                 for m in pat.finditer(label):
                     if best is None or m.start() > best[0]:
@@ -442,7 +449,7 @@ def parse_requests(
     if ocr:
         tokens = _split_label_digits(tokens)
     widths = [len(line.split("\t")) for line in region.split("\n")]
-    units = _units(tokens, widths, tab, warnings)
+    units = _split_piled(_units(tokens, widths, tab, warnings), specs, tab)
     _assign_rows(units, specs, warnings)
     lost = None if tab else _piled_labels(units, specs)
     if lost is not None:
@@ -487,6 +494,78 @@ def parse_requests(
     _derive_from_identities(grid, outcome_rows, derived)
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
+
+
+# The header's applicant columns, and the two after them that are rows' names too: what names a row
+# comes after them.
+_HEADER_END = re.compile(r"自然人|商业企业|科研机构|社会公益组织|法律服务机构")
+_HEADER_TAIL = re.compile(r"^(?:其他)?(?:总计)?")
+
+
+def _split_piled(units: list[_Unit], specs: tuple[tuple[str, str], ...], tab: bool) -> list[_Unit]:
+    """Rows that a converter put together: one unit naming k rows, with exactly k rows of numbers, each
+    adding up to its total, is k rows. The numbers are the rows' one after another when read one cell a
+    line (pdftotext's text of a PDF: "（七）总计 | 四、结转下年度继续办理 | 13 2 0 0 0 0 15 | 0 0 0 0 0 0 0"),
+    or stacked k to a cell in the row's seven cells (two rows merged into one, each cell "0<br>0").
+    Any other count is left as it is: one row's numbers after two labels is a blank row, then a row."""
+    out: list[_Unit] = []
+    k = 0
+    while k < len(units):
+        u = units[k]
+        named = _named_rows(u.label, specs)
+        bare = 0
+        while k + 1 + bare < len(units) and not units[k + 1 + bare].label.strip():
+            bare += 1
+        numbers = [t for v in units[k : k + 1 + bare] for t in v.numbers]
+        rows = _stacked(numbers, len(named)) if len(named) >= 2 else None
+        if rows is None and not tab and len(named) >= 2:
+            rows = [numbers[i : i + _NCOL] for i in range(0, len(numbers), _NCOL)]
+        if rows is not None and len(numbers) == len(named) * _NCOL and all(map(_row_sums, rows)):
+            last = units[k + bare]
+            out += [_Unit(label, row, width=last.width) for label, row in zip(named, rows, strict=True)]
+            k += 1 + bare
+            continue
+        out.append(u)
+        k += 1
+    return out
+
+
+def _stacked(numbers: list[Token], k: int) -> list[list[Token]] | None:
+    """k rows from numbers on one line stacked k to a cell in seven cells, or None."""
+    if len({t.line for t in numbers}) != 1:
+        return None
+    cells: dict[int, list[Token]] = {}
+    for t in numbers:
+        cells.setdefault(t.field, []).append(t)
+    if len(cells) != _NCOL or any(len(c) != k for c in cells.values()):
+        return None
+    return [[cells[f][i] for f in sorted(cells)] for i in range(k)]
+
+
+def _after_header(text: str) -> str:
+    """A label's text after the table's header, when it holds the header (its applicant columns)."""
+    header = [m.end() for m in _HEADER_END.finditer(text)]
+    if not header:
+        return text
+    text = text[header[-1] :]
+    m = _HEADER_TAIL.match(text)
+    return text[m.end() :] if m else text
+
+
+def _named_rows(label: str, specs: tuple[tuple[str, str], ...]) -> list[str]:
+    """The pieces of a label that each name one row, in the template's order (after the table's header,
+    when the label holds it); [] when the rows it names are out of order or overlap."""
+    text = _after_header(re.sub(r"\s+", "", label))
+    found: list[tuple[int, int]] = []  # (where, row index)
+    for idx, (_, pattern) in enumerate(specs):
+        m = re.search(pattern, text)
+        if m:
+            found.append((m.start(), idx))
+    found.sort()
+    if any(b[1] <= a[1] for a, b in zip(found, found[1:], strict=False)):
+        return []
+    starts = [0] + [at for at, _ in found[1:]] + [len(text)]
+    return [text[a:b] for a, b in zip(starts, starts[1:], strict=False)][: len(found)]
 
 
 # Rows whose names are also the columns' (总计, 其他): the header names them too.
