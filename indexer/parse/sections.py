@@ -60,12 +60,22 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     """(numeral, heading text, kind) when ``line`` can be a top-level heading."""
     if "\t" in line:
         # A table row, unless it is a heading OCR cut in two where its words stood far apart
-        # ("四、政府信息公开\t行政复议、行政诉讼情况"): two fields, no number among them.
+        # ("四、政府信息公开\t行政复议、行政诉讼情况"): two fields, no number among them. A converter that
+        # took a heading for the table's first row cuts it into more cells, the table's own words among
+        # them (|四、<br>行政<br>复议|因政府信|息公开工作|…|情况|): numbered, no number after the numeral.
         fields = [f.strip() for f in line.split("\t") if f.strip()]
-        if len(fields) != 2 or any(ch.isdigit() for ch in fields[1]):
+        if len(fields) < 2 or any(ch.isdigit() for f in fields[1:] for ch in f):
             return None
-        joined = _heading("".join(fields))
-        return joined if joined is not None and joined[0] is not None and joined[2] is not None else None
+        joined = "".join(fields)
+        if len(fields) > 2:
+            m = _NUMBERED.match(joined)
+            if m is None or len(joined) > _HEADING_MAX:
+                return None
+            text = m.group("text").strip()
+            kind = section_kind(text)
+            return (m.group("part") or m.group("num"), text, kind) if kind is not None else None
+        head = _heading(joined)
+        return head if head is not None and head[0] is not None and head[2] is not None else None
     stripped = line.strip()
     if not stripped or len(stripped) > _HEADING_MAX or stripped.endswith(("。", "；", "，")):
         return None

@@ -574,12 +574,15 @@ _COLUMN_NAMED = ("总计", "其他处理.其他")
 
 def _piled_labels(units: list[_Unit], specs: tuple[tuple[str, str], ...]) -> str | None:
     """What shows that a text read one cell a line lost the table's layout, or None: the labels of
-    several rows stand together with no number between them, and numbers stand with no label before
-    them (a run longer than a row). A blank row alone gives the first, a lost label alone the second."""
+    several rows stand together with no number between them, numbers stand with no label before them
+    (a run longer than a row), and some label is followed by more or fewer numbers than a row has. A
+    blank row alone gives the first, a lost label alone the second, a blank cell the third; labels
+    moved away from rows that kept their numbers (pdftotext's text across a page) give only the
+    first two, and the rows' order places them."""
     patterns = [re.compile(p) for k, p in specs if k not in _COLUMN_NAMED]
     piled = next((u for u in units if sum(1 for p in patterns if p.search(u.label)) >= 2), None)
     bare = next((u for u in units if not u.label.strip()), None)
-    if piled is None or bare is None:
+    if piled is None or bare is None or all(len(u.numbers) == _NCOL for u in units):
         return None
     return " ".join(t.text for t in bare.numbers[:8])
 
