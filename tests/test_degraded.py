@@ -730,44 +730,20 @@ def test_a_heading_a_converter_took_for_a_tables_first_row_is_a_heading() -> Non
     assert [s.kind for s in parse_sections("一、总体情况\n工作有序。\n四、行政复议\t3\t0\t总计\t情况")] == ["overview"]
 
 
-_REQUEST_LABELS_2019 = {
-    "新收": "一、本年新收政府信息公开申请数量",
-    "上年结转": "二、上年结转政府信息公开申请数量",
-    "予以公开": "（一）予以公开",
-    "部分公开": "（二）部分公开",
-    "不予公开.国家秘密": "1.属于国家秘密",
-    "不予公开.法律法规禁止": "2.其他法律行政法规禁止公开",
-    "不予公开.三安全一稳定": "3.危及“三安全一稳定”",
-    "不予公开.第三方合法权益": "4.保护第三方合法权益",
-    "不予公开.内部事务": "5.属于三类内部事务信息",
-    "不予公开.过程性信息": "6.属于四类过程性信息",
-    "不予公开.行政执法案卷": "7.属于行政执法案卷",
-    "不予公开.行政查询事项": "8.属于行政查询事项",
-    "无法提供.不掌握": "1.本机关不掌握相关政府信息",
-    "无法提供.需另行制作": "2.没有现成信息需要另行制作",
-    "无法提供.补正后仍不明确": "3.补正后申请内容仍不明确",
-    "不予处理.信访举报投诉": "1.信访举报投诉类申请",
-    "不予处理.重复申请": "2.重复申请",
-    "不予处理.公开出版物": "3.要求提供公开出版物",
-    "不予处理.大量反复申请": "4.无正当理由大量反复申请",
-    "不予处理.确认或重新出具": "5.要求行政机关确认或重新出具已获取信息",
-    "其他处理": "（六）其他处理",
-    "总计": "（七）总计",
-    "结转下年度": "四、结转下年度继续办理",
-}
-
-
 def test_labels_moved_away_from_rows_that_kept_their_order_are_placed() -> None:
     # pdftotext's text across a page: two rows' labels printed among others, their numbers last, with
     # no label; every row kept its seven numbers in order, so the rows' order places them.
-    rows_ = list(_REQUEST_LABELS_2019)
+    from indexer.labels import REQUEST_ROW_LABELS as label
+    from indexer.parse.tables import REQUEST_ROWS_2019
+
+    rows_ = list(REQUEST_ROWS_2019)
     numbers = {row: [k, 0, 0, 0, 0, 0, k] for k, row in enumerate(rows_, start=1)}
     cell = "\n\n".join
     lines = []
     for row in rows_[:-2]:
         if row == "不予公开.内部事务":
-            lines += [_REQUEST_LABELS_2019["总计"], _REQUEST_LABELS_2019["结转下年度"]]
-        lines += [_REQUEST_LABELS_2019[row], cell(map(str, numbers[row]))]
+            lines += [label["总计"], label["结转下年度"]]
+        lines += [label[row], cell(map(str, numbers[row]))]
     lines += [cell(map(str, numbers[row])) for row in rows_[-2:]]
     parsed, _, _ = parse_requests(cell(lines), "2019")
     assert {row: [c.value for c in cells] for row, cells in parsed.items()} == numbers
