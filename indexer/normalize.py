@@ -17,7 +17,8 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese punctuation that never takes a space beside it in running text.
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕「」『』…—·"
 
-# One-to-one replacements: full-width digits/letters/number signs to ASCII, odd spaces to a space.
+# One-to-one replacements: full-width digits/letters/number signs to ASCII, odd spaces to a space, page
+# and line breaks of other kinds to a line break.
 _ONE_TO_ONE = str.maketrans(
     {
         **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
@@ -31,6 +32,8 @@ _ONE_TO_ONE = str.maketrans(
         "\u2003": " ",
         "\u2009": " ",
         "\r": "\n",
+        "\f": "\n",  # a page break (pdftotext ends each page with one)
+        "\v": "\n",
     }
 )
 
@@ -160,7 +163,9 @@ PAGE_FIELDS = re.compile(
 _CLAUSE_MARK = re.compile(r"[，。；,;]")
 # Two numbers separated only by spaces: cells of a table row extracted without tabs.
 _NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")
-_CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9]")
+# What a continued line starts with; a line never starts with a comma or a closing mark unless a
+# page's width broke it there (pdftotext: …抓重点 / ，补短板…).
+_CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9，、。；：？！）》”’]")
 
 
 # A number set with letter-spacing in prose (a PDF's justified line): 2 0 1 7年, 减少4 5项. Only single

@@ -747,3 +747,14 @@ def test_labels_moved_away_from_rows_that_kept_their_order_are_placed() -> None:
     lines += [cell(map(str, numbers[row])) for row in rows_[-2:]]
     parsed, _, _ = parse_requests(cell(lines), "2019")
     assert {row: [c.value for c in cells] for row, cells in parsed.items()} == numbers
+
+
+def test_a_page_break_is_a_line_break_and_a_line_starting_with_a_comma_continues() -> None:
+    # pdftotext ends each page with a form feed; a page's width may break a line before a comma.
+    text = "五、存在的主要问题及改进情况\n\x0c一是公开意识有待提高；二是公开形式单一。\n"
+    text += "（一）强化组织领导，明确责任分工，抓重点\n，补短板，建机制。\n"
+    assert normalize(text).text == text.replace("\x0c", "\n").replace("抓重点\n，", "抓重点，")
+    from indexer.extract.problems import extract_items
+
+    items = extract_items(parse_text("一、总体情况\n有序。\n" + text))
+    assert [i.text for i in items][0] == "一是公开意识有待提高；"  # the form feed no longer hides 一是

@@ -503,11 +503,12 @@ _HEADER_TAIL = re.compile(r"^(?:其他)?(?:总计)?")
 
 
 def _split_piled(units: list[_Unit], specs: tuple[tuple[str, str], ...], tab: bool) -> list[_Unit]:
-    """Rows that a converter put together: one unit naming k rows, with exactly k rows of numbers, each
-    adding up to its total, is k rows. The numbers are the rows' one after another when read one cell a
-    line (pdftotext's text of a PDF: "（七）总计 | 四、结转下年度继续办理 | 13 2 0 0 0 0 15 | 0 0 0 0 0 0 0"),
-    or stacked k to a cell in the row's seven cells (two rows merged into one, each cell "0<br>0").
-    Any other count is left as it is: one row's numbers after two labels is a blank row, then a row."""
+    """Rows that a converter put together: one unit naming k rows, with m ≤ k whole rows of numbers,
+    each adding up to its total, is the last m of those rows. The numbers are the rows' one after
+    another when read one cell a line (pdftotext's text of a PDF: "（七）总计 | 四、结转下年度继续办理 |
+    13 2 0 0 0 0 15 | 0 0 0 0 0 0 0"; the rows before had their numbers before their labels, or were
+    blank), or stacked k to a cell in the row's seven cells (two rows merged into one, "0<br>0").
+    Numbers that are not whole rows are left as they are."""
     out: list[_Unit] = []
     k = 0
     while k < len(units):
@@ -520,8 +521,9 @@ def _split_piled(units: list[_Unit], specs: tuple[tuple[str, str], ...], tab: bo
         rows = _stacked(numbers, len(named)) if len(named) >= 2 else None
         if rows is None and not tab and len(named) >= 2:
             rows = [numbers[i : i + _NCOL] for i in range(0, len(numbers), _NCOL)]
-        if rows is not None and len(numbers) == len(named) * _NCOL and all(map(_row_sums, rows)):
+        if rows is not None and 0 < len(numbers) <= len(named) * _NCOL and all(map(_row_sums, rows)):
             last = units[k + bare]
+            named = named[len(named) - len(rows) :]  # rows printed before their labels stood have none here
             out += [_Unit(label, row, width=last.width) for label, row in zip(named, rows, strict=True)]
             k += 1 + bare
             continue
@@ -574,15 +576,14 @@ _COLUMN_NAMED = ("总计", "其他处理.其他")
 
 def _piled_labels(units: list[_Unit], specs: tuple[tuple[str, str], ...]) -> str | None:
     """What shows that a text read one cell a line lost the table's layout, or None: the labels of
-    several rows stand together with no number between them, numbers stand with no label before them
-    (a run longer than a row), and some label is followed by more or fewer numbers than a row has. A
-    blank row alone gives the first, a lost label alone the second, a blank cell the third; labels
-    moved away from rows that kept their numbers (pdftotext's text across a page) give only the
-    first two, and the rows' order places them."""
+    several rows stand together with no number between them, and numbers with no label before them (a
+    run longer than a row) that the rows' order does not place. A blank row alone gives the first, a
+    lost label alone the second; labels moved away from rows that kept their numbers (pdftotext's text
+    across a page) leave numbers that the rows' order places."""
     patterns = [re.compile(p) for k, p in specs if k not in _COLUMN_NAMED]
     piled = next((u for u in units if sum(1 for p in patterns if p.search(u.label)) >= 2), None)
-    bare = next((u for u in units if not u.label.strip()), None)
-    if piled is None or bare is None or all(len(u.numbers) == _NCOL for u in units):
+    bare = next((u for u in units if not u.label.strip() and u.row is None), None)
+    if piled is None or bare is None:
         return None
     return " ".join(t.text for t in bare.numbers[:8])
 
