@@ -799,7 +799,7 @@ _REVIEW_CELLS = len(REVIEW_BLOCKS) * len(REVIEW_FIELDS)
 def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[DerivedCell], list[str]]:
     """The 15 numbers of the review/litigation table, blank cells None."""
     raw = tokenize(region)
-    tokens = _split_glued(raw)
+    tokens = _split_glued(_header_numbers(raw))
     numbers = pick_reading([t for t in tokens if t.number is not None], _block_sums)
     values: list[Value]
     warnings: list[str] = []
@@ -829,6 +829,26 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     for b, block in enumerate(REVIEW_BLOCKS):
         table[block] = {f: values[b * len(REVIEW_FIELDS) + i] for i, f in enumerate(REVIEW_FIELDS)}
     return table, derived, warnings
+
+
+# A cell of the table's header with a number after it: a converter that put the header's words and the
+# numbers under them in one cell (结果维持<br>0 → "结果维持0").
+_HEADER_NUMBER = re.compile(r"^(?P<label>.*(?:维持|纠正|结果|审结|总计))(?P<num>\d+)$")
+
+
+def _header_numbers(tokens: list[Token]) -> list[Token]:
+    """Each header word with one number glued after it as the word and the number (the review table's
+    header words never end in a digit; two numbers or more ``_split_glued`` splits already)."""
+    out: list[Token] = []
+    for t in tokens:
+        m = _HEADER_NUMBER.match(t.text) if t.number is None else None
+        if m is None:
+            out.append(t)
+            continue
+        cut = t.start + m.start("num")
+        out.append(Token(m.group("label"), t.line, t.field, None, None, t.blank_lines_before, t.start, cut))
+        out.append(Token(m.group("num"), t.line, t.field, int(m.group("num")), None, 0, cut, t.end))
+    return out
 
 
 def _block_sums(numbers: list[Token]) -> bool:
