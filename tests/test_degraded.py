@@ -762,7 +762,8 @@ def test_a_page_break_is_a_line_break_and_a_line_starting_with_a_comma_continues
 
 def test_review_numbers_glued_after_the_headers_words_are_read() -> None:
     # A converter put the header's words and the numbers under them in one cell (结果维持<br>0).
-    line = "0 0\t0\t0 0\t\t结果维持0\t结果纠正其他结果尚未审结0 1 2\t总计结果维持3 0\t结果纠正0\t其他结果0\t尚未审结0\t总计0"
+    line = "0 0\t0\t0 0\t\t结果维持0\t结果纠正其他结果尚未审结0 1 2\t总计结果维持3 0"
+    line += "\t结果纠正0\t其他结果0\t尚未审结0\t总计0"
     table, _, _ = parse_review(f"行政复议\t行政诉讼\n{line}\n")
     assert [v.value for v in table["直接起诉"].values()] == [0, 0, 1, 2, 3]
     assert [v.value for block in table.values() for v in block.values()].count(None) == 0

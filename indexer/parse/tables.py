@@ -65,16 +65,26 @@ def _split_label_digits(tokens: list[Token]) -> list[Token]:
     """OCR reads a row's first cell into its label when they stand close: "予以公开0", "政府信息00". A
     label of the template never ends with a digit, so trailing zeros (each a cell: no number begins with
     0) or one digit are cells; a longer run could be split several ways and stays text."""
+    return _split_tail(tokens, lambda text: (m := _LABEL_DIGITS.search(text)) and m.start(), digits_apart=True)
+
+
+def _split_tail(tokens: list[Token], tail: Callable[[str], int | None], digits_apart: bool = False) -> list[Token]:
+    """Each text cell whose end ``tail`` finds digits at (their offset in it) as its text and the number
+    after it, or each of the digits a cell of its own (``digits_apart``)."""
     out: list[Token] = []
     for t in tokens:
-        m = _LABEL_DIGITS.search(t.text) if t.number is None else None
-        if m is None:
+        at = tail(t.text) if t.number is None else None
+        if not at:
             out.append(t)
             continue
-        cut = t.start + m.start()
-        out.append(Token(t.text[: m.start()], t.line, t.field, None, None, t.blank_lines_before, t.start, cut))
-        for i, digit in enumerate(m.group()):
-            out.append(Token(digit, t.line, t.field + i + 1, int(digit), None, 0, cut + i, cut + i + 1))
+        cut = t.start + at
+        out.append(Token(t.text[:at], t.line, t.field, None, None, t.blank_lines_before, t.start, cut))
+        digits = t.text[at:]
+        for i, part in enumerate(digits if digits_apart else [digits]):
+            a = cut + (i if digits_apart else 0)
+            out.append(
+                Token(part, t.line, t.field + (i + 1 if digits_apart else 0), int(part), None, 0, a, a + len(part))
+            )
     return out
 
 
@@ -839,16 +849,7 @@ _HEADER_NUMBER = re.compile(r"^(?P<label>.*(?:维持|纠正|结果|审结|总计
 def _header_numbers(tokens: list[Token]) -> list[Token]:
     """Each header word with one number glued after it as the word and the number (the review table's
     header words never end in a digit; two numbers or more ``_split_glued`` splits already)."""
-    out: list[Token] = []
-    for t in tokens:
-        m = _HEADER_NUMBER.match(t.text) if t.number is None else None
-        if m is None:
-            out.append(t)
-            continue
-        cut = t.start + m.start("num")
-        out.append(Token(m.group("label"), t.line, t.field, None, None, t.blank_lines_before, t.start, cut))
-        out.append(Token(m.group("num"), t.line, t.field, int(m.group("num")), None, 0, cut, t.end))
-    return out
+    return _split_tail(tokens, lambda text: (m := _HEADER_NUMBER.match(text)) and m.start("num"))
 
 
 def _block_sums(numbers: list[Token]) -> bool:
