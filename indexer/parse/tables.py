@@ -167,9 +167,10 @@ def parse_proactive(
         rows[key] = _place_proactive(key, fields, numbers)
     if first is not None and short and not is_tab_layout(region):
         taken = set(map(id, read))
-        strays = [t for t in tokens[first:] if t.number is not None and id(t) not in taken]
-        if len(strays) >= _STRAYS:
-            reason = _LOST_LAYOUT.format(" ".join(t.text for t in strays[:8]))
+        widest = max(len(fields) for _, _, fields in spec)
+        strays = _stray_runs([t if t.number is not None and id(t) not in taken else None for t in tokens[first:]])
+        if any(len(run) > widest for run in strays):
+            reason = _LOST_LAYOUT.format(" ".join(t.text for t in max(strays, key=len)[:8]))
             rows = {key: {f: Value(None, reason=reason) for f in cells} for key, cells in rows.items()}
             warnings.append("第二十条表: 文本失去了表格版式, 数字与行标签分离, 不读数字")
     return rows, [], warnings
@@ -178,12 +179,24 @@ def parse_proactive(
 # A text made from a PDF without its layout (pdfminer's and markitdown's text: each cell a box, the boxes
 # in an order of their own) puts row labels in one place and numbers in another: numbers follow a
 # column's header, row labels follow each other with no number between them. A row's numbers are then
-# not the numbers after its label, so none is read. One number apart may be a page's number.
-_STRAYS = 2
+# not the numbers after its label, so none is read. Fewer numbers apart than a row has cells may be a
+# page's number or a row whose label OCR misread (行政强制 | 过 | 3 | 6): not a lost layout.
 _LOST_LAYOUT = (
     "the text lost the table's layout (numbers stand apart from their row labels: {} …),"
     " so no number can be placed in its row; the original PDF or page keeps the layout"
 )
+
+
+def _stray_runs(tokens: list[Token | None]) -> list[list[Token]]:
+    """The runs of consecutive stray numbers (None stands for any other cell)."""
+    runs: list[list[Token]] = [[]]
+    for t in tokens:
+        if t is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(t)
+    return [r for r in runs if r]
 
 
 def _join_wrapped_labels(tokens: list[Token], labels: dict[str, str]) -> list[Token]:
