@@ -767,3 +767,12 @@ def test_review_numbers_glued_after_the_headers_words_are_read() -> None:
     table, _, _ = parse_review(f"行政复议\t行政诉讼\n{line}\n")
     assert [v.value for v in table["直接起诉"].values()] == [0, 0, 1, 2, 3]
     assert [v.value for block in table.values() for v in block.values()].count(None) == 0
+
+
+def test_a_misread_cell_in_a_row_is_not_a_lost_layout() -> None:
+    # OCR read 行政强制's first cell as 过: its two other numbers stand apart, fewer than a row has.
+    lines = ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量", "行政处罚", "242", "0", "687"]
+    lines += ["行政强制", "过", "3", "6", "第二十条第（八）项"]
+    rows, _, _ = parse_proactive("\n".join(lines), "2019")
+    assert [v.value for v in rows["行政处罚"].values()] == [242, 0, 687]
+    assert all(v.value is None and "layout" not in (v.reason or "") for v in rows["行政强制"].values())
