@@ -29,6 +29,10 @@ of their own, the table's layout lost) and as the text of pdfplumber's ``extract
 page, cells a space apart); and by poppler's pdftotext (with and without ``-layout``) and
 pymupdf4llm's Markdown when they are installed (they are not the project's dependencies).
 
+``--html N`` writes the first N reports as web pages (tests/builders.py) and reads each as lxml's
+``text_content`` gives it (every element's text run together, a crawl that dropped the layout), and
+as trafilatura's and inscriptis's text when they are installed (not the project's dependencies).
+
 ``--more`` adds the defects of ``MORE_KINDS``: one cell a line, cells a space apart, HTML entities,
 letter-spacing, thousands separators, missed column borders, wrapped row labels, other heading numbers,
 a saved page's furniture.
@@ -634,6 +638,9 @@ def main() -> None:
     parser.add_argument(
         "--pdf", type=int, default=0, help="also draw this many reports into PDFs and read them by other tools too"
     )
+    parser.add_argument(
+        "--html", type=int, default=0, help="also write this many reports as web pages, read by other tools"
+    )
     parser.add_argument("--more", action="store_true", help="also the defects of MORE_KINDS (other tools' text)")
     parser.add_argument("--ruled", action="store_true", help="draw the scans' tables ruled, as printed tables are")
     parser.add_argument(
@@ -664,9 +671,13 @@ def main() -> None:
             results["scanned, ruled, askew"] = _scanned(texts[: args.scanned], args.show, grid=True, askew=True)
     if args.pdf:
         results.update(_pdf_texts(texts[: args.pdf], args.show))
+    if args.html:
+        results.update(_html_texts(texts[: args.html], args.show))
     print(f"{len(texts)} reports ({len(texts) - args.n} samples, {args.n} generated), seed {args.seed}")
     if args.pdf:
         print(f"PDF: the first {min(args.pdf, len(texts))} of them")
+    if args.html:
+        print(f"web pages: the first {min(args.html, len(texts))} of them")
     if args.scanned:
         print(f"scanned: the first {min(args.scanned, len(texts))} of them")
     print(table(results))
@@ -710,6 +721,46 @@ def _pdf_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
                     print(f"{kind} {name}: " + "; ".join(invented[:6]))
                 results.setdefault(kind, Agreement()).add(agreement)
     return results
+
+
+def _html_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
+    """Each text written as a web page (tests/builders.py), read as the text other tools make of it."""
+    import tempfile
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from builders import build_html
+
+    tools: dict[str, Callable[[str], str]] = {"page text by lxml (text_content)": _lxml_text}
+    try:
+        import trafilatura
+
+        tools["page text by trafilatura"] = lambda page: trafilatura.extract(page, include_tables=True) or ""
+    except ImportError:
+        pass
+    try:
+        import inscriptis
+
+        tools["page text by inscriptis"] = inscriptis.get_text
+    except ImportError:
+        pass
+    results: dict[str, Agreement] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in texts:
+            page = build_html(text, Path(tmp) / "report.html").read_text(encoding="utf-8")
+            clean = parse_with_items(text, name)
+            for kind, read in tools.items():
+                agreement = compare(clean, parse_with_items(read(page), name))
+                invented = [m for m in agreement.misses if m.startswith("invented")]
+                if invented and show:
+                    print(f"{kind} {name}: " + "; ".join(invented[:6]))
+                results.setdefault(kind, Agreement()).add(agreement)
+    return results
+
+
+def _lxml_text(page: str) -> str:
+    import lxml.html
+
+    return lxml.html.fromstring(page).text_content()
 
 
 def _other_pdf_tools() -> dict[str, Callable[[Path], str]]:
