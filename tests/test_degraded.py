@@ -776,3 +776,12 @@ def test_a_misread_cell_in_a_row_is_not_a_lost_layout() -> None:
     rows, _, _ = parse_proactive("\n".join(lines), "2019")
     assert [v.value for v in rows["行政处罚"].values()] == [242, 0, 687]
     assert all(v.value is None and "layout" not in (v.reason or "") for v in rows["行政强制"].values())
+
+
+def test_the_review_tables_digits_run_together_on_a_line_of_their_own_are_split() -> None:
+    # lxml's text_content of a page: the header's words on one line, all fifteen cells glued on the next.
+    header = "行政复议行政诉讼\n结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉\n"
+    table, _, _ = parse_review(header + "000000000000000\n")
+    assert [v.value for block in table.values() for v in block.values()] == [0] * 15
+    table, _, _ = parse_review(header + "999999999999999\n")  # fifteen digits: no split adds up
+    assert all(v.value is None for block in table.values() for v in block.values())

@@ -827,7 +827,7 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
     values: list[Value]
     warnings: list[str] = []
     derived: list[DerivedCell] = []
-    glued = flat.parse_review(region) if flat.is_flat(region, glued=1) else None
+    glued = flat.parse_review(region) if flat.is_flat(region, glued=1) or _glued_cells(numbers) else None
     if glued is not None:
         values, derived = glued
         warnings.append("复议/诉讼表: 网页抓取文本, 单元格无分隔, 按各部分合计拆分")
@@ -863,6 +863,13 @@ def _header_numbers(tokens: list[Token]) -> list[Token]:
     """Each header word with one number glued after it as the word and the number (the review table's
     header words never end in a digit; two numbers or more ``_split_glued`` splits already)."""
     return _split_tail(tokens, lambda text: (m := _HEADER_NUMBER.match(text)) and m.start("num"))
+
+
+def _glued_cells(numbers: list[Token]) -> bool:
+    """The table's numbers as one run of digits on a line of its own (000000000000000: a page's text with
+    every element run together, the header's words on the line before): no count begins with 0, and no
+    one cell holds as many digits as the table has cells."""
+    return len(numbers) == 1 and re.fullmatch(r"0\d+|\d{%d,}" % _REVIEW_CELLS, numbers[0].text) is not None
 
 
 def _block_sums(numbers: list[Token]) -> bool:
