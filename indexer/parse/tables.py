@@ -869,7 +869,10 @@ def _glued_cells(numbers: list[Token]) -> bool:
     """The table's numbers as one run of digits on a line of its own (000000000000000: a page's text with
     every element run together, the header's words on the line before): no count begins with 0, and no
     one cell holds as many digits as the table has cells."""
-    return len(numbers) == 1 and re.fullmatch(r"0\d+|\d{%d,}" % _REVIEW_CELLS, numbers[0].text) is not None
+    return len(numbers) == 1 and _GLUED_CELLS.fullmatch(numbers[0].text) is not None
+
+
+_GLUED_CELLS = re.compile(rf"0\d+|\d{{{_REVIEW_CELLS},}}")
 
 
 def _block_sums(numbers: list[Token]) -> bool:
