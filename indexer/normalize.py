@@ -279,7 +279,9 @@ _FLAT_HEADING = re.compile(
 # heading after the sentence before it (…提升公众参与度。 六、其他需要报告的事项 无。) and the title
 # before the first sentence (…年度报告 根据《…》…): that space was a line break.
 _SPACE_FOR_BREAK = re.compile(
-    rf"(?<=[。！？；])[ \u3000]+(?={_TOP_HEADING})"
+    # A heading, not a numbered sentence (。 2、…， or 。 一、主动公开政府信息情况，…): a Chinese numeral,
+    # and the heading's words end at a space or the line's end.
+    rf"(?<=[。！？；])[ \u3000]+(?![1-9]、)(?={_TOP_HEADING})(?=[^。，,；;：:\n]{{3,32}}?(?:[ \u3000\n]|$))"
     r"|(?<=年度报告)[ \u3000]+(?=根据|依据|按照|为进一步|为深入|本报告|现将|现就)"
 )
 # The standard headings, after which a flattened page had a line break too.
@@ -337,7 +339,7 @@ def _spaces_as_breaks(text: str) -> str:
         return text
     chars = list(text)
     for a, b in breaks:
-        chars[a:b] = "\n" * (b - a)
+        chars[a:b] = "\n" + " " * (b - a - 1)  # the spaces after the first go with the stray spaces
     return "".join(chars)
 
 

@@ -20,7 +20,7 @@ from indexer.normalize import normalize
 from indexer.parse import flat, parse_text
 from indexer.parse.cells import parse_number
 from indexer.parse.flat import Count, Run, Signed, runs, splits
-from indexer.parse.sections import parse_sections
+from indexer.parse.sections import _heading, parse_sections
 from indexer.parse.tables import PROACTIVE_2019, parse_proactive, parse_requests, parse_review
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -785,3 +785,33 @@ def test_the_review_tables_digits_run_together_on_a_line_of_their_own_are_split(
     assert [v.value for block in table.values() for v in block.values()] == [0] * 15
     table, _, _ = parse_review(header + "999999999999999\n")  # fifteen digits: no split adds up
     assert all(v.value is None for block in table.values() for v in block.values())
+
+
+def test_what_the_converter_rules_leave_alone() -> None:
+    # A numbered sentence after a sentence stays in its paragraph; a row of placeholders is no heading.
+    assert "\n" not in normalize("工作有序推进。 2、政府信息公开平台建设方面，有新进展。").text
+    assert "\n" not in normalize("工作。\u3000一、主动公开政府信息情况，本年共公开。").text
+    assert _heading("一、本年新收政府信息公开申请数量\t—\t—\t—") is None
+    # A place line that is half a department's name, or a zone's, is not a government's.
+    body = "\n一、总体情况\n本年度政府信息公开工作有序推进。\n二、主动公开政府信息情况\n无。\n"
+    title = "2022年政府信息公开工作年度报告\n"
+    assert parse_text(title + "黑龙江省\n交通运输厅\n根据条例，现报告如下。" + body).publisher == "交通运输厅"
+    assert parse_text(title + "哈尔滨经济技术开发区\n根据条例，现报告如下。" + body).publisher is None
+    # Two digits after a review header word may be one cell or two: left as text.
+    assert parse_review("行政复议\t行政诉讼\n结果维持00\t0\n")[0]["复议"]["维持"].value is None
+
+
+def test_a_blank_row_then_a_row_whose_label_was_lost_is_read_as_before() -> None:
+    # Two labels, a row of numbers, then numbers with no label where 3.补正后… stands: the numbers may be
+    # 需另行制作's and 补正后's (a blank row, then a lost label) as well as 不掌握's and 需另行制作's, so the
+    # pile is not split. A lone page number between rows does not make the table a lost layout.
+    head = "申请人情况\n自然人\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n总计\n"
+    pile = ["（四）无法提供", "1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", *"1000001", ""]
+    after = ["（五）不予处理", "1.信访举报投诉类申请", *"0000000"]
+    rows, _, _ = parse_requests(head + "\n".join([*pile, *"0000000", "", *after]), "2019")
+    assert [c.value for c in rows["无法提供.需另行制作"]] == [1, 0, 0, 0, 0, 0, 1]
+    assert [c.value for c in rows["无法提供.补正后仍不明确"]] == [0] * 7
+    page_number = [*pile, "12", "", "3.补正后申请内容仍不明确", *"0000000", *after]
+    rows, _, _ = parse_requests(head + "\n".join(page_number), "2019")
+    assert [c.value for c in rows["无法提供.需另行制作"]] == [1, 0, 0, 0, 0, 0, 1]
+    assert [c.value for c in rows["不予处理.信访举报投诉"]] == [0] * 7

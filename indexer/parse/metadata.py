@@ -219,16 +219,21 @@ _NAME_LINE = re.compile(r"[\u4e00-\u9fff（）()]{4,30}")
 def _publisher_line(preamble: str) -> str | None:
     """An agency's name on a line of its own near the title (2022年政府信息公开工作年度报告 /
     桃江县松木塘镇人民政府), or a place's (城子河区: its 人民政府, as when the name heads the title)."""
-    for line in _lines(preamble)[:4]:
+    lines = _lines(preamble)[:5]
+    for k, line in enumerate(lines[:4]):
         if _NAME_LINE.fullmatch(line) and not _REPORT_WORDS.search(line) and not _SELF_REFERENCE.match(line):
             if _AGENCY_SUFFIX.search(line) or _GOVERNMENT.search(line):
                 return line
-            if len(line) <= 16 and _PLACE_NAME.fullmatch(line):
-                return line + "人民政府"
+            following = lines[k + 1] if k + 1 < len(lines) else ""
+            place = _PLACE_NAME.fullmatch(line) and not _ZONE.search(line)
+            if len(line) <= 16 and place and not _AGENCY_SUFFIX.search(following):
+                return line + "人民政府"  # not 黑龙江省 / 交通运输厅: a department's name over two lines
     return None
 
 
-_PLACE_NAME = re.compile(r"[一-鿿]{1,14}(?:省|自治区|市|县|区|旗|州|盟|乡|镇)")
+# A county's or a city's name (城子河区, 松潘县), not a zone's (开发区, 新区, 保护区, 社区).
+_PLACE_NAME = re.compile("[\u4e00-\u9fff]{1,14}(?:市|县|区|旗)")
+_ZONE = re.compile("(?:开发|新|园|保护|社|景|示范|高新|试验|功能)区$")
 
 
 def _publisher_from_intro(preamble: str) -> str | None:

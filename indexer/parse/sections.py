@@ -56,6 +56,9 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
         pos += len(line) + 1
 
 
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]")  # a heading's piece holds words, not a placeholder (—, /)
+
+
 def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     """(numeral, heading text, kind) when ``line`` can be a top-level heading."""
     if "\t" in line:
@@ -65,6 +68,8 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
         # them (|四、<br>行政<br>复议|因政府信|息公开工作|…|情况|): numbered, no number after the numeral.
         fields = [f.strip() for f in line.split("\t") if f.strip()]
         if len(fields) < 2 or any(ch.isdigit() for f in fields[1:] for ch in f):
+            return None
+        if not all(map(_CJK_WORD.search, fields[1:])):  # a placeholder cell (—, /) is no heading's piece
             return None
         joined = "".join(fields)
         if len(fields) > 2:

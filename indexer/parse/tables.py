@@ -544,7 +544,12 @@ def _split_piled(units: list[_Unit], specs: tuple[tuple[str, str], ...], tab: bo
         rows = _stacked(numbers, len(named)) if len(named) >= 2 else None
         if rows is None and not tab and len(named) >= 2:
             rows = [numbers[i : i + _NCOL] for i in range(0, len(numbers), _NCOL)]
-        if rows is not None and 0 < len(numbers) <= len(named) * _NCOL and all(map(_row_sums, rows)):
+        if (
+            rows is not None
+            and 0 < len(numbers) <= len(named) * _NCOL
+            and all(map(_row_sums, rows))
+            and not (bare and _room_after(units[k + 1 + bare :], named[-1], specs) == bare)
+        ):
             last = units[k + bare]
             named = named[len(named) - len(rows) :]  # rows printed before their labels stood have none here
             out += [_Unit(label, row, width=last.width) for label, row in zip(named, rows, strict=True)]
@@ -553,6 +558,19 @@ def _split_piled(units: list[_Unit], specs: tuple[tuple[str, str], ...], tab: bo
         out.append(u)
         k += 1
     return out
+
+
+def _room_after(rest: list[_Unit], label: str, specs: tuple[tuple[str, str], ...]) -> int:
+    """How many rows the template has between the row ``label`` names and the next unit that names one:
+    when the unlabelled numbers after a pile are as many rows, they may as well be those rows with
+    their labels lost (a blank row, then OCR), and the pile is not split."""
+
+    def index(text: str) -> int | None:
+        return next((i for i, (_, pattern) in enumerate(specs) if re.search(pattern, text)), None)
+
+    here = index(label)
+    after = next((i for u in rest if (i := index(_after_header(re.sub(r"\s+", "", u.label)))) is not None), len(specs))
+    return after - here - 1 if here is not None else -1
 
 
 def _stacked(numbers: list[Token], k: int) -> list[list[Token]] | None:
@@ -605,7 +623,7 @@ def _piled_labels(units: list[_Unit], specs: tuple[tuple[str, str], ...]) -> str
     across a page) leave numbers that the rows' order places."""
     patterns = [re.compile(p) for k, p in specs if k not in _COLUMN_NAMED]
     piled = next((u for u in units if sum(1 for p in patterns if p.search(u.label)) >= 2), None)
-    bare = next((u for u in units if not u.label.strip() and u.row is None), None)
+    bare = next((u for u in units if not u.label.strip() and u.row is None and len(u.numbers) >= _NCOL), None)
     if piled is None or bare is None:
         return None
     return " ".join(t.text for t in bare.numbers[:8])
@@ -856,12 +874,12 @@ def parse_review(region: str) -> tuple[dict[str, dict[str, Value]], list[Derived
 
 # A cell of the table's header with a number after it: a converter that put the header's words and the
 # numbers under them in one cell (结果维持<br>0 → "结果维持0").
-_HEADER_NUMBER = re.compile(r"^(?P<label>.*(?:维持|纠正|结果|审结|总计))(?P<num>\d+)$")
+_HEADER_NUMBER = re.compile(r"^(?P<label>.*(?:维持|纠正|结果|审结|总计))(?P<num>\d)$")  # 00 or 10 may be two cells
 
 
 def _header_numbers(tokens: list[Token]) -> list[Token]:
-    """Each header word with one number glued after it as the word and the number (the review table's
-    header words never end in a digit; two numbers or more ``_split_glued`` splits already)."""
+    """Each header word with one digit glued after it as the word and the number (the review table's
+    header words never end in a digit; more digits could be one cell or several, and stay text)."""
     return _split_tail(tokens, lambda text: (m := _HEADER_NUMBER.match(text)) and m.start("num"))
 
 
