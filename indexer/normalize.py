@@ -239,8 +239,7 @@ def normalize(original: str) -> NormalizedText:
         text, step = _delete(text, _PIPE_EDGE, _on_pipe_row)
         steps.append(step)
     if not is_flattened(text):
-        text = _spaces_as_breaks(text)
-        glued = _glued_rows(text)
+        text, glued = _lost_breaks(text)
         if glued:
             text, step = _insert(text, glued, "\n")
             steps.append(step)
@@ -282,8 +281,9 @@ _SPACE_FOR_BREAK = re.compile(
     # A heading, not a numbered sentence (。 2、…， or 。 一、主动公开政府信息情况，…): a Chinese numeral,
     # and the heading's words end at a space or the line's end.
     rf"(?<=[。！？；])[ \u3000]+(?![1-9]、)(?={_TOP_HEADING})(?=[^。，,；;：:\n]{{3,32}}?(?:[ \u3000\n]|$))"
-    r"|(?<=年度报告)[ \u3000]+(?=根据|依据|按照|为进一步|为深入|本报告|现将|现就)"
+    r"|(?<=年度报告)(?P<title>[ \u3000]+)(?=根据|依据|按照|为进一步|为深入|本报告|现将|现就)"
 )
+_SPACE_AFTER = re.compile("[。！？；告][ \u3000]")  # what every match above starts with: most texts have none
 # The standard headings, after which a flattened page had a line break too.
 _FLAT_HEADING_END = re.compile(
     r"(?:(?:总体|主动公开|收到和处理|依申请公开|因政府信息公开|政府信息公开|行政复议|存在的主要问题"
@@ -310,37 +310,42 @@ _GLUED_ROW = re.compile(rf"(?<=\d)(?={_ROW_LABEL_START})")
 
 
 def _row_lines(text: str) -> list[tuple[int, str]]:
-    """The lines holding several rows of space-separated numbers, with where each starts."""
+    """The lines holding several rows of space-separated numbers, with where each starts (a run never
+    crosses a line, so one scan of the text finds every line's)."""
+    runs: dict[int, int] = {}
+    for m in _ROW_RUN.finditer(text):
+        start = text.rfind("\n", 0, m.start()) + 1
+        runs[start] = runs.get(start, 0) + 1
     out: list[tuple[int, str]] = []
-    start = 0
-    for line in text.split("\n"):
-        if len(_ROW_RUN.findall(line)) >= 2:
-            out.append((start, line))
-        start += len(line) + 1
+    for start, n in runs.items():
+        if n >= 2:
+            end = text.find("\n", start)
+            out.append((start, text[start : end if end >= 0 else len(text)]))
     return out
 
 
-def _glued_rows(text: str) -> list[int]:
-    """Where a row's numbered label follows the row before's last number with nothing between, on a line
-    of several rows (…21二、上年结转…0 0 0 0 0 0 0三、本年度…): a line break was lost there."""
-    return [start + m.start() for start, line in _row_lines(text) for m in _GLUED_ROW.finditer(line)]
-
-
-def _spaces_as_breaks(text: str) -> str:
+def _lost_breaks(text: str) -> tuple[str, list[int]]:
     """The text with each space that stood for a line break (``_SPACE_FOR_BREAK``, and
-    ``_SPACE_BEFORE_ROW`` on a line of several rows) a line break: one character for one, so that no
-    offset moves. The title's only within the first line."""
-    breaks = [m.span() for m in _SPACE_FOR_BREAK.finditer(text)]
-    first_end = text.find("\n", len(text) - len(text.lstrip()))
-    breaks = [(a, b) for a, b in breaks if not (text[a - 1] == "告" and 0 <= first_end < a)]  # the title's words
+    ``_SPACE_BEFORE_ROW`` on a line of several rows) a line break, one character for one so that no
+    offset moves (the title's only within the first line); and where, on such a line, a row's numbered
+    label follows the row before's last number with nothing between (…21二、上年结转…), a line break to
+    insert."""
+    breaks: list[tuple[int, int]] = []
+    if _SPACE_AFTER.search(text):
+        first_end = text.find("\n", len(text) - len(text.lstrip()))
+        breaks = [
+            m.span() for m in _SPACE_FOR_BREAK.finditer(text) if not (m.group("title") and 0 <= first_end < m.start())
+        ]
+    glued: list[int] = []
     for start, line in _row_lines(text):
         breaks += [(start + m.start(), start + m.end()) for m in _SPACE_BEFORE_ROW.finditer(line)]
+        glued += [start + m.start() for m in _GLUED_ROW.finditer(line)]
     if not breaks:
-        return text
+        return text, glued
     chars = list(text)
     for a, b in breaks:
         chars[a:b] = "\n" + " " * (b - a - 1)  # the spaces after the first go with the stray spaces
-    return "".join(chars)
+    return "".join(chars), glued
 
 
 def is_flattened(text: str) -> bool:
