@@ -59,6 +59,15 @@ def _lines(text: str) -> Iterator[tuple[int, int, str]]:
 _CJK_WORD = re.compile(r"[\u4e00-\u9fff]")  # a heading's piece holds words, not a placeholder (—, /)
 
 
+def _numbered(m: re.Match[str], longest: int) -> tuple[str | None, str, str | None] | None:
+    """(numeral, heading text, kind) of a numbered line (``_NUMBERED``), None when its text is a sentence
+    or longer than ``longest``."""
+    text = m.group("text").strip().rstrip("：:")
+    if "。" in text or len(text) > longest:
+        return None
+    return m.group("part") or m.group("num"), text, section_kind(text)
+
+
 def _heading(line: str) -> tuple[str | None, str, str | None] | None:
     """(numeral, heading text, kind) when ``line`` can be a top-level heading."""
     if "\t" in line:
@@ -72,13 +81,10 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
         if not all(map(_CJK_WORD.search, fields[1:])):  # a placeholder cell (—, /) is no heading's piece
             return None
         joined = "".join(fields)
-        if len(fields) > 2:
+        if len(fields) > 2:  # its pieces may hold more words than a heading line (the table's)
             m = _NUMBERED.match(joined)
-            if m is None or len(joined) > _HEADING_MAX:
-                return None
-            text = m.group("text").strip()
-            kind = section_kind(text)
-            return (m.group("part") or m.group("num"), text, kind) if kind is not None else None
+            head = _numbered(m, _HEADING_MAX) if m is not None and len(joined) <= _HEADING_MAX else None
+            return head if head is not None and head[2] is not None else None
         head = _heading(joined)
         return head if head is not None and head[0] is not None and head[2] is not None else None
     stripped = line.strip()
@@ -86,10 +92,7 @@ def _heading(line: str) -> tuple[str | None, str, str | None] | None:
         return None
     m = _NUMBERED.match(stripped)
     if m:
-        text = m.group("text").strip().rstrip("：:")
-        if "。" in text or len(text) > 30:
-            return None
-        return m.group("part") or m.group("num"), text, section_kind(text)
+        return _numbered(m, 30)
     text = stripped.rstrip("：:")
     if _CANONICAL.match(text):
         return None, text, section_kind(text)

@@ -430,7 +430,7 @@ def _assign_rows(units: list[_Unit], specs: tuple[tuple[str, str], ...], warning
         for label in (u.label, u.label + u.wrapped) if u.wrapped else (u.label,):
             # A row's name before numbers left unread is not this row's; a label wrapped over lines is
             # one word; the header's column names (其他, 总计) name no row.
-            label = _after_header(re.sub(r"\s+", "", _UNREAD_ROW.split(label)[-1]))
+            label = _label_words(_UNREAD_ROW.split(label)[-1])
             for idx, (_, pat) in enumerate(patterns):
                 for m in pat.finditer(label):
                     if best is None or m.start() > best[0]:
@@ -569,7 +569,7 @@ def _room_after(rest: list[_Unit], label: str, specs: tuple[tuple[str, str], ...
         return next((i for i, (_, pattern) in enumerate(specs) if re.search(pattern, text)), None)
 
     here = index(label)
-    after = next((i for u in rest if (i := index(_after_header(re.sub(r"\s+", "", u.label)))) is not None), len(specs))
+    after = next((i for u in rest if (i := index(_label_words(u.label))) is not None), len(specs))
     return after - here - 1 if here is not None else -1
 
 
@@ -585,8 +585,10 @@ def _stacked(numbers: list[Token], k: int) -> list[list[Token]] | None:
     return [[cells[f][i] for f in sorted(cells)] for i in range(k)]
 
 
-def _after_header(text: str) -> str:
-    """A label's text after the table's header, when it holds the header (its applicant columns)."""
+def _label_words(label: str) -> str:
+    """A unit's label as its rows' names are looked for in it: its pieces wrapped over lines one word,
+    and only what follows the table's header when it holds the header (its applicant columns)."""
+    text = _SPACES.sub("", label)
     header = [m.end() for m in _HEADER_END.finditer(text)]
     if not header:
         return text
@@ -595,10 +597,13 @@ def _after_header(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _named_rows(label: str, specs: tuple[tuple[str, str], ...]) -> list[str]:
     """The pieces of a label that each name one row, in the template's order (after the table's header,
     when the label holds it); [] when the rows it names are out of order or overlap."""
-    text = _after_header(re.sub(r"\s+", "", label))
+    text = _label_words(label)
     found: list[tuple[int, int]] = []  # (where, row index)
     for idx, (_, pattern) in enumerate(specs):
         m = re.search(pattern, text)
