@@ -164,6 +164,11 @@ _NOTES = (
     ),
     (r"'(.+)' row prints (\d+) numbers \((.*)\) for (\d+) columns", "「{0}」行印有 {1} 个数字（{2}），应有 {3} 列"),
     (r"'(.+)' row prints only the amount '(.*)'", "「{0}」行只印了金额「{1}」"),
+    (
+        r"'(.+)' row prints '(.*)', one number or two, and (\d+) numbers for (\d+) columns: which cells are blank"
+        r" cannot be told",
+        "「{0}」行印有「{1}」（一个数字或两个），共 {2} 个数字，应有 {3} 列：无法判断哪些格是空白",
+    ),
     (r"row '(.+)' not found in the table", "表中没有「{0}」行"),
     (
         r"the text lost the table's layout \(numbers stand apart from their row labels: (.*) …\), so no number can"

@@ -815,3 +815,15 @@ def test_a_blank_row_then_a_row_whose_label_was_lost_is_read_as_before() -> None
     rows, _, _ = parse_requests(head + "\n".join(page_number), "2019")
     assert [c.value for c in rows["无法提供.需另行制作"]] == [1, 0, 0, 0, 0, 0, 1]
     assert [c.value for c in rows["不予处理.信访举报投诉"]] == [0] * 7
+
+
+def test_a_short_row_with_a_cell_that_may_be_two_numbers_is_not_placed() -> None:
+    # "3 0" in one cell is 30 spaced out or two cells a converter merged: the row prints six numbers or
+    # seven, so where its blank stands (if it has one) cannot be told. The note reads in Chinese.
+    from indexer.labels import note_label
+
+    text = _REQUESTS_HEAD + "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t3 0\t\n"
+    rows, _, _ = parse_requests(text, "2019")
+    assert all(c.value is None for c in rows["结转下年度"])
+    assert "one number or two" in (rows["结转下年度"][0].reason or "")
+    assert "无法判断哪些格是空白" in note_label(rows["结转下年度"][0].reason or "")

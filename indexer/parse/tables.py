@@ -507,6 +507,14 @@ def parse_requests(
             )
             grid[u.row] = [Value(None, reason=reason) for _ in range(_NCOL)]
             continue
+        merged = next((t for t in u.numbers if t.parts), None)
+        if merged is not None:  # "3 0": one number spaced out, or two cells merged; a blank, or none
+            reason = (
+                f"'{u.row}' row prints '{merged.text}', one number or two, and {len(u.numbers)} numbers for"
+                f" {_NCOL} columns: which cells are blank cannot be told"
+            )
+            grid[u.row] = [Value(None, reason=reason) for _ in range(_NCOL)]
+            continue
         limit = _available(grid) if u.row in (*outcome_rows, "总计", "结转下年度") else None
         placed = _place_by_field(u, span_of(u), limit, derived) if span_of is not None else None
         grid[u.row] = placed or _place_by_arithmetic(u, limit, derived)
