@@ -1,13 +1,14 @@
 """The phrase index's vocabulary: the domain's own terms, found verbatim in every report at ingest.
 
-Exact mode answers a query of three or more characters with an FTS5 trigram phrase query, whose cost
-grows with how often the phrase occurs: 政府信息公开 or the 条例's full title, which nearly every report
-prints many times, took 100–150 ms at 100,000 reports. The phrases researchers look up most are the
+Exact mode answers a query of three or more characters with a phrase query over the character pairs'
+positions, whose cost grows with how often the phrase occurs: 政府信息公开 or the 条例's full title,
+which nearly every report prints many times, are the slowest (they took 100–150 ms at 100,000 reports
+in the store's former FTS5 trigram index). The phrases researchers look up most are the
 ones this project already knows — the domain terms kept whole by segmentation and every name and alias
 in the regulation, platform and measure lexicons — so each report's occurrences of those are found at
 ingest (Aho-Corasick, every occurrence, overlapping ones included) and stored like word postings: the
 reports holding the phrase and the index columns it is in. For these phrases the postings are the
-exact answer; any other query still goes to the trigram index.
+exact answer; any other query goes to the character pairs.
 """
 
 from __future__ import annotations

@@ -287,7 +287,7 @@ def test_the_order_is_stable_across_pages(store, mode: str, sort: str) -> None:
 
 
 def test_long_queries_are_matched_whole(store) -> None:
-    """A query of hundreds of characters is a phrase of all its trigrams: found where it is, not where
+    """A query of hundreds of characters is a phrase of all its character pairs: found where it is, not where
     only its beginning is."""
     backend, texts = store
     longest = max((line for text in texts.values() for line in text.split("\n")), key=len)
@@ -305,9 +305,9 @@ def test_long_queries_are_matched_whole(store) -> None:
     assert not _paths(backend, SearchQuery(absent, mode="exact", per_page=ALL))
 
 
-def test_the_phrase_fields_answer_as_the_trigrams_do(store, monkeypatch) -> None:
+def test_the_phrase_fields_answer_as_the_character_pairs_do(store, monkeypatch) -> None:
     """Every phrase of the vocabulary the samples hold (and some they do not) is looked up as one term of
-    the phrase fields; without them (the trigram phrase) the reports and sections are the same, and both
+    the phrase fields; without them (the phrase of character pairs) the reports and sections are the same, and both
     are a scan's."""
     backend, texts = store
     held = [p for p in sorted(vocabulary()) if any(p in text for text in texts.values())]

@@ -1,7 +1,7 @@
 """The search interface on the embedded store: the tantivy index finds and counts, the store shows.
 
 A query (``indexer.search.query``) becomes one tantivy query: each term is, in exact mode, a substring
-match in any index column (``embedded``: a phrase of trigrams, a pair, a character or a known phrase);
+match in any index column (``embedded``: a phrase of character pairs, a character or a known phrase);
 in ranked mode, all of its jieba words (BM25, the preamble weighing ``HEAD_BOOST`` times) or the term
 verbatim, so ranked mode finds every report exact mode finds. ``-term`` and ``NOT term`` always leave
 out the reports holding the term verbatim, in both modes. A section filter asks each term of the
@@ -86,15 +86,13 @@ class SqliteBackend:
         t = escape(text)
         if len(t) == 1:
             return tantivy.Query.term_query(self.schema, f"h{c}", t)
-        if len(t) == 2:
-            return tantivy.Query.term_query(self.schema, f"b{c}", t)
-        if text in vocabulary():
-            return tantivy.Query.term_query(self.schema, f"p{c}", escape(text))
-        grams = [t[i : i + 3] for i in range(len(t) - 2)]
-        offsets = sorted({*range(0, len(grams), 3), len(grams) - 1})
-        if len(offsets) == 1:
-            return tantivy.Query.term_query(self.schema, f"t{c}", grams[0])
-        return tantivy.Query.phrase_query(self.schema, f"t{c}", [(i, grams[i]) for i in offsets])
+        if len(t) > 2 and text in vocabulary():
+            return tantivy.Query.term_query(self.schema, f"p{c}", t)
+        pairs = [t[i : i + 2] for i in range(len(t) - 1)]
+        if len(pairs) == 1:
+            return tantivy.Query.term_query(self.schema, f"g{c}", pairs[0])
+        offsets = sorted({*range(0, len(pairs), 2), len(pairs) - 1})
+        return tantivy.Query.phrase_query(self.schema, f"g{c}", [(i, pairs[i]) for i in offsets])
 
     def _words(self, words: list[str], column: int | None) -> tantivy.Query:
         """Reports holding every word (in the given column), scored by BM25."""
