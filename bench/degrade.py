@@ -50,6 +50,7 @@ import random
 import re
 import sys
 import textwrap
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -479,6 +480,41 @@ def page_text(text: str, seed: int) -> str:
     return "\n".join([*head, text, *foot])
 
 
+def grid_tables(text: str, seed: int) -> str:
+    """pandoc's Markdown of a DOCX: each table a grid table (rules of + - =, cells between |) whose columns
+    are 4 to 12 places wide, each cell's text wrapped over as many lines as it needs."""
+    width = random.Random(seed).choice((4, 6, 8, 12))
+    out: list[str] = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            out.append(block)
+            continue
+        columns = max(len(r) for r in block)
+        rule = "+" + "+".join("-" * (width + 2) for _ in range(columns)) + "+"
+        out.append(rule)
+        for k, r in enumerate(block):
+            pieces = [_wrap_shown(c, width) for c in r + [""] * (columns - len(r))]
+            for i in range(max(map(len, pieces))):
+                cells = [p[i] if i < len(p) else "" for p in pieces]
+                out.append("|" + "|".join(f" {c}{' ' * (width - _shown(c))} " for c in cells) + "|")
+            out.append(rule.replace("-", "=") if k == 0 else rule)
+    return "\n".join(out)
+
+
+def _shown(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrap_shown(cell: str, width: int) -> list[str]:
+    """A cell's text in lines of at most ``width`` places (a Chinese character takes two)."""
+    lines = [""]
+    for ch in cell:
+        if lines[-1] and _shown(lines[-1] + ch) > width:
+            lines.append("")
+        lines[-1] += ch
+    return lines
+
+
 MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "one cell a line": one_cell_a_line,
     "rows, cells apart by spaces": rows_spaced,
@@ -490,6 +526,7 @@ MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "one cell a line, wrapped": wrapped_cells,
     "other heading numbers": other_headings,
     "page text with its furniture": page_text,
+    "grid tables (pandoc)": grid_tables,
 }
 
 
@@ -598,9 +635,9 @@ def compare(clean: Report, degraded: Report) -> Agreement:
 
 def parse_with_items(text: str, path: str) -> Report:
     from indexer.extract.problems import extract_items
-    from indexer.read.plain import html_tables_as_rows
+    from indexer.read.plain import tables_as_rows
 
-    report = parse_text(html_tables_as_rows(text), path=path)  # what the .txt/.md reader gives the parser
+    report = parse_text(tables_as_rows(text), path=path)  # what the .txt/.md reader gives the parser
     report.items = extract_items(report)
     return report
 
