@@ -515,6 +515,31 @@ def _wrap_shown(cell: str, width: int) -> list[str]:
     return lines
 
 
+def spans_repeated(text: str, seed: int) -> str:
+    """A converter that fills every place a merged cell covers with its text (docling, marker): a blank
+    leading cell of a row repeats the label above it (三、本年度办理结果 and （三）不予公开 on each of
+    their rows), and a blank header cell the header to its left (申请人情况 over every column)."""
+    out: list[str] = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            out.append(block)
+            continue
+        above: Row = []
+        for r in block:
+            numbers = [k for k, c in enumerate(r) if _is_cell_number(c)]
+            lead = numbers[0] if numbers else 0
+            row = list(r)
+            if numbers:  # a data row: its blank label cells are covered by the labels above them
+                row[:lead] = [c or (above[k] if k < len(above) else "") for k, c in enumerate(row[:lead])]
+            else:  # a header row: a blank cell is covered by the header to its left
+                row = [c or (row[k - 1] if k else "") for k, c in enumerate(row)]
+                for k in range(1, len(row)):
+                    row[k] = row[k] or row[k - 1]
+            above = row[:lead] if numbers else above
+            out.append("\t".join(row))
+    return "\n".join(out)
+
+
 MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "one cell a line": one_cell_a_line,
     "rows, cells apart by spaces": rows_spaced,
@@ -527,6 +552,7 @@ MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "other heading numbers": other_headings,
     "page text with its furniture": page_text,
     "grid tables (pandoc)": grid_tables,
+    "merged cells repeated": spans_repeated,
 }
 
 
