@@ -856,5 +856,8 @@ def test_two_short_numbers_in_one_grid_cell_stay_two() -> None:
     # columns) is left as its lines.
     rows = "+--------+--------+\n| 新收   | 0      |\n| 上年   | 1      |\n+--------+--------+"
     assert grid_tables_as_rows(rows) == "新收上年\t0 1"
+    # Where the rule does not show the columns' widths (its columns are not the row's), pieces stay apart.
+    unknown = "+----+----+----+\n| 新收 | 1059 |\n| 上年 | 5.83 |\n+----+----+----+"
+    assert grid_tables_as_rows(unknown) == "新收上年\t1059 5.83"
     spanning = "+----+----+\n| 申请人情况 |\n| 自然人 | 3 |\n+----+----+"
     assert grid_tables_as_rows(spanning) == "| 申请人情况 |\n| 自然人 | 3 |"

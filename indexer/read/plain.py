@@ -89,17 +89,20 @@ def _grid_row(lines: list[str], widths: list[int]) -> list[str]:
         return lines
     joined = []
     for column in zip(*cells, strict=True):
-        width = widths[len(joined)] - 2 if len(cells[0]) == len(widths) else 0
-        text = ""
+        # The text's places in the column (the rule's, less a space each side), when the rule shows them.
+        width = widths[len(joined)] - 2 if len(cells[0]) == len(widths) else None
+        text, last = "", ""
         for piece in (p.strip() for p in column):
             if not piece:
                 continue
             # A piece that filled its column was wrapped there: the next one goes on without a space
             # (a number wrapped in a narrow column is one number). A shorter piece ended where its text
-            # did, so two of them are two things: a space keeps 0 and 1 apart, Chinese needs none.
-            filled = not text or _shown_width(text.rsplit(" ", 1)[-1]) >= width or not width
-            gap = "" if filled or not (text[-1].isascii() and piece[0].isascii()) else " "
+            # did, so two of them are two things: a space keeps 0 and 1 apart, Chinese needs none. Where
+            # the column's width is not known, pieces are kept apart.
+            filled = width is not None and _shown_width(last) >= width
+            gap = "" if not text or filled or not (text[-1].isascii() and piece[0].isascii()) else " "
             text += gap + piece
+            last = piece
         joined.append(text)
     return ["\t".join(joined)]
 
