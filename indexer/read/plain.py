@@ -64,13 +64,15 @@ def grid_tables_as_rows(text: str) -> str:
         widths = _rule_widths(lines[i])
         row: list[str] = []
         i += 1
-        while i < len(lines) and (_GRID_LINE.fullmatch(lines[i]) or _GRID_RULE.fullmatch(lines[i])):
+        while i < len(lines):
             if _GRID_RULE.fullmatch(lines[i]):
                 out.extend(_grid_row(row, widths))
                 row = []
                 widths = _rule_widths(lines[i])
-            else:
+            elif _GRID_LINE.fullmatch(lines[i]):
                 row.append(lines[i])
+            else:
+                break
             i += 1
         out.extend(_grid_row(row, widths))
     return "\n".join(out)
@@ -87,10 +89,10 @@ def _grid_row(lines: list[str], widths: list[int]) -> list[str]:
     cells = [line.strip()[1:-1].split("|") for line in lines]
     if len(lines) == 1 or any(len(c) != len(cells[0]) for c in cells):
         return lines
+    # The text's places in each column (the rule's, less a space each side), when the rule shows them.
+    places: list[int | None] = [w - 2 for w in widths] if len(cells[0]) == len(widths) else [None] * len(cells[0])
     joined = []
-    for column in zip(*cells, strict=True):
-        # The text's places in the column (the rule's, less a space each side), when the rule shows them.
-        width = widths[len(joined)] - 2 if len(cells[0]) == len(widths) else None
+    for column, width in zip(zip(*cells, strict=True), places, strict=True):
         text, last = "", ""
         for piece in (p.strip() for p in column):
             if not piece:
@@ -99,7 +101,7 @@ def _grid_row(lines: list[str], widths: list[int]) -> list[str]:
             # (a number wrapped in a narrow column is one number). A shorter piece ended where its text
             # did, so two of them are two things: a space keeps 0 and 1 apart, Chinese needs none. Where
             # the column's width is not known, pieces are kept apart.
-            filled = width is not None and _shown_width(last) >= width
+            filled = width is not None and shown_width(last) >= width
             gap = "" if not text or filled or not (text[-1].isascii() and piece[0].isascii()) else " "
             text += gap + piece
             last = piece
@@ -107,6 +109,6 @@ def _grid_row(lines: list[str], widths: list[int]) -> list[str]:
     return ["\t".join(joined)]
 
 
-def _shown_width(text: str) -> int:
+def shown_width(text: str) -> int:
     """Columns a text takes in a monospaced table: two for a wide (Chinese) character."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
