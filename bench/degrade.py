@@ -50,7 +50,6 @@ import random
 import re
 import sys
 import textwrap
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +63,7 @@ from indexer.model import APPLICANT_COLUMNS, Report, Value  # noqa: E402
 from indexer.normalize import map_characters  # noqa: E402
 from indexer.parse import parse_text  # noqa: E402
 from indexer.parse.cells import parse_number  # noqa: E402
+from indexer.read.plain import shown_width  # noqa: E402
 
 Row = list[str]
 
@@ -496,20 +496,16 @@ def grid_tables(text: str, seed: int) -> str:
             pieces = [_wrap_shown(c, width) for c in r + [""] * (columns - len(r))]
             for i in range(max(map(len, pieces))):
                 cells = [p[i] if i < len(p) else "" for p in pieces]
-                out.append("|" + "|".join(f" {c}{' ' * (width - _shown(c))} " for c in cells) + "|")
+                out.append("|" + "|".join(f" {c}{' ' * (width - shown_width(c))} " for c in cells) + "|")
             out.append(rule.replace("-", "=") if k == 0 else rule)
     return "\n".join(out)
-
-
-def _shown(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _wrap_shown(cell: str, width: int) -> list[str]:
     """A cell's text in lines of at most ``width`` places (a Chinese character takes two)."""
     lines = [""]
     for ch in cell:
-        if lines[-1] and _shown(lines[-1] + ch) > width:
+        if lines[-1] and shown_width(lines[-1] + ch) > width:
             lines.append("")
         lines[-1] += ch
     return lines
@@ -532,7 +528,6 @@ def spans_repeated(text: str, seed: int) -> str:
             if numbers:  # a data row: its blank label cells are covered by the labels above them
                 row[:lead] = [c or (above[k] if k < len(above) else "") for k, c in enumerate(row[:lead])]
             else:  # a header row: a blank cell is covered by the header to its left
-                row = [c or (row[k - 1] if k else "") for k, c in enumerate(row)]
                 for k in range(1, len(row)):
                     row[k] = row[k] or row[k - 1]
             above = row[:lead] if numbers else above
@@ -778,12 +773,16 @@ def _pdf_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
             clean = parse_with_items(text, name)
             got = {"PDF (its own reader)": own} | {k: parse_with_items(t, name) for k, t in texts_of.items()}
             for kind, report in got.items():
-                agreement = compare(clean, report)
-                invented = [m for m in agreement.misses if m.startswith("invented")]
-                if invented and show:
-                    print(f"{kind} {name}: " + "; ".join(invented[:6]))
-                results.setdefault(kind, Agreement()).add(agreement)
+                _tally(results, kind, name, compare(clean, report), show)
     return results
+
+
+def _tally(results: dict[str, Agreement], kind: str, name: str, agreement: Agreement, show: int) -> None:
+    """Add one report's agreement to its kind's, printing what it invented when ``show``."""
+    invented = [m for m in agreement.misses if m.startswith("invented")]
+    if invented and show:
+        print(f"{kind} {name}: " + "; ".join(invented[:6]))
+    results.setdefault(kind, Agreement()).add(agreement)
 
 
 def _html_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]:
@@ -812,11 +811,7 @@ def _html_texts(texts: list[tuple[str, str]], show: int) -> dict[str, Agreement]
             page = build_html(text, Path(tmp) / "report.html").read_text(encoding="utf-8")
             clean = parse_with_items(text, name)
             for kind, read in tools.items():
-                agreement = compare(clean, parse_with_items(read(page), name))
-                invented = [m for m in agreement.misses if m.startswith("invented")]
-                if invented and show:
-                    print(f"{kind} {name}: " + "; ".join(invented[:6]))
-                results.setdefault(kind, Agreement()).add(agreement)
+                _tally(results, kind, name, compare(clean, parse_with_items(read(page), name)), show)
     return results
 
 
