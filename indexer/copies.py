@@ -6,37 +6,36 @@ The statistics tables never count.
 
 - At ingest each section with at least ``MIN_SHINGLES`` 5-grams gets a MinHash signature
   (datasketch, ``NUM_PERM`` permutations), stored in ``section_signatures``.
-- ``refresh_copies`` puts every signature of a section kind into a datasketch ``MinHashLSH`` and asks
-  it for the candidates of the reports that changed: only sections that share a band of their
-  signature are ever compared. A band bucket holding more than ``BUCKET_SHARE`` of a kind's sections
-  (at least ``BUCKET_MIN``, at most ``BUCKET_MAX``) is the template's wording, not a copy, and gives no
-  candidates; a candidate whose signatures agree on too few values is dropped where it is found.
+- ``refresh_copies`` finds the candidates of the reports that changed by locality-sensitive hashing:
+  two sections whose signatures are equal on one band of their rows (the bands datasketch's
+  ``MinHashLSH`` chooses for ``LSH_THRESHOLD``) share that band's bucket, and only sections sharing a
+  bucket are ever compared. The buckets are the groups of equal band values of all of a kind's
+  signatures, found by sorting them in numpy (an LSH index built and queried in Python cost 90 µs a
+  section, and a set of pairs per bucket, more than 5 GB at 100,000 reports). A bucket holding more than
+  ``BUCKET_SHARE`` of a kind's sections (at least ``BUCKET_MIN``, at most ``BUCKET_MAX``) is the
+  template's wording, not a copy, and gives no candidates; a candidate whose signatures agree on too few
+  values is dropped.
 - A candidate pair's similarity is the exact Jaccard similarity of the two sections' 5-grams once the
   template's wording is taken out: the 5-grams found in at least ``COMMON_SHARE`` of the sections of
   that kind (in a sample of at most ``COMMON_SAMPLE`` reports, and in at least ``COMMON_MIN`` of them),
   such as the 根据《中华人民共和国政府信息公开条例》… preamble or the standard closing sentences.
-  Pairs of at least ``STORE_MIN`` are kept in ``copies``, from the later report's side.
+  Pairs of at least ``STORE_MIN`` are kept in ``copies``, from the later report's side. Each report's
+  text is read once a refresh, for all its sections in a candidate pair.
 """
 
 from __future__ import annotations
 
 import difflib
-import multiprocessing
-import os
 import re
 import sqlite3
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from datasketch import MinHashLSH
-
-from indexer.identity import jaccard, shingle_hashes
+from indexer.identity import jaccard, shingle_values
 from indexer.model import SECTION_KINDS
 
 NUM_PERM = 64
@@ -57,9 +56,6 @@ COMMON_MIN = 3
 SHARED_PASSAGE_CHARS = 12  # the shortest passage shown as shared
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _DIGIT = re.compile(r"\d")
-_CACHE_REPORTS = 5_000  # reports whose text a refresh keeps at once
-_PARALLEL_SECTIONS = 50_000  # from this many signatures, each section kind's LSH index is built in a process
-_LSH_TASK: tuple[dict[str, dict[int, np.ndarray]], set[int] | None] | None = None
 
 
 def prose(text: str) -> str:
@@ -83,8 +79,9 @@ def section_prose(text: str, bounds: Iterable[tuple[str | None, int, int]]) -> d
     return {kind: "\n".join(p) for kind, p in parts.items() if any(p)}
 
 
-def _hash32(shingles: np.ndarray) -> np.ndarray:
-    return np.unique((shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+def _hash32(text: str) -> np.ndarray:
+    """The distinct 5-grams of a text as their hashes' low 32 bits (uint32, ascending)."""
+    return np.unique((shingle_values(text) & np.uint64(0xFFFFFFFF)).astype(np.uint32))
 
 
 @cache
@@ -101,7 +98,7 @@ def section_signatures(text: str, bounds: Iterable[tuple[str | None, int, int]])
 
     out = []
     for kind, body in section_prose(text, bounds).items():
-        hashes = _hash32(shingle_hashes(body))
+        hashes = _hash32(body)
         if len(hashes) < MIN_SHINGLES:
             continue
         m = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int, scheme=SCHEME, permutations=_permutations())
@@ -128,40 +125,6 @@ class _Report:
     year: int | None
 
 
-class _Prose:
-    """One section kind's 5-grams of a stored report (the template's wording removed), from its text; the
-    texts of the last reports asked for are kept a while."""
-
-    def __init__(self, conn: sqlite3.Connection, common: dict[str, np.ndarray]) -> None:
-        self.conn = conn
-        self.common = common
-        self.cache: OrderedDict[int, tuple[str, list[tuple]]] = OrderedDict()
-        self.shingles: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()  # (report, kind) → 5-grams
-
-    def of(self, report_id: int, kind: str) -> np.ndarray:
-        key = (report_id, kind)
-        found = self.shingles.get(key)
-        if found is not None:
-            self.shingles.move_to_end(key)
-            return found
-        self.shingles[key] = found = self._of(report_id, kind)
-        if len(self.shingles) > 4 * _CACHE_REPORTS:
-            self.shingles.popitem(last=False)
-        return found
-
-    def _of(self, report_id: int, kind: str) -> np.ndarray:
-        found = self.cache.get(report_id)
-        if found is None:
-            found = self.cache[report_id] = _stored_text(self.conn, report_id)
-            if len(self.cache) > _CACHE_REPORTS:
-                self.cache.popitem(last=False)
-        else:
-            self.cache.move_to_end(report_id)
-        text, bounds = found
-        body = section_prose(text, [b for b in bounds if b[0] == kind]).get(kind, "")
-        return np.setdiff1d(_hash32(shingle_hashes(body)), self.common.get(kind, _EMPTY), assume_unique=True)
-
-
 _EMPTY = np.zeros(0, dtype=np.uint32)
 
 
@@ -183,7 +146,7 @@ def common_shingles(conn: sqlite3.Connection) -> dict[str, np.ndarray]:
     found: dict[str, list[np.ndarray]] = {}
     for report_id in ids[::step][:COMMON_SAMPLE]:
         for kind, body in stored_prose(conn, report_id).items():
-            found.setdefault(kind, []).append(_hash32(shingle_hashes(body)))
+            found.setdefault(kind, []).append(_hash32(body))
     out = {}
     for kind, arrays in found.items():
         hashes, counts = np.unique(np.concatenate(arrays), return_counts=True)
@@ -206,38 +169,31 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
         conn.executemany("DELETE FROM copies WHERE report_id = ? OR other_id = ?", [(i, i) for i in wanted])
     if not wanted:
         return stats
-    signatures: dict[str, dict[int, np.ndarray]] = {}
-    for report_id, kind, signature in conn.execute("SELECT report_id, kind, signature FROM section_signatures"):
-        signatures.setdefault(kind, {})[report_id] = np.frombuffer(signature, dtype="<u4").astype(np.uint32)
-    prose_of = _Prose(conn, common_shingles(conn))
-    found: dict[tuple[int, int, str], float] = {}
-    global _LSH_TASK
-    _LSH_TASK = (signatures, None if changed is None else wanted)
-    kinds = sorted(signatures)
-    try:
-        if sum(len(m) for m in signatures.values()) >= _PARALLEL_SECTIONS and len(kinds) > 1:
-            with multiprocessing.get_context("fork").Pool(min(len(kinds), os.cpu_count() or 1)) as pool:
-                found_pairs = pool.map(_candidate_pairs, kinds)
-        else:
-            found_pairs = [_candidate_pairs(kind) for kind in kinds]
-    finally:
-        _LSH_TASK = None
-    for kind, (pairs, kind_stats) in zip(kinds, found_pairs, strict=True):
-        stats.sections += kind_stats.sections
-        stats.queried += kind_stats.queried
-        stats.template_buckets += kind_stats.template_buckets
-        for a, b in sorted(pairs):  # each pair's signatures were found close where it was found
-            stats.candidates += 1
-            later, earlier = _ordered(reports[a], reports[b])
-            stats.compared += 1
-            x, y = prose_of.of(later.id, kind), prose_of.of(earlier.id, kind)
-            if min(len(x), len(y)) >= MIN_SHINGLES:
-                found[(later.id, earlier.id, kind)] = jaccard(x, y)
-    rows = [
-        (later, earlier, kind, _relation(reports[later], reports[earlier]), round(similarity, 4))
-        for (later, earlier, kind), similarity in found.items()
-        if similarity >= STORE_MIN
-    ]
+    wanted_ids = np.fromiter(wanted, dtype=np.int64)
+    signatures = _signatures(conn)
+    candidates = {
+        kind: _candidate_pairs(matrix, np.isin(ids, wanted_ids), stats) for kind, (ids, matrix) in signatures.items()
+    }
+    shingles = _section_shingles(conn, signatures, candidates, common_shingles(conn))
+    rows = []
+    for kind, (a, b) in candidates.items():
+        ids = signatures[kind][0]
+        keys, offsets = shingles[kind]
+        lengths = np.diff(offsets)
+        small, large = np.minimum(lengths[a], lengths[b]), np.maximum(lengths[a], lengths[b])
+        # Jaccard ≤ small / large: a pair this uneven cannot reach STORE_MIN, and is not compared.
+        even = (small >= MIN_SHINGLES) & (small >= STORE_MIN * large)
+        stats.candidates += len(a)
+        a, b = a[even], b[even]
+        stats.compared += len(a)
+        shared = _shared_counts(keys, offsets, a, b)
+        similarity = shared / (lengths[a] + lengths[b] - shared)
+        kept = similarity >= STORE_MIN
+        for low, high, value in zip(
+            ids[a[kept]].tolist(), ids[b[kept]].tolist(), similarity[kept].tolist(), strict=True
+        ):
+            later, earlier = _ordered(reports[low], reports[high])
+            rows.append((later.id, earlier.id, kind, _relation(later, earlier), round(value, 4)))
     conn.executemany("INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?)", rows)
     stats.stored = len(rows)
     return stats
@@ -252,73 +208,121 @@ def refresh_pending(conn: sqlite3.Connection) -> RefreshStats:
     return stats
 
 
-def _candidate_pairs(kind: str) -> tuple[set[tuple[int, int]], RefreshStats]:
-    """The candidate pairs (low id first) of one section kind from an LSH index of its signatures: the
-    pairs sharing a bucket when every report is wanted, else the wanted reports' query answers. Reads
-    ``_LSH_TASK`` (set before a pool forks: the signatures are not sent to the worker processes)."""
-    from datasketch import LeanMinHash, MinHashLSH
-
-    assert _LSH_TASK is not None
-    signatures, wanted = _LSH_TASK
-    members = signatures[kind]
-    stats = RefreshStats(sections=len(members))
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    with lsh.insertion_session() as session:
-        for report_id, values in members.items():
-            session.insert(report_id, LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME), check_duplication=False)
-    cap = min(BUCKET_MAX, max(BUCKET_MIN, BUCKET_SHARE * len(members)))
-    if wanted is None:  # every report: the pairs sharing a bucket, without a query per section
-        stats.queried = len(members)
-        return _bucket_pairs(lsh, cap, stats, members), stats
-    stats.template_buckets = _drop_template_buckets(lsh, cap)
-    pairs = set()
-    for report_id in wanted & set(members):
-        stats.queried += 1
-        query = LeanMinHash(seed=SEED, hashvalues=members[report_id], scheme=SCHEME)
-        pairs.update(
-            (min(report_id, o), max(report_id, o))
-            for o in lsh.query(query)
-            if o != report_id and _close(members, report_id, o)
-        )
-    return pairs, stats
+def _signatures(conn: sqlite3.Connection) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per section kind, the reports' ids (ascending) and their signatures, one row each."""
+    found: dict[str, tuple[list[int], list[bytes]]] = {}
+    for report_id, kind, signature in conn.execute(
+        "SELECT report_id, kind, signature FROM section_signatures ORDER BY kind, report_id"
+    ):
+        ids, values = found.setdefault(kind, ([], []))
+        ids.append(report_id)
+        values.append(signature)
+    return {
+        kind: (np.array(ids, dtype=np.int64), np.frombuffer(b"".join(values), dtype="<u4").reshape(len(ids), NUM_PERM))
+        for kind, (ids, values) in found.items()
+    }
 
 
-def _close(members: dict[int, np.ndarray], a: int, b: int) -> bool:
-    """Signatures agreeing on enough values for the sections to be worth comparing in full."""
-    return bool(np.mean(members[a] == members[b]) >= STORE_MIN - 0.15)
+@cache
+def _bands() -> list[tuple[int, int]]:
+    """The LSH bands for ``LSH_THRESHOLD``: datasketch's choice of bands and rows for ``NUM_PERM``."""
+    from datasketch import MinHashLSH
+
+    return list(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges)
 
 
-def _bucket_pairs(
-    lsh: MinHashLSH, cap: float, stats: RefreshStats, signatures: dict[int, np.ndarray]
-) -> set[tuple[int, int]]:
-    """Every pair of keys sharing a band bucket whose signatures are close, but for buckets of more than
-    ``cap`` (template wording)."""
-    pairs: set[tuple[int, int]] = set()
-    for table in lsh.hashtables:
-        for key in table.keys():
-            members = table.get(key)
-            if len(members) > cap:
-                stats.template_buckets += 1
-            elif len(members) > 1:
-                ordered = sorted(members)
-                pairs.update(
-                    (a, b)
-                    for i, a in enumerate(ordered)
-                    for b in ordered[i + 1 :]
-                    if (a, b) not in pairs and _close(signatures, a, b)
-                )
-    return pairs
+def _candidate_pairs(matrix: np.ndarray, wanted: np.ndarray, stats: RefreshStats) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs (rows of ``matrix``, low first) of one section kind with a ``wanted`` row in
+    them: sections whose signatures are equal on a band of their values (an LSH bucket), but for buckets
+    of more than ``cap`` sections (the template's wording), and whose signatures are close. The buckets
+    are the groups of equal band values, found by sorting: no index is built and no section is queried."""
+    n = len(matrix)
+    stats.sections += n
+    stats.queried += int(wanted.sum())
+    cap = min(BUCKET_MAX, max(BUCKET_MIN, BUCKET_SHARE * n))
+    bands = _bands()
+    width = bands[0][1] - bands[0][0]
+    shown = np.zeros((n, len(bands)), dtype=bool)  # the row's bucket in the band gives pairs
+    found_a, found_b = [], []
+    for t, (start, end) in enumerate(bands):
+        band = matrix[:, start:end]
+        order = np.lexsort(band.T[::-1])
+        ordered = band[order]
+        starts = np.flatnonzero(np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)])
+        sizes = np.diff(np.r_[starts, n])
+        stats.template_buckets += int((sizes > cap).sum())
+        shown[order, t] = np.repeat((sizes > 1) & (sizes <= cap), sizes)
+        for size in np.unique(sizes[(sizes > 1) & (sizes <= cap)]).tolist():
+            members = np.sort(order[starts[sizes == size][:, None] + np.arange(size)], axis=1)
+            i, j = np.triu_indices(size, 1)
+            a, b = members[:, i].ravel(), members[:, j].ravel()
+            keep = wanted[a] | wanted[b]
+            a, b = a[keep], b[keep]
+            equal = matrix[a] == matrix[b]
+            # signatures agreeing on too few values: not worth comparing in full
+            close = equal.sum(axis=1) / NUM_PERM >= STORE_MIN - 0.15
+            # a pair sharing an earlier band's bucket was found there
+            earlier = (equal[:, :start].reshape(len(a), t, width).all(axis=2) & shown[a, :t]).any(axis=1)
+            found_a.append(a[close & ~earlier])
+            found_b.append(b[close & ~earlier])
+    if not found_a:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_a), np.concatenate(found_b)
 
 
-def _drop_template_buckets(lsh: MinHashLSH, cap: float) -> int:
-    """Empty the band buckets shared by too many sections to be copies (the template's wording)."""
-    dropped = 0
-    for table in lsh.hashtables:
-        crowded = [key for key in table.keys() if len(table.get(key)) > cap]
-        if crowded:
-            table.remove(*crowded)
-            dropped += len(crowded)
-    return dropped
+def _section_shingles(
+    conn: sqlite3.Connection,
+    signatures: dict[str, tuple[np.ndarray, np.ndarray]],
+    candidates: dict[str, tuple[np.ndarray, np.ndarray]],
+    common: dict[str, np.ndarray],
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per section kind, the 5-grams (the template's wording removed) of every section in a candidate pair,
+    from the stored texts, each report read once: ``(keys, offsets)``, where row r's 5-grams are
+    ``keys[offsets[r]:offsets[r + 1]] & 0xFFFFFFFF`` and each key is ``r << 32 | 5-gram``, so that the
+    keys of a kind are in ascending order."""
+    needed: dict[int, list[tuple[str, int]]] = {}
+    for kind, (a, b) in candidates.items():
+        ids = signatures[kind][0]
+        for row in np.union1d(a, b).tolist():
+            needed.setdefault(int(ids[row]), []).append((kind, row))
+    lengths = {kind: np.zeros(len(ids), dtype=np.int64) for kind, (ids, _) in signatures.items()}
+    parts: dict[str, list[np.ndarray]] = {kind: [] for kind in signatures}
+    for report_id in sorted(needed):
+        text, bounds = _stored_text(conn, report_id)
+        kinds = {kind for kind, _ in needed[report_id]}
+        bodies = section_prose(text, [b for b in bounds if b[0] in kinds])
+        for kind, row in needed[report_id]:
+            hashes = np.setdiff1d(_hash32(bodies.get(kind, "")), common.get(kind, _EMPTY), True)
+            lengths[kind][row] = len(hashes)
+            parts[kind].append((np.int64(row) << np.int64(32)) | hashes.astype(np.int64))
+    return {
+        kind: (np.concatenate(parts[kind]) if parts[kind] else _NO_KEYS, np.r_[0, np.cumsum(lengths[kind])])
+        for kind in signatures
+    }
+
+
+_NO_KEYS = np.zeros(0, dtype=np.int64)
+_ELEMENTS = 1 << 22  # 5-grams looked up at once
+
+
+def _shared_counts(keys: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The 5-grams each pair of rows (a, b) shares: b's 5-grams looked up among a's, all pairs at once
+    (in slices of about ``_ELEMENTS`` 5-grams), as keys ``a << 32 | 5-gram`` in the sorted ``keys``."""
+    lengths = np.diff(offsets)[b]
+    ends = np.cumsum(lengths)
+    out = np.zeros(len(a), dtype=np.int64)
+    start = 0
+    while start < len(a):
+        done = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, done + _ELEMENTS, side="right")))
+        sizes = lengths[start:stop]
+        firsts = np.r_[0, np.cumsum(sizes)[:-1]]
+        positions = np.repeat(offsets[b[start:stop]] - firsts, sizes) + np.arange(sizes.sum())
+        wanted = (np.repeat(a[start:stop], sizes) << np.int64(32)) | (keys[positions] & np.int64(0xFFFFFFFF))
+        found = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        out[start:stop] = np.add.reduceat((keys[found] == wanted).astype(np.int64), firsts)
+        start = stop
+    return out
 
 
 def _ordered(a: _Report, b: _Report) -> tuple[_Report, _Report]:
@@ -343,7 +347,7 @@ def shared_passages(a: str, b: str, limit: int = 5) -> list[tuple[int, int, int]
 
 def _similarity(text: str, other_text: str, common: np.ndarray) -> float | None:
     """The similarity of two sections' prose without the template's 5-grams (None: a side has too little)."""
-    sides = [np.setdiff1d(_hash32(shingle_hashes(t)), common, assume_unique=True) for t in (text, other_text)]
+    sides = [np.setdiff1d(_hash32(t), common, assume_unique=True) for t in (text, other_text)]
     if min(len(side) for side in sides) < MIN_SHINGLES:
         return None
     return jaccard(*sides)

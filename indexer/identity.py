@@ -47,6 +47,11 @@ def text_sha(text: str) -> str:
 
 def shingle_hashes(text: str) -> np.ndarray:
     """The distinct hashes (uint64) of a text's character 5-grams, from its content characters."""
+    return np.unique(shingle_values(text))
+
+
+def shingle_values(text: str) -> np.ndarray:
+    """The hash (uint64) of each of a text's character 5-grams in turn, repeats kept."""
     codes = np.frombuffer(content(text).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     if len(codes) < SHINGLE:
         return np.zeros(0, dtype=np.uint64)
@@ -54,7 +59,7 @@ def shingle_hashes(text: str) -> np.ndarray:
     h = np.zeros(n, dtype=np.uint64)
     for k in range(SHINGLE):  # a polynomial over the code points; the product wraps modulo 2**64
         h = h * np.uint64(1_000_003) + codes[k : k + n]
-    return np.unique(h ^ (h >> np.uint64(31)))
+    return h ^ (h >> np.uint64(31))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

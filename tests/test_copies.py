@@ -7,6 +7,7 @@ import csv
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 from builders import load_generator
 
@@ -146,3 +147,48 @@ def test_shared_passages_are_the_longest_common_runs() -> None:
     passages = shared_passages(a, b)
     assert passages[0] == (0, 4, 20)
     assert all(a[i : i + n] == b[j : j + n] for i, j, n in passages)
+
+
+def test_candidate_pairs_are_those_an_lsh_index_of_datasketch_gives() -> None:
+    """The buckets found by sorting the signatures' bands give the pairs that datasketch's MinHashLSH,
+    queried section by section with its crowded buckets emptied, gives: the same pairs, each once."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from indexer import copies
+
+    rng = np.random.default_rng(5)
+    bases = rng.integers(0, 2**32, size=(40, copies.NUM_PERM), dtype=np.uint64).astype(np.uint32)
+    rows = []
+    for k in range(600):  # sections near one of 40 bases (a copy's signature keeps most of its values)
+        row = bases[k % 40].copy()
+        changed = rng.random(copies.NUM_PERM) < rng.uniform(0.1, 0.8)
+        row[changed] = rng.integers(0, 2**32, size=int(changed.sum()), dtype=np.uint64).astype(np.uint32)
+        rows.append(row)
+    template = rng.integers(0, 2**32, size=copies.NUM_PERM, dtype=np.uint64).astype(np.uint32)
+    rows += [template] * 21  # one bucket in every band just over the cap (20 here): template wording, no pairs
+    matrix = np.array(rows, dtype=np.uint32)
+    wanted = rng.random(len(matrix)) < 0.3
+
+    stats = copies.RefreshStats()
+    a, b = copies._candidate_pairs(matrix, wanted, stats)
+    found = list(zip(a.tolist(), b.tolist(), strict=True))
+
+    lsh = MinHashLSH(threshold=copies.LSH_THRESHOLD, num_perm=copies.NUM_PERM)
+    for row, values in enumerate(matrix):
+        lsh.insert(row, LeanMinHash(seed=copies.SEED, hashvalues=values, scheme=copies.SCHEME))
+    cap = min(copies.BUCKET_MAX, max(copies.BUCKET_MIN, copies.BUCKET_SHARE * len(matrix)))
+    crowded = 0
+    for table in lsh.hashtables:
+        keys = [key for key in table.keys() if len(table.get(key)) > cap]
+        crowded += len(keys)
+        if keys:
+            table.remove(*keys)
+    expected = set()
+    for row in np.flatnonzero(wanted).tolist():
+        query = LeanMinHash(seed=copies.SEED, hashvalues=matrix[row], scheme=copies.SCHEME)
+        for other in lsh.query(query):
+            if other != row and np.mean(matrix[row] == matrix[other]) >= copies.STORE_MIN - 0.15:
+                expected.add((min(row, other), max(row, other)))
+    assert len(found) == len(set(found))  # each pair once, though it shares several bands
+    assert set(found) == expected and len(expected) > 100
+    assert stats.template_buckets == crowded > 0 and stats.queried == int(wanted.sum())
