@@ -188,26 +188,37 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
     shingles = _section_shingles(conn, signatures, candidates, common_shingles(conn))
     rows = []
     for kind, (a, b) in candidates.items():
-        ids = signatures[kind][0]
-        keys, offsets = shingles[kind]
-        lengths = np.diff(offsets)
-        small, large = np.minimum(lengths[a], lengths[b]), np.maximum(lengths[a], lengths[b])
-        # Jaccard ≤ small / large: a pair this uneven cannot reach STORE_MIN, and is not compared.
-        even = (small >= MIN_SHINGLES) & (small >= STORE_MIN * large)
         stats.candidates += len(a)
-        a, b = a[even], b[even]
-        stats.compared += len(a)
-        shared = _shared_counts(keys, offsets, a, b)
-        similarity = shared / (lengths[a] + lengths[b] - shared)
-        kept = similarity >= STORE_MIN
-        for low, high, value in zip(
-            ids[a[kept]].tolist(), ids[b[kept]].tolist(), similarity[kept].tolist(), strict=True
-        ):
-            later, earlier = _ordered(reports[low], reports[high])
-            rows.append((later.id, earlier.id, kind, _relation(later, earlier), round(value, 4)))
+        for k in range(0, len(a), _PAIRS):
+            low, high, similarity = _similar(*shingles[kind], a[k : k + _PAIRS], b[k : k + _PAIRS], stats)
+            ids = signatures[kind][0]
+            for low_id, high_id, value in zip(ids[low].tolist(), ids[high].tolist(), similarity.tolist(), strict=True):
+                later, earlier = _ordered(reports[low_id], reports[high_id])
+                rows.append((later.id, earlier.id, kind, _relation(later, earlier), round(value, 4)))
     conn.executemany("INSERT OR REPLACE INTO copies VALUES (?, ?, ?, ?, ?)", rows)
     stats.stored = len(rows)
     return stats
+
+
+_PAIRS = 1 << 21  # candidate pairs compared at once
+
+
+def _similar(
+    keys: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, stats: RefreshStats
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs of rows (a, b) whose 5-grams' Jaccard similarity is at least ``STORE_MIN``,
+    with it."""
+    lengths = np.diff(offsets)
+    la, lb = lengths[a], lengths[b]
+    small, large = np.minimum(la, lb), np.maximum(la, lb)
+    # Jaccard ≤ small / large: a pair this uneven cannot reach STORE_MIN, and is not compared.
+    even = (small >= MIN_SHINGLES) & (small >= STORE_MIN * large)
+    a, b, la, lb = a[even], b[even], la[even], lb[even]
+    stats.compared += len(a)
+    shared = _shared_counts(keys, offsets, a, b)
+    similarity = shared / (la + lb - shared)
+    kept = similarity >= STORE_MIN
+    return a[kept], b[kept], similarity[kept]
 
 
 def refresh_pending(conn: sqlite3.Connection) -> RefreshStats:
@@ -274,10 +285,10 @@ def _candidate_pairs(matrix: np.ndarray, wanted: np.ndarray, stats: RefreshStats
             close = equal.sum(axis=1) / NUM_PERM >= STORE_MIN - 0.15
             # a pair sharing an earlier band's bucket was found there
             earlier = (equal[:, :start].reshape(len(a), t, width).all(axis=2) & shown[a, :t]).any(axis=1)
-            found_a.append(a[close & ~earlier])
-            found_b.append(b[close & ~earlier])
+            found_a.append(a[close & ~earlier].astype(np.int32))
+            found_b.append(b[close & ~earlier].astype(np.int32))
     if not found_a:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     return np.concatenate(found_a), np.concatenate(found_b)
 
 
@@ -333,7 +344,9 @@ def _shared_counts(keys: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.n
         sizes = lengths[start:stop]
         firsts = np.r_[0, np.cumsum(sizes)[:-1]]
         positions = np.repeat(offsets[b[start:stop]] - firsts, sizes) + np.arange(sizes.sum())
-        wanted = (np.repeat(a[start:stop], sizes) << np.int64(32)) | (keys[positions] & np.int64(0xFFFFFFFF))
+        wanted = (np.repeat(a[start:stop].astype(np.int64), sizes) << np.int64(32)) | (
+            keys[positions] & np.int64(0xFFFFFFFF)
+        )
         rows = keys[offsets[a[start]] : offsets[a[stop - 1] + 1]]
         found = np.minimum(np.searchsorted(rows, wanted), len(rows) - 1)
         shared[start:stop] = np.add.reduceat((rows[found] == wanted).astype(np.int64), firsts)
