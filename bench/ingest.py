@@ -88,7 +88,8 @@ def main() -> None:
     compact_mb = Library(db).compact()[1] / 1e6  # what `nianbao compact` leaves (after the figures above)
     print()
     print(
-        f"ingested {summary.ingested}, failed {len(summary.failed)} in {summary.seconds:.1f} s;"
+        f"ingested {summary.ingested}, failed {len(summary.failed)} in {summary.seconds:.1f} s"
+        f" (of which the copies refresh {summary.copies_seconds:.1f} s);"
         f" store {size_mb:.0f} MB, index {index_mb:.0f} MB"
     )
     print(f"{'figure':<38}{'measured':>12}{'target':>12}{'ratio':>10}")
