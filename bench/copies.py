@@ -101,7 +101,6 @@ def refresh(db: Path, folder: Path) -> None:
         stats = refresh_copies(conn)
     seconds = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the LSH processes, if any
     uid = {Path(p).resolve(): u for p, u in conn.execute("SELECT path, uid FROM reports")}
     with (folder / "copies_truth.csv").open(encoding="utf-8") as f:
         truth = [t for t in csv.DictReader(f)]
@@ -119,7 +118,7 @@ def refresh(db: Path, folder: Path) -> None:
         f" {stats.stored} pairs ≥ 0.5 kept, {stats.template_buckets} template buckets left out"
     )
     print(f"copies of every report: {seconds:.1f} s (target ≤ {TARGET_SECONDS:.0f} s at 100,000)")
-    print(f"peak RSS: {rss:.0f} MB, largest LSH process {workers:.0f} MB (target ≤ {TARGET_RSS_MB} MB each)")
+    print(f"peak RSS: {rss:.0f} MB (target ≤ {TARGET_RSS_MB} MB)")
     print(f"pairs ≥ 0.8: precision {precision:.3f}, recall {recall:.3f} (targets ≥ {TARGET_QUALITY})")
     print(f"near misses reported at ≥ 0.8: {len(found & misses)} of {len(misses)} (target 0)")
     unplanted = len(found - planted)
