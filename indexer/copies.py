@@ -263,7 +263,6 @@ def _candidate_pairs(matrix: np.ndarray, wanted: np.ndarray, stats: RefreshStats
     stats.queried += int(wanted.sum())
     cap = min(BUCKET_MAX, max(BUCKET_MIN, BUCKET_SHARE * n))
     bands = _bands()
-    width = bands[0][1] - bands[0][0]
     shown = np.zeros((n, len(bands)), dtype=bool)  # the row's bucket in the band gives pairs
     found_a, found_b = [], []
     for t, (start, end) in enumerate(bands):
@@ -275,21 +274,35 @@ def _candidate_pairs(matrix: np.ndarray, wanted: np.ndarray, stats: RefreshStats
         stats.template_buckets += int((sizes > cap).sum())
         shown[order, t] = np.repeat((sizes > 1) & (sizes <= cap), sizes)
         for size in np.unique(sizes[(sizes > 1) & (sizes <= cap)]).tolist():
-            members = np.sort(order[starts[sizes == size][:, None] + np.arange(size)], axis=1)
             i, j = np.triu_indices(size, 1)
-            a, b = members[:, i].ravel(), members[:, j].ravel()
-            keep = wanted[a] | wanted[b]
-            a, b = a[keep], b[keep]
-            equal = matrix[a] == matrix[b]
-            # signatures agreeing on too few values: not worth comparing in full
-            close = equal.sum(axis=1) / NUM_PERM >= STORE_MIN - 0.15
-            # a pair sharing an earlier band's bucket was found there
-            earlier = (equal[:, :start].reshape(len(a), t, width).all(axis=2) & shown[a, :t]).any(axis=1)
-            found_a.append(a[close & ~earlier].astype(np.int32))
-            found_b.append(b[close & ~earlier].astype(np.int32))
+            firsts = starts[sizes == size]
+            step = max(1, _BUCKET_PAIRS // len(i))  # buckets of this size taken at once
+            for k in range(0, len(firsts), step):
+                members = np.sort(order[firsts[k : k + step, None] + np.arange(size)], axis=1)
+                a, b = _close_pairs(matrix, members[:, i].ravel(), members[:, j].ravel(), wanted, shown, t, start)
+                found_a.append(a)
+                found_b.append(b)
     if not found_a:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     return np.concatenate(found_a), np.concatenate(found_b)
+
+
+_BUCKET_PAIRS = 1 << 18  # pairs of one band's buckets whose signatures are compared at once
+
+
+def _close_pairs(
+    matrix: np.ndarray, a: np.ndarray, b: np.ndarray, wanted: np.ndarray, shown: np.ndarray, t: int, start: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of rows sharing band ``t``'s bucket (starting at value ``start``) that have a wanted row,
+    close signatures, and no earlier band's bucket in common (where they were found already)."""
+    keep = wanted[a] | wanted[b]
+    a, b = a[keep], b[keep]
+    equal = matrix[a] == matrix[b]
+    # signatures agreeing on too few values: not worth comparing in full
+    close = equal.sum(axis=1) / NUM_PERM >= STORE_MIN - 0.15
+    width = start // t if t else 0  # the bands before t are as wide as t
+    earlier = (equal[:, :start].reshape(len(a), t, width).all(axis=2) & shown[a, :t]).any(axis=1)
+    return a[close & ~earlier].astype(np.int32), b[close & ~earlier].astype(np.int32)
 
 
 def _section_shingles(

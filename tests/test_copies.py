@@ -149,12 +149,17 @@ def test_shared_passages_are_the_longest_common_runs() -> None:
     assert all(a[i : i + n] == b[j : j + n] for i, j, n in passages)
 
 
-def test_candidate_pairs_are_those_an_lsh_index_of_datasketch_gives() -> None:
+@pytest.mark.parametrize("bucket_pairs", [None, 1])
+def test_candidate_pairs_are_those_an_lsh_index_of_datasketch_gives(bucket_pairs, monkeypatch) -> None:
     """The buckets found by sorting the signatures' bands give the pairs that datasketch's MinHashLSH,
-    queried section by section with its crowded buckets emptied, gives: the same pairs, each once."""
+    queried section by section with its crowded buckets emptied, gives: the same pairs, each once (also
+    when the buckets are compared one at a time)."""
     from datasketch import LeanMinHash, MinHashLSH
 
     from indexer import copies
+
+    if bucket_pairs:
+        monkeypatch.setattr(copies, "_BUCKET_PAIRS", bucket_pairs)
 
     rng = np.random.default_rng(5)
     bases = rng.integers(0, 2**32, size=(40, copies.NUM_PERM), dtype=np.uint64).astype(np.uint32)
