@@ -120,12 +120,12 @@ def section_signatures(text: str, bounds: Iterable[tuple[str | None, int, int]])
 
 @dataclass
 class RefreshStats:
-    sections: int = 0  # signatures in the LSH indexes
-    queried: int = 0  # sections whose candidates were asked for
-    candidates: int = 0  # candidate pairs the LSH returned
+    sections: int = 0  # signatures whose bands were sorted into buckets
+    queried: int = 0  # sections of the reports that changed, whose candidates were looked for
+    candidates: int = 0  # candidate pairs: a bucket in common, close signatures
     compared: int = 0  # pairs whose exact similarity was computed
     stored: int = 0  # pairs kept in ``copies``
-    template_buckets: int = 0  # LSH buckets left out as template wording
+    template_buckets: int = 0  # band buckets left out as template wording
 
 
 @dataclass
@@ -189,9 +189,9 @@ def refresh_copies(conn: sqlite3.Connection, changed: Iterable[int] | None = Non
     rows = []
     for kind, (a, b) in candidates.items():
         stats.candidates += len(a)
+        ids = signatures[kind][0]
         for k in range(0, len(a), _PAIRS):
             low, high, similarity = _similar(*shingles[kind], a[k : k + _PAIRS], b[k : k + _PAIRS], stats)
-            ids = signatures[kind][0]
             for low_id, high_id, value in zip(ids[low].tolist(), ids[high].tolist(), similarity.tolist(), strict=True):
                 later, earlier = _ordered(reports[low_id], reports[high_id])
                 rows.append((later.id, earlier.id, kind, _relation(later, earlier), round(value, 4)))
