@@ -257,7 +257,7 @@ def normalize(original: str) -> NormalizedText:
     if is_flattened(text):
         text, step = _insert(text, _flat_breaks(text), "\n")
         steps.append(step)
-    return NormalizedText(text, original, steps)
+    return NormalizedText(text, original, [s for s in steps if s.at])  # a step that moved nothing maps nothing
 
 
 # A page flattened by a crawler: the report on a few very long lines.

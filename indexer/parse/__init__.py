@@ -207,15 +207,21 @@ def _sources(
         spans |= {f"requests/{row}/{col}": v.span for col, v in cells.items() if v.span and v.value is not None}
     keys = narrative.figures_as_dict(figures)
     spans |= {f"figure/{key}": (f.start, f.end) for key, f in zip(keys, figures, strict=True)}
+    originals = {key: norm.original_span(start, end) for key, (start, end) in spans.items()}
+    line_of: dict[int, int] = {}
+    line, last = 1, 0
+    for a in sorted({a for a, _ in originals.values()}):  # the newlines counted once, in one pass
+        line += norm.original.count("\n", last, a)
+        line_of[a], last = line, a
     out: dict[str, dict[str, Any]] = {}
     for key, (start, end) in spans.items():
-        a, b = norm.original_span(start, end)
+        a, b = originals[key]
         out[key] = {
             "start": start,
             "end": end,
             "original_start": a,
             "original_end": b,
-            "line": norm.original.count("\n", 0, a) + 1,
+            "line": line_of[a],
             "page": bisect_right(pages, a) if pages else None,
         }
     return out

@@ -125,14 +125,15 @@ def tokenize(region: str) -> list[Token]:
             if not cell:
                 continue
             parts: tuple[Token, ...] = ()
-            if len(fields) > 1 and not _SPLIT_NUMBER.match(cell) and _DIGIT_GROUPS.match(cell):
+            spaced = len(fields) > 1 and " " in cell  # a cell without a space is one number or none
+            if spaced and not _SPLIT_NUMBER.match(cell) and _DIGIT_GROUPS.match(cell):
                 # Digit groups that cannot be one number ("0 0", "8 8 14"): columns merged into one cell.
-                merged = [replace(t, blank_lines_before=blank) for t in _group_tokens(cell, line_no, field_no, at)]
+                merged = list(_group_tokens(cell, line_no, field_no, at, blank))
                 if len(merged) > 1:
                     tokens += merged
                     blank = 0
                     continue
-            if len(fields) > 1 and _SPLIT_NUMBER.match(cell):
+            if spaced and _SPLIT_NUMBER.match(cell):
                 if _DIGIT_GROUPS.match(cell):
                     parts = tuple(_group_tokens(cell, line_no, field_no, at))
                     parts = parts if len(parts) > 1 else ()
@@ -155,12 +156,13 @@ def tokenize(region: str) -> list[Token]:
     return _rejoin_split_rows(tokens)
 
 
-def _group_tokens(cell: str, line: int, field: int, at: int) -> Iterator[Token]:
-    """Each space-separated digit group of a cell as a number cell of its own."""
+def _group_tokens(cell: str, line: int, field: int, at: int, blank: int = 0) -> Iterator[Token]:
+    """Each space-separated digit group of a cell as a number cell of its own, ``blank`` empty lines
+    before each."""
     for g in _GROUP.finditer(cell):
         parsed = parse_number(g.group())
         if parsed is not None:
-            yield Token(g.group(), line, field, parsed[0], parsed[1], 0, at + g.start(), at + g.end())
+            yield Token(g.group(), line, field, parsed[0], parsed[1], blank, at + g.start(), at + g.end())
 
 
 def _rejoin_split_rows(tokens: list[Token]) -> list[Token]:

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from indexer.model import (
@@ -611,6 +612,11 @@ _SPACES = re.compile(r"\s+")
 def _named_rows(label: str, specs: tuple[tuple[str, str], ...]) -> list[str]:
     """The pieces of a label that each name one row, in the template's order (after the table's header,
     when the label holds it); [] when the rows it names are out of order or overlap."""
+    return list(_named_rows_of(label, specs))
+
+
+@lru_cache(maxsize=1 << 12)  # the template's labels recur in every report
+def _named_rows_of(label: str, specs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     text = _label_words(label)
     found: list[tuple[int, int]] = []  # (where, row index)
     for idx, (_, pattern) in enumerate(specs):
@@ -619,9 +625,9 @@ def _named_rows(label: str, specs: tuple[tuple[str, str], ...]) -> list[str]:
             found.append((m.start(), idx))
     found.sort()
     if any(b[1] <= a[1] for a, b in zip(found, found[1:], strict=False)):
-        return []
+        return ()
     starts = [0] + [at for at, _ in found[1:]] + [len(text)]
-    return [text[a:b] for a, b in zip(starts, starts[1:], strict=False)][: len(found)]
+    return tuple(text[a:b] for a, b in zip(starts, starts[1:], strict=False))[: len(found)]
 
 
 # Rows whose names are also the columns' (总计, 其他): the header names them too.
