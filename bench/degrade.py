@@ -535,6 +535,38 @@ def spans_repeated(text: str, seed: int) -> str:
     return "\n".join(out)
 
 
+def lines_apart(text: str, seed: int) -> str:
+    """A PDF-to-Markdown converter that keeps the page's lines apart (pymupdf4llm 0.3): each printed
+    line of prose a paragraph of its own, two blank lines between; each cell of a table a row of a
+    two-column pipe table whose header cells have no names (|Col1|Col2|); and a page footer, "- 3 -"
+    printed, that comes out as "- 3" between blank lines. Where a page ends inside a table, the table
+    goes on after the footer under a header row made of its next cell (|Col1|０|)."""
+    rng = random.Random(seed)
+    width = rng.choice((30, 36, 42))
+    lines: list[str] = []
+    for block in _blocks(text):
+        if isinstance(block, str):
+            lines += [block[i : i + width].rstrip() for i in range(0, len(block), width)]  # a page's width
+            continue
+        lines += ["|Col1|Col2|", "|---|---|"] + [f"||{c}|" for r in block for c in r if c] + [""]
+    out: list[str] = []
+    page, on_page, k = 1, 0, 0
+    per_page = rng.choice((38, 45, 52))
+    while k < len(lines):
+        line = lines[k]
+        k += 1
+        if on_page == per_page:
+            out += ["", " " * rng.choice((0, 36, 39)) + f"- {page} ", ""]
+            page, on_page = page + 1, 0
+            if line.startswith("||") and out[-4].startswith("|"):  # the table goes on under a header of this cell
+                out += [f"|Col1|{line[2:-1]}|", "|---|---|"]
+                on_page += 1
+                continue
+        on_page += 1
+        out.append(line if line.startswith("|") or not line else line + "\n\n")
+    return "\n".join(out)
+
+
 MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "one cell a line": one_cell_a_line,
     "rows, cells apart by spaces": rows_spaced,
@@ -548,6 +580,7 @@ MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "page text with its furniture": page_text,
     "grid tables (pandoc)": grid_tables,
     "merged cells repeated": spans_repeated,
+    "lines apart, nameless headers (pymupdf4llm 0.3)": lines_apart,
 }
 
 

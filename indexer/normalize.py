@@ -46,15 +46,19 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # tab-separated row every reader produces; "|---|---|" rules and <br> inside cells go.
 _PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _PIPE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?:\n|$)", re.M)
+# The names a converter gives a header cell that has none (pymupdf4llm's Col1, Col2, …): a blank cell.
+_NAMELESS_HEADER = re.compile(r"(?<=\|)[ \t]*Col\d{1,2}[ \t]*(?=\|)")
 _DIGIT_BREAK = re.compile(r"(?<=\d)[ ]*<br\s*/?>[ ]*(?=[-+]?\d)")
 _PIPE_EDGE = re.compile(r"^[ \t]*\|[ ]*|[ ]*\|[ \t]*$| +(?=\t)|(?<=\t) +|<br\s*/?>", re.M)
 _BARE_RULE = re.compile(r":?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)+\|?$")
 _FULLWIDTH_DOT = re.compile(r"(?<=\d)\uff0e(?=\d)")
 _MARKDOWN = re.compile(r"\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*[-*][ \t]+(?=\S)", re.M)
-# "- 11 -", "— 3 —" inside a sentence or on their own line, and "第 3 页 共 10 页" lines.
+# "- 11 -", "— 3 —" inside a sentence or on their own line, "第 3 页 共 10 页" lines, and "- 3" alone
+# between blank lines (a converter that took the footer's last dash for nothing: pymupdf4llm 0.3).
 _PAGE_NUMBER = re.compile(
     r"[ \t]*[-—–－][ \t]+\d{1,3}[ \t]+[-—–－][ \t]*"
     r"|^[ \t]*[-—–－][ \t]*\d{1,3}[ \t]*[-—–－][ \t]*$"
+    r"|(?<=\n\n)[ \t]*[-—–－][ \t]+\d{1,3}[ \t]*(?=\n[ \t]*\n|\n?\Z)"
     r"|^[ \t]*第[ \t]*\d{1,3}[ \t]*页([ \t]*[/,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?[ \t]*$",
     re.M,
 )
@@ -147,8 +151,11 @@ def _delete(
     return _replace(text, pattern, lambda _: "", accept)
 
 
-# A long prose line not ending a sentence, then blank lines, then the line that continues it.
-_BROKEN_LINE = re.compile(rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n[ \t]*\n?[ \t]*(?=[^\s])")
+# A long prose line not ending a sentence, then up to two blank lines (a converter that sets every line
+# of a PDF apart: pymupdf4llm 0.3), then the line that continues it.
+_BROKEN_LINE = re.compile(
+    rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n(?:[ \t]*\n){{0,2}}[ \t]*(?=[^\s])"
+)
 # A title or heading line ends with these words; an introduction starts with these.
 _TITLE_END = re.compile(r"(?:报告|情况|事项|年报|的通知)$")  # …年度报告》的通知: a notice publishing one
 # A numbered heading ends with these words: 六、政府信息公开工作存在的主要问题及改进措施.
@@ -232,6 +239,9 @@ def normalize(original: str) -> NormalizedText:
             steps.append(step)
         text, step = _delete(text, _PIPE_RULE)
         steps.append(step)
+        if "|Col" in text:
+            text, step = _delete(text, _NAMELESS_HEADER, _on_pipe_row)
+            steps.append(step)
         if "<br" in text:  # two numbers stacked in one cell are two numbers, not one of their digits
             text, step = _replace(text, _DIGIT_BREAK, lambda _: " ", _on_pipe_row)
             steps.append(step)

@@ -32,6 +32,27 @@ def test_page_number_line_goes() -> None:
     assert normalize("上文\n- 3 -\n下文").text == "上文\n\n下文"
 
 
+def test_a_footer_that_lost_its_last_dash_goes_only_between_blank_lines() -> None:
+    # pymupdf4llm 0.3 prints the footer "- 3 -" as "- 3", set apart by blank lines
+    assert normalize("规章\n0\n\n                - 3 \n\n行政许可").text == "规章\n0\n\n\n\n行政许可"
+    # not between blank lines (a cell read one a line), or more than a number (a list item): it stays
+    assert normalize("本年增/减\n- 3\n处理决定数量").text.split("\n")[1].endswith("3")
+    assert "3项" in normalize("上文\n\n- 3 项\n\n下文").text
+
+
+def test_a_converters_names_for_nameless_header_cells_are_blank() -> None:
+    text = "|Col1|０|\n|---|---|\n||行政规范性文件|\n||１|"
+    assert normalize(text).text == "\t0\n\t行政规范性文件\n\t1"
+    assert "Col1" in normalize("表头为Col1的列").text  # not in a pipe table: text
+
+
+def test_lines_set_two_blank_lines_apart_are_one_paragraph() -> None:
+    text = "松潘县政府信息公开工作虽然取得了一定的成效,但也存在一些不足之处。一是政府信息\n\n\n内容不尽全面。"
+    assert "一是政府信息内容不尽全面。" in normalize(text).text
+    # three blank lines part paragraphs
+    assert "一是政府信息\n" in normalize(text.replace("\n\n\n", "\n\n\n\n")).text
+
+
 def test_markdown_emphasis_goes() -> None:
     assert normalize("一是**加强组织领导**。").text == "一是加强组织领导。"
 
