@@ -567,6 +567,50 @@ def lines_apart(text: str, seed: int) -> str:
     return "\n".join(out)
 
 
+def glyphs_apart(text: str, seed: int) -> str:
+    """A PDF-to-Markdown converter that deals the 第二十条 table's characters out over columns (pymupdf4llm
+    1.28): each cell a row of a pipe table four columns wide, a word's first characters each a column of
+    their own (|规|范|性文件|), a number's digits over two columns (|39|27|||); or splits its row labels
+    in two at a column border it saw inside them (|行政规范性|文件|12|0|15|); and prints the heading after
+    that table before it. The other tables are pipe tables of their rows."""
+    rng = random.Random(seed)
+
+    def pieces(cell: str) -> list[str]:
+        if cell.isdigit() and len(cell) > 1:
+            cut = rng.randrange(1, len(cell))
+            return [cell[:cut], cell[cut:]]
+        return [cell[0], cell[1], cell[2:]] if len(cell) > 2 and not _is_cell_number(cell) else [cell]
+
+    def piped(rows: list[Row]) -> list[str]:
+        width = max(map(len, rows))
+        return ["|" + "|".join(r + [""] * (width - len(r))) + "|" for r in rows] + [""]
+
+    def table(block: list[Row]) -> list[str]:
+        if "第二十条" not in str(block):
+            return piped(block)
+        if rng.random() < 0.3:  # a border inside the label column: |行政规范性|文件|12|0|15|
+            return piped([[r[0][:-2], r[0][-2:], *r[1:]] if len(r[0]) > 4 and len(r) > 1 else r for r in block])
+        cells = (pieces(c) for r in block for c in r if c)
+        return ["|" + "|".join(p + [""] * (4 - len(p))) + "|" for p in cells] + [""]
+
+    blocks = _blocks(text)
+    out: list[str] = []
+    k = 0
+    while k < len(blocks):
+        block = blocks[k]
+        k += 1
+        if isinstance(block, str):
+            out.append(block)
+            continue
+        after = next((j for j in range(k, min(k + 3, len(blocks))) if isinstance(blocks[j], str)), None)
+        if after is not None and "第二十条" in str(block) and str(blocks[after]).startswith("三、"):
+            out += [str(blocks[after]), *table(block)]
+            k = after + 1
+            continue
+        out += table(block)
+    return "\n".join(out)
+
+
 MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "one cell a line": one_cell_a_line,
     "rows, cells apart by spaces": rows_spaced,
@@ -581,6 +625,7 @@ MORE_KINDS: dict[str, Callable[[str, int], str]] = {
     "grid tables (pandoc)": grid_tables,
     "merged cells repeated": spans_repeated,
     "lines apart, nameless headers (pymupdf4llm 0.3)": lines_apart,
+    "glyphs over columns, heading first (pymupdf4llm 1.28)": glyphs_apart,
 }
 
 

@@ -44,6 +44,7 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Markdown pipe tables (PDF-to-Markdown converters, OCR tools): "| 规章 | 0 | 0 |" becomes the
 # tab-separated row every reader produces; "|---|---|" rules and <br> inside cells go.
+_PIPE = re.compile(r"\|")
 _PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 _PIPE_RULE = re.compile(r"^[ \t]*\|(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?:\n|$)", re.M)
 # The names a converter gives a header cell that has none (pymupdf4llm's Col1, Col2, …): a blank cell.
@@ -239,6 +240,10 @@ def normalize(original: str) -> NormalizedText:
             steps.append(step)
         text, step = _delete(text, _PIPE_RULE)
         steps.append(step)
+        glyphs = _glyph_split_pipes(text)
+        if glyphs:
+            text, step = _delete(text, _PIPE, lambda _, m: m.start() in glyphs)
+            steps.append(step)
         if "|Col" in text:
             text, step = _delete(text, _NAMELESS_HEADER, _on_pipe_row)
             steps.append(step)
@@ -413,6 +418,54 @@ def _pipes_to_tabs(m: re.Match[str]) -> str:
             keep -= 1
     inner = "\t".join(cells[:keep]) + "".join(" " + c for c in cells[keep:])
     return row[: first + 1] + inner + row[last:]
+
+
+_ONE_HAN = re.compile(rf"[{CJK}]")
+
+
+def _glyph_split_pipes(text: str) -> set[int]:
+    """The inner pipes of pipe tables whose cells are one cell's glyphs, dealt out over columns.
+
+    A PDF-to-Markdown converter can take each character of a narrow one-column table for a column of its
+    own (pymupdf4llm 1.28): "|规|范|性|文件|", and a number's digits too, "|39|27|||" for 3927. Such a
+    table is told by its rows: every row's filled cells come first (no filled cell after a blank one), and
+    of the rows of words in several cells, at least three and four in five begin with a cell of one
+    character. Its rows are each one cell again: the pipes between their filled cells go."""
+    out: set[int] = set()
+    lines = text.split("\n")
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _is_pipe_line(lines[j]) and lines[j].count("|") == lines[i].count("|"):
+            j += 1  # a table's rows have as many cells (a run of another width is another table)
+        if j == i:
+            i += 1
+            continue
+        rows = []
+        for k in range(i, j):
+            line = lines[k]
+            first = line.index("|")
+            cells = line[first + 1 : line.rindex("|")].split("|")
+            filled = [bool(c.strip()) for c in cells]
+            rows.append((k, first, cells, filled))
+        prefixed = all(not any(f[f.index(False) :]) if False in f else True for _, _, _, f in rows)
+        worded = [c for _, _, c, f in rows if sum(f) >= 2 and _ONE_HAN.search("".join(c))]
+        split = [c for c in worded if _ONE_HAN.fullmatch(c[0].strip())]
+        if prefixed and len(split) >= 3 and 5 * len(split) >= 4 * len(worded):
+            for k, first, cells, filled in rows:
+                at = starts[k] + first
+                for cell, keep in zip(cells[:-1], filled[1:], strict=False):
+                    at += len(cell) + 1
+                    if keep:
+                        out.add(at)
+        i = j
+    return out
+
+
+def _is_pipe_line(line: str) -> bool:
+    row = line.strip(" \t")
+    return len(row) > 1 and row.startswith("|") and row.endswith("|")
 
 
 def _bare_table_edges(text: str) -> list[int]:

@@ -515,6 +515,25 @@ def test_a_row_label_wrapped_onto_a_line_of_its_own_names_its_row() -> None:
     )
     rows, _, _ = parse_proactive(region, "2019")
     assert [v.value for v in rows["其他对外管理服务事项"].values()] == [44, 10, 1123]
+    # A column border seen inside the label: its two pieces, side by side in the row, are the label.
+    region = "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t\t0\t0\t0\n行政规范性\t文件\t12\t0\t15\n"
+    rows, _, _ = parse_proactive(region, "2021")
+    assert [v.value for v in rows["行政规范性文件"].values()] == [12, 0, 15]
+
+
+def test_the_proactive_table_is_found_when_the_next_heading_was_printed_before_it() -> None:
+    # pymupdf4llm 1.28 printed 三、's heading above the 第二十条 table, leaving 二、 without its table
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    clean = parse_text(text)
+    lines = text.split("\n")
+    proactive = next(k for k, line in enumerate(lines) if line.startswith("二、主动公开"))
+    applications = next(k for k, line in enumerate(lines) if line.startswith("三、收到和处理"))
+    assert any("第二十条" in line for line in lines[proactive:applications])
+    heading, table = [lines[applications]], lines[proactive + 1 : applications]
+    moved = lines[: proactive + 1] + heading + table + lines[applications + 1 :]
+    got = parse_text("\n".join(moved))
+    assert degrade.cells(got) == degrade.cells(clean)  # the same values (their offsets moved with the heading)
+    assert not any("第二十条" in w for w in got.warnings)
 
 
 @pytest.mark.parametrize(("cell", "value"), [("52,772", 52772), ("45，996.82万元", 45996.82), ("12,34", None)])

@@ -46,6 +46,16 @@ def test_a_converters_names_for_nameless_header_cells_are_blank() -> None:
     assert "Col1" in normalize("表头为Col1的列").text  # not in a pipe table: text
 
 
+def test_a_one_column_tables_glyphs_dealt_over_columns_are_one_cell_again() -> None:
+    text = "|第|二|十条第（一）项|\n|信|息|内容|\n|规|范|性文件|\n|39|27||\n|1|||\n"
+    assert normalize(text).text == "第二十条第（一）项\n信息内容\n规范性文件\n3927\n1\n"
+    # a table of rows, its first column the labels, keeps its cells, one-character cells and all
+    rows = "|规章|0|0|0|\n|行政规范性文件|1||3|\n|男|2|3|5|\n"
+    assert normalize(rows).text.split("\n")[:3] == ["规章\t0\t0\t0", "行政规范性文件\t1\t\t3", "男\t2\t3\t5"]
+    # a row with a filled cell after a blank one is not a cell's glyphs: the table is left as it is
+    assert "\t" in normalize("|规|范|性文件|\n|信|息|内容|\n|行|政|许可|\n|3||5|\n").text
+
+
 def test_lines_set_two_blank_lines_apart_are_one_paragraph() -> None:
     text = "松潘县政府信息公开工作虽然取得了一定的成效,但也存在一些不足之处。一是政府信息\n\n\n内容不尽全面。"
     assert "一是政府信息内容不尽全面。" in normalize(text).text

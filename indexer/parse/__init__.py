@@ -115,7 +115,7 @@ def parse_text(
     absent: list[str] = []
     request_outcomes = tables.OUTCOME_ROWS_2019
     if template != "other":
-        at = _section_span(sections, "proactive") or _between(text, _PROACTIVE_START, _REQUESTS_START)
+        at = _proactive_span(text, sections)
         if at and _PROACTIVE_START.search(text, *at):
             proactive, d, w = tables.parse_proactive(text[at[0] : at[1]], template, ocr=ocr)
             _shift_spans(proactive.values(), at[0])
@@ -276,6 +276,19 @@ def _shift_spans(rows: Iterable[dict[Any, Value]], offset: int) -> None:
         for v in row.values():
             if v.span is not None:
                 v.span = (v.span[0] + offset, v.span[1] + offset)
+
+
+def _proactive_span(text: str, sections: list[Section]) -> tuple[int, int] | None:
+    """The 第二十条 table's region: its section, or, when that holds no table (a converter that printed the
+    next heading before the table: pymupdf4llm 1.28), from the section up to the applications table."""
+    at = _section_span(sections, "proactive")
+    if at and _PROACTIVE_START.search(text, *at):
+        return at
+    m = _PROACTIVE_START.search(text, at[0] if at else 0)
+    if m is None or (at and _REQUESTS_START.search(text, at[0], m.start())):
+        return at
+    end = _REQUESTS_START.search(text, m.end())
+    return m.start(), end.start() if end else len(text)
 
 
 def _requests_span(text: str, sections: list[Section]) -> tuple[int, int] | None:

@@ -201,8 +201,9 @@ def _stray_runs(tokens: list[Token | None]) -> list[list[Token]]:
 
 
 def _join_wrapped_labels(tokens: list[Token], labels: dict[str, str]) -> list[Token]:
-    """A row label wrapped over lines (one cell a line from a narrow column: 其他对外管理服 / 务事项) is one
-    label cell when its pieces, joined, are the label."""
+    """A row label wrapped over lines (one cell a line from a narrow column: 其他对外管理服 / 务事项), or
+    split over cells of its row by a converter that saw a column border inside it (行政规范性 | 文件 | 12),
+    is one label cell when its pieces, joined, are the label."""
     out: list[Token] = []
     k = 0
     while k < len(tokens):
@@ -211,7 +212,9 @@ def _join_wrapped_labels(tokens: list[Token], labels: dict[str, str]) -> list[To
         if t.number is None and _row_label(t.text) not in labels:
             text = t.text
             for j in range(k + 1, min(k + 4, len(tokens))):
-                if tokens[j].number is not None or tokens[j].line != tokens[j - 1].line + 1:
+                a, b = tokens[j - 1], tokens[j]
+                beside = b.line == a.line and b.field > a.field
+                if b.number is not None or not (b.line == a.line + 1 or beside):
                     break
                 text += tokens[j].text
                 if _row_label(text) in labels:
