@@ -521,6 +521,22 @@ def test_a_row_label_wrapped_onto_a_line_of_its_own_names_its_row() -> None:
     assert [v.value for v in rows["行政规范性文件"].values()] == [12, 0, 15]
 
 
+def test_a_row_whose_printed_digits_deny_what_the_identities_force_stays_none() -> None:
+    # Columns merged two to a cell ("0 0", "1 0") in a 总计 row that does not add up (13 + 1 ≠ 13): the
+    # outcome rows force 13 0 0 0 0 0 13, but no reading of 13 | 0 0 | 1 0 | 0 | 13 gives a 0 for 社会公益组织.
+    text = next(p for p in SAMPLES if p.name.startswith("003")).read_text(encoding="utf-8")
+    row = "\t(七) 总计\t13\t0\t0\t0\t0\t0\t13\t"
+    assert row in text
+    got = parse_text(text.replace(row, "\t(七) 总计\t13\t0 0\t1 0\t0\t13\t"))
+    cells = got.requests["总计"]
+    assert all(c.value is None for c in cells), [c.value for c in cells]
+    assert "no reading of it gives" in (cells[3].reason or "")
+    assert not any(d.row == "总计" for d in got.derived_cells)
+    # the same row adding up is read as printed
+    got = parse_text(text.replace(row, "\t(七) 总计\t13\t0 0\t0 0\t0\t13\t"))
+    assert [c.value for c in got.requests["总计"]] == [13, 0, 0, 0, 0, 0, 13]
+
+
 def test_the_proactive_table_is_found_when_the_next_heading_was_printed_before_it() -> None:
     # pymupdf4llm 1.28 printed 三、's heading above the 第二十条 table, leaving 二、 without its table
     text = SAMPLES[0].read_text(encoding="utf-8")

@@ -17,7 +17,7 @@ from indexer.model import (
     Value,
 )
 from indexer.parse import flat
-from indexer.parse.cells import Token, is_tab_layout, parse_number, pick_reading, tokenize
+from indexer.parse.cells import Token, is_tab_layout, parse_number, pick_reading, readings, tokenize
 
 # ---------------------------------------------------------------- 第二十条 proactive table
 
@@ -487,6 +487,7 @@ def parse_requests(
     grid: dict[str, list[Value]] = {}
     derived: list[DerivedCell] = []
     pending: list[_Unit] = []
+    unplaced: dict[str, list[Token]] = {}  # rows whose printed digits could not be placed
     for u in units:
         if u.row is None or u.row in grid:
             continue
@@ -518,6 +519,7 @@ def parse_requests(
                 f" {_NCOL} columns: which cells are blank cannot be told"
             )
             grid[u.row] = [Value(None, reason=reason) for _ in range(_NCOL)]
+            unplaced[u.row] = u.numbers
             continue
         limit = _available(grid) if u.row in (*outcome_rows, "总计", "结转下年度") else None
         placed = _place_by_field(u, span_of(u), limit, derived) if span_of is not None else None
@@ -526,7 +528,7 @@ def parse_requests(
             for cell in grid[u.row]:
                 if cell.value is None and cell.reason:
                     cell.reason = f"OCR'd text: {cell.reason}"
-    _derive_from_identities(grid, outcome_rows, derived)
+    _derive_printed(grid, outcome_rows, derived, unplaced)
     order = [k for k, _ in specs]
     return {k: grid[k] for k in order if k in grid}, derived, warnings
 
@@ -807,11 +809,48 @@ def _identities(rows: set[str], outcome_rows: tuple[str, ...]) -> list[list[tupl
     return out
 
 
-def _derive_from_identities(
-    grid: dict[str, list[Value]], outcome_rows: tuple[str, ...], derived: list[DerivedCell]
+def _derive_printed(
+    grid: dict[str, list[Value]],
+    outcome_rows: tuple[str, ...],
+    derived: list[DerivedCell],
+    printed: dict[str, list[Token]],
 ) -> None:
-    """Fill blank cells that an identity forces, keeping a value only if no identity contradicts it."""
-    identities = _identities(set(grid), outcome_rows)
+    """``_derive_from_identities``, where a row that printed digits it could not place ("1 0": 10, or 1 and
+    0) takes the values the identities force only if some reading of those digits gives them. A table
+    whose printed rows do not add up forces values its printed digits deny (4 | 0 0 | 1 0 | 1 5 read as
+    4 0 0 0 0 1 5): that row stays unread, with the reason, and nothing is derived from it."""
+    before = {row: list(cells) for row, cells in grid.items()}
+    kept = len(derived)
+    _derive_from_identities(grid, outcome_rows, derived)
+    denied = {
+        row
+        for row, numbers in printed.items()
+        if any(c.derived for c in grid[row])
+        and not any(
+            len(r) == _NCOL and all(c.value is None or c.value == t.number for c, t in zip(grid[row], r, strict=True))
+            for r in readings(numbers)
+        )
+    }
+    if not denied:
+        return
+    grid.update({row: list(cells) for row, cells in before.items()})
+    del derived[kept:]
+    for row in denied:
+        shown = " | ".join(" ".join(p.text for p in t.parts) if t.parts else t.text for t in printed[row])
+        reason = f"'{row}' row prints {shown}: the table's identities force values that no reading of it gives"
+        grid[row] = [Value(None, reason=reason) for _ in range(_NCOL)]
+    _derive_from_identities(grid, outcome_rows, derived, frozen=denied)
+
+
+def _derive_from_identities(
+    grid: dict[str, list[Value]],
+    outcome_rows: tuple[str, ...],
+    derived: list[DerivedCell],
+    frozen: set[str] = frozenset(),  # type: ignore[assignment]
+) -> None:
+    """Fill blank cells that an identity forces, keeping a value only if no identity contradicts it;
+    the cells of ``frozen`` rows stay as they are, and nothing is derived through them."""
+    identities = [i for i in _identities(set(grid), outcome_rows) if not any(r in frozen for r, _, _ in i)]
     changed = True
     new_cells: list[tuple[str, int, str]] = []
     while changed:
