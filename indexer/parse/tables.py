@@ -816,7 +816,7 @@ def _derive_printed(
     printed: dict[str, list[Token]],
 ) -> None:
     """``_derive_from_identities``, where a row that printed digits it could not place ("1 0": 10, or 1 and
-    0) takes the values the identities force only if some reading of those digits gives them. A table
+    0) takes the values the identities force only if some reading of those digits shows them. A table
     whose printed rows do not add up forces values its printed digits deny (4 | 0 0 | 1 0 | 1 5 read as
     4 0 0 0 0 1 5): that row stays unread, with the reason, and nothing is derived from it."""
     before = {row: list(cells) for row, cells in grid.items()}
@@ -825,11 +825,7 @@ def _derive_printed(
     denied = {
         row
         for row, numbers in printed.items()
-        if any(c.derived for c in grid[row])
-        and not any(
-            len(r) == _NCOL and all(c.value is None or c.value == t.number for c, t in zip(grid[row], r, strict=True))
-            for r in readings(numbers)
-        )
+        if any(c.derived for c in grid[row]) and not any(_shows(r, grid[row]) for r in readings(numbers))
     }
     if not denied:
         return
@@ -840,6 +836,16 @@ def _derive_printed(
         reason = f"'{row}' row prints {shown}: the table's identities force values that no reading of it gives"
         grid[row] = [Value(None, reason=reason) for _ in range(_NCOL)]
     _derive_from_identities(grid, outcome_rows, derived, frozen=denied)
+
+
+def _shows(reading: list[Token], cells: list[Value]) -> bool:
+    """Whether a row's cells can be what a reading of its printed digits shows: its numbers, in order, are
+    cells of the row (the others were blank, or lost: OCR drops a cell), a cell left None fitting any."""
+    k = 0
+    for cell in cells:
+        if k < len(reading) and (cell.value is None or cell.value == reading[k].number):
+            k += 1
+    return k == len(reading)
 
 
 def _derive_from_identities(
