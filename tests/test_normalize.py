@@ -60,8 +60,8 @@ def test_lines_set_two_blank_lines_apart_are_one_paragraph() -> None:
     text = "松潘县政府信息公开工作虽然取得了一定的成效,但也存在一些不足之处。一是政府信息\n\n\n内容不尽全面。"
     assert "一是政府信息内容不尽全面。" in normalize(text).text
     # a line that ends like a heading (…情况) but holds a sentence's clause marks is a sentence broken
-    text = "（一）强化监督考核。将政务公开纳入年度考核，定期通报检查情况\n\n\n，督促问题整改到位。"
-    assert "检查情况，督促" in normalize(text).text
+    broken = "（一）强化监督考核。将政务公开纳入年度考核，定期通报检查情况\n\n\n，督促问题整改到位。"
+    assert "检查情况，督促" in normalize(broken).text
     # three blank lines part paragraphs
     assert "一是政府信息\n" in normalize(text.replace("\n\n\n", "\n\n\n\n")).text
 
