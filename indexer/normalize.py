@@ -154,8 +154,8 @@ def _delete(
 
 # A long prose line not ending a sentence, then up to two blank lines (a converter that sets every line
 # of a PDF apart: pymupdf4llm 0.3), then the line that continues it.
-_BROKEN_LINE = re.compile(
-    rf"(?<=[^\t\n]{{20}})(?<![{re.escape(_SENTENCE_END)}])(?<!\s)\n(?:[ \t]*\n){{0,2}}[ \t]*(?=[^\s])"
+_BROKEN_LINE = re.compile(  # the newline first: a search for it is fast; the lookbehinds then check the line
+    rf"\n(?<=[^\t\n]{{20}}\n)(?<![{re.escape(_SENTENCE_END)}]\n)(?<!\s\n)(?:[ \t]*\n){{0,2}}[ \t]*(?=[^\s])"
 )
 # A title or heading line ends with these words; an introduction starts with these.
 _TITLE_END = re.compile(r"(?:报告|情况|事项|年报|的通知)$")  # …年度报告》的通知: a notice publishing one
