@@ -11,7 +11,6 @@ interrupted one) are computed at the end.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -126,8 +125,6 @@ def prepare_file(source: SourceFile) -> PreparedReport | Outcome:
 
 def _quiet_worker() -> None:
     """A worker leaves Ctrl-C to the parent, and dies with it instead of writing into a closed pipe."""
-    global _warm
-    _warm = False  # what it loads itself is frozen after its first report, whatever its parent did
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import ctypes
@@ -137,24 +134,9 @@ def _quiet_worker() -> None:
         pass  # not Linux: the worker ends at its next task instead
 
 
-_warm = False  # this process has prepared a report: its pipeline, lexicons and gazetteer are loaded
-
-
-def _prepare_frozen(source: SourceFile) -> PreparedReport | Outcome:
-    """``prepare_file``; after a process's first report the long-lived objects it loaded (the spaCy
-    pipeline, lexicons, automata, gazetteer) are moved out of the cyclic garbage collector's reach
-    (``gc.freeze``): its full collections walked them again and again, about a tenth of a worker's CPU."""
-    global _warm
-    out = prepare_file(source)
-    if not _warm:
-        _warm = True
-        gc.freeze()
-    return out
-
-
 def _prepared(jobs: list[SourceFile], workers: int) -> Iterator[PreparedReport | Outcome]:
     if workers <= 1 or len(jobs) < 4:
-        yield from map(_prepare_frozen, jobs)
+        yield from map(prepare_file, jobs)
         return
     # The writer is the slower side: without a bound, prepared reports would pile up in memory (7 GB at
     # 100,000 reports). The pool takes a job only while fewer than _IN_FLIGHT are waiting for the writer.
@@ -170,7 +152,7 @@ def _prepared(jobs: list[SourceFile], workers: int) -> Iterator[PreparedReport |
 
     with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
         try:
-            for item in pool.imap_unordered(_prepare_frozen, feed(), chunksize=4):
+            for item in pool.imap_unordered(prepare_file, feed(), chunksize=4):
                 window.release()
                 yield item
         finally:

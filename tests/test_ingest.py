@@ -383,26 +383,3 @@ def test_the_worker_pool_prepares_reports_as_one_process_does() -> None:
         for n in (2, 1)
     )
     assert len(parallel) == 12 and parallel == serial
-
-
-def test_a_process_freezes_what_it_loaded_after_its_first_report() -> None:
-    """The pipeline and lexicons a process loads for its first report are out of the cyclic collector's
-    reach afterwards (gc.freeze), and what it prepares is the same."""
-    import gc
-    import multiprocessing
-
-    def run(queue: multiprocessing.Queue) -> None:
-        ingest_module._quiet_worker()
-        before = gc.get_freeze_count()
-        first = ingest_module._prepare_frozen(_source(SAMPLES[0], 0))
-        frozen = gc.get_freeze_count()
-        second = ingest_module._prepare_frozen(_source(SAMPLES[0], 1))
-        plain = ingest_module.prepare_file(_source(SAMPLES[0], 1))
-        queue.put((before, frozen, gc.get_freeze_count(), first.document == second.document == plain.document))
-
-    queue = multiprocessing.get_context("fork").Queue()
-    worker = multiprocessing.get_context("fork").Process(target=run, args=(queue,))
-    worker.start()
-    before, frozen, after, same = queue.get(timeout=120)
-    worker.join()
-    assert frozen > before and after == frozen and same
