@@ -59,7 +59,7 @@ _MARKDOWN = re.compile(r"\*\*|^[ \t]*#{1,6}[ \t]+|^[ \t]*[-*][ \t]+(?=\S)", re.M
 _PAGE_NUMBER = re.compile(
     r"[ \t]*[-—–－][ \t]+\d{1,3}[ \t]+[-—–－][ \t]*"
     r"|^[ \t]*[-—–－][ \t]*\d{1,3}[ \t]*[-—–－][ \t]*$"
-    r"|(?<=\n\n)[ \t]*[-—–－][ \t]+\d{1,3}[ \t]*(?=\n[ \t]*\n|\n?\Z)"
+    r"|\n(?:[ \t]*\n)+[ \t]*[-—–－][ \t]+\d{1,3}[ \t]*(?=\n[ \t]*\n|\n?\Z)"  # with the blank lines before it
     r"|^[ \t]*第[ \t]*\d{1,3}[ \t]*页([ \t]*[/,，]?[ \t]*共[ \t]*\d{1,3}[ \t]*页)?[ \t]*$",
     re.M,
 )
@@ -173,7 +173,7 @@ _CLAUSE_MARK = re.compile(r"[，。；,;]")
 _NUMBER_RUN = re.compile(r"\d[ ]+[-+]?\d")
 # What a continued line starts with; a line never starts with a comma or a closing mark unless a
 # page's width broke it there (pdftotext: …抓重点 / ，补短板…).
-_CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9，、。；：？！）》”’]")
+_CONTINUATION_START = re.compile(rf"[{CJK}“‘《（(0-9，、。；：？！）》”’,;:)]")
 
 
 # A number set with letter-spacing in prose (a PDF's justified line): 2 0 1 7年, 减少4 5项. Only single

@@ -34,7 +34,10 @@ def test_page_number_line_goes() -> None:
 
 def test_a_footer_that_lost_its_last_dash_goes_only_between_blank_lines() -> None:
     # pymupdf4llm 0.3 prints the footer "- 3 -" as "- 3", set apart by blank lines
-    assert normalize("规章\n0\n\n                - 3 \n\n行政许可").text == "规章\n0\n\n\n\n行政许可"
+    assert normalize("规章\n0\n\n                - 3 \n\n行政许可").text == "规章\n0\n\n行政许可"  # its blank line too
+    # a sentence the footer cut in two is one again
+    cut = "建立网站栏目定期巡查机制，及时更新信息，确保栏目内容\n\n\n- 5 \n\n\n准确、完整。"
+    assert "确保栏目内容准确、完整。" in normalize(cut).text
     # not between blank lines (a cell read one a line), or more than a number (a list item): it stays
     assert normalize("本年增/减\n- 3\n处理决定数量").text.split("\n")[1].endswith("3")
     assert "3项" in normalize("上文\n\n- 3 项\n\n下文").text
