@@ -200,10 +200,12 @@ def _is_broken_line(text: str, m: re.Match[str]) -> bool:
         return False
     next_end = text.find("\n", m.end())
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
-    # a line ending like a title or heading (…情况) is one unless it holds a sentence's clause marks: a
-    # converter that sets a PDF's lines apart breaks them anywhere (…定期通报检查情况 / ，督促问题整改到位。)
-    titled = _TITLE_END.search(text, line_start, m.start()) and not _CLAUSE_MARK.search(text, line_start, m.start())
-    if titled or _INTRO_START.match(following):
+    # A line ending like a title or heading (…情况) is one unless its last sentence holds clause marks: a
+    # converter that sets a PDF's lines apart breaks them anywhere (…，定期通报检查情况 / ，督促问题整改到位。),
+    # while a heading glued after a paragraph's last sentence (…整改到位。其他需要报告的事项) is a heading.
+    line = text[line_start : m.start()]
+    last = line[max(map(line.rfind, "。！？；;!?")) + 1 :]
+    if (_TITLE_END.search(line) and not _CLAUSE_MARK.search(last)) or _INTRO_START.match(following):
         return False
     if PAGE_FIELDS.search(text, line_start, m.start()):
         return False  # a crawled page's date and source line, not a sentence

@@ -65,6 +65,9 @@ def test_lines_set_two_blank_lines_apart_are_one_paragraph() -> None:
     # a line that ends like a heading (…情况) but holds a sentence's clause marks is a sentence broken
     broken = "（一）强化监督考核。将政务公开纳入年度考核，定期通报检查情况\n\n\n，督促问题整改到位。"
     assert "检查情况，督促" in normalize(broken).text
+    # but a heading glued after a paragraph's last sentence stays a line of its own
+    glued = "定期通报检查情况，督促问题整改到位。其他需要报告的事项\n\n2023年，本机关办理人大代表建议9件。"
+    assert "其他需要报告的事项\n" in normalize(glued).text
     # three blank lines part paragraphs
     assert "一是政府信息\n" in normalize(text.replace("\n\n\n", "\n\n\n\n")).text
 
