@@ -252,6 +252,11 @@ def normalize(original: str) -> NormalizedText:
         if "|Col" in text:
             text, step = _delete(text, _NAMELESS_HEADER, _on_pipe_row)
             steps.append(step)
+        if "<br" in text:
+            heading = _headings_in_rows(text)
+            if heading:
+                text, step = _delete(text, _ROW_PIECE, lambda _, m: m.start() in heading)
+                steps.append(step)
         if "<br" in text:  # two numbers stacked in one cell are two numbers, not one of their digits
             text, step = _replace(text, _DIGIT_BREAK, lambda _: " ", _on_pipe_row)
             steps.append(step)
@@ -465,6 +470,39 @@ def _glyph_split_pipes(text: str) -> set[int]:
                     if keep:
                         out.add(at)
         i = j
+    return out
+
+
+# A table's last row that a converter merged, cell by cell, with the heading printed under the table
+# (pymupdf4llm 1.28): |行政事业性收费<br>三、收到和处|70.35<br>理政府信息|万元<br>公开申请情|况|. The pieces
+# after the breaks, and the cells of words after them, read together, are a section heading.
+_ROW_PIECE = re.compile(r"<br\s*/?>[^|]*|(?<=\|)[^|<]+(?=\|)")
+_HEADING_START = re.compile(r"<br\s*/?>[ \t]*(?:[一二三四五六七八]、|第[一二三四五六七八]部分)")
+_SECTION_WORDS = re.compile(
+    r"^(?:[一二三四五六七八]、|第[一二三四五六七八]部分)[ \t]*\S*"
+    r"(?:主动公开|收到和处理|行政复议|存在的主要问题|其他需要报告)"
+)
+
+
+def _headings_in_rows(text: str) -> set[int]:
+    """Where the pieces of a heading merged into a pipe row start (``_ROW_PIECE`` matches to delete): the
+    row keeps its own cells, the heading, which the rows' order and the sections' contents still place,
+    goes. Only a row whose pieces read as a section heading of the report's template is touched."""
+    out: set[int] = set()
+    for row in _PIPE_ROW.finditer(text):
+        line = row.group(0)
+        first = _HEADING_START.search(line)
+        if first is None:
+            continue
+        pieces: list[tuple[int, str]] = []
+        for m in _ROW_PIECE.finditer(line, first.start()):
+            piece = m.group(0)
+            if piece.startswith("<"):
+                pieces.append((m.start(), re.sub(r"^<br\s*/?>", "", piece)))
+            elif piece.strip() and not _CELL_NUMBER.fullmatch(piece) and m.start() > first.start():
+                pieces.append((m.start(), piece))  # a cell of words after the heading began: more of it
+        if _SECTION_WORDS.match("".join(p.strip() for _, p in pieces)):
+            out |= {row.start() + at for at, _ in pieces}
     return out
 
 

@@ -519,6 +519,14 @@ def test_a_row_label_wrapped_onto_a_line_of_its_own_names_its_row() -> None:
     region = "信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t\t0\t0\t0\n行政规范性\t文件\t12\t0\t15\n"
     rows, _, _ = parse_proactive(region, "2021")
     assert [v.value for v in rows["行政规范性文件"].values()] == [12, 0, 15]
+    # An amount cut at a border seen inside it: after its decimal point, or a digit off its end
+    region = (
+        "信息内容\t本年收费金额（单位：万元）\n行政事业性收费\t9742.\t62万元\n"
+        "信息内容\t采购项目数量\t采购总金额\n政府集中采购\t482\t746.7\t5万元\n"
+    )
+    rows, _, _ = parse_proactive(region, "2021")
+    assert rows["行政事业性收费"]["amount_wan_yuan"].value == 9742.62
+    assert [v.value for v in rows["政府集中采购"].values()] == [482, 746.75]
 
 
 def test_a_row_whose_printed_digits_deny_what_the_identities_force_stays_none() -> None:

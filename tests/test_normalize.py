@@ -59,6 +59,17 @@ def test_a_one_column_tables_glyphs_dealt_over_columns_are_one_cell_again() -> N
     assert "\t" in normalize("|规|范|性文件|\n|信|息|内容|\n|行|政|许可|\n|3||5|\n").text
 
 
+def test_a_heading_merged_cell_by_cell_into_a_tables_last_row_goes_from_the_row() -> None:
+    # pymupdf4llm 1.28 set the heading under the table into the table's last row, a piece a cell
+    row = "|行政事业性收费<br>三、收到和处|70.35<br>理政府信息|万元<br>公开申请情|况|||"
+    assert normalize(row).text == "行政事业性收费\t70.35\t万元\t\t\t"
+    row = "|理<br>四、|0<br>政府信息|0<br>公开行|政复议、|0<br>行政诉|0<br>讼情况|0||"
+    assert normalize(row).text == "理\t0\t0\t\t0\t0\t0\t"
+    # two numbers stacked in a cell are not a heading, nor is a row whose pieces name no section
+    assert normalize("|新收<br>上年结转|1<br>2|").text == "新收上年结转\t1 2"
+    assert "其他" in normalize("|规章<br>三、其他|0|").text
+
+
 def test_lines_set_two_blank_lines_apart_are_one_paragraph() -> None:
     text = "松潘县政府信息公开工作虽然取得了一定的成效,但也存在一些不足之处。一是政府信息\n\n\n内容不尽全面。"
     assert "一是政府信息内容不尽全面。" in normalize(text).text

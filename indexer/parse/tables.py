@@ -130,6 +130,7 @@ def parse_proactive(
         return rows, derived, ["第二十条表: 网页抓取文本, 单元格无分隔, 按列数与数字格式拆分"]
     labels = {alias: key for key, aliases, _ in spec for alias in aliases}
     tokens = _join_wrapped_labels(_split_glued(tokenize(region), tuple(sorted(labels, key=len, reverse=True))), labels)
+    tokens = _rejoin_split_decimals(tokens, 0)  # an amount cut after its decimal point (9742. | 62万元)
     rows: dict[str, dict[str, Value]] = {}
     warnings: list[str] = []
     i = 0
@@ -156,6 +157,8 @@ def parse_proactive(
             numbers.append(tokens[i])
             i += 1
         read += numbers
+        if len(numbers) > len(fields):
+            numbers = _rejoin_split_decimals(numbers, len(numbers) - len(fields))
         numbers = pick_reading(numbers, _of_width(len(fields)))
         marks = [t.text for t in tokens[i : i + len(fields)] if t.text in _NOT_APPLICABLE]
         if not numbers and len(marks) == len(fields):  # 规章 / / /: a county makes no 规章
@@ -228,6 +231,35 @@ def _join_wrapped_labels(tokens: list[Token], labels: dict[str, str]) -> list[To
         text = "".join(x.text for x in tokens[k : joined + 1])
         out.append(Token(text, last.line, t.field, None, None, t.blank_lines_before, t.start, last.end))
         k = joined + 1
+    return out
+
+
+_DECIMAL_HEAD = re.compile(r"\d+\.\d*")
+_DECIMAL_TAIL = re.compile(r"\d+(?:万元|元)?")
+
+
+def _rejoin_split_decimals(numbers: list[Token], surplus: int) -> list[Token]:
+    """Amounts a converter cut at a column border it saw inside them, each pair side by side in a row made
+    one number: always where the first piece ends in its decimal point (9742. | 62万元: no cell of its
+    own), and, up to ``surplus`` times, where a row prints more numbers than it has cells (746.7 | 5万元:
+    the cell after a decimal is its last digits, and no count has decimals)."""
+    out: list[Token] = []
+    for t in numbers:
+        a = out[-1] if out else None
+        if (
+            (surplus or (a is not None and a.number is None))  # "9742." is no cell of its own
+            and a is not None
+            and a.line == t.line
+            and t.field == a.field + 1
+            and _DECIMAL_HEAD.fullmatch(a.text)
+            and _DECIMAL_TAIL.fullmatch(t.text)
+            and (parsed := parse_number(a.text + t.text)) is not None
+        ):
+            text = a.text + t.text
+            out[-1] = Token(text, a.line, a.field, parsed[0], parsed[1], a.blank_lines_before, a.start, t.end)
+            surplus -= a.number is not None
+            continue
+        out.append(t)
     return out
 
 
