@@ -602,10 +602,10 @@ def glyphs_apart(text: str, seed: int) -> str:
         if isinstance(block, str):
             out.append(block)
             continue
-        after = next((j for j in range(k, min(k + 3, len(blocks))) if isinstance(blocks[j], str)), None)
-        if after is not None and "第二十条" in str(block) and str(blocks[after]).startswith("三、"):
-            out += [str(blocks[after]), *table(block)]
-            k = after + 1
+        after = blocks[k] if k < len(blocks) else None
+        if isinstance(after, str) and after.startswith("三、") and "第二十条" in str(block):
+            out += [after, *table(block)]  # the heading after the table printed before it
+            k += 1
             continue
         out += table(block)
     return "\n".join(out)

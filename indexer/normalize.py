@@ -257,7 +257,7 @@ def normalize(original: str) -> NormalizedText:
             if heading:
                 text, step = _delete(text, _ROW_PIECE, lambda _, m: m.start() in heading)
                 steps.append(step)
-        if "<br" in text:  # two numbers stacked in one cell are two numbers, not one of their digits
+            # two numbers stacked in one cell are two numbers, not one of their digits
             text, step = _replace(text, _DIGIT_BREAK, lambda _: " ", _on_pipe_row)
             steps.append(step)
         text = _PIPE_ROW.sub(_pipes_to_tabs, text)
@@ -459,7 +459,7 @@ def _glyph_split_pipes(text: str) -> set[int]:
             cells = line[first + 1 : line.rindex("|")].split("|")
             filled = [bool(c.strip()) for c in cells]
             rows.append((k, first, cells, filled))
-        prefixed = all(not any(f[f.index(False) :]) if False in f else True for _, _, _, f in rows)
+        prefixed = all(f == sorted(f, reverse=True) for _, _, _, f in rows)  # no filled cell after a blank
         worded = [c for _, _, c, f in rows if sum(f) >= 2 and _ONE_HAN.search("".join(c))]
         split = [c for c in worded if _ONE_HAN.fullmatch(c[0].strip())]
         if prefixed and len(split) >= 3 and 5 * len(split) >= 4 * len(worded):
@@ -531,7 +531,7 @@ def _bare_table_edges(text: str) -> list[int]:
         while j < len(lines) and "|" in lines[j]:
             j += 1
         rows = [lines[k].strip(" \t") for k in range(i, j)]
-        edged = sum(r.startswith("|") and r.endswith("|") and len(r) > 1 for r in rows)
+        edged = sum(map(_is_pipe_line, rows))
         bare = any(_BARE_RULE.match(r) for r in rows) or 2 * edged <= len(rows)
         if j - i > 1 or rows[0].count("|") >= 2:
             for k, row in enumerate(rows, start=i):
@@ -550,7 +550,7 @@ def _on_pipe_row(text: str, m: re.Match[str]) -> bool:
     start = text.rfind("\n", 0, m.start()) + 1
     end = text.find("\n", m.end())
     line = text[start : end if end >= 0 else len(text)].strip(" \t")
-    return m.group(0).startswith("<") or (line.startswith("|") and line.endswith("|") and len(line) > 1)
+    return m.group(0).startswith("<") or _is_pipe_line(line)
 
 
 def _crlf_deletions(original: str) -> _Deletions:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -247,8 +247,8 @@ def _rejoin_split_decimals(numbers: list[Token], surplus: int) -> list[Token]:
     for t in numbers:
         a = out[-1] if out else None
         if (
-            (surplus or (a is not None and a.number is None))  # "9742." is no cell of its own
-            and a is not None
+            a is not None
+            and (surplus or a.number is None)  # "9742." is no cell of its own
             and a.line == t.line
             and t.field == a.field + 1
             and _DECIMAL_HEAD.fullmatch(a.text)
@@ -845,7 +845,7 @@ def _derive_printed(
     grid: dict[str, list[Value]],
     outcome_rows: tuple[str, ...],
     derived: list[DerivedCell],
-    printed: dict[str, list[Token]],
+    unplaced: dict[str, list[Token]],
 ) -> None:
     """``_derive_from_identities``, where a row that printed digits it could not place ("1 0": 10, or 1 and
     0) takes the values the identities force only if some reading of those digits shows them. A table
@@ -856,7 +856,7 @@ def _derive_printed(
     _derive_from_identities(grid, outcome_rows, derived)
     denied = {
         row
-        for row, numbers in printed.items()
+        for row, numbers in unplaced.items()
         if any(c.derived for c in grid[row]) and not any(_shows(r, grid[row]) for r in readings(numbers))
     }
     if not denied:
@@ -864,7 +864,7 @@ def _derive_printed(
     grid.update({row: list(cells) for row, cells in before.items()})
     del derived[kept:]
     for row in denied:
-        shown = " | ".join(" ".join(p.text for p in t.parts) if t.parts else t.text for t in printed[row])
+        shown = " | ".join(" ".join(p.text for p in t.parts) if t.parts else t.text for t in unplaced[row])
         reason = f"'{row}' row prints {shown}: the table's identities force values that no reading of it gives"
         grid[row] = [Value(None, reason=reason) for _ in range(_NCOL)]
     _derive_from_identities(grid, outcome_rows, derived, frozen=denied)
@@ -884,7 +884,7 @@ def _derive_from_identities(
     grid: dict[str, list[Value]],
     outcome_rows: tuple[str, ...],
     derived: list[DerivedCell],
-    frozen: set[str] = frozenset(),  # type: ignore[assignment]
+    frozen: Collection[str] = frozenset(),
 ) -> None:
     """Fill blank cells that an identity forces, keeping a value only if no identity contradicts it;
     the cells of ``frozen`` rows stay as they are, and nothing is derived through them."""
