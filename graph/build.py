@@ -19,7 +19,6 @@ Provenance lists hold the stable report ids.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -27,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from indexer.store import publishing_agency
+from indexer.store import node_attrs_of, publishing_agency
 
 NODE_TYPES = ("region", "agency", "report", "document", "platform", "measure", "problem", "fix")
 EDGE_TYPES = (
@@ -177,7 +176,7 @@ def build_graph(conn: sqlite3.Connection, types: Iterable[str] | None = None) ->
     ids = _Ids(uid_of)
     agency_attrs: dict[str, dict[str, str]] = {}
     for kind, canonical, attrs in rows("SELECT kind, canonical, attrs FROM entities"):
-        values = json.loads(attrs)
+        values = node_attrs_of(kind, canonical, attrs)
         g.add_node(node_id(kind, canonical), type=kind, label=canonical, **values)
         if kind == "agency" and (values.get("parent") or values.get("region")):
             agency_attrs[canonical] = values

@@ -73,10 +73,13 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
             return kind, entry.id
     loose = squeeze(name)
     marks = ",".join("?" * len(kinds))
-    ranked = "ORDER BY e.reports DESC, e.canonical LIMIT 11"
+    ranked = "ORDER BY reports DESC, canonical LIMIT 11"
+    # The stored loose name is '' where it is the canonical name itself.
     found = conn.execute(
-        f"SELECT e.kind, e.canonical, e.reports FROM entities e WHERE e.loose = ? AND e.kind IN ({marks}) {ranked}",
-        (loose, *kinds),
+        f"SELECT e.kind, e.canonical, e.reports FROM entities e WHERE e.loose = ? AND e.loose != ''"
+        f" AND e.kind IN ({marks}) UNION ALL SELECT e.kind, e.canonical, e.reports FROM entities e"
+        f" WHERE e.kind IN ({marks}) AND e.canonical = ? AND e.loose = '' {ranked}",
+        (loose, *kinds, *kinds, loose),
     ).fetchall()
     if not found and len(loose) >= 3:  # a name inside a longer one, through the trigram index of names
         found = conn.execute(
@@ -86,7 +89,8 @@ def resolve(conn: sqlite3.Connection, name: str, kinds: tuple[str, ...] = _KINDS
         ).fetchall()
     elif not found and loose:
         found = conn.execute(
-            f"SELECT e.kind, e.canonical, e.reports FROM entities e WHERE instr(e.loose, ?) AND e.kind IN ({marks})"
+            "SELECT e.kind, e.canonical, e.reports FROM entities e"
+            f" WHERE instr(iif(e.loose = '', e.canonical, e.loose), ?) AND e.kind IN ({marks})"
             f" {ranked}",
             (loose, *kinds),
         ).fetchall()

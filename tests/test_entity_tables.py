@@ -302,6 +302,75 @@ def test_a_schema_14_store_upgrades_its_mentions_and_lines_to_the_compact_values
     assert after == tuple(new) and all(a < b * 0.8 for a, b in zip(after, before, strict=True))
 
 
+def test_a_schema_15_store_upgrades_its_entity_names_and_answers_alike(tmp_path: Path) -> None:
+    """Schema 15 kept every entity's loose name, a document's family in its attributes, a covering index
+    of the counts, and a trigram index of names reading ``entities``. The upgrade leaves what a fresh
+    ingest writes: the same entities, names found by every lookup, the same graph attributes."""
+    import json
+
+    from graph.queries import resolve
+    from indexer.extract.documents import family_key, squeeze
+
+    db = tmp_path / "s15.db"
+    ingest([ROOT / "data" / "reports"], db=db, workers=1)
+    conn = _open(db)
+    fresh = {
+        "entities": sorted(conn.execute("SELECT * FROM entities")),
+        "loose": sorted(conn.execute("SELECT * FROM entity_loose_names")),
+        "names": sorted(conn.execute("SELECT rowid, loose FROM entity_names WHERE entity_names MATCH '公开条例'")),
+    }
+    stored = {
+        (k, c): (loose, json.loads(a))
+        for k, c, loose, a in conn.execute("SELECT kind, canonical, loose, attrs FROM entities")
+    }
+    assert any(loose == "" for loose, _ in stored.values()) and any(loose for loose, _ in stored.values())
+    assert all("family" not in attrs for _, attrs in stored.values())
+    assert fresh["names"], "the samples name the 条例"
+    # The store as schema 15 wrote it.
+    for trigger in ("entity_named", "entity_unnamed"):
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("DROP TABLE entity_names")
+    conn.execute("DROP INDEX entities_loose")
+    conn.execute("DROP VIEW entity_loose_names")
+    for (kind, canonical), (_, attrs) in stored.items():
+        if kind == "document":
+            attrs = {**attrs, "family": family_key(canonical)}
+        conn.execute(
+            "UPDATE entities SET loose = ?, attrs = ? WHERE kind = ? AND canonical = ?",
+            (squeeze(canonical), json.dumps(attrs, ensure_ascii=False), kind, canonical),
+        )
+    conn.executescript(
+        """CREATE INDEX entities_loose ON entities (loose);
+        CREATE INDEX entities_counts ON entities (kind, canonical, reports, places);
+        CREATE VIRTUAL TABLE entity_names USING fts5(loose, content='entities', content_rowid='id', tokenize='trigram');
+        INSERT INTO entity_names (entity_names) VALUES ('rebuild');
+        UPDATE meta SET value = '15' WHERE key = 'schema';"""
+    )
+    conn.close()
+
+    upgraded = connect(db, readonly=True)
+    assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
+    assert sorted(map(tuple, upgraded.execute("SELECT * FROM entities"))) == fresh["entities"]
+    assert sorted(map(tuple, upgraded.execute("SELECT * FROM entity_loose_names"))) == fresh["loose"]
+    found = upgraded.execute("SELECT rowid, loose FROM entity_names WHERE entity_names MATCH '公开条例'")
+    assert sorted(map(tuple, found)) == fresh["names"]
+    indexes = {r[0] for r in upgraded.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "entities_counts" not in indexes and "entities_loose" in indexes
+    # A name by its canonical form, by a loose spelling of a name that is stored loose, and inside a longer one.
+    (kind, canonical), (loose, _) = next((key, v) for key, v in stored.items() if v[0] == "" and key[0] == "document")
+    assert resolve(upgraded, canonical) == (kind, canonical)
+    assert resolve(upgraded, f"《{canonical}》 ") == (kind, canonical)
+    (kind, canonical), (loose, _) = next((key, v) for key, v in stored.items() if v[0] and key[0] == "document")
+    assert resolve(upgraded, loose) == (kind, canonical)
+    upgraded.close()
+    writable = connect(db)  # the triggers made again keep the trigram index in step with a removal
+    before = writable.execute("SELECT count(*) FROM entity_names WHERE entity_names MATCH '公开条例'").fetchone()[0]
+    writable.execute("DELETE FROM entities WHERE id = ?", (fresh["names"][0][0],))
+    after = writable.execute("SELECT count(*) FROM entity_names WHERE entity_names MATCH '公开条例'").fetchone()[0]
+    assert after == before - 1
+    writable.close()
+
+
 _names = st.sampled_from(["条例", "政务公开办", "0", "国办公开办函〔2021〕30号"])
 
 

@@ -5,7 +5,13 @@
 - ``entities``: each report's entities and the running totals per entity.
 """
 
-from indexer.store.entities import EntitySummary, EntityTotals, publishing_agency, summarize_entities
+from indexer.store.entities import (
+    EntitySummary,
+    EntityTotals,
+    node_attrs_of,
+    publishing_agency,
+    summarize_entities,
+)
 from indexer.store.reports import (
     PreparedReport,
     SourceFile,
@@ -43,6 +49,7 @@ __all__ = [
     "default_db_path",
     "delete_report_row",
     "load_model",
+    "node_attrs_of",
     "original_text",
     "pack",
     "prepare",

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexer.extract.documents import squeeze
+from indexer.extract.documents import family_key, squeeze
 
 
 @dataclass
@@ -61,6 +61,22 @@ def node_attrs(kind: str, attrs: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def stored_name(kind: str, canonical: str, attrs: dict[str, str]) -> tuple[str, str]:
+    """An entity's ``loose`` and ``attrs`` columns: the loose name only when it is not the canonical name
+    ('' then), the attributes without a document's family, which its name gives (``node_attrs_of``)."""
+    loose = squeeze(canonical)
+    kept = {k: v for k, v in attrs.items() if not (kind == "document" and k == "family")}
+    return ("" if loose == canonical else loose), json.dumps(kept, ensure_ascii=False)
+
+
+def node_attrs_of(kind: str, canonical: str, stored: str) -> dict[str, str]:
+    """An entity's node attributes from its stored ``attrs`` (``stored_name``)."""
+    attrs = json.loads(stored)
+    if kind == "document":
+        attrs["family"] = family_key(canonical)
+    return attrs
+
+
 def publishing_agency(publisher: str | None, province: str | None, city: str | None, county: str | None) -> str | None:
     """The agency a report is published by: its publisher, else the government of its region."""
     if publisher:
@@ -87,7 +103,7 @@ def entity_report_rows(
         conn.executemany(
             "INSERT INTO entities (kind, canonical, loose, attrs, reports, mentions) VALUES (?, ?, ?, ?, 0, 0)"
             " ON CONFLICT DO NOTHING",
-            [(e.kind, e.canonical, squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False)) for e in new],
+            [(e.kind, e.canonical, *stored_name(e.kind, e.canonical, e.attrs)) for e in new],
         )
         for e in new:
             key = (e.kind, e.canonical)
@@ -148,7 +164,7 @@ class EntityTotals:
             key = (e.kind, e.canonical)
             entity = self.entities.get(key)
             if entity is None:
-                entity = self.entities[key] = [squeeze(e.canonical), json.dumps(e.attrs, ensure_ascii=False), 0, 0]
+                entity = self.entities[key] = [*stored_name(*key, e.attrs), 0, 0]
             entity[2] += 1
             entity[3] += e.mentions
             self.places[(*key, *place)] += 1

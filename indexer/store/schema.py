@@ -24,9 +24,9 @@ from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
 from indexer.paths import data_dir
 
-SCHEMA_VERSION = "15"
+SCHEMA_VERSION = "16"
 # Schemas a writable connection upgrades in place, each to the next: {from: to}.
-_UPGRADES = {str(n): str(n + 1) for n in range(4, 15)}
+_UPGRADES = {str(n): str(n + 1) for n in range(4, 16)}
 INDEX_QUEUE_DDL = "CREATE TABLE IF NOT EXISTS index_queue (report_id INTEGER PRIMARY KEY);"
 REPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS reports (  -- one row per report: its current version, the one counted and indexed
@@ -95,6 +95,22 @@ SELECT e.kind, e.canonical, c.surface, c.mentions FROM entity_surface_counts c J
 CREATE INDEX IF NOT EXISTS reports_agency ON reports (agency);
 -- The report list (api.report_titles) reads this, not the rows with their compressed text and model.
 CREATE INDEX IF NOT EXISTS reports_titles ON reports (year, title, uid);
+"""
+
+# Every entity's loose name: looked up by the index (those that are not the canonical name) and searched
+# by trigrams (graph.queries.resolve), which read the names from the view.
+ENTITY_NAMES_DDL = """
+CREATE INDEX IF NOT EXISTS entities_loose ON entities (loose) WHERE loose != '';
+CREATE VIEW IF NOT EXISTS entity_loose_names AS SELECT id, iif(loose = '', canonical, loose) AS loose FROM entities;
+CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5(
+    loose, content='entity_loose_names', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER IF NOT EXISTS entity_named AFTER INSERT ON entities BEGIN
+    INSERT INTO entity_names (rowid, loose) VALUES (new.id, iif(new.loose = '', new.canonical, new.loose));
+END;
+CREATE TRIGGER IF NOT EXISTS entity_unnamed AFTER DELETE ON entities BEGIN
+    INSERT INTO entity_names (entity_names, rowid, loose)
+        VALUES ('delete', old.id, iif(old.loose = '', old.canonical, old.loose));
+END;
 """
 
 FETCH_DDL = """
@@ -193,22 +209,14 @@ CREATE INDEX IF NOT EXISTS entity_links_report ON entity_links (report_id);
 CREATE TABLE IF NOT EXISTS entities (
     id INTEGER PRIMARY KEY,
     kind TEXT NOT NULL, canonical TEXT NOT NULL,
-    loose TEXT NOT NULL,             -- the name compared loosely: no 中华人民共和国, marks or spaces
-    attrs TEXT NOT NULL,             -- node attributes: a document's kind and family, a platform's kind
+    loose TEXT NOT NULL,             -- the name compared loosely (no 中华人民共和国, marks or spaces), or ''
+                                     -- when that is the canonical name itself (view: entity_loose_names)
+    attrs TEXT NOT NULL,             -- node attributes (stored_attrs): a document's kind, a platform's kind
     reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
     places INTEGER NOT NULL DEFAULT 0,  -- its rows in entity_place_counts, counted by their triggers
     UNIQUE (kind, canonical)
 );
-CREATE INDEX IF NOT EXISTS entities_loose ON entities (loose);
-CREATE INDEX IF NOT EXISTS entities_counts ON entities (kind, canonical, reports, places);
-CREATE VIRTUAL TABLE IF NOT EXISTS entity_names USING fts5(
-    loose, content='entities', content_rowid='id', tokenize='trigram');
-CREATE TRIGGER IF NOT EXISTS entity_named AFTER INSERT ON entities BEGIN
-    INSERT INTO entity_names (rowid, loose) VALUES (new.id, new.loose);
-END;
-CREATE TRIGGER IF NOT EXISTS entity_unnamed AFTER DELETE ON entities BEGIN
-    INSERT INTO entity_names (entity_names, rowid, loose) VALUES ('delete', old.id, old.loose);
-END;
+{ENTITY_NAMES_DDL}
 -- Running totals per entity, keyed by entities.id (views of the same names without _counts give names):
 -- the reports per place ('' where a part of the region is unknown) and per year (0: unknown), the places
 -- per province (by trigger), the mentions per printed form.
@@ -915,6 +923,40 @@ def _upgrade_from_14(conn: sqlite3.Connection) -> None:
         _rewrite_column(conn, table, "report_id", column, lambda b, p=pack_rows, r=read_rows: p(json.loads(r(b))))
 
 
+def _statements(script: str) -> Iterator[str]:
+    """A script's statements one by one (a trigger's body included in its statement), for a transaction
+    that ``executescript`` would commit."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
+
+
+def _upgrade_from_15(conn: sqlite3.Connection) -> None:
+    """Schema 15 → 16: an entity keeps its loose name only where it is not its canonical name (else ''),
+    a document's family is no longer stored (``documents.family_key`` of its name: ``node_attrs_of``),
+    and the covering index of the entities' counts goes; the trigram index of names reads a view."""
+    conn.execute("DROP INDEX IF EXISTS entities_counts")
+    conn.execute("DROP INDEX IF EXISTS entities_loose")
+    for trigger in ("entity_named", "entity_unnamed"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    conn.execute("DROP TABLE IF EXISTS entity_names")
+    conn.execute("UPDATE entities SET loose = '' WHERE loose = canonical")
+    documents = conn.execute("SELECT id, attrs FROM entities WHERE kind = 'document' AND attrs ->> 'family' NOT NULL")
+    conn.executemany(
+        "UPDATE entities SET attrs = ? WHERE id = ?",
+        [
+            (json.dumps({k: v for k, v in json.loads(a).items() if k != "family"}, ensure_ascii=False), i)
+            for i, a in documents.fetchall()
+        ],
+    )
+    for statement in _statements(ENTITY_NAMES_DDL):
+        conn.execute(statement)
+    conn.execute("INSERT INTO entity_names (entity_names) VALUES ('rebuild')")
+
+
 UPGRADE_STEPS = {
     "4": _upgrade_from_4,
     "5": _upgrade_from_5,
@@ -927,4 +969,5 @@ UPGRADE_STEPS = {
     "12": _upgrade_from_12,
     "13": _upgrade_from_13,
     "14": _upgrade_from_14,
+    "15": _upgrade_from_15,
 }
