@@ -157,7 +157,7 @@ def _place_beside(
     conn: sqlite3.Connection, prepared: PreparedReport, current: sqlite3.Row, batch: WriteBatch, updated: bool
 ) -> Outcome:
     source, uid = prepared.source, prepared.uid
-    model, new_model = unpack_model(current["model"]), prepared.model()
+    model, new_model = unpack_model(current["model"], current["text"]), prepared.model()
     text, new_text = current["text"], prepared.row["text"]
     if current["text_sha"] == prepared.row["text_sha"] or same_version(text, model, new_text, new_model):
         _add_source(conn, source, uid, None, prepared)
@@ -171,7 +171,7 @@ def _place_beside(
     for version_id, v_text, v_model in conn.execute(
         "SELECT id, unzip(text), model FROM versions WHERE uid = ?", (uid,)
     ).fetchall():
-        if same_version(v_text, unpack_model(v_model), new_text, new_model):
+        if same_version(v_text, unpack_model(v_model, v_text), new_text, new_model):
             _add_source(conn, source, uid, version_id, prepared)
             return Outcome("attached", source.location, uid, "another source of a superseded version")
     if source.mtime >= current["mtime"]:
@@ -325,7 +325,7 @@ def upgrade_identities(conn: sqlite3.Connection) -> None:
     for rid, path, sha, fmt, text, blob, original in conn.execute(
         "SELECT id, path, sha256, format, unzip(text), model, original FROM reports ORDER BY id"
     ).fetchall():
-        model = unpack_model(blob)
+        model = unpack_model(blob, text)
         fingerprint = text_sha(text)
         uid = report_uid(model.get("publisher"), model.get("year"), fingerprint)
         try:

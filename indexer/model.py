@@ -215,13 +215,23 @@ class Report:
         return out
 
 
+def item_summary(text: str) -> str:
+    """A problem's or fix's summary: its first clause, without its number (（一）, 一是, 1.)."""
+    return re.split(
+        r"[。；;，,]",
+        re.sub(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+是|\d+[.、．])", "", text),
+    )[0]
+
+
 def _item_json(item: Any) -> dict[str, Any]:
     """A problem or fix in the gold's shape ({summary, text}) plus where it is and its categories."""
-    summary = re.split(
-        r"[。；;，,]",
-        re.sub(r"^\s*(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+是|\d+[.、．])", "", item.text),
-    )[0]
-    return {"summary": summary, "text": item.text, "start": item.start, "end": item.end, "categories": item.categories}
+    return {
+        "summary": item_summary(item.text),
+        "text": item.text,
+        "start": item.start,
+        "end": item.end,
+        "categories": item.categories,
+    }
 
 
 def _plain_rows(rows: dict[str, dict[str, Value]] | None) -> dict[str, dict[str, Any]] | None:

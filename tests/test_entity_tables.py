@@ -208,10 +208,10 @@ def test_a_schema_10_store_written_by_the_previous_version_upgrades_to_what_an_i
     for uid, model, original, text in upgraded.execute("SELECT uid, model, original, text FROM reports"):
         m2, o2, t2 = made.execute("SELECT model, original, text FROM reports WHERE uid = ?", (uid,)).fetchone()
         ignore = ("path", "file")  # the fixture was made in another folder
-        fresh_model = {k: v for k, v in unpack_model(m2).items() if k not in ignore}
+        fresh_model = {k: v for k, v in unpack_model(m2, unzip(t2)).items() if k not in ignore}
         for key in ("platforms", "measures"):
             fresh_model[key] = [name for name in fresh_model[key] if name not in discovered]
-        assert {k: v for k, v in unpack_model(model).items() if k not in ignore} == fresh_model
+        assert {k: v for k, v in unpack_model(model, unzip(text)).items() if k not in ignore} == fresh_model
         assert original[1] & 0x20  # compressed against the normalized text now
         assert unpack_original(original, unzip(text)) == unpack_original(o2, unzip(t2))
 
@@ -227,7 +227,8 @@ def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: P
     db = tmp_path / "s11.db"
     ingest([ROOT / "data" / "reports"], db=db, workers=1)
     conn = _open(db)
-    models = {uid: unpack_model(m) for uid, m in conn.execute("SELECT uid, model FROM reports")}
+    texts = dict(conn.execute("SELECT uid, unzip(text) FROM reports"))
+    models = {uid: unpack_model(m, texts[uid]) for uid, m in conn.execute("SELECT uid, model FROM reports")}
     for uid, model in models.items():
         old = dict(model)
         old["sources"] = {
@@ -251,7 +252,7 @@ def test_a_schema_11_store_upgrades_its_models_to_the_packed_sources(tmp_path: P
     assert upgraded.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == SCHEMA_VERSION
     for uid, blob in upgraded.execute("SELECT uid, model FROM reports"):
         assert isinstance(json.loads(unzip(blob))["sources"], list)
-        assert unpack_model(blob) == models[uid]
+        assert unpack_model(blob, texts[uid]) == models[uid]
     assert upgraded.execute("SELECT sum(length(model)) FROM reports").fetchone()[0] < before * 0.85
 
 
@@ -304,8 +305,9 @@ def test_a_schema_14_store_upgrades_its_mentions_and_lines_to_the_compact_values
 
 def test_a_schema_15_store_upgrades_its_entity_names_and_answers_alike(tmp_path: Path) -> None:
     """Schema 15 kept every entity's loose name, a document's family in its attributes, a covering index
-    of the counts, and a trigram index of names reading ``entities``. The upgrade leaves what a fresh
-    ingest writes: the same entities, names found by every lookup, the same graph attributes."""
+    of the counts, a trigram index of names reading ``entities``, and each problem's and fix's text in
+    the model. The upgrade leaves what a fresh ingest writes: the same entities, names found by every
+    lookup, the same graph attributes, the same models read back."""
     import json
 
     from graph.queries import resolve
@@ -326,7 +328,15 @@ def test_a_schema_15_store_upgrades_its_entity_names_and_answers_alike(tmp_path:
     assert any(loose == "" for loose, _ in stored.values()) and any(loose for loose, _ in stored.values())
     assert all("family" not in attrs for _, attrs in stored.values())
     assert fresh["names"], "the samples name the 条例"
-    # The store as schema 15 wrote it.
+    from indexer.store import unpack_model
+    from indexer.store.schema import pack_json, pack_sources
+
+    models = {uid: unpack_model(m, unzip(t)) for uid, m, t in conn.execute("SELECT uid, model, text FROM reports")}
+    assert all(models.values()) and any(m["problems"] for m in models.values())
+    # The store as schema 15 wrote it: models with their items' text, ...
+    for uid, model in models.items():
+        old = pack_json({**model, "sources": pack_sources(model["sources"], model)}, "model")
+        conn.execute("UPDATE reports SET model = ? WHERE uid = ?", (old, uid))
     for trigger in ("entity_named", "entity_unnamed"):
         conn.execute(f"DROP TRIGGER {trigger}")
     conn.execute("DROP TABLE entity_names")
@@ -354,6 +364,9 @@ def test_a_schema_15_store_upgrades_its_entity_names_and_answers_alike(tmp_path:
     assert sorted(map(tuple, upgraded.execute("SELECT * FROM entity_loose_names"))) == fresh["loose"]
     found = upgraded.execute("SELECT rowid, loose FROM entity_names WHERE entity_names MATCH '公开条例'")
     assert sorted(map(tuple, found)) == fresh["names"]
+    for uid, blob, text in upgraded.execute("SELECT uid, model, text FROM reports"):
+        assert unpack_model(blob, unzip(text)) == models[uid]
+        assert all("text" not in item for item in json.loads(unzip(blob))["problems"])
     indexes = {r[0] for r in upgraded.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "entities_counts" not in indexes and "entities_loose" in indexes
     # A name by its canonical form, by a loose spelling of a name that is stored loose, and inside a longer one.

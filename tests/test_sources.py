@@ -70,6 +70,27 @@ def test_a_pdf_cell_knows_its_page(tmp_path: Path) -> None:
         assert start <= where["original_start"] < end
 
 
+def test_a_stored_model_reads_its_problems_and_fixes_from_the_text() -> None:
+    """pack_model leaves out an item's text and summary where the text at its offsets gives them; an
+    item whose text is not there keeps its own."""
+    import json
+
+    from indexer.extract.problems import extract_items
+    from indexer.store.schema import pack_model, unpack_model, unzip
+
+    report = parse_file(str(SAMPLES[0]))
+    report.items = extract_items(report)
+    model = report.to_json(mentions=False)
+    assert model["problems"] and model["fixes"]
+    model["fixes"].append({"summary": "另写", "text": "另写的一条", "start": 0, "end": 5, "categories": []})
+    stored = pack_model(model, report.text)
+    kept = json.loads(unzip(stored))
+    assert all("text" not in item for item in kept["problems"] + kept["fixes"][:-1])
+    assert kept["fixes"][-1]["text"] == "另写的一条"
+    assert unpack_model(stored, report.text) == model
+    assert json.dumps(unpack_model(stored, report.text), ensure_ascii=False) == json.dumps(model, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem[:3])
 def test_the_store_keeps_every_source_exactly_in_its_packed_columns(sample: Path) -> None:
     """pack_model writes the sources as columns of gaps; unpack_model gives back every key and offset,
@@ -79,7 +100,8 @@ def test_the_store_keeps_every_source_exactly_in_its_packed_columns(sample: Path
 
     from indexer.store.schema import pack_model, unpack_model, unzip
 
-    model = parse_file(str(sample)).to_json(mentions=False)
+    report = parse_file(str(sample))
+    model = report.to_json(mentions=False)
     model["sources"]["extra/key"] = {
         "start": 5,
         "end": 9,
@@ -88,8 +110,8 @@ def test_the_store_keeps_every_source_exactly_in_its_packed_columns(sample: Path
         "line": None,
         "page": 3,
     }
-    stored = pack_model(model)
-    assert unpack_model(stored) == model
+    stored = pack_model(model, report.text)
+    assert unpack_model(stored, report.text) == model
     packed = json.loads(unzip(stored))["sources"]
     assert packed[1] == ["extra/key"]  # only the key the model does not name itself is written out
     assert len(stored) < len(zlib.compress(json.dumps(model, ensure_ascii=False).encode(), 6)) * 0.8

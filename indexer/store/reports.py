@@ -144,7 +144,7 @@ class PreparedReport:
         return self.source.location
 
     def model(self) -> dict[str, Any]:
-        return unpack_model(self.row["model"])
+        return unpack_model(self.row["model"], self.row["text"])
 
     @property
     def columns(self) -> list[str]:
@@ -178,7 +178,7 @@ def prepare(report: Report, source: SourceFile, original: str, original_span: An
         "template": report.template,
         "text": text,
         "original": pack_original(original, text),
-        "model": pack_model(report.to_json(mentions=False)),
+        "model": pack_model(report.to_json(mentions=False), text),
         "agency": publishing_agency(
             report.publisher, *((region.province, region.city, region.county) if region else (None, None, None))
         ),
@@ -361,10 +361,10 @@ def record_failure(conn: sqlite3.Connection, path: str, sha256: str | None, reas
 
 
 def load_model(conn: sqlite3.Connection, report_id: int) -> dict[str, Any]:
-    row = conn.execute("SELECT model FROM reports WHERE id = ?", (report_id,)).fetchone()
+    row = conn.execute("SELECT model, unzip(text) FROM reports WHERE id = ?", (report_id,)).fetchone()
     if row is None:
         raise NianbaoError(f"no report with id {report_id}")
-    return unpack_model(row[0])
+    return unpack_model(row[0], row[1])
 
 
 def original_text(conn: sqlite3.Connection, report_id: int) -> str:

@@ -493,17 +493,43 @@ def passage_rows(blob: bytes | None) -> str | None:
     return json.dumps(rows, ensure_ascii=False)
 
 
-def pack_model(model: dict[str, Any]) -> bytes:
-    """The parsed model as the store keeps it: without its mentions (``report_mentions`` holds them) and with
-    its sources packed by ``pack_sources``."""
+_ITEM_KINDS = ("problems", "fixes")
+
+
+def pack_model(model: dict[str, Any], text: str) -> bytes:
+    """The parsed model as the store keeps it: without its mentions (``report_mentions`` holds them), with
+    its sources packed by ``pack_sources``, and each problem and fix without its text and summary where
+    they are the normalized ``text`` at its offsets and that text's summary (``unpack_model`` gives
+    them back)."""
     kept = {k: v for k, v in model.items() if k != "mentions"}
     kept["sources"] = pack_sources(model.get("sources") or {}, model)
+    for kind in _ITEM_KINDS:
+        if kind in kept:
+            kept[kind] = [_item_without_text(item, text) for item in kept[kind]]
     return pack_json(kept, "model")
 
 
-def unpack_model(blob: bytes) -> dict[str, Any]:
-    """A stored model as a dict, each source as {start, end, original_start, original_end, line, page}."""
+def _item_without_text(item: dict[str, Any], text: str) -> dict[str, Any]:
+    """A problem or fix as ``pack_model`` keeps it: its text and summary left out when the text gives them."""
+    from indexer.model import item_summary
+
+    body = text[item["start"] : item["end"]]
+    if item.get("text") != body or item.get("summary") != item_summary(body):
+        return item
+    return {k: v for k, v in item.items() if k not in ("summary", "text")}
+
+
+def unpack_model(blob: bytes, text: str) -> dict[str, Any]:
+    """A stored model as a dict, each source as {start, end, original_start, original_end, line, page};
+    ``text`` is the report's normalized text, which its problems and fixes are read from."""
+    from indexer.model import item_summary
+
     model = json.loads(_inflate(blob))
+    for kind in _ITEM_KINDS:
+        for i, item in enumerate(model.get(kind) or ()):
+            if "text" not in item:
+                body = text[item["start"] : item["end"]]
+                model[kind][i] = {"summary": item_summary(body), "text": body, **item}
     sources = model.get("sources") or {}
     if isinstance(sources, list):
         model["sources"] = unpack_sources(sources, model)
@@ -826,7 +852,7 @@ def _upgrade_from_10(conn: sqlite3.Connection) -> None:
         rows = conn.execute(f"SELECT id, unzip(text), original, model FROM {table}").fetchall()
         conn.executemany(
             f"UPDATE {table} SET original = ?, model = ? WHERE id = ?",
-            [(pack_original(unpack_original(o, t), t), pack_model(unpack_model(m)), i) for i, t, o, m in rows],
+            [(pack_original(unpack_original(o, t), t), pack_model(unpack_model(m, t), t), i) for i, t, o, m in rows],
         )
     relink_all(conn)
 
@@ -847,10 +873,7 @@ def _upgrade_from_11(conn: sqlite3.Connection) -> None:
         conn.execute("DROP TABLE checks")
         conn.execute(CHECKS_VIEW)
     for table in ("reports", "versions"):
-        rows = conn.execute(f"SELECT id, model FROM {table}").fetchall()
-        conn.executemany(
-            f"UPDATE {table} SET model = ? WHERE id = ?", [(pack_model(unpack_model(m)), i) for i, m in rows]
-        )
+        _repack_models(conn, table)
 
 
 # Every value ``pack`` writes: (table, key, column, kind).
@@ -889,6 +912,14 @@ def _rewrite_column(
     ).fetchall():
         conn.executemany(f"UPDATE {table} SET {column} = ? WHERE {key} = ?", [(rewrite(b), k) for k, b in rows])
         last = rows[-1][0]
+
+
+def _repack_models(conn: sqlite3.Connection, table: str) -> None:
+    """Every model of ``table`` (reports or versions) packed again as ``pack_model`` does now."""
+    rows = conn.execute(f"SELECT id, unzip(text), model FROM {table}").fetchall()
+    conn.executemany(
+        f"UPDATE {table} SET model = ? WHERE id = ?", [(pack_model(unpack_model(m, t), t), i) for i, t, m in rows]
+    )
 
 
 def _make_compact_views(conn: sqlite3.Connection) -> None:
@@ -937,7 +968,8 @@ def _statements(script: str) -> Iterator[str]:
 def _upgrade_from_15(conn: sqlite3.Connection) -> None:
     """Schema 15 → 16: an entity keeps its loose name only where it is not its canonical name (else ''),
     a document's family is no longer stored (``documents.family_key`` of its name: ``node_attrs_of``),
-    and the covering index of the entities' counts goes; the trigram index of names reads a view."""
+    and the covering index of the entities' counts goes; the trigram index of names reads a view. A
+    model's problems and fixes no longer repeat their text (``pack_model``)."""
     conn.execute("DROP INDEX IF EXISTS entities_counts")
     conn.execute("DROP INDEX IF EXISTS entities_loose")
     for trigger in ("entity_named", "entity_unnamed"):
@@ -955,6 +987,8 @@ def _upgrade_from_15(conn: sqlite3.Connection) -> None:
     for statement in _statements(ENTITY_NAMES_DDL):
         conn.execute(statement)
     conn.execute("INSERT INTO entity_names (entity_names) VALUES ('rebuild')")
+    for table in ("reports", "versions"):
+        _repack_models(conn, table)
 
 
 UPGRADE_STEPS = {
