@@ -211,7 +211,7 @@ CREATE TABLE IF NOT EXISTS entities (
     kind TEXT NOT NULL, canonical TEXT NOT NULL,
     loose TEXT NOT NULL,             -- the name compared loosely (no 中华人民共和国, marks or spaces), or ''
                                      -- when that is the canonical name itself (view: entity_loose_names)
-    attrs TEXT NOT NULL,             -- node attributes (stored_attrs): a document's kind, a platform's kind
+    attrs TEXT NOT NULL,             -- node attributes (stored_name): a document's kind, a platform's kind
     reports INTEGER NOT NULL, mentions INTEGER NOT NULL,
     places INTEGER NOT NULL DEFAULT 0,  -- its rows in entity_place_counts, counted by their triggers
     UNIQUE (kind, canonical)
