@@ -196,23 +196,24 @@ def _in_spaced_number(text: str, m: re.Match[str]) -> bool:
 def _is_broken_line(text: str, m: re.Match[str]) -> bool:
     """A page or column break inside a sentence, not a heading, title or table row."""
     line_start = text.rfind("\n", 0, m.start()) + 1
-    if "\t" in text[line_start : m.start()]:
+    line = text[line_start : m.start()]
+    if "\t" in line:
         return False
     next_end = text.find("\n", m.end())
     following = text[m.end() : next_end if next_end >= 0 else len(text)]
     # A line ending like a title or heading (…情况) is one unless its last sentence holds clause marks: a
     # converter that sets a PDF's lines apart breaks them anywhere (…，定期通报检查情况 / ，督促问题整改到位。),
     # while a heading glued after a paragraph's last sentence (…整改到位。其他需要报告的事项) is a heading.
-    line = text[line_start : m.start()]
-    last = line[max(map(line.rfind, "。！？；;!?")) + 1 :]
-    if (_TITLE_END.search(line) and not _CLAUSE_MARK.search(last)) or _INTRO_START.match(following):
+    if _TITLE_END.search(line) and not _CLAUSE_MARK.search(line, max(map(line.rfind, "。！？；;!?")) + 1):
+        return False
+    if _INTRO_START.match(following):
         return False
     if PAGE_FIELDS.search(text, line_start, m.start()):
         return False  # a crawled page's date and source line, not a sentence
     if len(following) <= 60 and _REPORT_NAME.search(following) and not _CLAUSE_MARK.search(following):
         return False  # the title after a line above it (a crawled page's date and source)
     if (
-        _ENUMERATOR.match(text[line_start : m.start()])
+        _ENUMERATOR.match(line)
         and _HEADING_END.search(text, line_start, m.start())
         and not _CLAUSE_MARK.search(text, line_start, m.start())
     ):
