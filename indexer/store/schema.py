@@ -924,9 +924,8 @@ def _repack_models(conn: sqlite3.Connection, table: str) -> None:
 
 def _make_compact_views(conn: sqlite3.Connection) -> None:
     """The views of ``COMPACT_VIEWS`` (those missing), in the caller's transaction."""
-    for statement in COMPACT_VIEWS.split(";"):
-        if statement.strip():
-            conn.execute(statement)
+    for statement in _statements(COMPACT_VIEWS):
+        conn.execute(statement)
 
 
 def _upgrade_from_13(conn: sqlite3.Connection) -> None:
@@ -975,14 +974,12 @@ def _upgrade_from_15(conn: sqlite3.Connection) -> None:
     for trigger in ("entity_named", "entity_unnamed"):
         conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     conn.execute("DROP TABLE IF EXISTS entity_names")
-    conn.execute("UPDATE entities SET loose = '' WHERE loose = canonical")
-    documents = conn.execute("SELECT id, attrs FROM entities WHERE kind = 'document' AND attrs ->> 'family' NOT NULL")
+    from indexer.store.entities import stored_name
+
+    rows = conn.execute("SELECT id, kind, canonical, attrs FROM entities").fetchall()
     conn.executemany(
-        "UPDATE entities SET attrs = ? WHERE id = ?",
-        [
-            (json.dumps({k: v for k, v in json.loads(a).items() if k != "family"}, ensure_ascii=False), i)
-            for i, a in documents.fetchall()
-        ],
+        "UPDATE entities SET loose = ?, attrs = ? WHERE id = ?",
+        [(*stored_name(kind, canonical, json.loads(attrs)), i) for i, kind, canonical, attrs in rows],
     )
     for statement in _statements(ENTITY_NAMES_DDL):
         conn.execute(statement)
