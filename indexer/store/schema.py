@@ -22,6 +22,7 @@ import zstandard
 
 from indexer.curation import CURATION_DDL
 from indexer.errors import NianbaoError
+from indexer.model import item_summary
 from indexer.paths import data_dir
 
 SCHEMA_VERSION = "16"
@@ -511,8 +512,6 @@ def pack_model(model: dict[str, Any], text: str) -> bytes:
 
 def _item_without_text(item: dict[str, Any], text: str) -> dict[str, Any]:
     """A problem or fix as ``pack_model`` keeps it: its text and summary left out when the text gives them."""
-    from indexer.model import item_summary
-
     body = text[item["start"] : item["end"]]
     if item.get("text") != body or item.get("summary") != item_summary(body):
         return item
@@ -522,8 +521,6 @@ def _item_without_text(item: dict[str, Any], text: str) -> dict[str, Any]:
 def unpack_model(blob: bytes, text: str) -> dict[str, Any]:
     """A stored model as a dict, each source as {start, end, original_start, original_end, line, page};
     ``text`` is the report's normalized text, which its problems and fixes are read from."""
-    from indexer.model import item_summary
-
     model = json.loads(_inflate(blob))
     for kind in _ITEM_KINDS:
         for i, item in enumerate(model.get(kind) or ()):
